@@ -1,0 +1,47 @@
+/**
+ * DuckDB-WASM for Node (unit tests and the bench): the same WebAssembly build
+ * the browser runs, through the library's blocking Node bindings.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Db, QueryResult } from './types.ts';
+import { arrowToResult, OFFLINE_SETTINGS } from './rows.ts';
+
+const require = createRequire(import.meta.url);
+
+type Blocking = typeof import('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.d.ts');
+
+export async function openNodeDb(): Promise<Db> {
+  const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs') as Blocking;
+  const dist = path.dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
+  const bundles = {
+    mvp: { mainModule: path.join(dist, 'duckdb-mvp.wasm'), mainWorker: '' },
+    eh: { mainModule: path.join(dist, 'duckdb-eh.wasm'), mainWorker: '' },
+  };
+  const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
+  await db.instantiate();
+  const conn = db.connect();
+  for (const s of OFFLINE_SETTINGS) conn.query(s);
+  const files = new Set<string>();
+  return {
+    async query(sql: string): Promise<QueryResult> {
+      return arrowToResult(conn.query(sql) as never);
+    },
+    async exec(sql: string): Promise<void> {
+      conn.query(sql);
+    },
+    async registerBuffer(name: string, bytes: Uint8Array): Promise<void> {
+      db.registerFileBuffer(name, bytes);
+      files.add(name);
+    },
+    async dropFile(name: string): Promise<void> {
+      db.dropFile(name);
+      files.delete(name);
+    },
+    async close(): Promise<void> {
+      conn.close();
+      for (const f of files) db.dropFile(f);
+      await db.reset();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/** A value as it leaves DuckDB: BigInts narrowed to numbers, dates as ISO strings. */
+export type Cell = string | number | boolean | null;
+export type Row = Record<string, Cell>;
+
+export interface ColumnInfo {
+  name: string;
+  /** DuckDB type name, e.g. `VARCHAR`, `DOUBLE`, `DATE`. */
+  type: string;
+}
+
+export interface QueryResult {
+  columns: ColumnInfo[];
+  rows: Row[];
+}
+
+/**
+ * The database as the rest of the app sees it. Implemented over AsyncDuckDB in
+ * the browser (src/db/browser.ts) and over the blocking Node bindings in tests
+ * and the bench (src/db/node.ts); both run the same DuckDB-WASM build.
+ */
+export interface Db {
+  query(sql: string): Promise<QueryResult>;
+  exec(sql: string): Promise<void>;
+  /** Make bytes readable by SQL under `name` (e.g. `read_csv('name')`). */
+  registerBuffer(name: string, bytes: Uint8Array): Promise<void>;
+  /** Browser only: register a File by handle, without copying it into memory. */
+  registerFile?(name: string, file: File): Promise<void>;
+  dropFile(name: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,37 @@
+/**
+ * The CRM data model: what a loaded table is, and which of its columns play
+ * which canonical role. Shared by ingest (which suggests roles), metrics (which
+ * builds SQL from roles) and the UI (which lets the user confirm them).
+ */
+import type { ColumnInfo } from '../db/types.ts';
+
+export type TableKind = 'customers' | 'orders' | 'tickets' | 'leads' | 'other';
+
+export const ROLES_BY_KIND = {
+  customers: ['customer_id', 'name', 'gender', 'birth_date', 'age', 'region', 'city', 'signup_date', 'segment', 'channel', 'credit_limit', 'churn', 'tenure', 'monetary_total'],
+  orders: ['order_id', 'customer_id', 'order_date', 'amount', 'quantity', 'unit_price', 'product', 'category', 'discount', 'channel', 'region', 'payment_status', 'due_date'],
+  tickets: ['ticket_id', 'customer_id', 'opened_at', 'first_response_at', 'closed_at', 'ticket_category', 'satisfaction', 'status'],
+  leads: ['lead_id', 'customer_id', 'created_at', 'stage', 'channel', 'owner', 'won_at', 'value'],
+  other: [],
+} as const satisfies Record<TableKind, readonly string[]>;
+
+export type Role = (typeof ROLES_BY_KIND)[Exclude<TableKind, 'other'>][number];
+
+/** Role → column name in the table. */
+export type RoleMap = Partial<Record<Role, string>>;
+
+export interface TableInfo {
+  /** DuckDB table name (safe, unique in the workspace). */
+  name: string;
+  /** Where it came from: the file name the user dropped, or `demo:customers`. */
+  source: string;
+  kind: TableKind;
+  rowCount: number;
+  columns: ColumnInfo[];
+  roles: RoleMap;
+}
+
+/** The first table of a kind, if any. */
+export function tableOfKind(tables: readonly TableInfo[], kind: TableKind): TableInfo | undefined {
+  return tables.find((t) => t.kind === kind);
+}
