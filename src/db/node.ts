@@ -9,7 +9,7 @@ import { arrowToResult, OFFLINE_SETTINGS } from './rows.ts';
 
 const require = createRequire(import.meta.url);
 
-type Blocking = typeof import('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.d.ts');
+type Blocking = typeof import('@duckdb/duckdb-wasm/blocking');
 
 export async function openNodeDb(): Promise<Db> {
   const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs') as Blocking;

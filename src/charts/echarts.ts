@@ -1,0 +1,74 @@
+/**
+ * The one wrapper that touches ECharts instances: init, update, resize,
+ * dispose, export. Everything else hands it plain option objects.
+ */
+import * as echarts from 'echarts/core';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TitleComponent, TooltipComponent, DatasetComponent, MarkLineComponent } from 'echarts/components';
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
+import type { EChartsCoreOption } from 'echarts/core';
+import { FONT } from './palette.ts';
+
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, DatasetComponent, MarkLineComponent, CanvasRenderer, SVGRenderer]);
+
+export type ChartOption = EChartsCoreOption;
+
+export class ChartHandle {
+  #chart: echarts.ECharts;
+  #option: ChartOption;
+  #observer: ResizeObserver | null = null;
+
+  #redraw = (): void => {
+    this.#chart.setOption(withDefaults(this.#option), { notMerge: true });
+  };
+
+  constructor(el: HTMLElement, option: ChartOption) {
+    this.#chart = echarts.init(el, null, { renderer: 'canvas' });
+    this.#option = option;
+    this.#redraw();
+    if (typeof ResizeObserver !== 'undefined') {
+      this.#observer = new ResizeObserver(() => this.#chart.resize());
+      this.#observer.observe(el);
+    }
+    // Canvas text does not re-flow when a web font (e.g. a CJK subset) arrives: draw again.
+    document.fonts?.addEventListener('loadingdone', this.#redraw);
+  }
+
+  update(option: ChartOption): void {
+    this.#option = option;
+    this.#redraw();
+  }
+
+  /** PNG as a data URL, at twice the screen resolution, on a white background. */
+  toPng(): string {
+    return this.#chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#fff' });
+  }
+
+  /** The same option rendered by ECharts' SVG renderer: vector, self-contained. */
+  toSvg(): string {
+    return renderSvg(this.#option, this.#chart.getWidth(), this.#chart.getHeight());
+  }
+
+  dispose(): void {
+    document.fonts?.removeEventListener('loadingdone', this.#redraw);
+    this.#observer?.disconnect();
+    this.#chart.dispose();
+  }
+}
+
+/** Render an option to an SVG string without a DOM (works in Node and browsers). */
+export function renderSvg(option: ChartOption, width: number, height: number): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    chart.setOption({ animation: false, backgroundColor: '#fff', ...withDefaults(option) });
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+/** Options every chart shares, under what the builder set. */
+function withDefaults(option: ChartOption): ChartOption {
+  const textStyle = (option.textStyle ?? {}) as Record<string, unknown>;
+  return { ...option, textStyle: { fontFamily: FONT, ...textStyle } };
+}

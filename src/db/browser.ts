@@ -1,0 +1,65 @@
+/**
+ * DuckDB-WASM in the browser: one AsyncDuckDB in its own worker, booted once,
+ * lazily, with every bundle served from the app's own origin (Vite asset URLs).
+ */
+import * as duckdb from '@duckdb/duckdb-wasm';
+import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
+import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
+import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
+import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+import type { Db, QueryResult } from './types.ts';
+import { arrowToResult, OFFLINE_SETTINGS } from './rows.ts';
+
+export interface BootProgress {
+  bytesLoaded: number;
+  bytesTotal: number;
+}
+
+const BUNDLES: duckdb.DuckDBBundles = {
+  mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
+  eh: { mainModule: ehWasm, mainWorker: ehWorker },
+};
+
+let booting: Promise<Db> | null = null;
+const listeners = new Set<(p: BootProgress) => void>();
+
+/** The shared database; the first call boots it, later calls get the same one. */
+export function getBrowserDb(onProgress?: (p: BootProgress) => void): Promise<Db> {
+  if (onProgress) listeners.add(onProgress);
+  booting ??= boot().finally(() => listeners.clear());
+  return booting;
+}
+
+async function boot(): Promise<Db> {
+  const bundle = await duckdb.selectBundle(BUNDLES);
+  const worker = new Worker(bundle.mainWorker!);
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  await db.instantiate(bundle.mainModule, bundle.pthreadWorker, (p) => {
+    for (const l of listeners) l({ bytesLoaded: p.bytesLoaded, bytesTotal: p.bytesTotal });
+  });
+  await db.open({ query: { castBigIntToDouble: true } });
+  const conn = await db.connect();
+  for (const s of OFFLINE_SETTINGS) await conn.query(s);
+  return {
+    async query(sql: string): Promise<QueryResult> {
+      return arrowToResult((await conn.query(sql)) as never);
+    },
+    async exec(sql: string): Promise<void> {
+      await conn.query(sql);
+    },
+    async registerBuffer(name: string, bytes: Uint8Array): Promise<void> {
+      await db.registerFileBuffer(name, bytes);
+    },
+    async registerFile(name: string, file: File): Promise<void> {
+      await db.registerFileHandle(name, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+    },
+    async dropFile(name: string): Promise<void> {
+      await db.dropFile(name);
+    },
+    async close(): Promise<void> {
+      await conn.close();
+      await db.terminate();
+      booting = null;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Errors a user can hit when a file comes in. Each carries a code, the file,
+ * and (where known) the row and column, so the UI can translate
+ * `ingest.error.<code>` with `params` instead of showing `message`, which is an
+ * English fallback for logs.
+ */
+
+export type IngestErrorCode =
+  /** Zero bytes, or only whitespace. */
+  | 'empty_file'
+  /** NUL bytes or many control characters: not text. `params.format` names a recognised container (xlsx, pdf…). */
+  | 'binary_file'
+  /** DuckDB found no columns. */
+  | 'no_columns'
+  /** DuckDB could not read the text as a delimited file; `params.detail` holds its message. */
+  | 'parse_failed'
+  /** More lines were rejected (`params.rejected`) than kept (`params.kept`): a list of items per line, or the wrong delimiter. */
+  | 'ragged_rows';
+
+export interface IngestErrorInfo {
+  code: IngestErrorCode;
+  file: string;
+  /** 1-based line in the file. */
+  row?: number;
+  column?: string;
+  /** Extra placeholders for the message (e.g. `format`, `detail`). */
+  params?: Record<string, string | number>;
+}
+
+const FALLBACK: Record<IngestErrorCode, string> = {
+  empty_file: 'is empty. Choose a file with a header row and data.',
+  binary_file: 'is not a text file. Export it as CSV (UTF-8) and try again.',
+  no_columns: 'has no columns that could be read. Check that it is a CSV or TSV file with a header row.',
+  parse_failed: 'could not be read as a delimited file. Save it as CSV and try again.',
+  ragged_rows: 'has more lines with a different number of fields than lines that match the header. If each line is a list of items (a basket), it needs a basket import; otherwise check the delimiter.',
+};
+
+export class IngestError extends Error {
+  override readonly name = 'IngestError';
+  readonly info: IngestErrorInfo;
+
+  constructor(info: IngestErrorInfo, options?: { cause?: unknown }) {
+    const where = info.row !== undefined ? ` (line ${info.row}${info.column ? `, column ${info.column}` : ''})` : '';
+    const detail = info.params?.detail !== undefined ? ` ${String(info.params.detail)}` : '';
+    super(`${info.file || 'The file'}${where} ${FALLBACK[info.code]}${detail}`, options);
+    this.info = info;
+  }
+
+  get code(): IngestErrorCode {
+    return this.info.code;
+  }
+
+  /** Message catalogue key, e.g. `ingest.error.empty_file`. */
+  get key(): `ingest.error.${IngestErrorCode}` {
+    return `ingest.error.${this.info.code}`;
+  }
+
+  /** Everything the message needs: file, row, column and the extra params. */
+  get params(): Record<string, string | number> {
+    const { file, row, column, params } = this.info;
+    return { file, ...(row !== undefined ? { row } : {}), ...(column !== undefined ? { column } : {}), ...params };
+  }
+}
+
+export function isIngestError(e: unknown): e is IngestError {
+  return e instanceof IngestError;
+}

@@ -1,0 +1,133 @@
+/**
+ * The churn pipeline the worker runs: parse target → stratified split → fit
+ * features on the training rows → logistic regression → hold-out metrics
+ * beside a majority-class baseline. Callable directly (tests, bench) once a
+ * TensorFlow.js backend is set (see backend.ts / backend-node.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { abortError } from '../lib/errors.ts';
+import { inputError } from './errors.ts';
+import { applyFeatures, fitFeatures, indexColumns, parseBinaryTarget } from './features.ts';
+import { trainLogReg, type AbortFlag, type EpochProgress } from './logreg.ts';
+import { confusionMatrix, logLoss, metricsFromConfusion, rocAuc, rocCurve } from './metrics.ts';
+import type { ChurnResult, TrainConfig, TrainPayload } from './protocol.ts';
+import { stratifiedKFold, stratifiedSplit } from './split.ts';
+
+function checkConfig(c: TrainConfig): void {
+  const problems: string[] = [];
+  if (!(c.testFraction > 0 && c.testFraction < 1)) problems.push(`testFraction = ${c.testFraction} (must be between 0 and 1)`);
+  if (!Number.isInteger(c.seed)) problems.push(`seed = ${c.seed} (must be an integer)`);
+  if (!(Number.isInteger(c.epochs) && c.epochs >= 1)) problems.push(`epochs = ${c.epochs} (must be a whole number ≥ 1)`);
+  if (!(c.learningRate > 0)) problems.push(`learningRate = ${c.learningRate} (must be > 0)`);
+  if (!(c.l2 >= 0)) problems.push(`l2 = ${c.l2} (must be ≥ 0)`);
+  if (!(Number.isInteger(c.batchSize) && c.batchSize >= 1)) problems.push(`batchSize = ${c.batchSize} (must be a whole number ≥ 1)`);
+  if (problems.length) {
+    throw inputError(`Invalid training settings: ${problems.join('; ')}.`, `训练设置无效：${problems.join('；')}。`);
+  }
+}
+
+interface Prepared {
+  payload: TrainPayload;
+  positiveLabel: string;
+  missingTargets: number;
+  /** Row indices whose target is present; positions in `y` refer to these. */
+  usable: number[];
+  y: Uint8Array;
+}
+
+function prepare(payload: TrainPayload): Prepared {
+  const { columns, target, config } = payload;
+  checkConfig(config);
+  const targetColumn = indexColumns(columns).get(target);
+  if (!targetColumn) throw inputError(`Target column "${target}" is not in the table.`, `表中没有目标列“${target}”。`);
+  const parsed = parseBinaryTarget(targetColumn);
+  const usable: number[] = [];
+  parsed.labels.forEach((label, row) => {
+    if (label >= 0) usable.push(row);
+  });
+  const y = Uint8Array.from(usable, (row) => parsed.labels[row]!);
+  const nPositive = y.reduce((s, v) => s + v, 0);
+  if (Math.min(nPositive, y.length - nPositive) < 2) {
+    throw inputError(
+      `Target column "${target}" needs at least 2 rows of each class to train and test; it has ${nPositive} "${parsed.positiveLabel}" and ${y.length - nPositive} "${parsed.negativeLabel}".`,
+      `目标列“${target}”的每个类别至少需要 2 行才能训练和测试；现有“${parsed.positiveLabel}” ${nPositive} 行、“${parsed.negativeLabel}” ${y.length - nPositive} 行。`,
+    );
+  }
+  return { payload, positiveLabel: parsed.positiveLabel, missingTargets: parsed.missing, usable, y };
+}
+
+/** Fit features and a fresh model on `train` (positions in `prep.y`) and score `test`. */
+async function fitAndPredict(prep: Prepared, train: number[], test: number[], onProgress?: (p: EpochProgress) => void, signal?: AbortFlag) {
+  const { columns, target, exclude, config } = prep.payload;
+  const trainRows = train.map((i) => prep.usable[i]!);
+  const testRows = test.map((i) => prep.usable[i]!);
+  const yTrain = Uint8Array.from(train, (i) => prep.y[i]!);
+  const yTest = Uint8Array.from(test, (i) => prep.y[i]!);
+  const fitted = fitFeatures(columns, { target, exclude }, trainRows);
+  const model = await trainLogReg(applyFeatures(fitted, columns, trainRows), yTrain, config, { onEpoch: onProgress, signal });
+  if (signal?.aborted) throw abortError('Training cancelled');
+  return { fitted, model, yTrain, yTest, p: model.predict(applyFeatures(fitted, columns, testRows)) };
+}
+
+export async function trainChurnModel(
+  payload: TrainPayload,
+  onProgress?: (progress: EpochProgress) => void,
+  signal?: AbortFlag,
+): Promise<ChurnResult> {
+  const started = performance.now();
+  const prep = prepare(payload);
+  const split = stratifiedSplit(prep.y, payload.config.testFraction, payload.config.seed);
+  const { fitted, model, yTrain, yTest, p } = await fitAndPredict(prep, split.train, split.test, onProgress, signal);
+
+  const confusion = confusionMatrix(yTest, p, 0.5);
+  // Majority-class baseline: the training churn rate as every test row's score.
+  const trainRate = yTrain.reduce((s, v) => s + v, 0) / yTrain.length;
+  const constant = new Float32Array(yTest.length).fill(trainRate);
+  return {
+    auc: rocAuc(yTest, p),
+    ...metricsFromConfusion(confusion),
+    logLoss: logLoss(yTest, p),
+    baseline: {
+      auc: rocAuc(yTest, constant),
+      accuracy: metricsFromConfusion(confusionMatrix(yTest, constant, 0.5)).accuracy,
+      logLoss: logLoss(yTest, constant),
+    },
+    nTrain: yTrain.length,
+    nTest: yTest.length,
+    positiveRate: prep.y.reduce((s, v) => s + v, 0) / prep.y.length,
+    positiveLabel: prep.positiveLabel,
+    features: fitted.names,
+    weights: model.weights,
+    bias: model.bias,
+    dropped: fitted.dropped,
+    droppedRows: prep.missingTargets,
+    roc: rocCurve(yTest, p),
+    confusion,
+    backend: tf.getBackend(),
+    trainMs: Math.round(performance.now() - started),
+  };
+}
+
+export interface CrossValidation {
+  /** Means over folds. */
+  auc: number;
+  accuracy: number;
+  f1: number;
+  folds: { auc: number; accuracy: number; f1: number }[];
+}
+
+/**
+ * Stratified k-fold cross-validation of the same pipeline (`config.testFraction`
+ * is ignored): features and a fresh model are fitted per fold.
+ */
+export async function crossValidateChurnModel(payload: TrainPayload, k = 5, signal?: AbortFlag): Promise<CrossValidation> {
+  const prep = prepare(payload);
+  const folds: CrossValidation['folds'] = [];
+  for (const fold of stratifiedKFold(prep.y, k, payload.config.seed)) {
+    const { yTest, p } = await fitAndPredict(prep, fold.train, fold.test, undefined, signal);
+    const m = metricsFromConfusion(confusionMatrix(yTest, p, 0.5));
+    folds.push({ auc: rocAuc(yTest, p), accuracy: m.accuracy, f1: m.f1 });
+  }
+  const mean = (key: 'auc' | 'accuracy' | 'f1'): number => folds.reduce((s, f) => s + f[key], 0) / folds.length;
+  return { auc: mean('auc'), accuracy: mean('accuracy'), f1: mean('f1'), folds };
+}

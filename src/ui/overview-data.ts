@@ -1,0 +1,56 @@
+/** Runs the overview's SQL (built in src/metrics) and shapes results for the page. */
+import type { Db } from '../db/types.ts';
+import { tableOfKind, type TableInfo } from '../ingest/model.ts';
+import { breakdownSql, kpiSql, KPI_NAMES, monthlyRevenueSql, pickBreakdownColumn, readKpis, type Kpi, type KpiName } from '../metrics/overview.ts';
+import { distinctCountsSql } from '../metrics/profile.ts';
+import type { MonthlyRevenuePoint } from '../charts/monthly-revenue/option.ts';
+import type { BreakdownPoint } from '../charts/breakdown/option.ts';
+
+export type { KpiName };
+
+export type OverviewChart =
+  | { kind: 'monthly'; table: string; points: MonthlyRevenuePoint[] }
+  | { kind: 'breakdown'; table: string; column: string; points: BreakdownPoint[] };
+
+export interface OverviewData {
+  kpis: (Kpi & { key: KpiName })[];
+  chart: OverviewChart | null;
+}
+
+export async function loadOverview(db: Db, tables: readonly TableInfo[]): Promise<OverviewData> {
+  const q = kpiSql(tables);
+  const row = (await db.query(q.sql)).rows[0];
+  const values = readKpis(q, row);
+  const kpis = KPI_NAMES.map((key) => ({ key, ...values[key] }));
+  return { kpis, chart: await loadChart(db, tables) };
+}
+
+async function loadChart(db: Db, tables: readonly TableInfo[]): Promise<OverviewChart | null> {
+  const orders = tableOfKind(tables, 'orders');
+  if (orders?.roles.order_date && orders.roles.amount) {
+    const r = await db.query(monthlyRevenueSql(orders));
+    return {
+      kind: 'monthly',
+      table: orders.name,
+      points: r.rows.map((row) => ({ month: String(row.month).slice(0, 7), revenue: Number(row.revenue ?? 0), orders: Number(row.orders ?? 0) })),
+    };
+  }
+  const table = tableOfKind(tables, 'customers') ?? tables[0];
+  if (!table || table.columns.length === 0) return null;
+  const counts = await db.query(distinctCountsSql(table.name, table.columns));
+  const distinct: Record<string, number> = {};
+  for (const r of counts.rows) distinct[String(r.column_name)] = Number(r.distinct_values);
+  const column = pickBreakdownColumn(table, distinct);
+  if (!column) return null;
+  const r = await db.query(breakdownSql(table, column, { ...(table.roles.churn ? { churnColumn: table.roles.churn } : {}), limit: 12 }));
+  return {
+    kind: 'breakdown',
+    table: table.name,
+    column,
+    points: r.rows.map((row) => ({
+      category: row.category === null ? '—' : String(row.category),
+      customers: Number(row.customers),
+      churnRate: typeof row.churn_rate === 'number' ? row.churn_rate : null,
+    })),
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * The foundation slice end to end, in real headless Chromium against the built
+ * dist/: demo workspace on start, a real CSV through the file input, KPIs from
+ * DuckDB-WASM, a chart that exports, the churn model trained in a worker, both
+ * languages, and no request to any other origin.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { DATA_DIR, SCREENSHOTS, foreignRequests, startSession, type Session } from './browser.ts';
+
+const TELCO = path.join(DATA_DIR, 'telco_churn/Telco-Customer-Churn.csv');
+const hasTelco = existsSync(TELCO);
+if (!hasTelco) console.warn(`[e2e] skipping Telco checks: ${TELCO} not found (set CRM_DATA_DIR)`);
+
+let session: Session;
+let page: Page;
+
+beforeAll(async () => {
+  session = await startSession();
+  page = await session.newPage();
+  await page.goto(session.baseUrl);
+});
+
+afterAll(async () => {
+  await session?.close();
+});
+
+async function kpiText(key: string): Promise<string> {
+  return (await page.getByTestId(`kpi-${key}`).locator('.value').textContent())?.trim() ?? '';
+}
+
+describe('foundation', () => {
+  it('opens on the demo workspace with KPIs and a chart', async () => {
+    await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+    const customers = await kpiText('customers');
+    expect(customers).toMatch(/^\d{1,3}(,\d{3})*$/);
+    expect(Number(customers.replaceAll(',', ''))).toBeGreaterThan(100);
+    expect(await kpiText('revenue')).not.toBe('—');
+    expect(await kpiText('churn_rate')).toMatch(/%$/);
+    await page.getByTestId('overview-chart').locator('canvas').first().waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'overview-demo.png'), fullPage: true });
+  });
+
+  it.skipIf(!hasTelco)('loads the Telco CSV through the file input: 7,043 customers, churn 26.5 %', async () => {
+    await page.getByTestId('file-input').setInputFiles(TELCO);
+    await page.getByTestId('notice').waitFor({ timeout: 60_000 });
+    await expect.poll(() => kpiText('customers'), { timeout: 30_000 }).toBe('7,043');
+    expect(await kpiText('churn_rate')).toBe('26.5%');
+    expect(await kpiText('orders')).toBe('—');
+    const chart = page.getByTestId('overview-chart');
+    await chart.locator('canvas').first().waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'overview-telco.png'), fullPage: true });
+  });
+
+  it('saves a chart as PNG and SVG', async () => {
+    const chart = page.getByTestId('overview-chart');
+    const [png] = await Promise.all([page.waitForEvent('download'), chart.getByRole('button', { name: /PNG/ }).click()]);
+    expect(png.suggestedFilename()).toMatch(/\.png$/);
+    const pngBytes = readFileSync((await png.path())!);
+    expect([...pngBytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(pngBytes.length).toBeGreaterThan(5_000);
+    const [svg] = await Promise.all([page.waitForEvent('download'), chart.getByRole('button', { name: /SVG/ }).click()]);
+    expect(svg.suggestedFilename()).toMatch(/\.svg$/);
+    const svgText = readFileSync((await svg.path())!, 'utf8');
+    expect(svgText.startsWith('<svg')).toBe(true);
+    expect(svgText).toContain('<path');
+  });
+
+  it.skipIf(!hasTelco)('trains the churn model in a worker: hold-out AUC ≥ 0.83 beside a baseline', async () => {
+    await page.getByRole('button', { name: 'Churn model' }).click();
+    await expect.poll(() => page.getByTestId('churn-target').inputValue(), { timeout: 30_000 }).toBe('Churn');
+    const frames = await page.evaluate(() => {
+      // Count animation frames while training, to show the UI thread stays free.
+      const w = window as unknown as { __frames: number };
+      w.__frames = 0;
+      const tick = () => {
+        w.__frames++;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      return 0;
+    });
+    expect(frames).toBe(0);
+    await page.getByTestId('train').click();
+    await page.getByTestId('auc').waitFor({ timeout: 120_000 });
+    const auc = Number((await page.getByTestId('auc').locator('strong').textContent())?.trim());
+    expect(auc).toBeGreaterThanOrEqual(0.83);
+    const baseline = await page.getByTestId('metrics').locator('tbody tr').first().locator('td').nth(2).textContent();
+    expect(Number(baseline)).toBeCloseTo(0.5, 3);
+    const framesSeen = await page.evaluate(() => (window as unknown as { __frames: number }).__frames);
+    expect(framesSeen).toBeGreaterThan(5);
+    await page.getByTestId('roc-chart').locator('canvas').first().waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'churn-telco.png'), fullPage: true });
+  });
+
+  it('switches to Chinese and remembers it after a reload', async () => {
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.getByRole('navigation').textContent()).toContain('总览');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    await page.reload();
+    await expect.poll(() => page.getByRole('navigation').textContent(), { timeout: 60_000 }).toContain('流失模型');
+    await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+    await page.evaluate(() => document.fonts.ready);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'overview-zh.png'), fullPage: true });
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.getByRole('navigation').textContent()).toContain('Overview');
+  });
+
+  it('made no request to any other origin', () => {
+    expect(session.requests.length).toBeGreaterThan(5);
+    expect(foreignRequests(session.requests, session.baseUrl)).toEqual([]);
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { en } from '../../src/i18n/en.ts';
+import { zhCN } from '../../src/i18n/zh-CN.ts';
+import { formatPercent, preferredLocale, translate } from '../../src/i18n/index.ts';
+
+describe('i18n', () => {
+  it('has the same keys and placeholders in both catalogues', () => {
+    expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort());
+    const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const k of Object.keys(en) as (keyof typeof en)[]) {
+      expect(placeholders(zhCN[k]), k).toEqual(placeholders(en[k]));
+    }
+  });
+
+  it('fills placeholders', () => {
+    expect(translate('en', 'load.done', { file: 'a.csv', rows: '7,043', cols: 21 })).toBe('Loaded a.csv: 7,043 rows, 21 columns.');
+    expect(translate('zh-CN', 'load.done', { file: 'a.csv', rows: '7,043', cols: 21 })).toBe('已加载 a.csv：7,043 行，21 列。');
+  });
+
+  it('formats percentages per locale', () => {
+    expect(formatPercent('en', 0.26537)).toBe('26.5%');
+    expect(formatPercent('zh-CN', 0.26537)).toBe('26.5%');
+  });
+
+  it('picks a preferred locale', () => {
+    expect(preferredLocale(['zh-TW', 'en'])).toBe('zh-CN');
+    expect(preferredLocale(['fr', 'en-GB'])).toBe('en');
+    expect(preferredLocale([])).toBe('en');
+  });
+});
