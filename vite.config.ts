@@ -11,7 +11,9 @@ export default defineConfig({
     chunkSizeWarningLimit: 4096,
     assetsInlineLimit: 0,
   },
-  optimizeDeps: { exclude: ['@duckdb/duckdb-wasm'] },
+  // Pre-bundle the worker's heavy deps up front, so the dev server does not reload the page
+  // the first time the churn worker starts.
+  optimizeDeps: { exclude: ['@duckdb/duckdb-wasm'], include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'echarts/core', 'echarts/charts', 'echarts/components', 'echarts/renderers'] },
   server: { port: 5173, strictPort: false },
   preview: { port: 4173 },
   test: {

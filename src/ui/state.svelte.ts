@@ -12,6 +12,7 @@ import { demoWorkspace } from '../lib/gen/generate.ts';
 import { errorMessage, isAbortError } from '../lib/errors.ts';
 import { formatBytes, formatInt, isLocale, preferredLocale, translate, type Locale, type MessageKey, type Params } from '../i18n/index.ts';
 import { ident } from '../lib/sql.ts';
+import { CUSTOMER_FEATURES_VIEW, customerFeaturesSql } from '../metrics/customer-features.ts';
 
 export type Page = 'overview' | 'data' | 'churn';
 export const PAGES: readonly Page[] = ['overview', 'data', 'churn'];
@@ -33,6 +34,12 @@ function initialLocale(): Locale {
     // Storage can be blocked (private mode, sandboxed frame): fall back to the browser's languages.
   }
   return preferredLocale(typeof navigator === 'undefined' ? [] : navigator.languages);
+}
+
+export const DERIVED_SOURCE = 'derived:customers+orders+tickets';
+
+export function isDerived(t: TableInfo): boolean {
+  return t.source === DERIVED_SOURCE;
 }
 
 export class AppState {
@@ -97,7 +104,7 @@ export class AppState {
         tables.push({ ...res.table, source: `demo:${name}` });
         logs.push(...res.log);
       }
-      this.tables = tables;
+      this.tables = await this.#withDerived(db, tables);
       this.logs = logs;
       this.isDemo = true;
       this.version++;
@@ -121,7 +128,7 @@ export class AppState {
         try {
           const bytes = new Uint8Array(await file.arrayBuffer());
           const res = await loadDelimited(db, { fileName: file.name, bytes, existingTables: this.tables.map((t) => t.name) });
-          this.tables = [...this.tables, res.table];
+          this.tables = await this.#withDerived(db, [...this.tables.filter((t) => !isDerived(t)), res.table]);
           this.logs = [...this.logs, ...res.log];
           messages.push(
             this.t('load.done', { file: file.name, rows: formatInt(this.locale, res.table.rowCount), cols: res.table.columns.length }),
@@ -147,7 +154,34 @@ export class AppState {
   }
 
   async #dropAll(db: Db): Promise<void> {
-    for (const t of this.tables) await db.exec(`DROP TABLE IF EXISTS ${ident(t.name)}`);
+    for (const t of this.tables) await db.exec(`DROP ${isDerived(t) ? 'VIEW' : 'TABLE'} IF EXISTS ${ident(t.name)}`);
+  }
+
+  /** Add (or refresh) the per-customer behaviour view when customers and orders are both loaded. */
+  async #withDerived(db: Db, tables: TableInfo[]): Promise<TableInfo[]> {
+    const base = tables.filter((t) => !isDerived(t));
+    const sql = customerFeaturesSql(base);
+    if (!sql) {
+      await db.exec(`DROP VIEW IF EXISTS ${ident(CUSTOMER_FEATURES_VIEW)}`);
+      return base;
+    }
+    await db.exec(`CREATE OR REPLACE VIEW ${ident(CUSTOMER_FEATURES_VIEW)} AS ${sql}`);
+    const described = await db.query(`DESCRIBE ${ident(CUSTOMER_FEATURES_VIEW)}`);
+    const count = await db.query(`SELECT count(*) AS n FROM ${ident(CUSTOMER_FEATURES_VIEW)}`);
+    const customers = base.find((t) => t.kind === 'customers');
+    const derived: TableInfo = {
+      name: CUSTOMER_FEATURES_VIEW,
+      source: DERIVED_SOURCE,
+      kind: 'other',
+      rowCount: Number(count.rows[0]?.n ?? 0),
+      columns: described.rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) })),
+      roles: {
+        ...(customers?.roles.customer_id ? { customer_id: customers.roles.customer_id } : {}),
+        ...(customers?.roles.churn ? { churn: customers.roles.churn } : {}),
+        ...(customers?.roles.name ? { name: customers.roles.name } : {}),
+      },
+    };
+    return [...base, derived];
   }
 
   async #run(work: () => Promise<void>): Promise<void> {

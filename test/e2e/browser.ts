@@ -1,16 +1,16 @@
 /**
- * Shared e2e harness: serve the built dist/ on localhost with Vite's preview
+ * Shared e2e harness: serve the built dist/ on localhost with a plain static
  * server and drive the Chromium that ships inside @sparticuz/chromium (no
  * browser download, no apt step). Records every request so tests can assert
  * that nothing left the app's own origin.
  */
-import { mkdirSync } from 'node:fs';
+import { createReadStream, mkdirSync, statSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import chromiumPkg from '@sparticuz/chromium';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCREENSHOTS = path.join(ROOT, 'test/e2e/__screenshots__');
@@ -19,9 +19,54 @@ export const DATA_DIR = process.env.CRM_DATA_DIR ?? path.resolve(ROOT, '../share
 // Flags in the package's default set that would weaken what we test (same-origin rules).
 const DROPPED_FLAGS = new Set(['--disable-web-security', '--allow-running-insecure-content']);
 
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.json': 'application/json',
+};
+
+/**
+ * A plain static file server for dist/, mounted under `prefix` (e.g. '/crm-lens/'),
+ * standing in for "any static host": no rewrites, no special headers.
+ */
+export async function serveDist(prefix = '/'): Promise<{ server: http.Server; baseUrl: string }> {
+  const dist = path.join(ROOT, 'dist');
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (!url.pathname.startsWith(prefix)) {
+      res.writeHead(404).end();
+      return;
+    }
+    let rel = decodeURIComponent(url.pathname.slice(prefix.length));
+    if (rel === '' || rel.endsWith('/')) rel += 'index.html';
+    const file = path.join(dist, rel);
+    if (!file.startsWith(dist + path.sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const st = statSync(file);
+      res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'content-length': st.size });
+      createReadStream(file).pipe(res);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('static server has no port');
+  return { server, baseUrl: `http://127.0.0.1:${address.port}${prefix}` };
+}
+
 export interface Session {
   browser: Browser;
-  server: PreviewServer;
+  server: http.Server;
   baseUrl: string;
   /** Every URL the pages requested. */
   requests: string[];
@@ -29,14 +74,11 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function startSession(): Promise<Session> {
+export async function startSession(prefix = '/'): Promise<Session> {
   const tmp = path.join(os.tmpdir(), 'crm-lens-e2e');
   mkdirSync(tmp, { recursive: true });
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const server = await preview({ root: ROOT, logLevel: 'warn', preview: { port: 0, host: '127.0.0.1', open: false } });
-  const address = server.httpServer.address();
-  if (!address || typeof address === 'string') throw new Error('preview server has no port');
-  const baseUrl = `http://127.0.0.1:${address.port}/`;
+  const { server, baseUrl } = await serveDist(prefix);
   const args = chromiumPkg.args.filter((a) => !DROPPED_FLAGS.has(a));
   const browser = await chromium.launch({
     executablePath: await chromiumPkg.executablePath(),
@@ -62,7 +104,7 @@ export async function startSession(): Promise<Session> {
     },
     async close() {
       await browser.close();
-      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
@@ -71,4 +113,16 @@ export async function startSession(): Promise<Session> {
 export function foreignRequests(requests: readonly string[], baseUrl: string): string[] {
   const origin = new URL(baseUrl).origin;
   return requests.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin);
+}
+
+/** Drop files on the page as a user dragging them from the desktop would (dragenter → dragover → drop). */
+export async function dropFiles(page: Page, files: { name: string; type: string; text: string }[]): Promise<void> {
+  await page.evaluate((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) dt.items.add(new File([f.text], f.name, { type: f.type }));
+    const target = document.body;
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+    }
+  }, files);
 }

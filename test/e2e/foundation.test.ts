@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DATA_DIR, SCREENSHOTS, foreignRequests, startSession, type Session } from './browser.ts';
+import { DATA_DIR, SCREENSHOTS, dropFiles, foreignRequests, startSession, type Session } from './browser.ts';
 
 const TELCO = path.join(DATA_DIR, 'telco_churn/Telco-Customer-Churn.csv');
 const hasTelco = existsSync(TELCO);
@@ -18,7 +18,8 @@ let session: Session;
 let page: Page;
 
 beforeAll(async () => {
-  session = await startSession();
+  // Served under a sub-path by a plain static server: dist/ must work from any static host.
+  session = await startSession('/crm-lens/');
   page = await session.newPage();
   await page.goto(session.baseUrl);
 });
@@ -43,15 +44,40 @@ describe('foundation', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'overview-demo.png'), fullPage: true });
   });
 
+  it('trains on the demo: behaviour features from orders and tickets carry the churn signal', async () => {
+    await page.getByRole('button', { name: 'Churn model' }).click();
+    await expect.poll(() => page.getByTestId('churn-table').inputValue(), { timeout: 30_000 }).toBe('customer_features');
+    await expect.poll(() => page.getByTestId('churn-target').inputValue(), { timeout: 30_000 }).toBe('churned');
+    await page.getByTestId('train').click();
+    await page.getByTestId('auc').waitFor({ timeout: 120_000 });
+    const auc = Number((await page.getByTestId('auc').locator('strong').textContent())?.trim());
+    expect(auc).toBeGreaterThan(0.75);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'churn-demo.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Overview' }).click();
+  });
+
   it.skipIf(!hasTelco)('loads the Telco CSV through the file input: 7,043 customers, churn 26.5 %', async () => {
     await page.getByTestId('file-input').setInputFiles(TELCO);
     await page.getByTestId('notice').waitFor({ timeout: 60_000 });
     await expect.poll(() => kpiText('customers'), { timeout: 30_000 }).toBe('7,043');
     expect(await kpiText('churn_rate')).toBe('26.5%');
     expect(await kpiText('orders')).toBe('—');
+    expect(session.requests.some((u) => u.includes('/crm-lens/assets/duckdb-'))).toBe(true);
     const chart = page.getByTestId('overview-chart');
     await chart.locator('canvas').first().waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'overview-telco.png'), fullPage: true });
+  });
+
+  it('adds a dropped file to the workspace (drag and drop)', async () => {
+    const orders = ['order_id,customer_id,order_date,amount', 'A1,C1,2024-01-05,10.50', 'A2,C1,2024-02-07,20', 'A3,C2,2024-02-09,5'].join('\n');
+    await dropFiles(page, [{ name: 'orders 订单.csv', type: 'text/csv', text: orders }]);
+    await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 30_000 }).toContain('orders 订单.csv');
+    await page.getByRole('button', { name: 'Data' }).click();
+    const tables = page.getByTestId('tables');
+    await expect.poll(() => tables.textContent()).toContain('orders 订单.csv');
+    await page.getByRole('button', { name: 'Overview' }).click();
+    await expect.poll(() => kpiText('orders')).toBe('3');
+    expect(await kpiText('revenue')).toBe('36');
   });
 
   it('saves a chart as PNG and SVG', async () => {
