@@ -4,7 +4,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
 export default ts.config(
-  { ignores: ['dist/', 'node_modules/', 'bench/data/', 'test/e2e/__screenshots__/'] },
+  { ignores: ['dist/', '.tmp/', 'node_modules/', 'bench/data/', 'test/e2e/__screenshots__/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,

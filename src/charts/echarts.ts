@@ -3,13 +3,13 @@
  * dispose, export. Everything else hands it plain option objects.
  */
 import * as echarts from 'echarts/core';
-import { BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TitleComponent, TooltipComponent, DatasetComponent, MarkLineComponent } from 'echarts/components';
+import { BarChart, FunnelChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TitleComponent, TooltipComponent, DatasetComponent, MarkLineComponent, VisualMapComponent } from 'echarts/components';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 import type { EChartsCoreOption } from 'echarts/core';
 import { FONT } from './palette.ts';
 
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, DatasetComponent, MarkLineComponent, CanvasRenderer, SVGRenderer]);
+echarts.use([BarChart, LineChart, FunnelChart, HeatmapChart, ScatterChart, VisualMapComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent, DatasetComponent, MarkLineComponent, CanvasRenderer, SVGRenderer]);
 
 export type ChartOption = EChartsCoreOption;
 
@@ -32,6 +32,14 @@ export class ChartHandle {
     }
     // Canvas text does not re-flow when a web font (e.g. a CJK subset) arrives: draw again.
     document.fonts?.addEventListener('loadingdone', this.#redraw);
+  }
+
+  /** Call `cb` with the clicked item's category name (bars, heatmap cells, funnel steps). */
+  onClick(cb: (name: string) => void): void {
+    this.#chart.off('click');
+    this.#chart.on('click', (p: { name?: string }) => {
+      if (typeof p.name === 'string' && p.name !== '') cb(p.name);
+    });
   }
 
   update(option: ChartOption): void {

@@ -15,7 +15,15 @@ export type IngestErrorCode =
   /** DuckDB could not read the text as a delimited file; `params.detail` holds its message. */
   | 'parse_failed'
   /** More lines were rejected (`params.rejected`) than kept (`params.kept`): a list of items per line, or the wrong delimiter. */
-  | 'ragged_rows';
+  | 'ragged_rows'
+  /** A file we recognise but do not read (`params.format`: pdf, docx, zip, png, jpeg, sqlite, html…). */
+  | 'unsupported_format'
+  /** A spreadsheet, JSON or Parquet file that its reader could not parse (`params.format`, `params.detail`; `row` when known). */
+  | 'corrupt_file'
+  /** The sheet asked for is not in the workbook (`params.sheet`; `params.sheets`: the ones there are, comma-separated). */
+  | 'sheet_not_found'
+  /** A password-protected (encrypted) workbook. */
+  | 'encrypted_file';
 
 export interface IngestErrorInfo {
   code: IngestErrorCode;
@@ -32,6 +40,10 @@ const FALLBACK: Record<IngestErrorCode, string> = {
   binary_file: 'is not a text file. Export it as CSV (UTF-8) and try again.',
   no_columns: 'has no columns that could be read. Check that it is a CSV or TSV file with a header row.',
   parse_failed: 'could not be read as a delimited file. Save it as CSV and try again.',
+  unsupported_format: 'is in a format CRM Lens does not read. Export it as CSV, Excel (.xlsx), JSON or Parquet and try again.',
+  corrupt_file: 'could not be read: it looks damaged or is not what its name says. Open it in the program that made it, save it again, and retry.',
+  sheet_not_found: 'has no sheet with that name. Choose one of the sheets listed.',
+  encrypted_file: 'is protected with a password. Open it in Excel, remove the password (File › Info › Protect Workbook), save, and try again.',
   ragged_rows: 'has more lines with a different number of fields than lines that match the header. If each line is a list of items (a basket), it needs a basket import; otherwise check the delimiter.',
 };
 

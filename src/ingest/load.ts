@@ -1,10 +1,13 @@
 /**
- * A dropped CSV/TSV becomes a DuckDB table: decode to UTF-8, let DuckDB's
- * `read_csv` sniff dialect and types, keep the lines it cannot read out of the
- * table but in the log, turn whitespace-only cells into NULL where that lets a
- * column take its real type, then suggest roles from a sample.
+ * CSV text becomes a DuckDB table: DuckDB's `read_csv` sniffs dialect and
+ * types (or is told them, for CSV this module's callers wrote), the lines it
+ * cannot read stay out of the table but are kept for the user, whitespace-only
+ * cells become NULL where that lets a column take its real type, and roles are
+ * suggested from a sample.
  *
- * The SQL is built by the small pure functions below and run by `loadDelimited`.
+ * `loadDelimited` is the path for a delimited or space-aligned text file;
+ * `loadCsv` is the shared core every format ends in (see `index.ts`).
+ * The SQL is built by the small pure functions below and run by `loadCsv`.
  */
 import type { ColumnInfo, Db, Row } from '../db/types.ts';
 import { ident, lit } from '../lib/sql.ts';
@@ -12,8 +15,11 @@ import { decodeBytes, toUtf8, type Decoded, type TextEncodingName } from './deco
 import { looksWhitespaceAligned, whitespaceToCsv } from './dialect.ts';
 import { IngestError } from './errors.ts';
 import type { LogEntry } from './log.ts';
-import type { TableInfo } from './model.ts';
+import type { RoleMap, TableKind } from './model.ts';
+import { MAX_REJECTED_ROWS, rejectReason, type LoadResult, type RejectedRow, type SourceInfo } from './result.ts';
 import { suggestRoles } from './roles.ts';
+
+export type { LoadResult } from './result.ts';
 
 export interface LoadDelimitedInput {
   /** The name the user dropped; becomes `TableInfo.source` and the base of the table name. */
@@ -31,9 +37,34 @@ export interface LoadDelimitedInput {
   existingTables?: readonly string[];
 }
 
-export interface LoadResult {
-  table: TableInfo;
-  log: LogEntry[];
+/** A log entry made before the table existed; `rows` defaults to the table's row count. */
+export type Note = Omit<LogEntry, 'table' | 'rows'> & { rows?: number };
+
+/** The type DuckDB must give a column of CSV this project wrote (the others are sniffed). */
+export type ForcedType = 'BIGINT' | 'HUGEINT' | 'DOUBLE' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP' | 'TIME' | 'VARCHAR';
+
+export interface CsvLoad {
+  fileName: string;
+  tableName?: string;
+  existingTables?: readonly string[];
+  /** UTF-8 CSV text for DuckDB. */
+  utf8: Uint8Array;
+  /**
+   * `generated`: this project wrote the CSV (comma, `"` quotes, header line,
+   * `types` for the columns whose type is known); `sniffed`: a user's file,
+   * DuckDB works out everything.
+   */
+  dialect: 'generated' | 'sniffed';
+  types?: Readonly<Record<string, ForcedType>>;
+  source: SourceInfo;
+  /** What the caller already changed (re-encoding, flattening…), in order. */
+  notes?: readonly Note[];
+  /** Lines the caller already left out (e.g. NDJSON lines that are not JSON). */
+  rejected?: readonly RejectedRow[];
+  /** Map DuckDB's line number in `utf8` to the line in the user's file. */
+  sourceLine?: (csvLine: number) => number;
+  /** The table's kind and roles are known (a basket file); no suggestion is made. */
+  fixed?: { kind: TableKind; roles: RoleMap };
 }
 
 /** Up to this size DuckDB sniffs types from every row, so no type flips after its sample. */
@@ -43,102 +74,209 @@ const LARGE_FILE_SAMPLE_ROWS = 200_000;
 const ROLE_SAMPLE_ROWS = 500;
 const MAX_EXAMPLES = 5;
 const MAX_NAME_LENGTH = 48;
+const HEAD_BYTES = 64 * 1024;
 
+/** A delimited (CSV, TSV, `;`, `|`) or space-aligned text file. */
 export async function loadDelimited(db: Db, input: LoadDelimitedInput): Promise<LoadResult> {
-  const { fileName, bytes } = input;
-  const decoded = decodeBytes(bytes, fileName, input.encoding);
-  const aligned = looksWhitespaceAligned(headText(bytes, decoded));
-  const utf8 = aligned
-    ? new TextEncoder().encode(whitespaceToCsv(decoded.text ?? new TextDecoder().decode(bytes)))
-    : toUtf8(bytes, decoded);
-  const sampleSize = utf8.length <= FULL_SNIFF_MAX_BYTES ? -1 : LARGE_FILE_SAMPLE_ROWS;
+  const decoded = decodeBytes(input.bytes, input.fileName, input.encoding);
+  return loadDecodedDelimited(db, input, decoded);
+}
 
-  const name = await freeTableName(db, input.tableName ?? fileName, input.existingTables ?? []);
+/** `loadDelimited` once the encoding is known; `aligned` forces (or refuses) the space-aligned reading. */
+export async function loadDecodedDelimited(
+  db: Db,
+  input: Omit<LoadDelimitedInput, 'encoding'>,
+  decoded: Decoded,
+  opts: { aligned?: boolean; notes?: readonly Note[]; source?: Partial<SourceInfo> } = {},
+): Promise<LoadResult> {
+  const { bytes } = input;
+  const aligned = opts.aligned ?? looksWhitespaceAligned(headText(bytes, decoded));
+  const utf8 = aligned ? new TextEncoder().encode(whitespaceToCsv(decodedText(bytes, decoded))) : toUtf8(bytes, decoded);
+  const notes: Note[] = [...(opts.notes ?? [])];
+  if (decoded.text !== undefined) notes.push({ rule: 'reencoded', examples: [], params: { from: decoded.encoding, to: 'utf-8' } });
+  if (aligned) notes.push({ rule: 'whitespace_delimited', examples: [], params: {} });
+  return loadCsv(db, {
+    ...input,
+    utf8,
+    dialect: 'sniffed',
+    source: { ...opts.source, format: aligned ? 'whitespace' : 'delimited', encoding: decoded.encoding },
+    notes,
+  });
+}
+
+/** The whole decoded file as a string. */
+export function decodedText(bytes: Uint8Array, decoded: Decoded): string {
+  return decoded.text ?? new TextDecoder().decode(bytes);
+}
+
+/** The first 64 KiB as text, for layout checks (a split character at the end does no harm). */
+export function headText(bytes: Uint8Array, decoded: Decoded): string {
+  return decoded.text !== undefined ? decoded.text.slice(0, HEAD_BYTES) : new TextDecoder().decode(bytes.subarray(0, HEAD_BYTES));
+}
+
+/** The shared end of every load: CSV bytes in, a checked, typed, logged table out. */
+export async function loadCsv(db: Db, load: CsvLoad): Promise<LoadResult> {
+  const name = await freeTableName(db, load.tableName ?? load.fileName, load.existingTables ?? []);
+  const sampleSize = load.utf8.length <= FULL_SNIFF_MAX_BYTES ? -1 : LARGE_FILE_SAMPLE_ROWS;
+  // Read before registering: in the browser the worker takes the buffer.
+  const first = firstLine(load.utf8);
   const file = `crm_lens_ingest_${name}.csv`;
-  const rejects = `crm_lens_rejects_${name}`;
-  const rejectScans = `crm_lens_reject_scans_${name}`;
-  const log: LogEntry[] = [];
-
-  await dropRejects(db, rejects, rejectScans);
-  await db.registerBuffer(file, utf8);
-  let rejected: Rejects;
+  await db.registerBuffer(file, load.utf8);
+  let registered = true;
   try {
-    try {
-      await db.exec(createFromCsvSql(name, file, { sampleSize, rejects, rejectScans }));
-    } catch (e) {
-      const detail = e instanceof Error ? e.message : String(e);
-      const line = /line:?\s*(\d+)/i.exec(detail)?.[1];
-      throw new IngestError({ code: 'parse_failed', file: fileName, ...(line ? { row: Number(line) } : {}), params: { detail } }, { cause: e });
+    let read = await readIntoTable(db, name, file, load, { sampleSize });
+    let headerless = load.dialect === 'sniffed' && isGeneratedNames(read.columns, first);
+    if (load.dialect === 'sniffed' && !headerless && (await headerLooksLikeData(db, name, read.columns))) {
+      // DuckDB takes the first line of an all-text file for a header; its values recur below it, so it is data.
+      await db.exec(`DROP TABLE IF EXISTS ${ident(name)}`);
+      read = await readIntoTable(db, name, file, load, { sampleSize, header: false });
+      headerless = true;
     }
-    rejected = await readRejects(db, rejects);
-  } finally {
     await db.dropFile(file);
-    await dropRejects(db, rejects, rejectScans);
-  }
-
-  try {
-    return await finish(db, { name, fileName, decoded, aligned, rejected, log });
+    registered = false;
+    return await finish(db, name, load, read, headerless);
   } catch (e) {
     // Nothing half-loaded stays behind.
+    if (registered) await db.dropFile(file);
     await db.exec(`DROP TABLE IF EXISTS ${ident(name)}`);
     throw e;
   }
 }
 
-interface Loaded {
-  name: string;
-  fileName: string;
-  decoded: Decoded;
-  aligned: boolean;
-  rejected: Rejects;
-  log: LogEntry[];
+interface Read {
+  columns: ColumnInfo[];
+  rejects: Rejects;
 }
 
-/** After `CREATE TABLE`: refuse what should not be kept, log, fix types, suggest roles. */
-async function finish(db: Db, { name, fileName, decoded, aligned, rejected, log }: Loaded): Promise<LoadResult> {
-  let columns = await tableColumns(db, name);
+/** One `CREATE TABLE … AS SELECT … read_csv` of the registered `file`, and the lines DuckDB left out. */
+async function readIntoTable(db: Db, name: string, file: string, load: CsvLoad, o: { sampleSize: number; header?: boolean }): Promise<Read> {
+  const rejects = `crm_lens_rejects_${name}`;
+  const rejectScans = `crm_lens_reject_scans_${name}`;
+  await dropRejects(db, rejects, rejectScans);
+  try {
+    try {
+      const dialect = load.dialect === 'generated' ? { header: true, types: load.types ?? {} } : o.header === false ? { header: false } : {};
+      await db.exec(createFromCsvSql(name, file, { sampleSize: o.sampleSize, rejects, rejectScans, ...dialect }));
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      const line = /line:?\s*(\d+)/i.exec(detail)?.[1];
+      const row = line ? (load.sourceLine ?? ((n: number) => n))(Number(line)) : undefined;
+      throw new IngestError({ code: 'parse_failed', file: load.fileName, ...(row !== undefined ? { row } : {}), params: { detail } }, { cause: e });
+    }
+    const read = await readRejects(db, rejects, load.sourceLine);
+    return { columns: await tableColumns(db, name), rejects: read };
+  } finally {
+    await dropRejects(db, rejects, rejectScans);
+  }
+}
+
+/** After `CREATE TABLE`: refuse what should not be kept, log, fix types and names, suggest roles. */
+async function finish(db: Db, name: string, load: CsvLoad, read: Read, headerless: boolean): Promise<LoadResult> {
+  const { fileName } = load;
+  let columns = read.columns;
   const rowCount = await countRows(db, name);
   if (columns.length === 0) throw new IngestError({ code: 'no_columns', file: fileName });
-  if (rejected.rows > rowCount) {
+  const pre = load.rejected ?? [];
+  const rejectedTotal = read.rejects.total + pre.length;
+  if (rejectedTotal > rowCount) {
+    const firstLine = pre[0]?.line ?? read.rejects.rows[0]?.line;
     throw new IngestError({
       code: 'ragged_rows',
       file: fileName,
-      ...(rejected.firstLine !== null ? { row: rejected.firstLine } : {}),
-      params: { rejected: rejected.rows, kept: rowCount, errors: rejected.errors },
+      ...(firstLine !== undefined ? { row: firstLine } : {}),
+      params: { rejected: rejectedTotal, kept: rowCount, errors: read.rejects.errors },
     });
   }
 
-  if (decoded.text !== undefined) {
-    log.push({ rule: 'reencoded', table: name, rows: rowCount, examples: [], params: { from: decoded.encoding, to: 'utf-8' } });
+  const log: LogEntry[] = (load.notes ?? []).map((n) => ({ ...n, table: name, rows: n.rows ?? rowCount }));
+  if (headerless) {
+    const renames = headerlessRenames(columns.map((c) => c.name));
+    for (const sql of renames.map(([from, to]) => renameColumnSql(name, from, to))) await db.exec(sql);
+    columns = await tableColumns(db, name);
+    log.push({ rule: 'no_header', table: name, rows: rowCount, examples: columns.slice(0, MAX_EXAMPLES).map((c) => c.name), params: { columns: columns.length } });
   }
-  if (aligned) {
-    log.push({ rule: 'whitespace_delimited', table: name, rows: rowCount, examples: [], params: { columns: columns.length } });
-  }
-  if (rejected.rows > 0) {
+  const rejected = [...pre, ...read.rejects.rows].sort((a, b) => a.line - b.line).slice(0, MAX_REJECTED_ROWS);
+  if (rejectedTotal > 0) {
     log.push({
       rule: 'rejected_rows',
       table: name,
-      rows: rejected.rows,
-      examples: rejected.examples,
-      params: { errors: rejected.errors, ...(rejected.firstLine !== null ? { line: rejected.firstLine } : {}) },
+      rows: rejectedTotal,
+      examples: rejected.slice(0, MAX_EXAMPLES).map((r) => `${r.line}: ${truncate(r.raw, 120)}`),
+      params: { errors: rejectErrors(read.rejects.errors, pre), ...(rejected[0] ? { line: rejected[0].line } : {}) },
     });
   }
 
-  const typeLog = [...(await blanksToNull(db, name, columns)), ...(await compactDates(db, name, columns))];
+  const typeLog = [...(await blanksToNull(db, name, columns)), ...(await compactDates(db, name, columns, headerless))];
   if (typeLog.length > 0) {
     log.push(...typeLog);
     columns = await tableColumns(db, name);
   }
 
-  const sample = (await db.query(sampleSql(name, ROLE_SAMPLE_ROWS))).rows;
-  const { kind, roles } = suggestRoles(columns, sample);
-  return { table: { name, source: fileName, kind, rowCount, columns, roles }, log };
+  let kind: TableKind;
+  let roles: RoleMap;
+  if (load.fixed) ({ kind, roles } = load.fixed);
+  else {
+    const sample = (await db.query(sampleSql(name, ROLE_SAMPLE_ROWS))).rows;
+    ({ kind, roles } = suggestRoles(columns, sample));
+  }
+  return {
+    table: { name, source: fileName, kind, rowCount, columns, roles },
+    log,
+    rejected,
+    rejectedTotal,
+    source: load.source,
+  };
 }
 
-/** The first 64 KiB as text, for layout checks (a split character at the end does no harm). */
-function headText(bytes: Uint8Array, decoded: Decoded): string {
-  const n = 64 * 1024;
-  return decoded.text !== undefined ? decoded.text.slice(0, n) : new TextDecoder().decode(bytes.subarray(0, n));
+/** DuckDB's error types, then the callers' own (e.g. `INVALID JSON`), in DuckDB's spelling. */
+function rejectErrors(duckdb: string, pre: readonly RejectedRow[]): string {
+  const own = [...new Set(pre.map((r) => r.reason.toUpperCase().replaceAll('_', ' ')))].sort();
+  return [...(duckdb ? [duckdb] : []), ...own].join(', ');
+}
+
+// ---------------------------------------------------------------- header or not
+
+/** The first line of CSV bytes (a quoted line break may cut it short; it is only looked at for names). */
+function firstLine(utf8: Uint8Array): string {
+  const head = new TextDecoder().decode(utf8.subarray(0, 4096));
+  return head.split(/\r?\n/, 1)[0] ?? '';
+}
+
+/**
+ * DuckDB names the columns of a file without a header `column0`, `column1`…
+ * (`column00`… from ten columns on). True when the table has exactly those
+ * names and the file's first line does not spell them.
+ */
+export function isGeneratedNames(columns: readonly ColumnInfo[], first: string): boolean {
+  if (columns.length === 0) return false;
+  const width = String(columns.length - 1).length;
+  const generated = columns.every((c, i) => c.name === `column${String(i).padStart(width, '0')}`);
+  return generated && !first.includes(columns[0]!.name);
+}
+
+/** `column0…` → `column1…`, renamed last first so no new name is taken while it is given. */
+export function headerlessRenames(names: readonly string[]): [string, string][] {
+  return names.map((n, i): [string, string] => [n, `column${i + 1}`]).reverse();
+}
+
+export function renameColumnSql(table: string, from: string, to: string): string {
+  return `ALTER TABLE ${ident(table)} RENAME COLUMN ${ident(from)} TO ${ident(to)}`;
+}
+
+/**
+ * For a table whose columns are all text: in how many columns the header name
+ * also occurs as a value. A list of names or items has its first line's values
+ * recurring below it; a header rarely does.
+ */
+export function headerRecurrenceSql(table: string, columns: readonly string[]): string {
+  const parts = columns.map((c) => `count(*) FILTER (WHERE ${ident(c)} = ${lit(c)}) > 0`);
+  return `SELECT ${parts.map((p) => `CAST(${p} AS INTEGER)`).join(' + ')} AS n FROM ${ident(table)}`;
+}
+
+async function headerLooksLikeData(db: Db, table: string, columns: readonly ColumnInfo[]): Promise<boolean> {
+  if (columns.length === 0 || columns.some((c) => c.type !== 'VARCHAR')) return false;
+  const n = Number((await db.query(headerRecurrenceSql(table, columns.map((c) => c.name)))).rows[0]?.n ?? 0);
+  return n >= Math.max(1, Math.ceil(columns.length / 2));
 }
 
 // ---------------------------------------------------------------- table names
@@ -208,6 +346,13 @@ export interface CsvReadOptions {
   /** Temporary tables DuckDB fills with the lines it could not read. */
   rejects: string;
   rejectScans: string;
+  /** Whether the first line is a header; sniffed when absent. */
+  header?: boolean;
+  /**
+   * Set for CSV this project wrote: comma, `"` quoting, and these column types
+   * (the columns not named here are still sniffed).
+   */
+  types?: Readonly<Record<string, ForcedType>>;
 }
 
 /**
@@ -217,8 +362,16 @@ export interface CsvReadOptions {
  * let one over-long line add a column to the table.
  */
 export function createFromCsvSql(table: string, file: string, o: CsvReadOptions): string {
+  const dialect: string[] = [];
+  if (o.header !== undefined) dialect.push(`header = ${o.header ? 'true' : 'false'}`);
+  if (o.types) {
+    dialect.push(`delim = ',', quote = '"', escape = '"'`);
+    const entries = Object.entries(o.types).map(([c, t]) => `${lit(c)}: ${lit(t)}`);
+    if (entries.length > 0) dialect.push(`types = {${entries.join(', ')}}`);
+  }
   return (
     `CREATE TABLE ${ident(table)} AS SELECT * FROM read_csv(${lit(file)}, auto_detect = true, ` +
+    `${dialect.map((d) => `${d}, `).join('')}` +
     `sample_size = ${Math.trunc(o.sampleSize)}, store_rejects = true, ` +
     `rejects_table = ${lit(o.rejects)}, rejects_scan = ${lit(o.rejectScans)})`
   );
@@ -231,25 +384,40 @@ async function dropRejects(db: Db, rejects: string, rejectScans: string): Promis
 
 interface Rejects {
   /** Distinct lines DuckDB left out. */
-  rows: number;
-  examples: string[];
-  firstLine: number | null;
+  total: number;
+  /** The first `MAX_REJECTED_ROWS` of them, one per line. */
+  rows: RejectedRow[];
   /** DuckDB's error types, e.g. `MISSING COLUMNS, CAST`. */
   errors: string;
 }
 
-async function readRejects(db: Db, rejects: string): Promise<Rejects> {
+/** One row per rejected line: its first error (DuckDB can report several per line). */
+export function rejectedLinesSql(rejects: string, limit: number): string {
+  const r = ident(rejects);
+  return (
+    `SELECT line, arg_min(csv_line, column_idx) AS csv_line, arg_min(CAST(error_type AS VARCHAR), column_idx) AS error_type, ` +
+    `arg_min(error_message, column_idx) AS error_message, arg_min(column_name, column_idx) AS column_name ` +
+    `FROM ${r} GROUP BY line ORDER BY line LIMIT ${Math.trunc(limit)}`
+  );
+}
+
+async function readRejects(db: Db, rejects: string, sourceLine?: (csvLine: number) => number): Promise<Rejects> {
   const r = (
     await db.query(
-      `SELECT count(DISTINCT line) AS n, min(line) AS first_line, string_agg(DISTINCT CAST(error_type AS VARCHAR), ', ' ORDER BY CAST(error_type AS VARCHAR)) AS errors FROM ${ident(rejects)}`,
+      `SELECT count(DISTINCT line) AS n, string_agg(DISTINCT CAST(error_type AS VARCHAR), ', ' ORDER BY CAST(error_type AS VARCHAR)) AS errors FROM ${ident(rejects)}`,
     )
   ).rows[0];
-  const n = Number(r?.n ?? 0);
-  if (n === 0) return { rows: 0, examples: [], firstLine: null, errors: '' };
-  const examples = (
-    await db.query(`SELECT line, any_value(csv_line) AS csv_line FROM ${ident(rejects)} GROUP BY line ORDER BY line LIMIT ${MAX_EXAMPLES}`)
-  ).rows.map((row) => `${String(row.line)}: ${truncate(String(row.csv_line ?? ''), 120)}`);
-  return { rows: n, examples, firstLine: r?.first_line == null ? null : Number(r.first_line), errors: String(r?.errors ?? '') };
+  const total = Number(r?.n ?? 0);
+  if (total === 0) return { total: 0, rows: [], errors: '' };
+  const toLine = sourceLine ?? ((n: number) => n);
+  const rows = (await db.query(rejectedLinesSql(rejects, MAX_REJECTED_ROWS))).rows.map((row): RejectedRow => ({
+    line: toLine(Number(row.line)),
+    raw: String(row.csv_line ?? ''),
+    reason: rejectReason(String(row.error_type ?? '')),
+    detail: String(row.error_message ?? ''),
+    ...(row.column_name != null ? { column: String(row.column_name) } : {}),
+  }));
+  return { total, rows, errors: String(r?.errors ?? '') };
 }
 
 async function tableColumns(db: Db, table: string): Promise<ColumnInfo[]> {
@@ -376,10 +544,11 @@ export function compactDateSql(table: string, column: string): string {
   return `ALTER TABLE ${ident(table)} ALTER COLUMN ${c} SET DATA TYPE DATE USING CAST(strptime(CAST(${c} AS VARCHAR), ${COMPACT}) AS DATE)`;
 }
 
-async function compactDates(db: Db, table: string, columns: readonly ColumnInfo[]): Promise<LogEntry[]> {
+/** `headerless`: the names say nothing, so every integer column whose values all read as yyyymmdd is a date. */
+async function compactDates(db: Db, table: string, columns: readonly ColumnInfo[], headerless = false): Promise<LogEntry[]> {
   const log: LogEntry[] = [];
   for (const { name, type } of columns) {
-    if (!INTEGER_TYPE.test(type) || !DATE_NAME.test(name)) continue;
+    if (!INTEGER_TYPE.test(type) || !(headerless || DATE_NAME.test(name))) continue;
     const p = (await db.query(compactDateProfileSql(table, name))).rows[0];
     const filled = Number(p?.filled ?? 0);
     if (!p || filled === 0 || Number(p.dates) !== filled) continue;

@@ -12,8 +12,26 @@ export type CleaningRule =
   | 'rejected_rows'
   /** Whitespace-only strings became NULL so an otherwise typed column could take its type (`params.to`). */
   | 'blank_to_null'
-  /** Whole numbers like `19970101` in a date-named column became DATE. */
-  | 'compact_date';
+  /** Whole numbers like `19970101` in a date-named column (any column of a file without a header) became DATE. */
+  | 'compact_date'
+  /** The file has no header line; columns were named `column1`, `column2`… (`params.columns`). */
+  | 'no_header'
+  /**
+   * One basket per line (a list of items) was loaded long, one row per item, as
+   * `(basket_id, item)`: `params.baskets`, `params.items` (distinct), `params.trimmed`
+   * (items with spaces around them, trimmed), `params.header` (1 when a first line was skipped as a header).
+   */
+  | 'baskets'
+  /** Nested JSON objects became columns with dotted names (`address.city`); `examples` lists some, `params.columns` counts them. Lists were kept as JSON text. */
+  | 'flattened'
+  /** The JSON file is an object; its records were taken from the list at `params.path`. */
+  | 'json_path'
+  /** Rows above a spreadsheet's header (a title, notes) were skipped: `rows` of them, `examples` their text. */
+  | 'skipped_rows'
+  /** Spreadsheet columns with neither a header nor a value were dropped (`params.columns`). */
+  | 'empty_columns'
+  /** The file was gzip-compressed and was unpacked (`params.bytes`: unpacked size). */
+  | 'decompressed';
 
 export interface LogEntry {
   rule: CleaningRule;

@@ -62,6 +62,11 @@ const SPECS: Record<Role, RoleSpec> = {
   credit_limit: { check: 'number', names: ['creditlimit', 'limitbal', '信用额度', '授信额度'] },
   churn: { check: 'binary', names: ['churn', 'churned', 'ischurn', 'churnflag', 'attrition', 'exited', '流失', '是否流失', '已流失', '流失标记', '流失标志'] },
   tenure: { check: 'number', names: ['tenure', 'tenuremonths', 'monthsactive', '在网时长', '入网时长', '会员时长', '使用时长', '客户时长'] },
+  response: {
+    check: 'binary',
+    // `y` is how the UCI bank-marketing data and many ML exports name the outcome.
+    names: ['response', 'responded', 'campaignresponse', 'y', 'subscribed', 'converted', 'accepted', '响应', '是否响应', '营销响应', '是否转化'],
+  },
   monetary_total: {
     check: 'number',
     names: ['totalcharges', 'totalspent', 'totalspend', 'lifetimevalue', 'ltv', 'clv', 'monetary', 'totalpurchase', '累计消费', '消费总额', '总消费', '累计消费金额'],
@@ -106,9 +111,14 @@ const SPECS: Record<Role, RoleSpec> = {
   value: { check: 'number', names: ['value', 'dealvalue', 'expectedvalue', 'opportunityvalue', 'amount', '商机金额', '预计金额', '金额'] },
 };
 
+/** Kinds suggested from header names. `baskets` is never guessed: only a basket file makes one. */
+const KINDS = ['orders', 'tickets', 'leads', 'customers'] as const;
+
 /** Names that mean "this table's own id" whatever the table is. */
 const BARE_ID = new Set(['id', 'no', 'code', 'key', '编号', '序号id', 'id号']);
-const PRIMARY_ID: Record<Exclude<TableKind, 'other'>, Role> = {
+type NamedKind = (typeof KINDS)[number];
+
+const PRIMARY_ID: Record<NamedKind, Role> = {
   customers: 'customer_id',
   orders: 'order_id',
   tickets: 'ticket_id',
@@ -125,7 +135,7 @@ export function normalizeHeader(name: string): string {
 
 const CJK = /[\u3400-\u9fff]/;
 
-function nameScore(header: string, role: Role, kind: Exclude<TableKind, 'other'>): number {
+function nameScore(header: string, role: Role, kind: NamedKind): number {
   const h = normalizeHeader(header);
   if (h === '') return 0;
   const names = SPECS[role].names;
@@ -203,7 +213,7 @@ function share<T>(values: readonly T[], ok: (v: T) => boolean): number {
 type FoundRoles = Partial<Record<Role, number>>;
 
 /** How strongly the roles found point to a kind (0 when they do not). */
-function kindScore(kind: Exclude<TableKind, 'other'>, f: FoundRoles): number {
+function kindScore(kind: NamedKind, f: FoundRoles): number {
   const has = (r: Role) => f[r] !== undefined;
   // A lone clue only counts when the header names it: a bare `ID` or `Score` says little.
   const named = (r: Role) => (f[r] ?? 0) >= 0.6;
@@ -228,6 +238,7 @@ function kindScore(kind: Exclude<TableKind, 'other'>, f: FoundRoles): number {
       if (has('customer_id') && (has('churn') || has('tenure') || has('signup_date'))) return 0.9;
       if (has('customer_id') && (has('gender') || has('birth_date') || has('age') || has('segment') || has('name') || has('credit_limit'))) return 0.7;
       if (has('churn') && (has('tenure') || has('gender') || has('age'))) return 0.5;
+      if (exact('response') && (has('age') || has('gender') || has('segment') || has('channel'))) return 0.5;
       if (named('customer_id')) return 0.4;
       if (has('customer_id')) return 0.2;
       return 0;
@@ -235,7 +246,7 @@ function kindScore(kind: Exclude<TableKind, 'other'>, f: FoundRoles): number {
 }
 
 /** Greedy one-to-one assignment of a kind's roles to columns, best matches first. */
-function assign(kind: Exclude<TableKind, 'other'>, columns: readonly ColumnInfo[], values: readonly (readonly Exclude<Row[string], null>[])[]): { roles: RoleMap; scores: FoundRoles } {
+function assign(kind: NamedKind, columns: readonly ColumnInfo[], values: readonly (readonly Exclude<Row[string], null>[])[]): { roles: RoleMap; scores: FoundRoles } {
   const candidates: { role: Role; col: number; score: number; order: number }[] = [];
   const roles = ROLES_BY_KIND[kind] as readonly Role[];
   roles.forEach((role, roleOrder) => {
@@ -259,7 +270,6 @@ function assign(kind: Exclude<TableKind, 'other'>, columns: readonly ColumnInfo[
   return { roles: out, scores };
 }
 
-const KINDS = ['orders', 'tickets', 'leads', 'customers'] as const;
 
 /**
  * Suggest the table kind and role → column map. `sample` is a few hundred
@@ -275,6 +285,8 @@ export function suggestRoles(columns: readonly ColumnInfo[], sample: readonly Ro
     return out;
   });
 
+  if (columns.length > 0 && columns.every((c) => GENERIC_NAME.test(c.name))) return suggestFromValues(columns, values);
+
   let best: RoleSuggestion = { kind: 'other', roles: {}, confidence: { kind: 0, roles: {} } };
   for (const kind of KINDS) {
     const { roles, scores } = assign(kind, columns, values);
@@ -286,6 +298,34 @@ export function suggestRoles(columns: readonly ColumnInfo[], sample: readonly Ro
     if (confidence > best.confidence.kind) best = { kind, roles, confidence: { kind: confidence, roles: scores } };
   }
   return best;
+}
+
+/** The names ingest gives the columns of a file without a header. */
+const GENERIC_NAME = /^column\d+$/;
+/** Confidence of a guess made from values alone. */
+const VALUE_GUESS = 0.4;
+
+/**
+ * A file without a header (CDNOW_sample.txt): names say nothing, so guess a
+ * purchase log from the values. A date and a decimal amount make it orders;
+ * the first text or whole-number column before the date whose values repeat is
+ * the customer; a small whole number between date and amount is the quantity.
+ */
+function suggestFromValues(columns: readonly ColumnInfo[], values: readonly (readonly Exclude<Row[string], null>[])[]): RoleSuggestion {
+  const other: RoleSuggestion = { kind: 'other', roles: {}, confidence: { kind: 0, roles: {} } };
+  const date = columns.findIndex((c) => TEMPORAL.test(c.type));
+  const decimal = (i: number) => /^(DOUBLE|FLOAT|REAL|DECIMAL.*)$/i.test(columns[i]!.type) && (values[i] ?? []).some((v) => typeof v === 'number' && !Number.isInteger(v));
+  const amount = columns.map((_, i) => i).filter((i) => i > date && decimal(i)).pop();
+  if (date < 0 || amount === undefined) return other;
+  const roles: RoleMap = { order_date: columns[date]!.name, amount: columns[amount]!.name };
+  const repeats = (i: number) => new Set((values[i] ?? []).map(String)).size < (values[i] ?? []).length;
+  const customer = columns.findIndex((c, i) => i < date && (c.type === 'VARCHAR' || INTEGER.test(c.type)) && repeats(i));
+  if (customer >= 0) roles.customer_id = columns[customer]!.name;
+  const small = (i: number) => INTEGER.test(columns[i]!.type) && (values[i] ?? []).every((v) => typeof v === 'number' && v >= 0 && v <= 1000);
+  const quantity = columns.findIndex((_, i) => i > date && i < amount && small(i));
+  if (quantity >= 0) roles.quantity = columns[quantity]!.name;
+  const scores: FoundRoles = Object.fromEntries(Object.keys(roles).map((r) => [r, VALUE_GUESS]));
+  return { kind: 'orders', roles, confidence: { kind: VALUE_GUESS, roles: scores } };
 }
 
 function round2(x: number): number {

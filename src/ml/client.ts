@@ -1,9 +1,30 @@
 /**
- * Main-thread side of the churn worker. The worker (and with it TensorFlow.js)
- * is spawned on the first `train`, not on import.
+ * Main-thread side of the churn worker. Workers (and with them TensorFlow.js)
+ * are spawned on first use, not on import.
+ *
+ * Two ways to search:
+ *  - `createChurnTrainer().search(…)`: the whole search inside one worker.
+ *  - `createSearchPool({ size: 2 }).search(…)`: the coordinator (search.ts)
+ *    runs here and deals (configuration, fold) tasks to a pool of workers, each
+ *    holding its own copy of the data; results are identical to the one-worker
+ *    search because every task carries its seed.
  */
 import { abortError, deserializeError } from '../lib/errors.ts';
-import type { ChurnRequest, ChurnResponse, ChurnResult, EpochProgress, TrainPayload } from './protocol.ts';
+import type {
+  ChurnRequest,
+  ChurnResponse,
+  ChurnResult,
+  DatasetInfo,
+  DatasetPayload,
+  EpochProgress,
+  SearchPayload,
+  SearchProgress,
+  SearchResult,
+  SearchTask,
+  TaskResult,
+  TrainPayload,
+} from './protocol.ts';
+import { coordinateSearch, SearchControl, type TaskRunner } from './search.ts';
 import ChurnWorker from './worker.ts?worker';
 
 /** The part of a Worker the client uses; tests pass an in-process stand-in. */
@@ -14,100 +35,274 @@ export interface WorkerLike {
   terminate(): void;
 }
 
+/** A search under way. `result` rejects with an AbortError once cancelled. */
+export interface SearchRun {
+  result: Promise<SearchResult>;
+  /** Finish the fits running now, then wait. */
+  pause(): void;
+  resume(): void;
+  /** Reject `result` at once and stop the workers' current fits. */
+  cancel(): void;
+}
+
 export interface ChurnTrainer {
   /** Train on the worker; `onProgress` is called once per epoch. Rejects with an AbortError if cancelled. */
   train(payload: TrainPayload, onProgress?: (progress: EpochProgress) => void, signal?: AbortSignal): Promise<ChurnResult>;
-  /** Cancel every running train: each promise rejects with an AbortError at once; the worker stops before its next epoch. */
+  /** Grid search × cross-validation inside this trainer's worker. */
+  search(payload: SearchPayload, onProgress?: (progress: SearchProgress) => void, signal?: AbortSignal): SearchRun;
+  /** Cancel every running train and search: each promise rejects with an AbortError at once; the worker stops before its next epoch. */
   cancel(): void;
   /** Cancel everything and end the worker. */
   dispose(): void;
 }
 
 interface Pending {
-  resolve: (result: ChurnResult) => void;
-  reject: (error: Error) => void;
-  onProgress: ((progress: EpochProgress) => void) | undefined;
-  /** Detaches the caller's AbortSignal listener. */
-  detach: () => void;
+  /** Handles a response for this id; returns true when the request is finished. */
+  onMessage(message: ChurnResponse): boolean;
+  reject(error: Error): void;
 }
 
-export function createChurnTrainer(spawn: () => WorkerLike = () => new ChurnWorker()): ChurnTrainer {
-  let worker: WorkerLike | undefined;
-  let nextId = 1;
-  const pending = new Map<number, Pending>();
+/** One worker, spawned on first send, with the requests waiting on it. */
+class Connection {
+  #worker: WorkerLike | undefined;
+  readonly #pending = new Map<number, Pending>();
 
-  function settle(id: number): Pending | undefined {
-    const p = pending.get(id);
-    pending.delete(id);
-    p?.detach();
-    return p;
+  constructor(private readonly spawn: () => WorkerLike) {}
+
+  get pendingIds(): number[] {
+    return [...this.#pending.keys()];
   }
 
-  function onMessage(message: ChurnResponse): void {
-    switch (message.type) {
-      case 'progress': {
-        const { epoch, epochs, loss } = message;
-        pending.get(message.id)?.onProgress?.({ epoch, epochs, loss });
-        return;
-      }
-      case 'result':
-        settle(message.id)?.resolve(message.result);
-        return;
-      case 'error':
-        settle(message.id)?.reject(deserializeError(message.error));
-        return;
-      default:
-        message satisfies never;
+  /** Sends a request (spawning the worker if needed) whose responses go to `pending` until it reports it is finished. */
+  request(message: ChurnRequest, pending: Pending): void {
+    this.#pending.set(message.id, pending);
+    try {
+      this.#connect().postMessage(message);
+    } catch (e) {
+      // e.g. a DataCloneError: the payload cannot be copied to the worker.
+      this.settle(message.id)?.reject(e instanceof Error ? e : new Error(String(e)));
     }
   }
 
-  function connect(): WorkerLike {
-    if (worker) return worker;
-    const w = spawn();
-    w.onmessage = (event) => onMessage(event.data);
+  /** Sends a control message (cancel, pause, unload…) to the worker if it is running; a worker not started has nothing to control. */
+  send(message: ChurnRequest): void {
+    this.#worker?.postMessage(message);
+  }
+
+  /** Stops routing responses for `id` and returns who was waiting. */
+  settle(id: number): Pending | undefined {
+    const p = this.#pending.get(id);
+    this.#pending.delete(id);
+    return p;
+  }
+
+  terminate(): void {
+    this.#worker?.terminate();
+    this.#worker = undefined;
+  }
+
+  #connect(): WorkerLike {
+    if (this.#worker) return this.#worker;
+    const w = this.spawn();
+    w.onmessage = (event) => {
+      const message = event.data;
+      const p = this.#pending.get(message.id);
+      if (p?.onMessage(message)) this.#pending.delete(message.id);
+    };
     w.onerror = (event) => {
       // The worker failed outside any request (e.g. its script did not load): nothing pending can finish.
       const error = new Error(`Churn model worker failed: ${event.message || 'unknown error'}`);
-      for (const id of [...pending.keys()]) settle(id)?.reject(error);
+      for (const id of this.pendingIds) this.settle(id)?.reject(error);
       w.terminate();
-      worker = undefined;
+      if (this.#worker === w) this.#worker = undefined;
     };
-    worker = w;
+    this.#worker = w;
     return w;
   }
+}
+
+/** Resolves on the response of type `type`, rejects on an error response. */
+function awaitResponse<T extends ChurnResponse['type'], R>(type: T, resolve: (message: Extract<ChurnResponse, { type: T }>) => R, reject: (e: Error) => void, then: (value: R) => void): Pending {
+  return {
+    onMessage(message) {
+      if (message.type === type) {
+        then(resolve(message as Extract<ChurnResponse, { type: T }>));
+        return true;
+      }
+      if (message.type === 'error') {
+        reject(deserializeError(message.error));
+        return true;
+      }
+      return false;
+    },
+    reject,
+  };
+}
+
+function splitPayload(payload: SearchPayload): DatasetPayload {
+  const { columns, target, exclude, k, seed, maxLevels } = payload;
+  return { columns, target, exclude, k, seed, ...(maxLevels ? { maxLevels } : {}) };
+}
+
+export function createChurnTrainer(spawn: () => WorkerLike = () => new ChurnWorker()): ChurnTrainer {
+  const connection = new Connection(spawn);
+  let nextId = 1;
+  /** Per running request: what its AbortError says, and how to detach its AbortSignal listener. */
+  const active = new Map<number, { what: string; detach: () => void }>();
 
   function cancelOne(id: number): void {
-    const p = settle(id);
+    const entry = active.get(id);
+    active.delete(id);
+    entry?.detach();
+    const p = connection.settle(id);
     if (!p) return;
-    worker?.postMessage({ type: 'cancel', id });
-    p.reject(abortError('Training cancelled'));
+    connection.send({ type: 'cancel', id });
+    p.reject(abortError(`${entry?.what ?? 'Request'} cancelled`));
+  }
+
+  /** Registers a request; the returned function unregisters it once it is settled. */
+  function track(id: number, what: string, signal: AbortSignal | undefined): () => void {
+    const onAbort = (): void => cancelOne(id);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const detach = (): void => signal?.removeEventListener('abort', onAbort);
+    active.set(id, { what, detach });
+    return () => {
+      detach();
+      active.delete(id);
+    };
   }
 
   function cancel(): void {
-    for (const id of [...pending.keys()]) cancelOne(id);
+    for (const id of connection.pendingIds) cancelOne(id);
   }
 
   return {
     train(payload, onProgress, signal) {
       if (signal?.aborted) return Promise.reject(abortError('Training cancelled'));
       const id = nextId++;
-      const onAbort = (): void => cancelOne(id);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const detach = (): void => signal?.removeEventListener('abort', onAbort);
-      const result = new Promise<ChurnResult>((resolve, reject) => pending.set(id, { resolve, reject, onProgress, detach }));
-      try {
-        connect().postMessage({ type: 'train', id, payload });
-      } catch (e) {
-        // e.g. a DataCloneError: the payload cannot be copied to the worker.
-        settle(id)?.reject(e instanceof Error ? e : new Error(String(e)));
-      }
-      return result;
+      const done = track(id, 'Training', signal);
+      return new Promise<ChurnResult>((resolve, reject) => {
+        const finish = awaitResponse('result', (m) => m.result, (e) => (done(), reject(e)), (r) => (done(), resolve(r)));
+        connection.request(
+          { type: 'train', id, payload },
+          {
+            onMessage(message) {
+              if (message.type !== 'progress') return finish.onMessage(message);
+              const { epoch, epochs, loss } = message;
+              onProgress?.({ epoch, epochs, loss });
+              return false;
+            },
+            reject: finish.reject,
+          },
+        );
+      });
     },
+
+    search(payload, onProgress, signal) {
+      const id = nextId++;
+      let done = (): void => {};
+      const result = signal?.aborted
+        ? Promise.reject(abortError('Search cancelled'))
+        : new Promise<SearchResult>((resolve, reject) => {
+            done = track(id, 'Search', signal);
+            const finish = awaitResponse('searchResult', (m) => m.result, (e) => (done(), reject(e)), (r) => (done(), resolve(r)));
+            connection.request(
+              { type: 'search', id, payload },
+              {
+                onMessage(message) {
+                  if (message.type !== 'searchProgress') return finish.onMessage(message);
+                  onProgress?.(message.progress);
+                  return false;
+                },
+                reject: finish.reject,
+              },
+            );
+          });
+      return {
+        result,
+        pause: () => connection.send({ type: 'pause', id }),
+        resume: () => connection.send({ type: 'resume', id }),
+        cancel: () => cancelOne(id),
+      };
+    },
+
     cancel,
     dispose() {
       cancel();
-      worker?.terminate();
-      worker = undefined;
+      connection.terminate();
+    },
+  };
+}
+
+export interface SearchPool {
+  /** Grid search × cross-validation with the (configuration, fold) tasks dealt across the pool's workers. */
+  search(payload: SearchPayload, onProgress?: (progress: SearchProgress) => void, signal?: AbortSignal): SearchRun;
+  /** Cancel every search and end the workers. */
+  dispose(): void;
+}
+
+export interface SearchPoolOptions {
+  /** Workers (default 2: one per core on the target machines). */
+  size?: number;
+  spawn?: () => WorkerLike;
+}
+
+export function createSearchPool(options: SearchPoolOptions = {}): SearchPool {
+  const size = Math.max(1, options.size ?? 2);
+  const spawn = options.spawn ?? (() => new ChurnWorker());
+  const connections = Array.from({ length: size }, () => new Connection(spawn));
+  const controls = new Set<SearchControl>();
+  let nextId = 1;
+
+  /** Sends a request to one worker; rejects (and cancels it there) when `control` is cancelled. */
+  function call<T extends ChurnResponse['type'], R>(connection: Connection, message: ChurnRequest, type: T, pick: (m: Extract<ChurnResponse, { type: T }>) => R, control: SearchControl): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      if (control.cancelled) return reject(abortError('Search cancelled'));
+      const onAbort = (): void => {
+        if (!connection.settle(message.id)) return;
+        connection.send({ type: 'cancel', id: message.id });
+        reject(abortError('Search cancelled'));
+      };
+      control.signal.addEventListener('abort', onAbort, { once: true });
+      const detach = (): void => control.signal.removeEventListener('abort', onAbort);
+      connection.request(message, awaitResponse(type, pick, (e) => (detach(), reject(e)), (r) => (detach(), resolve(r))));
+    });
+  }
+
+  return {
+    search(payload, onProgress, signal) {
+      const control = new SearchControl();
+      controls.add(control);
+      const onAbort = (): void => control.cancel();
+      if (signal?.aborted) control.cancel();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const datasetId = nextId++;
+      const dataset = splitPayload(payload);
+      const result = (async (): Promise<SearchResult> => {
+        try {
+          const infos: DatasetInfo[] = await Promise.all(connections.map((c) => call(c, { type: 'load', id: datasetId, payload: dataset }, 'loaded', (m) => m.info, control)));
+          const runner: TaskRunner = {
+            size,
+            run: (slot: number, task: SearchTask): Promise<TaskResult> => call(connections[slot]!, { type: 'task', id: nextId++, datasetId, task }, 'taskResult', (m) => m.result, control),
+          };
+          return await coordinateSearch(infos[0]!, payload, runner, control, onProgress);
+        } finally {
+          signal?.removeEventListener('abort', onAbort);
+          controls.delete(control);
+          for (const c of connections) {
+            try {
+              c.send({ type: 'unload', id: datasetId });
+            } catch {
+              // A worker that cannot take messages any more holds nothing to unload.
+            }
+          }
+        }
+      })();
+      return { result, pause: () => control.pause(), resume: () => control.resume(), cancel: () => control.cancel() };
+    },
+    dispose() {
+      for (const control of controls) control.cancel();
+      for (const c of connections) c.terminate();
     },
   };
 }

@@ -287,3 +287,43 @@ export function applyFeatures(fitted: FittedFeatures, columns: readonly ColumnDa
   }
   return { data, rows: rowIds.length, cols };
 }
+
+/** The design-matrix columns [start, end) that one source column became. */
+export interface FeatureGroup {
+  column: string;
+  kind: 'numeric' | 'categorical';
+  start: number;
+  end: number;
+}
+
+export function featureGroups(fitted: FittedFeatures): FeatureGroup[] {
+  const groups: FeatureGroup[] = [];
+  let start = 0;
+  for (const spec of fitted.specs) {
+    const width = spec.kind === 'numeric' ? (spec.missingFlag ? 2 : 1) : spec.levels.length + (spec.other ? 1 : 0);
+    groups.push({ column: spec.column, kind: spec.kind, start, end: start + width });
+    start += width;
+  }
+  return groups;
+}
+
+/**
+ * A "typical customer" in design-matrix space: every numeric at its training
+ * median (not missing), every categorical at its most frequent training level.
+ * Local explanations move one column of a row to this value.
+ */
+export function referenceRow(fitted: FittedFeatures): Float32Array {
+  const row = new Float32Array(fitted.names.length);
+  let offset = 0;
+  for (const spec of fitted.specs) {
+    if (spec.kind === 'numeric') {
+      row[offset] = (spec.median - spec.mean) / spec.std;
+      offset += spec.missingFlag ? 2 : 1;
+    } else {
+      // Levels are ranked by training frequency, so levels[0] is the mode.
+      row[offset] = 1;
+      offset += spec.levels.length + (spec.other ? 1 : 0);
+    }
+  }
+  return row;
+}

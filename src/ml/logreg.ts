@@ -36,6 +36,8 @@ export interface LogRegOptions {
   onEpoch?: (progress: EpochProgress) => void;
   /** Checked before every epoch; training then rejects with an AbortError. */
   signal?: AbortFlag;
+  /** One weight per row (e.g. balanced class weights); the loss becomes Σ wᵢ·lossᵢ / n. */
+  sampleWeights?: ArrayLike<number>;
 }
 
 export interface LogRegModel {
@@ -77,20 +79,25 @@ export async function trainLogReg(X: Matrix, y: ArrayLike<number>, config: LogRe
   const order = Int32Array.from({ length: n }, (_, i) => i);
   // A batch covering every row stays on the backend; smaller batches are copied
   // row by row from the shuffled order (cheaper than tf.gather on wasm).
+  const sw = options.sampleWeights;
+  if (sw && sw.length !== n) throw new Error(`${n} rows but ${sw.length} sample weights`);
   const fullBatch = batchSize >= n;
   const xAll = fullBatch ? tf.tensor2d(X.data, [n, d]) : undefined;
   const yAll = fullBatch ? tf.tensor2d(Float32Array.from(y), [n, 1]) : undefined;
-  const batch = (start: number, end: number): [tf.Tensor2D, tf.Tensor2D] => {
-    if (xAll && yAll) return [xAll, yAll];
+  const wAll = fullBatch && sw ? tf.tensor2d(Float32Array.from(sw), [n, 1]) : undefined;
+  const batch = (start: number, end: number): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D | undefined] => {
+    if (xAll && yAll) return [xAll, yAll, wAll];
     const rows = end - start;
     const xb = new Float32Array(rows * d);
     const yb = new Float32Array(rows);
+    const wb = sw ? new Float32Array(rows) : undefined;
     for (let k = 0; k < rows; k++) {
       const r = order[start + k]!;
       xb.set(X.data.subarray(r * d, r * d + d), k * d);
       yb[k] = y[r]!;
+      if (wb) wb[k] = sw![r]!;
     }
-    return [tf.tensor2d(xb, [rows, d]), tf.tensor2d(yb, [rows, 1])];
+    return [tf.tensor2d(xb, [rows, d]), tf.tensor2d(yb, [rows, 1]), wb ? tf.tensor2d(wb, [rows, 1]) : undefined];
   };
 
   const w = tf.tidy(() => tf.variable(tf.zeros([d, 1])));
@@ -105,12 +112,13 @@ export async function trainLogReg(X: Matrix, y: ArrayLike<number>, config: LogRe
       for (let start = 0; start < n; start += batchSize) {
         const end = Math.min(start + batchSize, n);
         const cost = tf.tidy(() => {
-          const [xb, yb] = batch(start, end);
+          const [xb, yb, wb] = batch(start, end);
           return optimizer.minimize(
             () => {
               const logits = tf.add(tf.matMul(xb, w), b);
               const penalty = tf.mul(l2 / 2, tf.sum(tf.square(w)));
-              return tf.add(tf.losses.sigmoidCrossEntropy(yb, logits), penalty);
+              const loss = wb ? tf.div(tf.sum(tf.mul(wb, tf.losses.sigmoidCrossEntropy(yb, logits, undefined, undefined, tf.Reduction.NONE))), end - start) : tf.losses.sigmoidCrossEntropy(yb, logits);
+              return tf.add(loss, penalty);
             },
             true,
             [w, b],
@@ -127,7 +135,7 @@ export async function trainLogReg(X: Matrix, y: ArrayLike<number>, config: LogRe
     }
     return logRegModel(Array.from(w.dataSync()), b.dataSync()[0]!);
   } finally {
-    tf.dispose([xAll, yAll, w, b].filter((t) => t !== undefined));
+    tf.dispose([xAll, yAll, wAll, w, b].filter((t) => t !== undefined));
     optimizer.dispose();
   }
 }

@@ -120,3 +120,62 @@ export function logLoss(y: ArrayLike<number>, p: ArrayLike<number>, eps = 1e-15)
   }
   return sum / y.length;
 }
+
+/**
+ * Precision–recall curve as [recall, precision] points, one per distinct score
+ * from the highest down (tied scores move together), starting at [0, 1] as
+ * scikit-learn does. Empty when there are no positives.
+ */
+export function prCurve(y: ArrayLike<number>, p: ArrayLike<number>): [number, number][] {
+  checkLengths(y, p);
+  const n = y.length;
+  let nPos = 0;
+  for (let i = 0; i < n; i++) if (y[i] === 1) nPos++;
+  if (nPos === 0) return [];
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => p[b]! - p[a]!);
+  const points: [number, number][] = [[0, 1]];
+  let tp = 0;
+  let fp = 0;
+  for (let start = 0; start < n; ) {
+    let end = start;
+    while (end < n && p[order[end]!] === p[order[start]!]) {
+      if (y[order[end]!] === 1) tp++;
+      else fp++;
+      end++;
+    }
+    points.push([tp / nPos, tp / (tp + fp)]);
+    start = end;
+  }
+  return points;
+}
+
+/**
+ * PR AUC as average precision (scikit-learn's definition, no interpolation):
+ * Σ (Rₖ − Rₖ₋₁) · Pₖ over the distinct score thresholds. NaN without positives.
+ */
+export function averagePrecision(y: ArrayLike<number>, p: ArrayLike<number>): number {
+  const curve = prCurve(y, p);
+  if (curve.length === 0) return NaN;
+  let ap = 0;
+  for (let k = 1; k < curve.length; k++) ap += (curve[k]![0] - curve[k - 1]![0]) * curve[k]![1];
+  return ap;
+}
+
+/** Every score the model search reports per fold. Threshold metrics use 0.5. */
+export interface ScoreSet extends ThresholdMetrics {
+  auc: number;
+  /** Average precision. */
+  prAuc: number;
+  logLoss: number;
+}
+
+export const SCORE_NAMES = ['auc', 'prAuc', 'logLoss', 'accuracy', 'precision', 'recall', 'f1'] as const satisfies readonly (keyof ScoreSet)[];
+
+export function scoreSet(y: ArrayLike<number>, p: ArrayLike<number>, threshold = 0.5): ScoreSet {
+  return {
+    auc: rocAuc(y, p),
+    prAuc: averagePrecision(y, p),
+    logLoss: logLoss(y, p),
+    ...thresholdMetrics(y, p, threshold),
+  };
+}

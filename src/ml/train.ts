@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { abortError } from '../lib/errors.ts';
 import { inputError } from './errors.ts';
-import { applyFeatures, fitFeatures, indexColumns, parseBinaryTarget } from './features.ts';
+import { applyFeatures, fitFeatures, indexColumns, parseBinaryTarget, type ColumnData } from './features.ts';
 import { trainLogReg, type AbortFlag, type EpochProgress } from './logreg.ts';
 import { confusionMatrix, logLoss, metricsFromConfusion, rocAuc, rocCurve } from './metrics.ts';
 import type { ChurnResult, TrainConfig, TrainPayload } from './protocol.ts';
@@ -26,18 +26,22 @@ function checkConfig(c: TrainConfig): void {
   }
 }
 
-interface Prepared {
-  payload: TrainPayload;
+/** The rows a model can use: those whose target is present, with their 0/1 labels. */
+export interface PreparedTarget {
   positiveLabel: string;
+  negativeLabel: string;
   missingTargets: number;
   /** Row indices whose target is present; positions in `y` refer to these. */
   usable: number[];
   y: Uint8Array;
 }
 
-function prepare(payload: TrainPayload): Prepared {
-  const { columns, target, config } = payload;
-  checkConfig(config);
+interface Prepared extends PreparedTarget {
+  payload: TrainPayload;
+}
+
+/** Parses the target column and checks each class has at least `minPerClass` rows. */
+export function prepareTarget(columns: readonly ColumnData[], target: string, minPerClass = 2): PreparedTarget {
   const targetColumn = indexColumns(columns).get(target);
   if (!targetColumn) throw inputError(`Target column "${target}" is not in the table.`, `表中没有目标列“${target}”。`);
   const parsed = parseBinaryTarget(targetColumn);
@@ -47,13 +51,18 @@ function prepare(payload: TrainPayload): Prepared {
   });
   const y = Uint8Array.from(usable, (row) => parsed.labels[row]!);
   const nPositive = y.reduce((s, v) => s + v, 0);
-  if (Math.min(nPositive, y.length - nPositive) < 2) {
+  if (Math.min(nPositive, y.length - nPositive) < minPerClass) {
     throw inputError(
-      `Target column "${target}" needs at least 2 rows of each class to train and test; it has ${nPositive} "${parsed.positiveLabel}" and ${y.length - nPositive} "${parsed.negativeLabel}".`,
-      `目标列“${target}”的每个类别至少需要 2 行才能训练和测试；现有“${parsed.positiveLabel}” ${nPositive} 行、“${parsed.negativeLabel}” ${y.length - nPositive} 行。`,
+      `Target column "${target}" needs at least ${minPerClass} rows of each class to train and test; it has ${nPositive} "${parsed.positiveLabel}" and ${y.length - nPositive} "${parsed.negativeLabel}".`,
+      `目标列“${target}”的每个类别至少需要 ${minPerClass} 行才能训练和测试；现有“${parsed.positiveLabel}” ${nPositive} 行、“${parsed.negativeLabel}” ${y.length - nPositive} 行。`,
     );
   }
-  return { payload, positiveLabel: parsed.positiveLabel, missingTargets: parsed.missing, usable, y };
+  return { positiveLabel: parsed.positiveLabel, negativeLabel: parsed.negativeLabel, missingTargets: parsed.missing, usable, y };
+}
+
+function prepare(payload: TrainPayload): Prepared {
+  checkConfig(payload.config);
+  return { payload, ...prepareTarget(payload.columns, payload.target) };
 }
 
 /** Fit features and a fresh model on `train` (positions in `prep.y`) and score `test`. */

@@ -7,15 +7,18 @@ import type { Db } from '../db/types.ts';
 import type { TableInfo } from '../ingest/model.ts';
 import type { LogEntry } from '../ingest/log.ts';
 import { loadDelimited } from '../ingest/load.ts';
+import { loadFile } from '../ingest/index.ts';
+import type { LoadResult } from '../ingest/result.ts';
 import { describeIngestError } from './ingest-errors.ts';
 import { demoWorkspace } from '../lib/gen/generate.ts';
 import { errorMessage, isAbortError } from '../lib/errors.ts';
 import { formatBytes, formatInt, isLocale, preferredLocale, translate, type Locale, type MessageKey, type Params } from '../i18n/index.ts';
 import { ident } from '../lib/sql.ts';
+import type { Filters } from '../metrics/filters.ts';
 import { CUSTOMER_FEATURES_VIEW, customerFeaturesSql } from '../metrics/customer-features.ts';
 
-export type Page = 'overview' | 'data' | 'churn';
-export const PAGES: readonly Page[] = ['overview', 'data', 'churn'];
+export type Page = 'overview' | 'analytics' | 'data' | 'churn' | 'sql';
+export const PAGES: readonly Page[] = ['overview', 'analytics', 'churn', 'data', 'sql'];
 
 export interface Task {
   label: string;
@@ -47,12 +50,16 @@ export class AppState {
   page = $state<Page>('overview');
   tables = $state.raw<TableInfo[]>([]);
   logs = $state.raw<LogEntry[]>([]);
+  /** Per table: where it came from (format, sheet, encoding) and the rows that could not be read. */
+  loads = $state.raw<Record<string, Pick<LoadResult, 'rejected' | 'rejectedTotal' | 'source'>>>({});
   task = $state<Task | null>(null);
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
   isDemo = $state(false);
   /** Bumped whenever the workspace changes, so views re-query. */
   version = $state(0);
+  /** Global filters of the analytics page (date range, segment, region, channel, category). */
+  filters = $state<Filters>({});
 
   #db: Promise<Db> | null = null;
 
@@ -105,6 +112,7 @@ export class AppState {
         logs.push(...res.log);
       }
       this.tables = await this.#withDerived(db, tables);
+      this.filters = {};
       this.logs = logs;
       this.isDemo = true;
       this.version++;
@@ -120,6 +128,7 @@ export class AppState {
         await this.#dropAll(db);
         this.tables = [];
         this.logs = [];
+        this.loads = {};
         this.isDemo = false;
       }
       const messages: string[] = [];
@@ -127,12 +136,14 @@ export class AppState {
         this.task = { label: this.t('load.file', { file: file.name }), progress: files.length > 1 ? i / files.length : null };
         try {
           const bytes = new Uint8Array(await file.arrayBuffer());
-          const res = await loadDelimited(db, { fileName: file.name, bytes, existingTables: this.tables.map((t) => t.name) });
+          const res = await loadFile(db, { fileName: file.name, bytes, existingTables: this.tables.map((t) => t.name) });
           this.tables = await this.#withDerived(db, [...this.tables.filter((t) => !isDerived(t)), res.table]);
           this.logs = [...this.logs, ...res.log];
+          this.loads = { ...this.loads, [res.table.name]: { rejected: res.rejected, rejectedTotal: res.rejectedTotal, source: res.source } };
           messages.push(
             this.t('load.done', { file: file.name, rows: formatInt(this.locale, res.table.rowCount), cols: res.table.columns.length }),
           );
+          if (res.rejectedTotal > 0) messages.push(this.t('load.rejected', { file: file.name, count: formatInt(this.locale, res.rejectedTotal) }));
         } catch (e) {
           this.error = this.t('load.failed', { file: file.name, reason: describeIngestError(e, this.t) });
         }
@@ -148,6 +159,8 @@ export class AppState {
       await this.#dropAll(db);
       this.tables = [];
       this.logs = [];
+      this.loads = {};
+      this.filters = {};
       this.isDemo = false;
       this.version++;
     });

@@ -60,3 +60,40 @@ describe('chart option builders (pure) render through ECharts SSR', () => {
     expect(opt.legend.data[0]).toBe('Model (AUC 0.845)');
   });
 });
+
+import { forecastOption } from '../../src/charts/forecast/option.ts';
+import { barsOption } from '../../src/charts/bars/option.ts';
+import { heatmapOption } from '../../src/charts/heatmap/option.ts';
+import { funnelOption } from '../../src/charts/funnel/option.ts';
+
+describe('analytics chart builders', () => {
+  it('forecast: joins the forecast to the last actual and stacks the interval band', () => {
+    const opt = forecastOption(
+      { periods: ['a', 'b'], actual: [10, 12], futurePeriods: ['c', 'd'], mean: [13, 14], lower: [11, 11], upper: [15, 17] },
+      { title: 'F', actual: 'Actual', forecast: 'Forecast', interval: '95 %' },
+    ) as { series: { data: (number | null)[] }[] };
+    expect(opt.series[0]!.data).toEqual([10, 12, null, null]);
+    expect(opt.series[1]!.data).toEqual([null, 12, 13, 14]);
+    expect(opt.series[2]!.data).toEqual([null, null, 11, 11]);
+    expect(opt.series[3]!.data).toEqual([null, null, 4, 6]);
+    expect(renderSvg(opt, 500, 300)).toContain('Forecast');
+  });
+
+  it('bars: a rate series becomes a percent line on a second axis', () => {
+    const opt = barsOption(['x', 'y'], [{ name: 'n', values: [3, 4] }, { name: 'r', values: [0.25, null], rate: true }], { title: 't' }) as {
+      series: { type: string; data: (number | null)[] }[];
+      yAxis: unknown[];
+    };
+    expect(opt.series.map((s) => s.type)).toEqual(['bar', 'line']);
+    expect(opt.series[1]!.data).toEqual([25, null]);
+    expect(opt.yAxis).toHaveLength(2);
+  });
+
+  it('heatmap and funnel render', () => {
+    const hm = heatmapOption(['0', '1'], ['2024-01'], [[0, 0, 1], [1, 0, 0.5]], { title: 'H', x: 'm', y: 'c', percent: true });
+    expect((hm as { series: { data: unknown[] }[] }).series[0]!.data).toEqual([[0, 0, 100], [1, 0, 50]]);
+    expect(renderSvg(hm, 400, 300)).toContain('<svg');
+    const fn = funnelOption([{ stage: 'Lead', count: 100 }, { stage: 'Won', count: 10 }], { title: 'F' });
+    expect(renderSvg(fn, 400, 300)).toContain('Won: 10 (10.0 %)');
+  });
+});

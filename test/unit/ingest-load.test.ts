@@ -234,7 +234,8 @@ describe.skipIf(!HAS_DATA)(`real data (${DATA_DIR})`, () => {
     const bytes = readFileSync(path.join(DATA_DIR, 'groceries', 'groceries.csv'));
     const e = await loadError('groceries.csv', new Uint8Array(bytes));
     expect(e.info).toMatchObject({ code: 'ragged_rows', row: 2 });
-    expect(Number(e.params.rejected) + Number(e.params.kept)).toBe(9834);
+    // Its first line is a basket too (its items recur below), so no line is taken for a header. loadFile reads it as baskets.
+    expect(Number(e.params.rejected) + Number(e.params.kept)).toBe(9835);
   });
 
   it('CDNOW_master.txt (whitespace-aligned): 69,659 transactions from 1997-01-01 to 1998-06-30', async () => {

@@ -21,6 +21,28 @@ const TELCO_SAMPLE: Row[] = [
 ];
 
 describe('suggestRoles', () => {
+  it('finds a campaign response (UCI bank `y`, iFood `Response`) and calls such a table customers', () => {
+    const bank = suggestRoles(cols({ age: 'BIGINT', job: 'VARCHAR', contact: 'VARCHAR', duration: 'BIGINT', y: 'BOOLEAN' }), [{ age: 30, y: false }, { age: 41, y: true }]);
+    expect(bank.kind).toBe('customers');
+    expect(bank.roles).toEqual({ age: 'age', response: 'y' });
+    // `y` that is not yes/no is not a response.
+    expect(suggestRoles(cols({ x: 'DOUBLE', y: 'DOUBLE' }), [{ x: 1.5, y: 2.5 }]).kind).toBe('other');
+  });
+
+  it('guesses a purchase log from values when the file had no header', () => {
+    const columns = cols({ column1: 'VARCHAR', column2: 'VARCHAR', column3: 'DATE', column4: 'BIGINT', column5: 'DOUBLE' });
+    const sample: Row[] = [
+      { column1: '00004', column2: '0001', column3: '1997-01-01', column4: 2, column5: 29.33 },
+      { column1: '00004', column2: '0001', column3: '1997-01-18', column4: 2, column5: 29.73 },
+      { column1: '00021', column2: '0002', column3: '1997-01-01', column4: 3, column5: 63.34 },
+    ];
+    const s = suggestRoles(columns, sample);
+    expect(s.kind).toBe('orders');
+    expect(s.roles).toEqual({ order_date: 'column3', amount: 'column5', customer_id: 'column1', quantity: 'column4' });
+    expect(s.confidence.kind).toBeLessThan(0.5);
+    expect(suggestRoles(cols({ column1: 'VARCHAR', column2: 'BIGINT' }), [{ column1: 'a', column2: 1 }]).kind).toBe('other');
+  });
+
   it('normalises headers: case, spaces, underscores, full-width', () => {
     for (const h of ['customerID', 'Customer Id', 'customer_id', 'CUSTOMER-ID', 'ＣｕｓｔｏｍｅｒＩＤ', ' customer.id ']) {
       expect(normalizeHeader(h)).toBe('customerid');

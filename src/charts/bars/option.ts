@@ -1,0 +1,38 @@
+import type { ChartOption } from '../echarts.ts';
+import { MUTED, PALETTE } from '../palette.ts';
+
+export interface BarSeries {
+  name: string;
+  values: readonly (number | null)[];
+  /** Draw as a line on a second (percent) axis, for rates beside counts. */
+  rate?: boolean;
+}
+
+export interface BarsLabels {
+  title: string;
+  /** Horizontal bars read better for long category names. */
+  horizontal?: boolean;
+  stacked?: boolean;
+}
+
+/** Counts as bars per category; any `rate` series as a line on a 0–100 % axis. */
+export function barsOption(categories: readonly string[], series: readonly BarSeries[], labels: BarsLabels): ChartOption {
+  const hasRate = series.some((s) => s.rate);
+  const catAxis = { type: 'category', data: [...categories], axisLabel: { color: MUTED, interval: 0, hideOverlap: true } };
+  const valAxis = { type: 'value', axisLabel: { color: MUTED } };
+  const rateAxis = { type: 'value', axisLabel: { color: MUTED, formatter: '{value} %' }, splitLine: { show: false }, min: 0 };
+  return {
+    color: [...PALETTE],
+    title: { text: labels.title, left: 0, textStyle: { fontSize: 14 } },
+    tooltip: { trigger: 'axis' },
+    legend: { data: series.map((s) => s.name), top: 0, right: 0 },
+    grid: { left: labels.horizontal ? 140 : 56, right: hasRate ? 56 : 16, top: 72, bottom: 32 },
+    xAxis: labels.horizontal ? valAxis : catAxis,
+    yAxis: labels.horizontal ? { ...catAxis, inverse: true } : hasRate ? [valAxis, rateAxis] : valAxis,
+    series: series.map((s) =>
+      s.rate
+        ? { name: s.name, type: 'line', yAxisIndex: 1, data: s.values.map((v) => (v === null ? null : Math.round(v * 1000) / 10)) }
+        : { name: s.name, type: 'bar', barMaxWidth: 40, ...(labels.stacked ? { stack: 'total' } : {}), data: [...s.values] },
+    ),
+  };
+}

@@ -1,0 +1,258 @@
+/**
+ * The one entry point for a file the user drops: `loadFile` works out what it
+ * is (magic bytes first, then the decoded text, the name last) and sends it
+ * down the matching path. Every path ends in `loadCsv`, so types, rejected
+ * lines, cleaning and role suggestions work the same for all formats.
+ *
+ *   gzip ─ unpack ─┐
+ *   xlsx/xls/ods ──┼─ records ─┐
+ *   parquet ───────┤           │
+ *   text ─ decode ─┼─ json / ndjson ─ records ─┤
+ *                  ├─ basket lists ─ (basket_id, item) ─┤
+ *                  └─ delimited / space-aligned ────────┴─ loadCsv → LoadResult
+ */
+import type { Db } from '../db/types.ts';
+import { basketsToCsv, sniffBaskets } from './basket.ts';
+import { decodeBytes, type Decoded, type TextEncodingName } from './decode.ts';
+import { looksWhitespaceAligned } from './dialect.ts';
+import { IngestError } from './errors.ts';
+import { readJson, readNdjson, sniffJson } from './json.ts';
+import { decodedText, headText, loadCsv, loadDecodedDelimited, type CsvLoad, type ForcedType, type Note } from './load.ts';
+import { readParquet } from './parquet.ts';
+import { gridToRecords, recordsToCsv, type Records } from './records.ts';
+import type { FileFormat, LoadResult, SourceInfo } from './result.ts';
+import { gunzip, sniffContainer, sniffMarkup, type Container } from './sniff.ts';
+import { listSheets, readSheet } from './xlsx.ts';
+
+export { rejectedRowsCsv, MAX_REJECTED_ROWS } from './result.ts';
+export type { FileFormat, LoadResult, RejectedRow, RejectReason, SourceInfo } from './result.ts';
+export type { TextEncodingName } from './decode.ts';
+
+export interface LoadFileInput {
+  /** The name the user dropped; becomes `TableInfo.source` and the base of the table name. */
+  fileName: string;
+  /** The file. In the browser DuckDB's worker may take ownership of its buffer: do not read it afterwards. */
+  bytes: Uint8Array;
+  /** Spreadsheets: the sheet to load; default the first sheet with any cells. */
+  sheet?: string;
+  /** Text files: skip encoding detection (the user picked one). */
+  encoding?: TextEncodingName;
+  /**
+   * Skip format detection. `basket` makes a delimited file load as baskets,
+   * `delimited` stops a file from being taken for one; `spreadsheet`, `json`,
+   * `ndjson`, `parquet` say what the bytes are.
+   */
+  format?: FileFormat;
+  /** Base for the table name instead of the file name (still made safe and unique). */
+  tableName?: string;
+  /** Names to avoid besides the tables and views DuckDB already has. */
+  existingTables?: readonly string[];
+}
+
+export interface FileInspection {
+  format: FileFormat;
+  /** Spreadsheets: every sheet, in order, so the UI can offer a choice before loading. */
+  sheets?: string[];
+  /** Text files: the encoding detection chose. */
+  encoding?: TextEncodingName;
+  gzip?: boolean;
+}
+
+const JSON_EXTENSIONS = new Set(['json', 'ndjson', 'jsonl', 'geojson']);
+
+function extension(fileName: string): string {
+  return /\.([a-z0-9]+)$/i.exec(fileName.replace(/\.gz$/i, ''))?.[1]?.toLowerCase() ?? '';
+}
+
+type Base = Pick<LoadFileInput, 'fileName' | 'tableName' | 'existingTables'>;
+
+function unsupported(file: string, format: string): IngestError {
+  return new IngestError({ code: 'unsupported_format', file, params: { format } });
+}
+
+async function unpack(input: Pick<LoadFileInput, 'fileName' | 'bytes'>): Promise<{ bytes: Uint8Array; container: Container; notes: Note[]; gzip: boolean }> {
+  const { fileName } = input;
+  if (input.bytes.length === 0) throw new IngestError({ code: 'empty_file', file: fileName });
+  let bytes = input.bytes;
+  let container = sniffContainer(bytes, fileName);
+  const notes: Note[] = [];
+  let gzip = false;
+  if (container.kind === 'gzip') {
+    try {
+      bytes = await gunzip(bytes);
+    } catch (e) {
+      throw new IngestError({ code: 'corrupt_file', file: fileName, params: { format: 'gzip', detail: e instanceof Error ? e.message : String(e) } }, { cause: e });
+    }
+    if (bytes.length === 0) throw new IngestError({ code: 'empty_file', file: fileName });
+    notes.push({ rule: 'decompressed', examples: [], params: { bytes: bytes.length } });
+    gzip = true;
+    container = sniffContainer(bytes, fileName);
+    if (container.kind === 'gzip') throw unsupported(fileName, 'gzip');
+  }
+  return { bytes, container, notes, gzip };
+}
+
+/** What the text is, from its head; `forced` wins. */
+function textFormat(head: string, fileName: string, forced?: FileFormat): FileFormat {
+  if (forced) return forced;
+  const json = sniffJson(head, fileName);
+  if (json) return json;
+  const markup = sniffMarkup(head);
+  if (markup === 'spreadsheet') return 'spreadsheet';
+  if (sniffBaskets(head, head.length < 64 * 1024)) return 'basket';
+  return 'delimited';
+}
+
+/**
+ * Load any supported file into a new DuckDB table. Spreadsheets load `sheet`
+ * or the first sheet with cells, and list every sheet in `result.source.sheets`
+ * so the UI can offer the others (load again with `sheet`). Throws
+ * `IngestError`: `empty_file`, `binary_file`, `unsupported_format`,
+ * `corrupt_file`, `encrypted_file`, `sheet_not_found`, `no_columns`,
+ * `parse_failed`, `ragged_rows`.
+ */
+export async function loadFile(db: Db, input: LoadFileInput): Promise<LoadResult> {
+  const { fileName } = input;
+  const { bytes, container, notes, gzip } = await unpack(input);
+  const base: Base = { fileName, ...(input.tableName !== undefined ? { tableName: input.tableName } : {}), ...(input.existingTables ? { existingTables: input.existingTables } : {}) };
+  const source = (s: SourceInfo): SourceInfo => (gzip ? { ...s, gzip } : s);
+
+  if (container.kind === 'unsupported') throw unsupported(fileName, container.format);
+  const forced = input.format;
+  if (container.kind === 'parquet' || forced === 'parquet') {
+    if (container.kind !== 'parquet') throw new IngestError({ code: 'corrupt_file', file: fileName, params: { format: 'parquet', detail: 'no PAR1 magic number' } });
+    const { records, types, notes: more } = await readParquet(bytes, fileName);
+    return loadRecords(db, base, records, { text: 'varchar', types, notes: [...notes, ...more], source: source({ format: 'parquet' }) });
+  }
+  if (container.kind === 'spreadsheet') {
+    return loadSpreadsheet(db, base, bytes, input.sheet, container.format, notes, source);
+  }
+
+  // Text: decode, then tell JSON, baskets and delimited text apart.
+  const decoded = decodeBytes(bytes, fileName, input.encoding);
+  const head = headText(bytes, decoded);
+  const format = textFormat(head, fileName, forced);
+  const encoding = decoded.encoding;
+  const reencoded: Note[] = decoded.text !== undefined ? [{ rule: 'reencoded', examples: [], params: { from: encoding, to: 'utf-8' } }] : [];
+  switch (format) {
+    case 'json':
+    case 'ndjson': {
+      const text = decodedText(bytes, decoded);
+      let read: ReturnType<typeof readJson>;
+      try {
+        read = format === 'json' ? readJson(text, fileName) : readNdjson(text, fileName);
+      } catch (e) {
+        // A text file that merely starts with `[` or `{` (`{id},name`) and does not claim to be JSON is read as delimited text.
+        if (forced || JSON_EXTENSIONS.has(extension(fileName)) || !(e instanceof IngestError) || e.code !== 'corrupt_file') throw e;
+        return loadDecodedDelimited(db, { ...base, bytes }, decoded, { notes, source: gzip ? { gzip } : {} });
+      }
+      return loadRecords(db, base, read.records, {
+        text: 'sniff',
+        notes: [...notes, ...reencoded, ...read.notes],
+        source: source({ format, encoding }),
+        rejected: read.rejected,
+      });
+    }
+    case 'spreadsheet':
+      return loadSpreadsheet(db, base, bytes, input.sheet, 'html', notes, source);
+    case 'parquet':
+      // Only reached when forced on bytes without the Parquet magic number.
+      throw new IngestError({ code: 'corrupt_file', file: fileName, params: { format: 'parquet', detail: 'no PAR1 magic number' } });
+    case 'basket':
+      return loadBaskets(db, base, bytes, decoded, head, [...notes, ...reencoded], source({ format: 'basket', encoding }));
+    case 'delimited':
+    case 'whitespace':
+      return loadDecodedDelimited(db, { ...base, bytes }, decoded, {
+        ...(forced === 'whitespace' ? { aligned: true } : forced === 'delimited' ? { aligned: false } : {}),
+        notes,
+        source: gzip ? { gzip } : {},
+      });
+  }
+}
+
+/**
+ * What `loadFile` would read, without loading: the format, a spreadsheet's
+ * sheets, a text file's encoding. Cheap enough to call on drop.
+ */
+export async function inspectFile(input: Pick<LoadFileInput, 'fileName' | 'bytes' | 'encoding'>): Promise<FileInspection> {
+  const { bytes, container, gzip } = await unpack(input);
+  const g = gzip ? { gzip } : {};
+  if (container.kind === 'unsupported') throw unsupported(input.fileName, container.format);
+  if (container.kind === 'parquet') return { format: 'parquet', ...g };
+  if (container.kind === 'spreadsheet') return { format: 'spreadsheet', sheets: await listSheets(bytes, input.fileName, container.format), ...g };
+  const decoded = decodeBytes(bytes, input.fileName, input.encoding);
+  const head = headText(bytes, decoded);
+  const format = textFormat(head, input.fileName);
+  if (format === 'spreadsheet') return { format, sheets: await listSheets(bytes, input.fileName, 'html'), encoding: decoded.encoding, ...g };
+  if (format === 'delimited') {
+    return { format: looksWhitespaceAligned(head) ? 'whitespace' : 'delimited', encoding: decoded.encoding, ...g };
+  }
+  return { format, encoding: decoded.encoding, ...g };
+}
+
+async function loadSpreadsheet(
+  db: Db,
+  base: Base,
+  bytes: Uint8Array,
+  sheet: string | undefined,
+  format: string,
+  notes: Note[],
+  source: (s: SourceInfo) => SourceInfo,
+): Promise<LoadResult> {
+  const read = await readSheet(bytes, base.fileName, sheet, format);
+  const { records, notes: more } = gridToRecords(read.grid, read.rowNumbers);
+  return loadRecords(db, base, records, {
+    text: 'sniff',
+    notes: [...notes, ...more],
+    source: source({ format: 'spreadsheet', sheet: read.sheet, sheets: read.sheets }),
+  });
+}
+
+async function loadRecords(
+  db: Db,
+  base: Base,
+  records: Records,
+  o: { text: 'sniff' | 'varchar'; types?: Record<string, ForcedType>; notes: Note[]; source: SourceInfo; rejected?: CsvLoad['rejected'] },
+): Promise<LoadResult> {
+  if (records.columns.length === 0) throw new IngestError({ code: 'no_columns', file: base.fileName });
+  const csv = recordsToCsv(records, { text: o.text, ...(o.types ? { types: o.types } : {}) });
+  const lines = records.lines;
+  return loadCsv(db, {
+    ...base,
+    utf8: csv.utf8,
+    dialect: 'generated',
+    types: csv.types,
+    source: o.source,
+    // Blank cells written as NULL are logged after the other notes, like the CSV path logs them.
+    notes: [...o.notes, ...csv.notes],
+    ...(o.rejected && o.rejected.length > 0 ? { rejected: o.rejected } : {}),
+    // CSV line 1 is the header; line n holds record n - 2.
+    sourceLine: (n) => (lines ? (lines[n - 2] ?? n) : n),
+  });
+}
+
+async function loadBaskets(db: Db, base: Base, bytes: Uint8Array, decoded: Decoded, head: string, notes: Note[], source: SourceInfo): Promise<LoadResult> {
+  const layout = sniffBaskets(head, head.length < 64 * 1024) ?? { delimiter: ',', header: false, idColumn: false };
+  const csv = basketsToCsv(decodedText(bytes, decoded), layout);
+  if (csv.rows === 0) throw new IngestError({ code: 'empty_file', file: base.fileName });
+  const types: Record<string, ForcedType> = { basket_id: csv.numericIds ? 'BIGINT' : 'VARCHAR', item: 'VARCHAR' };
+  const note: Note = {
+    rule: 'baskets',
+    examples: [],
+    params: { baskets: csv.baskets, items: csv.items, trimmed: csv.trimmed, header: layout.header ? 1 : 0 },
+  };
+  return loadCsv(db, {
+    ...base,
+    utf8: new TextEncoder().encode(csv.csv),
+    dialect: 'generated',
+    types,
+    source,
+    notes: [...notes, note],
+    fixed: { kind: 'baskets', roles: { order_id: 'basket_id', product: 'item' } },
+  });
+}
+
+/** File extensions `loadFile` reads, for a file picker's `accept`. */
+export const ACCEPTED_EXTENSIONS: readonly string[] = [
+  '.csv', '.tsv', '.tab', '.txt', '.dat', '.psv', '.json', '.ndjson', '.jsonl', '.xlsx', '.xlsm', '.xlsb', '.xls', '.ods', '.parquet', '.gz',
+];
