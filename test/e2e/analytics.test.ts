@@ -34,6 +34,7 @@ describe('analytics page (demo workspace)', () => {
     expect(await text('bottleneck')).toMatch(/^Bottleneck: /);
     expect(await text('pareto')).toMatch(/top 20 % of customers bring \d+\.\d% of revenue/);
     expect(await page.getByTestId('tiers').locator('tbody tr').count()).toBe(4);
+    expect(await text('sec-loyalty')).not.toMatch(/purchases\s*—/);
     await page.getByTestId('rules-summary').waitFor({ timeout: 60_000 });
     expect(await text('rules-summary')).toMatch(/[1-9][\d,]* rules from [\d,]+ baskets/);
     await page.getByTestId('backtest').waitFor({ timeout: 60_000 });
