@@ -10,8 +10,20 @@ import { arrowToResult, OFFLINE_SETTINGS } from './rows.ts';
 const require = createRequire(import.meta.url);
 
 type Blocking = typeof import('@duckdb/duckdb-wasm/blocking');
+type ArrowResult = Parameters<typeof arrowToResult>[0];
 
-export async function openNodeDb(): Promise<Db> {
+/** The Node database: the shared `Db`, plus what only Node can do (files by path) and the bench needs. */
+export interface NodeDb extends Db {
+  /**
+   * Make a file on disk readable by SQL under `name`. DuckDB reads it through
+   * Node's `fs` as the query needs it: nothing is copied into JS or the WASM heap.
+   */
+  registerPath(name: string, absolutePath: string): Promise<void>;
+  /** The result as DuckDB-WASM hands it over (Arrow), before `arrowToResult`: the bench times the two apart. */
+  queryArrow(sql: string): Promise<ArrowResult>;
+}
+
+export async function openNodeDb(): Promise<NodeDb> {
   const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs') as Blocking;
   const dist = path.dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
   const bundles = {
@@ -27,11 +39,19 @@ export async function openNodeDb(): Promise<Db> {
     async query(sql: string): Promise<QueryResult> {
       return arrowToResult(conn.query(sql) as never);
     },
+    async queryArrow(sql: string): Promise<ArrowResult> {
+      return conn.query(sql) as never;
+    },
     async exec(sql: string): Promise<void> {
       conn.query(sql);
     },
     async registerBuffer(name: string, bytes: Uint8Array): Promise<void> {
       db.registerFileBuffer(name, bytes);
+      files.add(name);
+    },
+    async registerPath(name: string, absolutePath: string): Promise<void> {
+      if (!path.isAbsolute(absolutePath)) throw new Error(`registerPath needs an absolute path, got "${absolutePath}"`);
+      db.registerFileURL(name, absolutePath, duckdb.DuckDBDataProtocol.NODE_FS, true);
       files.add(name);
     },
     async dropFile(name: string): Promise<void> {

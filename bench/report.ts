@@ -1,0 +1,33 @@
+/** Small helpers both bench steps print and summarise with. */
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** A plain-text table: first column left-aligned, the rest right-aligned. */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
+/** A goal from the issue and where this run stands. */
+export interface Target {
+  what: string;
+  value: number;
+  unit: string;
+  target: string;
+  met: boolean;
+}
+
+export function targetLine(t: Target): string {
+  return `${t.met ? 'MET    ' : 'NOT MET'}  ${t.what}: ${fmt(t.value, t.value < 10 ? 2 : 0)}${t.unit} (target ${t.target})`;
+}
+
+export const mb = (bytes: number): number => Math.round(bytes / 1e5) / 10;
