@@ -9,3 +9,4 @@ import './ui/app.css';
 const target = document.getElementById('app');
 if (!target) throw new Error('#app element missing from index.html');
 mount(App, { target });
+

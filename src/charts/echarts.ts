@@ -3,13 +3,13 @@
  * dispose, export. Everything else hands it plain option objects.
  */
 import * as echarts from 'echarts/core';
-import { BarChart, FunnelChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
+import { BarChart, FunnelChart, GraphChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TitleComponent, TooltipComponent, DatasetComponent, MarkLineComponent, VisualMapComponent } from 'echarts/components';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 import type { EChartsCoreOption } from 'echarts/core';
 import { FONT } from './palette.ts';
 
-echarts.use([BarChart, LineChart, FunnelChart, HeatmapChart, ScatterChart, VisualMapComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent, DatasetComponent, MarkLineComponent, CanvasRenderer, SVGRenderer]);
+echarts.use([BarChart, LineChart, FunnelChart, HeatmapChart, ScatterChart, GraphChart, VisualMapComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent, DatasetComponent, MarkLineComponent, CanvasRenderer, SVGRenderer]);
 
 export type ChartOption = EChartsCoreOption;
 
@@ -40,6 +40,11 @@ export class ChartHandle {
     this.#chart.on('click', (p: { name?: string }) => {
       if (typeof p.name === 'string' && p.name !== '') cb(p.name);
     });
+  }
+
+  /** The option last drawn. */
+  get option(): ChartOption {
+    return this.#option;
   }
 
   update(option: ChartOption): void {
@@ -78,5 +83,8 @@ export function renderSvg(option: ChartOption, width: number, height: number): s
 /** Options every chart shares, under what the builder set. */
 function withDefaults(option: ChartOption): ChartOption {
   const textStyle = (option.textStyle ?? {}) as Record<string, unknown>;
-  return { ...option, textStyle: { fontFamily: FONT, ...textStyle } };
+  const title = option.title;
+  // ECharts 6 places a title without `top` a little down, onto the legend row: pin it to the top.
+  const pinned = title && typeof title === 'object' && !Array.isArray(title) ? { title: { top: 0, ...(title as Record<string, unknown>) } } : {};
+  return { ...option, ...pinned, textStyle: { fontFamily: FONT, ...textStyle } };
 }

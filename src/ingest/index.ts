@@ -27,6 +27,10 @@ import { listSheets, readSheet } from './xlsx.ts';
 export { rejectedRowsCsv, MAX_REJECTED_ROWS } from './result.ts';
 export type { FileFormat, LoadResult, RejectedRow, RejectReason, SourceInfo } from './result.ts';
 export type { TextEncodingName } from './decode.ts';
+export { chooseReading, cleanTable } from './clean.ts';
+export { findIssues } from './findings.ts';
+export { applyCleaning, CleaningError, dropCleaningBackups, undoCleaning } from './undo.ts';
+export type { Choice, CleaningRule, LogEntry, Undo } from './log.ts';
 
 export interface LoadFileInput {
   /** The name the user dropped; becomes `TableInfo.source` and the base of the table name. */

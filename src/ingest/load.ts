@@ -2,8 +2,10 @@
  * CSV text becomes a DuckDB table: DuckDB's `read_csv` sniffs dialect and
  * types (or is told them, for CSV this module's callers wrote), the lines it
  * cannot read stay out of the table but are kept for the user, whitespace-only
- * cells become NULL where that lets a column take its real type, and roles are
- * suggested from a sample.
+ * cells become NULL where that lets a column take its real type, the cleaning
+ * pass runs (clean.ts: trimming, missing markers, numbers and dates written as
+ * text, each logged with an undo), roles are suggested from a sample, and the
+ * findings (findings.ts: duplicates, outliers…) are listed without changing anything.
  *
  * `loadDelimited` is the path for a delimited or space-aligned text file;
  * `loadCsv` is the shared core every format ends in (see `index.ts`).
@@ -11,9 +13,11 @@
  */
 import type { ColumnInfo, Db, Row } from '../db/types.ts';
 import { ident, lit } from '../lib/sql.ts';
+import { cleanTable, dayMonthMayMatter, type DateFormats } from './clean.ts';
 import { decodeBytes, toUtf8, type Decoded, type TextEncodingName } from './decode.ts';
 import { looksWhitespaceAligned, whitespaceToCsv } from './dialect.ts';
 import { IngestError } from './errors.ts';
+import { findIssues } from './findings.ts';
 import type { LogEntry } from './log.ts';
 import type { RoleMap, TableKind } from './model.ts';
 import { MAX_REJECTED_ROWS, rejectReason, type LoadResult, type RejectedRow, type SourceInfo } from './result.ts';
@@ -124,17 +128,20 @@ export async function loadCsv(db: Db, load: CsvLoad): Promise<LoadResult> {
   await db.registerBuffer(file, load.utf8);
   let registered = true;
   try {
+    let header: boolean | undefined;
     let read = await readIntoTable(db, name, file, load, { sampleSize });
     let headerless = load.dialect === 'sniffed' && isGeneratedNames(read.columns, first);
     if (load.dialect === 'sniffed' && !headerless && (await headerLooksLikeData(db, name, read.columns))) {
       // DuckDB takes the first line of an all-text file for a header; its values recur below it, so it is data.
       await db.exec(`DROP TABLE IF EXISTS ${ident(name)}`);
-      read = await readIntoTable(db, name, file, load, { sampleSize, header: false });
+      header = false;
+      read = await readIntoTable(db, name, file, load, { sampleSize, header });
       headerless = true;
     }
+    const formats = (await dayMonthMayMatter(db, name, read.columns)) ? await sniffedFormats(db, file, load, { sampleSize, header }) : undefined;
     await db.dropFile(file);
     registered = false;
-    return await finish(db, name, load, read, headerless);
+    return await finish(db, name, load, read, headerless, formats);
   } catch (e) {
     // Nothing half-loaded stays behind.
     if (registered) await db.dropFile(file);
@@ -155,8 +162,7 @@ async function readIntoTable(db: Db, name: string, file: string, load: CsvLoad, 
   await dropRejects(db, rejects, rejectScans);
   try {
     try {
-      const dialect = load.dialect === 'generated' ? { header: true, types: load.types ?? {} } : o.header === false ? { header: false } : {};
-      await db.exec(createFromCsvSql(name, file, { sampleSize: o.sampleSize, rejects, rejectScans, ...dialect }));
+      await db.exec(createFromCsvSql(name, file, { sampleSize: o.sampleSize, rejects, rejectScans, ...dialectOf(load, o.header) }));
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
       const line = /line:?\s*(\d+)/i.exec(detail)?.[1];
@@ -170,8 +176,19 @@ async function readIntoTable(db: Db, name: string, file: string, load: CsvLoad, 
   }
 }
 
+function dialectOf(load: CsvLoad, header: boolean | undefined): Pick<CsvReadOptions, 'header' | 'types'> {
+  return load.dialect === 'generated' ? { header: true, types: load.types ?? {} } : header === false ? { header: false } : {};
+}
+
+/** The date and timestamp formats DuckDB's sniffer picks for the registered `file`, read as `readIntoTable` read it. */
+async function sniffedFormats(db: Db, file: string, load: CsvLoad, o: { sampleSize: number; header?: boolean | undefined }): Promise<DateFormats> {
+  const r = (await db.query(sniffFormatsSql(file, { sampleSize: o.sampleSize, ...dialectOf(load, o.header) }))).rows[0];
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+  return { date: text(r?.date_format), timestamp: text(r?.timestamp_format) };
+}
+
 /** After `CREATE TABLE`: refuse what should not be kept, log, fix types and names, suggest roles. */
-async function finish(db: Db, name: string, load: CsvLoad, read: Read, headerless: boolean): Promise<LoadResult> {
+async function finish(db: Db, name: string, load: CsvLoad, read: Read, headerless: boolean, formats?: DateFormats): Promise<LoadResult> {
   const { fileName } = load;
   let columns = read.columns;
   const rowCount = await countRows(db, name);
@@ -211,6 +228,11 @@ async function finish(db: Db, name: string, load: CsvLoad, read: Read, headerles
     log.push(...typeLog);
     columns = await tableColumns(db, name);
   }
+  const cleaned = await cleanTable(db, name, columns, { headerless, ...(formats ? { formats } : {}) });
+  if (cleaned.length > 0) {
+    log.push(...cleaned);
+    columns = await tableColumns(db, name);
+  }
 
   let kind: TableKind;
   let roles: RoleMap;
@@ -219,12 +241,14 @@ async function finish(db: Db, name: string, load: CsvLoad, read: Read, headerles
     const sample = (await db.query(sampleSql(name, ROLE_SAMPLE_ROWS))).rows;
     ({ kind, roles } = suggestRoles(columns, sample));
   }
+  const table = { name, source: fileName, kind, rowCount, columns, roles };
   return {
-    table: { name, source: fileName, kind, rowCount, columns, roles },
+    table,
     log,
     rejected,
     rejectedTotal,
     source: load.source,
+    findings: await findIssues(db, table),
   };
 }
 
@@ -362,6 +386,23 @@ export interface CsvReadOptions {
  * let one over-long line add a column to the table.
  */
 export function createFromCsvSql(table: string, file: string, o: CsvReadOptions): string {
+  return (
+    `CREATE TABLE ${ident(table)} AS SELECT * FROM read_csv(${lit(file)}, auto_detect = true, ` +
+    `${dialectSql(o).map((d) => `${d}, `).join('')}` +
+    `sample_size = ${Math.trunc(o.sampleSize)}, store_rejects = true, ` +
+    `rejects_table = ${lit(o.rejects)}, rejects_scan = ${lit(o.rejectScans)})`
+  );
+}
+
+/** The formats DuckDB's sniffer would type dates and timestamps with, for a file read with these options (`ignore_errors` stands in for `store_rejects`'s tolerance). */
+export function sniffFormatsSql(file: string, o: Pick<CsvReadOptions, 'sampleSize' | 'header' | 'types'>): string {
+  return (
+    `SELECT DateFormat AS date_format, TimestampFormat AS timestamp_format FROM sniff_csv(${lit(file)}, auto_detect = true, ` +
+    `${dialectSql(o).map((d) => `${d}, `).join('')}sample_size = ${Math.trunc(o.sampleSize)}, ignore_errors = true)`
+  );
+}
+
+function dialectSql(o: Pick<CsvReadOptions, 'header' | 'types'>): string[] {
   const dialect: string[] = [];
   if (o.header !== undefined) dialect.push(`header = ${o.header ? 'true' : 'false'}`);
   if (o.types) {
@@ -369,12 +410,7 @@ export function createFromCsvSql(table: string, file: string, o: CsvReadOptions)
     const entries = Object.entries(o.types).map(([c, t]) => `${lit(c)}: ${lit(t)}`);
     if (entries.length > 0) dialect.push(`types = {${entries.join(', ')}}`);
   }
-  return (
-    `CREATE TABLE ${ident(table)} AS SELECT * FROM read_csv(${lit(file)}, auto_detect = true, ` +
-    `${dialect.map((d) => `${d}, `).join('')}` +
-    `sample_size = ${Math.trunc(o.sampleSize)}, store_rejects = true, ` +
-    `rejects_table = ${lit(o.rejects)}, rejects_scan = ${lit(o.rejectScans)})`
-  );
+  return dialect;
 }
 
 async function dropRejects(db: Db, rejects: string, rejectScans: string): Promise<void> {

@@ -62,6 +62,12 @@ export interface LoadResult {
   rejected: RejectedRow[];
   rejectedTotal: number;
   source: SourceInfo;
+  /**
+   * What the values suggest checking, nothing changed: duplicate rows and ids,
+   * missing-value markers in text columns, outliers (findings.ts). Entries with
+   * `apply` can be applied (`applyCleaning`) and undone (`undoCleaning`).
+   */
+  findings?: LogEntry[];
 }
 
 /** Rejected lines kept in memory for the download; the log still counts every one. */

@@ -45,7 +45,7 @@ export function customerFeaturesSql(tables: readonly TableInfo[]): string | unde
   const tcid = tickets && roleColumn(tickets, 'customer_id');
   const sat = tickets && roleColumn(tickets, 'satisfaction');
 
-  const orderKey = oid ? ident(oid.name) : 'd';
+  const orderKey = oid ? `o.${ident(oid.name)}` : 'o.d';
   const parts = [
     'WITH o AS (',
     `  SELECT CAST(${ident(ocid.name)} AS VARCHAR) AS cid, ${dateExpr(odate)} AS d, ${amount ? numberExpr(amount) : 'CAST(NULL AS DOUBLE)'} AS amount${oid ? `, ${ident(oid.name)}` : ''}`,

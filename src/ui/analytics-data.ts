@@ -16,6 +16,8 @@ import { funnelSql, type FunnelStages } from '../metrics/funnel.ts';
 import { lorenzSql, paretoSql, tierSummarySql } from '../metrics/tiers.ts';
 import { cohortRetentionSql } from '../metrics/cohorts.ts';
 import { compareSql, sparklineSql, type CompareKpi } from '../metrics/compare.ts';
+import { drilldownSql, scopeTotalsSql, type DrillSelection, type DrillTables } from '../metrics/drilldown.ts';
+import { leadDealFunnelSql } from '../metrics/funnel.ts';
 import { dateExpr, roleColumn } from '../metrics/expr.ts';
 import { ident } from '../lib/sql.ts';
 
@@ -46,9 +48,18 @@ export type MeasureId =
   | 'sparkRevenue'
   | 'sparkOrders'
   | 'sparkBuyers'
-  | 'sparkAov';
+  | 'sparkAov'
+  | 'scope'
+  | 'leadDeal'
+  | 'leadDealByChannel';
 
-export type Analytics = Record<MeasureId, Measure> & { asOf: string | null };
+export type Analytics = Record<MeasureId, Measure> & {
+  asOf: string | null;
+  /** The tables the measures read, for drill-downs. */
+  tables: DrillTables;
+  /** Steps of the one-table funnel, when there is one. */
+  stages: FunnelStages | null;
+};
 
 async function run(db: Db, q: MetricQuery): Promise<Measure> {
   if (!q.ok) return { sql: null, rows: [], unavailable: q.unavailable, ignored: [] };
@@ -77,11 +88,31 @@ export function funnelStages(leads: TableInfo): FunnelStages | null {
   return { kind: 'date_columns', columns: [created, ...dates] };
 }
 
+/**
+ * The leads table and, when the workspace has a second leads-kind table of
+ * closed deals (ingest gives both kind `leads`, e.g. olist's qualified leads
+ * and closed deals), that one as `deals`: a table with `lead_id` and `won_at`
+ * but no `created_at`, else the smaller of two tables with `lead_id`.
+ */
+export function leadTables(tables: readonly TableInfo[]): { leads?: TableInfo; deals?: TableInfo } {
+  const all = tables.filter((t) => t.kind === 'leads');
+  const withId = all.filter((t) => t.roles.lead_id !== undefined);
+  if (withId.length < 2) return all[0] ? { leads: all[0] } : {};
+  const deals = withId.find((t) => t.roles.won_at !== undefined && t.roles.created_at === undefined) ?? [...withId].sort((a, b) => a.rowCount - b.rowCount)[0]!;
+  const leads = withId.find((t) => t !== deals && t.roles.created_at !== undefined) ?? withId.find((t) => t !== deals)!;
+  return { leads, deals };
+}
+
+/** The tables drill-downs read: the first orders and customers tables, the leads and deals tables. */
+export function drillTables(tables: readonly TableInfo[]): DrillTables {
+  return { orders: tableOfKind(tables, 'orders'), customers: tableOfKind(tables, 'customers'), ...leadTables(tables) };
+}
+
 export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filters: Filters): Promise<Analytics> {
   const orders = tableOfKind(tables, 'orders');
   const customers = tableOfKind(tables, 'customers');
   const tickets = tableOfKind(tables, 'tickets');
-  const leads = tableOfKind(tables, 'leads');
+  const { leads, deals } = leadTables(tables);
   const asOf = filters.to ?? (await lastOrderDate(db, tables));
   const c = customers ? { customers } : {};
   const withOrders = (f: (o: TableInfo) => MetricQuery): MetricQuery => (orders ? f(orders) : NONE);
@@ -107,8 +138,17 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
     ['serviceTimes', tickets ? serviceTimesSql({ tickets, ...c, byCategory: true, filters }) : { ok: false, unavailable: { reason: 'no_table', kind: 'tickets' } }],
     [
       'funnel',
-      leads && stages ? funnelSql({ leads, ...c, stages, filters }) : { ok: false, unavailable: { reason: leads ? 'missing_role' : 'no_table', kind: 'leads', roles: ['created_at'] } },
+      leads && stages
+        ? funnelSql({ leads, ...c, stages, filters })
+        : // Without a second date column there is no later step: say which role would give one.
+          { ok: false, unavailable: leads ? { reason: 'missing_role', kind: 'leads', table: leads.name, roles: [leads.roles.created_at ? 'won_at' : 'created_at'] } : { reason: 'no_table', kind: 'leads' } },
     ],
+    ['leadDeal', leads && deals ? leadDealFunnelSql({ leads, deals, ...c, filters }) : { ok: false, unavailable: { reason: 'no_table', kind: 'leads' } }],
+    [
+      'leadDealByChannel',
+      leads && deals && leads.roles.channel ? leadDealFunnelSql({ leads, deals, ...c, by: 'channel', filters }) : { ok: false, unavailable: { reason: 'no_table', kind: 'leads' } },
+    ],
+    ['scope', orders || customers ? scopeTotalsSql({ orders, customers }, filters) : NONE],
     ['tiers', withAsOf((o, d) => tierSummarySql({ orders: o, ...c, asOf: d, filters }))],
     ['pareto', withAsOf((o, d) => paretoSql({ orders: o, ...c, asOf: d, filters }))],
     ['lorenz', withAsOf((o, d) => lorenzSql({ orders: o, ...c, asOf: d, points: 40, filters }))],
@@ -124,7 +164,46 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
   ];
   // One connection: run in sequence.
   for (const [id, q] of plan) out[id] = await run(db, q);
-  return { ...(out as Record<MeasureId, Measure>), asOf };
+  return { ...(out as Record<MeasureId, Measure>), asOf, tables: { orders, customers, leads, deals }, stages };
+}
+
+/** A drill-down to open: what to list, and what was clicked, in words (the dialog's heading and the CSV's file name). */
+export interface DrillRequest {
+  selection: DrillSelection;
+  title: string;
+}
+
+/** Rows shown in a drill-down; the CSV export has them all. */
+export const DRILL_ROWS = 200;
+
+export interface DrillResult {
+  sql: string | null;
+  rows: Row[];
+  /** Columns in order, `total_rows` left out. */
+  columns: string[];
+  /** Rows in the whole selection (`rows` holds at most the limit). */
+  total: number;
+  unavailable?: Unavailable;
+}
+
+/** The rows behind a selection (see `drilldownSql`), at most `limit` of them; all of them with `limit` null (the CSV). */
+export async function loadDrilldown(
+  db: Db,
+  tables: DrillTables,
+  selection: DrillSelection,
+  filters: Filters,
+  asOf: string | null,
+  limit: number | null = DRILL_ROWS,
+): Promise<DrillResult> {
+  const q = drilldownSql(tables, selection, filters, { asOf: asOf ?? undefined, limit: limit ?? undefined });
+  if (!q.ok) return { sql: null, rows: [], columns: [], total: 0, unavailable: q.unavailable };
+  const r = await db.query(q.sql);
+  return {
+    sql: q.sql,
+    rows: r.rows,
+    columns: r.columns.map((col) => col.name).filter((n) => n !== 'total_rows'),
+    total: r.rows.length ? Number(r.rows[0]!.total_rows) : 0,
+  };
 }
 
 /** Distinct values of each filterable dimension, for the filter bar. */

@@ -1,8 +1,9 @@
 import type { Db } from '../db/types.ts';
 import { allRowsSql } from '../metrics/profile.ts';
 import { createChurnTrainer, createSearchPool, type ChurnTrainer, type SearchPool } from '../ml/client.ts';
-import type { ChurnResult, ScoredRow } from '../ml/protocol.ts';
+import type { ChurnResult, LeaderboardRow, ScoredRow } from '../ml/protocol.ts';
 import type { ColumnData } from '../ml/features.ts';
+import type { TableInfo } from '../ingest/model.ts';
 
 export type TrainResult = ChurnResult;
 
@@ -16,6 +17,69 @@ export async function fetchColumns(db: Db, table: string): Promise<ColumnData[]>
       return typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
     }),
   }));
+}
+
+// ── feature selection (shared by the quick model and the model lab) ─────────
+
+/** Why a column starts out unticked. */
+export type ExclusionReason = 'id' | 'date' | 'unique' | 'constant';
+
+/** One column of the chosen table, as the feature picker lists it. */
+export interface ColumnChoice {
+  name: string;
+  type: string;
+  /** Distinct non-null values; null until counted. */
+  distinct: number | null;
+  /** Set when the column is left out by default. */
+  defaultOut: ExclusionReason | null;
+}
+
+/**
+ * Ids, names and raw dates say nothing general about churn; text that is
+ * unique per row and constant columns carry no signal either (the trainer
+ * drops them anyway, so the list shows them unticked instead of pretending).
+ */
+export function columnChoices(t: TableInfo, distinct: ReadonlyMap<string, number>): ColumnChoice[] {
+  const idLike = new Set([t.roles.customer_id, t.roles.name].filter((c): c is string => c !== undefined));
+  return t.columns.map((c) => {
+    const n = distinct.get(c.name) ?? null;
+    const defaultOut: ExclusionReason | null = idLike.has(c.name)
+      ? 'id'
+      : /DATE|TIME/i.test(c.type)
+        ? 'date'
+        : n !== null && n <= 1
+          ? 'constant'
+          : n !== null && t.rowCount > 1 && n === t.rowCount && /CHAR|TEXT|STRING/i.test(c.type)
+            ? 'unique'
+            : null;
+    return { name: c.name, type: c.type, distinct: n, defaultOut };
+  });
+}
+
+export function defaultExclusions(choices: readonly ColumnChoice[]): string[] {
+  return choices.filter((c) => c.defaultOut !== null).map((c) => c.name);
+}
+
+/**
+ * Leaderboard labels that fit a table cell: the model kind and only the
+ * parameters that differ between the rows of that kind (the full label
+ * lists every parameter, e.g. eight for an MLP).
+ */
+export function shortLabels(rows: readonly Pick<LeaderboardRow, 'configId' | 'spec'>[]): Map<number, string> {
+  const byKind = new Map<string, Pick<LeaderboardRow, 'configId' | 'spec'>[]>();
+  for (const r of rows) byKind.set(r.spec.kind, [...(byKind.get(r.spec.kind) ?? []), r]);
+  const out = new Map<number, string>();
+  const show = (v: unknown): string => (Array.isArray(v) ? v.join('-') : String(v));
+  for (const [kind, group] of byKind) {
+    const params = group.map((r): Record<string, unknown> => ({ ...r.spec.params, classWeight: r.spec.classWeight }));
+    const keys = Object.keys(params[0] ?? {}).filter((k) => new Set(params.map((p) => show(p[k]))).size > 1);
+    group.forEach((r, i) => {
+      const parts = keys.map((k) => `${k}=${show(params[i]![k])}`);
+      if (r.spec.classWeight !== 'none' && !keys.includes('classWeight')) parts.push(r.spec.classWeight);
+      out.set(r.configId, [kind, ...parts].join(' '));
+    });
+  }
+  return out;
 }
 
 let trainer: ChurnTrainer | null = null;

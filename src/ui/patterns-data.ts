@@ -5,11 +5,10 @@
  */
 import type { Db } from '../db/types.ts';
 import { tableOfKind, type TableInfo } from '../ingest/model.ts';
-import { basketItemsSql, fetchTransactions, mineRules, topRules, ruleLabels, type RuleSet } from '../metrics/rules.ts';
+import { basketItemsSql, fetchTransactions, mineRules, recommendationsByItem, topRules, ruleLabels, type Recommendation, type RuleSet, type Transactions } from '../metrics/rules.ts';
 import { chooseK, clusterProfiles, describeCluster, standardize, toMatrix, type KScore } from '../metrics/cluster.ts';
 import { backtest, fitHoltWinters, forecastHoltWinters, readSeries, seasonPeriod, seriesSql, type Accuracy, type Grain } from '../metrics/forecast.ts';
-import { CUSTOMER_FEATURES_VIEW } from '../metrics/customer-features.ts';
-import { ident } from '../lib/sql.ts';
+import { drilldownSql } from '../metrics/drilldown.ts';
 import type { ForecastChartData } from '../charts/forecast/option.ts';
 
 export interface RuleRow {
@@ -27,6 +26,11 @@ export interface RulesResult {
   items: number;
   totalRules: number;
   top: RuleRow[];
+  /** Item → share of baskets holding it, for every item in `top`. */
+  itemSupport: Map<string, number>;
+  /** "Customers who bought X also bought …": per item with a one-item rule of lift above 1, its best recommendations. */
+  recommendations: Map<string, Recommendation[]>;
+  /** Milliseconds from the click to the rules (reading the baskets, the first time, and mining). */
   ms: number;
   sql: string;
   set: RuleSet;
@@ -42,18 +46,48 @@ export function basketSource(tables: readonly TableInfo[]): { table: TableInfo; 
   return undefined;
 }
 
+/**
+ * Per item, what its buyers also buy: only items bought more often with it
+ * than without (lift above 1; a confident rule towards an item everybody buys
+ * can have lift below 1), best five by lift; items with none are left out.
+ */
+function liftedRecommendations(set: RuleSet): Map<string, Recommendation[]> {
+  const out = new Map<string, Recommendation[]>();
+  for (const [item, recs] of recommendationsByItem(set, { limit: 5 })) {
+    const lifted = recs.filter((r) => r.rule.lift > 1);
+    if (lifted.length) out.set(item, lifted);
+  }
+  return out;
+}
+
+/** The baskets of the last workspace mined: new thresholds re-mine without reading them again. */
+let basketCache: { tables: readonly TableInfo[]; tx: Transactions } | null = null;
+
 export async function loadRules(db: Db, tables: readonly TableInfo[], minSupport: number, minConfidence: number): Promise<RulesResult | null> {
   const src = basketSource(tables);
   if (!src) return null;
   const t0 = performance.now();
   const q = basketItemsSql(src.table.name, src.basket, src.item);
-  const tx = await fetchTransactions(db, q);
-  const set = mineRules(tx, { minSupport, minConfidence, maxRules: 50_000 });
+  if (basketCache?.tables !== tables) basketCache = { tables, tx: await fetchTransactions(db, q) };
+  const set = mineRules(basketCache.tx, { minSupport, minConfidence, maxRules: 50_000 });
   const top = topRules(set, 25, 'lift').map((r) => {
     const { lhs, rhs } = ruleLabels(set, r);
     return { lhs, rhs, support: r.support, confidence: r.confidence, lift: r.lift, count: r.count };
   });
-  return { table: src.table.name, baskets: set.baskets, items: set.items.length, totalRules: set.totalRules, top, ms: performance.now() - t0, sql: q.pairs, set };
+  const itemSupport = new Map<string, number>();
+  for (const r of top) for (const item of [...r.lhs, r.rhs]) itemSupport.set(item, set.itemCounts[set.items.indexOf(item)]! / Math.max(1, set.baskets));
+  return {
+    table: src.table.name,
+    baskets: set.baskets,
+    items: set.items.length,
+    totalRules: set.totalRules,
+    top,
+    itemSupport,
+    recommendations: liftedRecommendations(set),
+    ms: performance.now() - t0,
+    sql: q.pairs,
+    set,
+  };
 }
 
 const CLUSTER_FEATURES = ['days_since_last_order', 'orders_total', 'spend_total', 'avg_order_value', 'days_since_first_order'] as const;
@@ -64,6 +98,8 @@ export interface ClusterRow {
   share: number;
   description: string;
   means: Record<string, number>;
+  /** The customers in it, for the drill-down. */
+  ids: string[];
 }
 
 export interface ClustersResult {
@@ -74,18 +110,35 @@ export interface ClustersResult {
   sql: string;
 }
 
-/** k-means on the behaviour view (customers who ordered), k chosen by silhouette. */
+const DAY_MS = 86_400_000;
+
+/**
+ * k-means on the behaviour of every customer who ordered (recency, orders,
+ * spend, order value, tenure, from the order lines as of the last order; no
+ * filters), k chosen by silhouette; null with fewer than 10 such customers or
+ * no orders table with a customer id and an order date.
+ */
 export async function loadClusters(db: Db, tables: readonly TableInfo[], lang: 'en' | 'zh'): Promise<ClustersResult | null> {
-  if (!tables.some((t) => t.name === CUSTOMER_FEATURES_VIEW)) return null;
-  const cols = CLUSTER_FEATURES.map((c) => ident(c)).join(', ');
-  const sql = `SELECT ${cols} FROM ${ident(CUSTOMER_FEATURES_VIEW)} WHERE orders_total > 0 AND days_since_last_order IS NOT NULL`;
-  const r = await db.query(sql);
-  if (r.rows.length < 10) return null;
-  const raw = toMatrix(r.rows.map((row) => CLUSTER_FEATURES.map((c) => Number(row[c] ?? 0))));
+  const orders = tableOfKind(tables, 'orders');
+  if (!orders?.roles.customer_id || !orders.roles.order_date) return null;
+  const q = drilldownSql({ orders, customers: tableOfKind(tables, 'customers') }, { kind: 'filtered' });
+  if (!q.ok) return null;
+  const rows = (await db.query(q.sql)).rows.filter((r) => typeof r.last_order === 'string' && typeof r.first_order === 'string');
+  if (rows.length < 10) return null;
+  const asOf = rows.reduce((m, r) => Math.max(m, Date.parse(String(r.last_order))), -Infinity);
+  const raw = toMatrix(
+    rows.map((r) => {
+      const orders = Number(r.orders);
+      const spend = Number(r.revenue ?? 0);
+      return [(asOf - Date.parse(String(r.last_order))) / DAY_MS, orders, spend, orders > 0 ? spend / orders : 0, (asOf - Date.parse(String(r.first_order))) / DAY_MS];
+    }),
+  );
   // Spend and counts are heavy-tailed: log1p before z-scores keeps a few big customers from owning a cluster.
   const scaled = standardize(raw, ['none', 'log1p', 'log1p', 'log1p', 'none']);
   const choice = chooseK(scaled.matrix, { kMin: 2, kMax: 6, seed: 1 });
   const profiles = clusterProfiles(raw, scaled.matrix, choice.best.labels, choice.best.k);
+  const ids: string[][] = profiles.map(() => []);
+  choice.best.labels.forEach((label, i) => ids[label]?.push(String(rows[i]!.customer_id)));
   return {
     features: [...CLUSTER_FEATURES],
     scores: choice.scores,
@@ -96,8 +149,9 @@ export async function loadClusters(db: Db, tables: readonly TableInfo[], lang: '
       share: p.share,
       description: describeCluster(p, [...CLUSTER_FEATURES], lang),
       means: Object.fromEntries(CLUSTER_FEATURES.map((c, i) => [c, p.mean[i] ?? 0])),
+      ids: ids[p.cluster] ?? [],
     })),
-    sql,
+    sql: q.sql,
   };
 }
 
@@ -139,9 +193,10 @@ export async function loadForecast(db: Db, tables: readonly TableInfo[], grain: 
       periods: series.periods,
       actual: y,
       futurePeriods: futurePeriods(lastPeriod, grain, h),
-      mean: fc.mean,
-      lower: fc.lower,
-      upper: fc.upper,
+      // Revenue is never negative: a wide interval (or a falling trend) is cut at zero rather than drawn below it.
+      mean: fc.mean.map((v) => Math.max(0, v)),
+      lower: fc.lower.map((v) => Math.max(0, v)),
+      upper: fc.upper.map((v) => Math.max(0, v)),
     },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * The analytics page on the demo workspace: every section renders from SQL,
- * filters and cross-filter clicks re-query, and definitions with SQL are one
- * click away.
+ * filters and cross-filter clicks re-query, definitions with SQL are one
+ * click away, and a bar, row or step opens the customers behind it.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -39,10 +40,11 @@ describe('analytics page (demo workspace)', () => {
     expect(await text('rules-summary')).toMatch(/[1-9][\d,]* rules from [\d,]+ baskets/);
     await page.getByTestId('backtest').waitFor({ timeout: 60_000 });
     expect(await text('backtest')).toMatch(/MAPE \d+\.\d%/);
-    for (const id of ['sec-compare', 'sec-customers', 'sec-sales', 'sec-loyalty', 'sec-service', 'sec-funnel', 'sec-tiers', 'sec-cohorts', 'sec-clusters', 'sec-rules']) {
+    for (const id of ['sec-compare', 'sec-customers', 'sec-sales', 'sec-forecast', 'sec-loyalty', 'sec-service', 'sec-funnel', 'sec-tiers', 'sec-cohorts', 'sec-clusters', 'sec-rules']) {
       expect(await page.getByTestId(id).locator('canvas, table, .card').count(), id).toBeGreaterThan(0);
       expect(await text(id), id).not.toContain('Not available');
     }
+    expect(await page.getByTestId('not-here').count()).toBe(0);
     await page.evaluate(() => document.fonts.ready);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'analytics-demo.png'), fullPage: true });
   });
@@ -62,6 +64,56 @@ describe('analytics page (demo workspace)', () => {
     await expect.poll(() => text('pareto'), { timeout: 30_000 }).not.toBe(before);
     await page.getByRole('button', { name: 'Reset filters' }).click();
     await expect.poll(() => text('pareto'), { timeout: 30_000 }).toBe(before);
+  });
+
+  it('lists the customers behind a status bar, a tier, a cluster and a funnel step; Escape closes and focus returns', async () => {
+    await expect.poll(() => page.getByTestId('filters').getAttribute('data-ready'), { timeout: 90_000 }).toBe('true');
+    const dialog = page.getByTestId('drilldown');
+    const isOpen = () => dialog.evaluate((d) => (d as HTMLDialogElement).open);
+    const open = async (button: string, expected: RegExp) => {
+      await page.getByTestId(button).click();
+      await expect.poll(() => text('drill-count'), { timeout: 30_000 }).toMatch(expected);
+      expect(await isOpen()).toBe(true);
+      // Focus moves into the dialog (its Close button), and comes back to the opener on Escape.
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('drill-close');
+      await page.keyboard.press('Escape');
+      await expect.poll(isOpen).toBe(false);
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(button);
+    };
+    const count = async (id: string) => /([\d,]+)\s*$/.exec(await text(id))![1]!;
+    await open('status-active', new RegExp(`^${await count('status-active')} customers$`));
+    await open('tier-important', new RegExp(`^${await count('tier-important')} customers$`));
+    await open('cluster-1', new RegExp(`^${await count('cluster-1')} customers$`));
+    const step = page.getByTestId('sec-funnel').locator('tbody tr').nth(1);
+    const leads = (await step.locator('button').textContent())!.trim();
+    await step.locator('button').click();
+    await expect.poll(() => text('drill-count'), { timeout: 30_000 }).toBe(`${leads} leads`);
+    await page.getByTestId('drill-close').click();
+    await expect.poll(isOpen).toBe(false);
+  });
+
+  it('lists everyone under the filters, as the scope line counts them, and exports the list as CSV', async () => {
+    const channel = page.getByTestId('filter-channel');
+    await channel.selectOption({ index: 1 });
+    await expect.poll(() => page.getByTestId('filters').getAttribute('data-ready'), { timeout: 90_000 }).toBe('true');
+    const buyers = /([\d,]+) customers with orders/.exec(await text('scope'))![1]!;
+    await page.getByTestId('list-customers').click();
+    await expect.poll(() => text('drill-count'), { timeout: 30_000 }).toBe(`${buyers} customers`);
+    expect(await text('drilldown')).toContain(`Channel = ${await channel.inputValue()}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('drill-export').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(csv[0]!.split(',').slice(0, 2)).toEqual(['customer_id', 'name']);
+    expect(csv).toHaveLength(Number(buyers.replaceAll(',', '')) + 1);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Reset filters' }).click();
+    await expect.poll(() => page.getByTestId('filters').getAttribute('data-ready'), { timeout: 90_000 }).toBe('true');
+  });
+
+  it('draws the rule network and recommends what buyers of a product also buy', async () => {
+    await page.getByTestId('chart-rules-network').locator('canvas').first().waitFor();
+    const product = page.getByTestId('reco-product');
+    expect((await product.locator('option').count())).toBeGreaterThan(0);
+    expect(await page.getByTestId('recommendations').locator('tbody tr').count()).toBeGreaterThan(0);
   });
 
   it('made no request elsewhere and threw no page error', () => {

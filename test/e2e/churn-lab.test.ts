@@ -1,7 +1,9 @@
 /**
  * Issue #6 in the browser: the model lab runs a grid of ≥ 12 configurations ×
- * 5 folds across two workers on the Telco data, keeps the page responsive,
- * reports CV AUC beside baselines, and scores every customer.
+ * k folds across two workers, keeps the page responsive, reports CV AUC beside
+ * baselines, and scores every customer. The same page, without code changes,
+ * trains on Telco (churn), iFood (campaign response) and bank marketing (term
+ * deposit, with the leaky call `duration` unticked on the feature list).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,8 +12,11 @@ import type { Page } from 'playwright-core';
 import { DATA_DIR, SCREENSHOTS, foreignRequests, startSession, type Session } from './browser.ts';
 
 const TELCO = path.join(DATA_DIR, 'telco_churn/Telco-Customer-Churn.csv');
-const hasTelco = existsSync(TELCO);
-if (!hasTelco) console.warn(`[e2e] skipping the model lab test: ${TELCO} not found (set CRM_DATA_DIR)`);
+const IFOOD = path.join(DATA_DIR, 'ifood_marketing_campaign/ml_project1_data.csv');
+const BANK = path.join(DATA_DIR, 'bank_marketing_additional/bank-additional.csv');
+for (const file of [TELCO, IFOOD, BANK]) {
+  if (!existsSync(file)) console.warn(`[e2e] skipping a model lab test: ${file} not found (set CRM_DATA_DIR)`);
+}
 
 let session: Session;
 let page: Page;
@@ -27,50 +32,144 @@ afterAll(async () => {
   await session?.close();
 });
 
-describe.skipIf(!hasTelco)('model lab on Telco', () => {
-  it('searches the default grid × 5 folds in two workers: LR and MLP CV AUC ≥ 0.840, page stays responsive', async () => {
-    await page.getByTestId('file-input').setInputFiles(TELCO);
-    await page.getByTestId('notice').waitFor({ timeout: 60_000 });
-    await page.getByRole('button', { name: 'Churn model' }).click();
-    await expect.poll(() => page.getByTestId('churn-target').inputValue(), { timeout: 30_000 }).toBe('Churn');
-    // Measure the longest gap between animation frames while the search runs.
-    await page.evaluate(() => {
-      const w = window as unknown as { __gap: number; __last: number; __run: boolean };
-      w.__gap = 0;
-      w.__last = performance.now();
-      w.__run = true;
-      const tick = (t: number) => {
-        w.__gap = Math.max(w.__gap, t - w.__last);
-        w.__last = t;
-        if (w.__run) requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    });
-    const t0 = Date.now();
-    await page.getByTestId('lab-run').click();
-    await page.getByTestId('lab-best').waitFor({ timeout: 240_000 });
-    const seconds = (Date.now() - t0) / 1000;
-    const gap = await page.evaluate(() => {
-      const w = window as unknown as { __gap: number; __run: boolean };
-      w.__run = false;
-      return w.__gap;
-    });
-    console.info(`[e2e] model lab: ${seconds.toFixed(1)} s for the default grid × 5 folds; longest frame gap ${gap.toFixed(0)} ms`);
-    const rows = await page.getByTestId('leaderboard').locator('tbody tr').allTextContents();
-    expect(rows.filter((r) => !r.includes('baseline')).length).toBeGreaterThanOrEqual(12);
-    const aucOf = (kind: string) => Math.max(...rows.filter((r) => r.startsWith(kind)).map((r) => Number(/(\d\.\d{3}) ±/.exec(r)?.[1] ?? 0)));
-    expect(aucOf('logreg')).toBeGreaterThanOrEqual(0.84);
-    expect(aucOf('mlp')).toBeGreaterThanOrEqual(0.84);
-    expect(rows.some((r) => r.includes('baseline'))).toBe(true);
-    // Every customer is scored; the CSV export has one line per customer.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('lab-export').click()]);
-    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
-    expect(csv).toHaveLength(7043 + 1);
-    expect(csv[0]).toBe('customer,probability,risk_tier,reason_1,reason_2,reason_3');
-    await page.evaluate(() => document.fonts.ready);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'churn-lab-telco.png'), fullPage: true });
-  });
+/**
+ * Loads `file` (the first replaces the demo, later ones join the workspace)
+ * and opens the churn page on its table, as a user picking it would.
+ */
+async function openWith(file: string): Promise<void> {
+  await page.getByTestId('file-input').setInputFiles(file);
+  await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 60_000 }).toContain(path.basename(file));
+  await page.getByRole('button', { name: 'Churn model' }).click();
+  const stem = path.basename(file, '.csv').toLowerCase().replace(/[^a-z0-9]+/g, '_');
+  const tables = page.getByTestId('churn-table');
+  await expect.poll(() => tables.locator('option').allTextContents(), { timeout: 30_000 }).toContain(stem);
+  await tables.selectOption(stem);
+  await page.getByTestId('features').waitFor({ timeout: 30_000 });
+}
 
+async function pickTarget(target: string): Promise<void> {
+  await expect.poll(() => page.getByTestId('churn-target').locator('option').allTextContents(), { timeout: 30_000 }).toContain(target);
+  await page.getByTestId('churn-target').selectOption(target);
+  await expect.poll(() => page.getByTestId('features').locator(`input[data-column="${target}"]`).isDisabled()).toBe(true);
+}
+
+interface Row {
+  label: string;
+  auc: number;
+  baseline: boolean;
+}
+
+interface LabRun {
+  seconds: number;
+  /** Longest gap between animation frames while the search ran, ms. */
+  gap: number;
+  rows: Row[];
+  /** Lines of the exported scores CSV, header included. */
+  csv: string[];
+}
+
+/** Runs the lab with k folds, measuring the longest gap between animation frames meanwhile. */
+async function runLab(k: number): Promise<LabRun> {
+  await page.getByTestId('lab-k').selectOption(String(k));
+  await page.evaluate(() => {
+    const w = window as unknown as { __gap: number; __last: number; __run: boolean };
+    w.__gap = 0;
+    w.__last = performance.now();
+    w.__run = true;
+    const tick = (t: number) => {
+      w.__gap = Math.max(w.__gap, t - w.__last);
+      w.__last = t;
+      if (w.__run) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const t0 = Date.now();
+  await page.getByTestId('lab-run').click();
+  await page.getByTestId('lab-best').waitFor({ timeout: 240_000 });
+  const seconds = (Date.now() - t0) / 1000;
+  // The result renders its charts in the frames after it appears: keep measuring through them.
+  await page.waitForTimeout(500);
+  const gap = await page.evaluate(() => {
+    const w = window as unknown as { __gap: number; __run: boolean };
+    w.__run = false;
+    return w.__gap;
+  });
+  const rows: Row[] = [];
+  for (const tr of await page.getByTestId('leaderboard').locator('tbody tr').all()) {
+    const cells = await tr.locator('td').allTextContents();
+    rows.push({ label: cells[0]!.trim(), auc: Number.parseFloat(cells[1]!), baseline: (await tr.getAttribute('class'))?.includes('base') ?? false });
+  }
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('lab-export').click()]);
+  const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  return { seconds, gap, rows, csv };
+}
+
+async function screenshot(name: string): Promise<void> {
+  await page.evaluate(() => document.fonts.ready);
+  await page.getByTestId('lab-result').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
+}
+
+const best = (rows: Row[], kind?: string) => Math.max(...rows.filter((r) => !r.baseline && (!kind || r.label.startsWith(kind))).map((r) => r.auc));
+const bestBaseline = (rows: Row[]) => Math.max(...rows.filter((r) => r.baseline).map((r) => r.auc));
+
+describe.skipIf(!existsSync(TELCO))('model lab on Telco', () => {
+  it('searches the default grid × 5 folds in two workers: LR and MLP CV AUC ≥ 0.840, page stays responsive', async () => {
+    await openWith(TELCO);
+    await expect.poll(() => page.getByTestId('churn-target').inputValue(), { timeout: 30_000 }).toBe('Churn');
+    const run = await runLab(5);
+    console.info(`[e2e] model lab, Telco: ${run.seconds.toFixed(1)} s for the default grid × 5 folds; longest frame gap ${run.gap.toFixed(0)} ms; best CV AUC ${best(run.rows).toFixed(3)}`);
+    // Issue #6 budget: under a minute on two wasm workers (27–37 s measured on a shared 2-core machine).
+    expect(run.seconds).toBeLessThan(60);
+    // Frames keep coming while workers train (150–600 ms worst gaps measured, from CPU contention on two
+    // cores); seconds-long gaps would mean work moved onto the main thread.
+    expect(run.gap).toBeLessThan(2000);
+    expect(run.rows.filter((r) => !r.baseline).length).toBeGreaterThanOrEqual(12);
+    expect(best(run.rows, 'logreg')).toBeGreaterThanOrEqual(0.84);
+    expect(best(run.rows, 'mlp')).toBeGreaterThanOrEqual(0.84);
+    expect(run.rows.some((r) => r.baseline)).toBe(true);
+    // Every customer is scored; the CSV export has one line per customer.
+    expect(run.csv).toHaveLength(7043 + 1);
+    expect(run.csv[0]).toBe('customer,probability,risk_tier,reason_1,reason_2,reason_3');
+    // The four out-of-fold charts and the profit curve are drawn; the threshold shows its rates.
+    await expect.poll(() => page.getByTestId('lab-charts').locator('canvas').count()).toBeGreaterThanOrEqual(4);
+    await page.getByTestId('lab-profit-chart').locator('canvas').waitFor();
+    expect(await page.getByTestId('lab-at-threshold').textContent()).toMatch(/Precision[\d.]+%Recall[\d.]+%F1/);
+    await screenshot('churn-lab-telco.png');
+  });
+});
+
+describe.skipIf(!existsSync(IFOOD))('model lab on iFood (campaign response)', () => {
+  it('predicts Response with k = 3 well above the baselines and scores every customer', async () => {
+    await openWith(IFOOD);
+    await pickTarget('Response');
+    const run = await runLab(3);
+    console.info(`[e2e] model lab, iFood: ${run.seconds.toFixed(1)} s for the default grid × 3 folds; longest frame gap ${run.gap.toFixed(0)} ms; best CV AUC ${best(run.rows).toFixed(3)} (best baseline ${bestBaseline(run.rows).toFixed(3)})`);
+    // The engine reaches ≥ 0.85 with k = 5; three folds train on less data.
+    expect(best(run.rows)).toBeGreaterThanOrEqual(0.83);
+    expect(best(run.rows)).toBeGreaterThan(bestBaseline(run.rows) + 0.05);
+    expect(run.csv).toHaveLength(2240 + 1);
+    await screenshot('churn-lab-ifood.png');
+  });
+});
+
+describe.skipIf(!existsSync(BANK))('model lab on bank marketing (term deposit)', () => {
+  it('predicts y without the leaky call duration, k = 3, above the baselines, and scores every customer', async () => {
+    await openWith(BANK);
+    await pickTarget('y');
+    await page.getByTestId('features').locator('input[data-column="duration"]').uncheck();
+    const run = await runLab(3);
+    console.info(`[e2e] model lab, bank: ${run.seconds.toFixed(1)} s for the default grid × 3 folds; longest frame gap ${run.gap.toFixed(0)} ms; best CV AUC ${best(run.rows).toFixed(3)} (best baseline ${bestBaseline(run.rows).toFixed(3)})`);
+    expect(await page.getByTestId('lab-used').textContent()).toContain('duration (excluded)');
+    // The engine reaches ≥ 0.75 with k = 5 (with duration it would be ≈ 0.93: the call length is only known afterwards).
+    expect(best(run.rows)).toBeGreaterThanOrEqual(0.74);
+    expect(best(run.rows)).toBeGreaterThan(bestBaseline(run.rows) + 0.01);
+    expect(run.csv).toHaveLength(4119 + 1);
+    await screenshot('churn-lab-bank.png');
+  });
+});
+
+describe('model lab requests', () => {
   it('made no request to another origin', () => {
     expect(foreignRequests(session.requests, session.baseUrl)).toEqual([]);
   });

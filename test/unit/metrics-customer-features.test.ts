@@ -76,6 +76,17 @@ describe('customerFeaturesSql on real DuckDB-WASM', () => {
     ]);
   });
 
+  it('counts order days when orders have no order id', async () => {
+    const noId: TableInfo = { ...orders, roles: { customer_id: 'cust', order_date: 'day', amount: 'amt' } };
+    const r = await db.query(`${customerFeaturesSql([customers, noId])!} ORDER BY id`);
+    // a: order days 2024-12-31, 2024-11-01, 2024-08-01 → 3; b: 1; c: none.
+    expect(r.rows.map((x) => [x.id, x.orders_total, x.spend_total])).toEqual([
+      ['a', 3, 65],
+      ['b', 1, 100],
+      ['c', 0, 0],
+    ]);
+  });
+
   it('needs customers and dated orders', () => {
     expect(customerFeaturesSql([customers])).toBeUndefined();
     expect(customerFeaturesSql([orders])).toBeUndefined();

@@ -19,7 +19,7 @@ export interface BarsLabels {
 export function barsOption(categories: readonly string[], series: readonly BarSeries[], labels: BarsLabels): ChartOption {
   const hasRate = series.some((s) => s.rate);
   const catAxis = { type: 'category', data: [...categories], axisLabel: { color: MUTED, interval: 0, hideOverlap: true } };
-  const valAxis = { type: 'value', axisLabel: { color: MUTED } };
+  const valAxis = { type: 'value', axisLabel: { color: MUTED, hideOverlap: true, formatter: compact } };
   const rateAxis = { type: 'value', axisLabel: { color: MUTED, formatter: '{value} %' }, splitLine: { show: false }, min: 0 };
   return {
     color: [...PALETTE],
@@ -35,4 +35,13 @@ export function barsOption(categories: readonly string[], series: readonly BarSe
         : { name: s.name, type: 'bar', barMaxWidth: 40, ...(labels.stacked ? { stack: 'total' } : {}), data: [...s.values] },
     ),
   };
+}
+
+/** Axis numbers that fit: 2,000,000 → 2M. */
+function compact(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1e9) return `${+(v / 1e9).toFixed(1)}B`;
+  if (a >= 1e6) return `${+(v / 1e6).toFixed(1)}M`;
+  if (a >= 1e4) return `${+(v / 1e3).toFixed(0)}k`;
+  return String(v);
 }

@@ -22,11 +22,11 @@ export function funnelOption(steps: readonly FunnelStep[], labels: { title: stri
         left: '10%',
         width: '80%',
         minSize: '4%',
-        label: { show: true, position: 'inside', formatter: '{b}: {c}' },
+        label: { show: true, position: 'inside', color: '#1f2933', textBorderColor: '#fff', textBorderWidth: 3, formatter: '{b}: {c}' },
         data: steps.map((s) => ({
           name: s.stage,
           value: s.count,
-          label: { formatter: `{b}: {c} (${top > 0 ? ((s.count / top) * 100).toFixed(1) : '0'} %)` },
+          label: { formatter: `{b}: ${s.count.toLocaleString('en-US')} (${top > 0 ? ((s.count / top) * 100).toFixed(1) : '0'} %)` },
         })),
       },
     ],

@@ -13,7 +13,7 @@ export interface RocLabels {
 export function rocOption(points: readonly (readonly [number, number])[], auc: number, labels: RocLabels): ChartOption {
   return {
     color: [BLUE, MUTED],
-    title: { text: labels.title, left: 0, textStyle: { fontSize: 14 } },
+    title: { text: labels.title, left: 0, top: 0, textStyle: { fontSize: 14 } },
     tooltip: { trigger: 'axis' },
     legend: { data: [`${labels.model} (AUC ${auc.toFixed(3)})`, labels.random], top: 24, right: 0 },
     grid: { left: 56, right: 16, top: 72, bottom: 48 },

@@ -1,0 +1,235 @@
+/**
+ * Findings: what a table's values suggest checking, reported and never
+ * changed on load. `LoadResult.findings` holds them; the UI can run
+ * `findIssues` again after the user changes roles.
+ *
+ *   duplicate_rows   rows repeating an earlier row exactly; `apply` deletes the copies (undoable)
+ *   duplicate_ids    the table's own id repeating (customers, tickets, leads; an order id
+ *                    repeats by design in a table of order lines)
+ *   missing_markers  `NA`, `-`, `无`, blanks… in a column that stays text; `apply` makes them NULL (undoable)
+ *   outliers         amount-like values beyond Tukey's far-out fences, Q1 − 3·IQR and Q3 + 3·IQR:
+ *                    robust to the outliers themselves, and wide enough for the long right tail of money
+ */
+import type { ColumnInfo, Db, Row } from '../db/types.ts';
+import { ident, lit, qident } from '../lib/sql.ts';
+import { missingRewrite } from './clean.ts';
+import type { LogEntry } from './log.ts';
+import { isMissingSql } from './markers.ts';
+import type { Role, TableInfo, TableKind } from './model.ts';
+import { isNumericType } from './roles.ts';
+import { backupName, rewriteSql, rewriteUndo, UNDO_SCHEMA } from './undo.ts';
+
+const MAX_EXAMPLES = 5;
+/** Tukey's "far out": 3 interquartile ranges beyond the quartiles. */
+export const OUTLIER_IQR = 3;
+/** Fewer values than this say nothing about outliers. */
+const OUTLIER_MIN_VALUES = 8;
+const OWN_ID: Partial<Record<TableKind, Role>> = { customers: 'customer_id', tickets: 'ticket_id', leads: 'lead_id' };
+const AMOUNT_ROLES: readonly Role[] = ['amount', 'unit_price', 'monetary_total', 'value', 'credit_limit'];
+/** The backup of deleted copies keys them by this column. */
+const ROW_KEY = 'crm_lens_row';
+
+/** An alias for the table that no column shadows: `alias` alone then means the whole row, as a struct. */
+function rowAlias(columns: readonly ColumnInfo[]): string {
+  const names = new Set(columns.map((c) => c.name.toLowerCase()));
+  let a = 'r';
+  while (names.has(a)) a += '_';
+  return a;
+}
+
+// ---------------------------------------------------------------- SQL
+
+/** Rows that have exact copies (`groups`) and the copies beyond the first (`extra`). */
+export function duplicateRowsSql(table: string, alias: string): string {
+  return `SELECT count(*) AS groups, coalesce(sum(n - 1), 0) AS extra FROM (SELECT count(*) AS n FROM ${ident(table)} AS ${ident(alias)} GROUP BY ${ident(alias)} HAVING count(*) > 1)`;
+}
+
+export function duplicateExamplesSql(table: string, alias: string, limit = MAX_EXAMPLES): string {
+  const a = ident(alias);
+  return `SELECT CAST(${a} AS VARCHAR) AS v, count(*) AS n FROM ${ident(table)} AS ${a} GROUP BY ${a} HAVING count(*) > 1 ORDER BY n DESC, v LIMIT ${Math.trunc(limit)}`;
+}
+
+/** Every copy after the first of each row (what deduplication deletes), with its rowid. */
+export function duplicateCopiesSql(table: string, alias: string): string {
+  const a = ident(alias);
+  return `SELECT rowid AS ${ident(ROW_KEY)}, * FROM ${ident(table)} AS ${a} QUALIFY row_number() OVER (PARTITION BY ${a} ORDER BY rowid) > 1`;
+}
+
+/** Delete the copies, keeping the first of each row; the copies go to `backup` for the undo. */
+export function dedupeSql(table: string, alias: string, backup: string): string[] {
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${ident(UNDO_SCHEMA)}`,
+    `CREATE TABLE ${qident(UNDO_SCHEMA, backup)} AS ${duplicateCopiesSql(table, alias)}`,
+    `DELETE FROM ${ident(table)} WHERE rowid IN (SELECT ${ident(ROW_KEY)} FROM ${qident(UNDO_SCHEMA, backup)})`,
+  ];
+}
+
+/** Put the deleted copies back (at the end of the table: row order is not kept). */
+export function undoDedupeSql(table: string, backup: string): string[] {
+  return [`INSERT INTO ${ident(table)} BY NAME SELECT * EXCLUDE (${ident(ROW_KEY)}) FROM ${qident(UNDO_SCHEMA, backup)}`, `DROP TABLE ${qident(UNDO_SCHEMA, backup)}`];
+}
+
+/** Ids on more than one row: how many ids, on how many rows. */
+export function duplicateIdsSql(table: string, column: string): string {
+  const c = ident(column);
+  return `SELECT count(*) AS ids, coalesce(sum(n), 0) AS rows FROM (SELECT count(*) AS n FROM ${ident(table)} WHERE ${c} IS NOT NULL GROUP BY ${c} HAVING count(*) > 1)`;
+}
+
+export function duplicateIdExamplesSql(table: string, column: string, limit = MAX_EXAMPLES): string {
+  const c = ident(column);
+  return `SELECT CAST(${c} AS VARCHAR) AS v, count(*) AS n FROM ${ident(table)} WHERE ${c} IS NOT NULL GROUP BY ${c} HAVING count(*) > 1 ORDER BY n DESC, v LIMIT ${Math.trunc(limit)}`;
+}
+
+export function duplicateIdRowsSql(table: string, column: string): string {
+  const c = ident(column);
+  const t = ident(table);
+  return `SELECT rowid, * FROM ${t} WHERE ${c} IN (SELECT ${c} FROM ${t} GROUP BY ${c} HAVING count(*) > 1) ORDER BY ${c}, rowid`;
+}
+
+export function quartilesSql(table: string, column: string): string {
+  const c = ident(column);
+  return `SELECT count(${c}) AS n, quantile_cont(${c}, 0.25) AS q1, quantile_cont(${c}, 0.5) AS median, quantile_cont(${c}, 0.75) AS q3 FROM ${ident(table)}`;
+}
+
+export function outlierCountsSql(table: string, column: string, low: number, high: number): string {
+  const c = ident(column);
+  return `SELECT count(*) FILTER (WHERE ${c} < ${lit(low)}) AS below, count(*) FILTER (WHERE ${c} > ${lit(high)}) AS above FROM ${ident(table)}`;
+}
+
+/** The outlying rows, most extreme first. */
+export function outlierRowsSql(table: string, column: string, low: number, high: number, median: number): string {
+  const c = ident(column);
+  return `SELECT rowid, * FROM ${ident(table)} WHERE ${c} < ${lit(low)} OR ${c} > ${lit(high)} ORDER BY abs(${c} - ${lit(median)}) DESC`;
+}
+
+export function outlierExamplesSql(table: string, column: string, low: number, high: number, median: number, limit = MAX_EXAMPLES): string {
+  const c = ident(column);
+  return (
+    `SELECT CAST(${c} AS VARCHAR) AS v, count(*) AS n FROM ${ident(table)} WHERE ${c} < ${lit(low)} OR ${c} > ${lit(high)} ` +
+    `GROUP BY ${c} ORDER BY abs(${c} - ${lit(median)}) DESC LIMIT ${Math.trunc(limit)}`
+  );
+}
+
+export function markerCountsSql(table: string, columns: readonly string[]): string {
+  return `SELECT ${columns.map((c, i) => `count(*) FILTER (WHERE ${isMissingSql(ident(c))}) AS ${ident(`m${i}`)}`).join(', ')} FROM ${ident(table)}`;
+}
+
+export function markerExamplesSql(table: string, column: string, limit = MAX_EXAMPLES): string {
+  const c = ident(column);
+  return `SELECT ${c} AS v, count(*) AS n FROM ${ident(table)} WHERE ${isMissingSql(c)} GROUP BY ${c} ORDER BY n DESC, v LIMIT ${Math.trunc(limit)}`;
+}
+
+// ---------------------------------------------------------------- running
+
+async function one(db: Db, sql: string): Promise<Row> {
+  return (await db.query(sql)).rows[0] ?? {};
+}
+
+function counted(rows: readonly Row[], quote: boolean): string[] {
+  return rows.map((r) => {
+    const v = String(r.v);
+    return `${quote ? JSON.stringify(v) : v.length > 120 ? `${v.slice(0, 119)}…` : v} ×${Number(r.n)}`;
+  });
+}
+
+async function duplicateRows(db: Db, table: TableInfo): Promise<LogEntry | undefined> {
+  const alias = rowAlias(table.columns);
+  const d = await one(db, duplicateRowsSql(table.name, alias));
+  const extra = Number(d.extra ?? 0);
+  if (extra === 0) return undefined;
+  const backup = backupName(table.name, 'duplicate_rows');
+  return {
+    rule: 'duplicate_rows',
+    table: table.name,
+    rows: extra,
+    examples: counted((await db.query(duplicateExamplesSql(table.name, alias))).rows, false),
+    sql: duplicateCopiesSql(table.name, alias),
+    params: { groups: Number(d.groups) },
+    apply: dedupeSql(table.name, alias, backup),
+    undo: { sql: undoDedupeSql(table.name, backup), backup },
+  };
+}
+
+async function duplicateIds(db: Db, table: TableInfo): Promise<LogEntry | undefined> {
+  const role = OWN_ID[table.kind];
+  const column = role && table.roles[role];
+  if (!role || !column || !table.columns.some((c) => c.name === column)) return undefined;
+  const d = await one(db, duplicateIdsSql(table.name, column));
+  if (Number(d.ids ?? 0) === 0) return undefined;
+  return {
+    rule: 'duplicate_ids',
+    table: table.name,
+    column,
+    rows: Number(d.rows),
+    examples: counted((await db.query(duplicateIdExamplesSql(table.name, column))).rows, true),
+    sql: duplicateIdRowsSql(table.name, column),
+    params: { role, ids: Number(d.ids) },
+  };
+}
+
+async function missingMarkers(db: Db, table: TableInfo): Promise<LogEntry[]> {
+  const text = table.columns.filter((c) => c.type === 'VARCHAR').map((c) => c.name);
+  if (text.length === 0) return [];
+  const m = await one(db, markerCountsSql(table.name, text));
+  const out: LogEntry[] = [];
+  for (const [i, column] of text.entries()) {
+    const rows = Number(m[`m${i}`] ?? 0);
+    if (rows === 0) continue;
+    const rw = missingRewrite(table.name, column);
+    const backup = backupName(table.name, 'missing_markers', column);
+    out.push({
+      rule: 'missing_markers',
+      table: table.name,
+      column,
+      rows,
+      examples: counted((await db.query(markerExamplesSql(table.name, column))).rows, true),
+      sql: `SELECT rowid, * FROM ${ident(table.name)} WHERE ${isMissingSql(ident(column))}`,
+      apply: rewriteSql(rw, backup),
+      undo: rewriteUndo(rw, backup),
+    });
+  }
+  return out;
+}
+
+async function outliers(db: Db, table: TableInfo): Promise<LogEntry[]> {
+  const out: LogEntry[] = [];
+  const seen = new Set<string>();
+  for (const role of AMOUNT_ROLES) {
+    const column = table.roles[role];
+    const col = table.columns.find((c) => c.name === column);
+    if (!column || !col || seen.has(column) || !isNumericType(col.type)) continue;
+    seen.add(column);
+    const q = await one(db, quartilesSql(table.name, column));
+    const [q1, median, q3] = [Number(q.q1), Number(q.median), Number(q.q3)];
+    const iqr = q3 - q1;
+    if (Number(q.n ?? 0) < OUTLIER_MIN_VALUES || !(iqr > 0)) continue;
+    const low = q1 - OUTLIER_IQR * iqr;
+    const high = q3 + OUTLIER_IQR * iqr;
+    const k = await one(db, outlierCountsSql(table.name, column, low, high));
+    const below = Number(k.below ?? 0);
+    const above = Number(k.above ?? 0);
+    if (below + above === 0) continue;
+    out.push({
+      rule: 'outliers',
+      table: table.name,
+      column,
+      rows: below + above,
+      examples: counted((await db.query(outlierExamplesSql(table.name, column, low, high, median))).rows, false),
+      sql: outlierRowsSql(table.name, column, low, high, median),
+      params: { role, low, high, below, above, q1, q3 },
+    });
+  }
+  return out;
+}
+
+/** What the table's values suggest checking; changes nothing. */
+export async function findIssues(db: Db, table: TableInfo): Promise<LogEntry[]> {
+  const out: LogEntry[] = [];
+  const dup = await duplicateRows(db, table);
+  if (dup) out.push(dup);
+  const ids = await duplicateIds(db, table);
+  if (ids) out.push(ids);
+  out.push(...(await missingMarkers(db, table)));
+  out.push(...(await outliers(db, table)));
+  return out;
+}

@@ -1,0 +1,69 @@
+/**
+ * Cleaning with a log, in the browser: currency amounts are parsed and the
+ * step can be undone; duplicate rows are reported, removed only on request.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { SCREENSHOTS, foreignRequests, startSession, type Session } from './browser.ts';
+
+let session: Session;
+let page: Page;
+
+// Hand-made: 5 data lines, one an exact duplicate of another; amounts with currency signs and thousands separators.
+const CSV = [
+  'order_id,customer_id,order_date,amount',
+  'A1,C1,2024-01-05,"$1,200.50"',
+  'A2,C2,2024-01-06,$80',
+  'A3,C1,2024-02-01,"$2,000"',
+  'A3,C1,2024-02-01,"$2,000"',
+  'A4,C3,2024-02-03,$19.50',
+].join('\n');
+
+beforeAll(async () => {
+  session = await startSession('/');
+  page = await session.newPage();
+  await page.goto(session.baseUrl);
+  await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+  await page.getByTestId('file-input').setInputFiles({ name: 'orders-money.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+  await page.getByTestId('notice').waitFor({ timeout: 60_000 });
+});
+
+afterAll(async () => {
+  await session?.close();
+});
+
+const kpi = async (key: string) => ((await page.getByTestId(`kpi-${key}`).locator('.value').textContent()) ?? '').trim();
+
+describe('cleaning log in the UI', () => {
+  it('parses currency amounts (logged) so revenue is a number', async () => {
+    // 1,200.50 + 80 + 2,000 + 2,000 + 19.50 = 5,300 (the duplicate line still counts until removed)
+    await expect.poll(() => kpi('revenue'), { timeout: 30_000 }).toBe('5,300');
+    await page.getByRole('button', { name: 'Data' }).click();
+    const log = page.getByTestId('cleaning-log');
+    await expect.poll(() => log.textContent()).toContain('amount');
+    expect(await page.getByTestId('findings').textContent()).toContain('1');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'data-cleaning.png'), fullPage: true });
+  });
+
+  it('removes the duplicate row only when asked', async () => {
+    await page.getByTestId('findings').getByRole('button').first().click();
+    await page.getByRole('button', { name: 'Overview' }).click();
+    await expect.poll(() => kpi('revenue'), { timeout: 30_000 }).toBe('3,300');
+  });
+
+  it('undoes steps from the log, newest first', async () => {
+    await page.getByRole('button', { name: 'Data' }).click();
+    const undo = page.getByTestId('cleaning-log').getByRole('button', { name: 'Undo' });
+    const before = await undo.count();
+    expect(before).toBeGreaterThanOrEqual(2);
+    await undo.last().click(); // the duplicate-row removal
+    await expect.poll(() => undo.count()).toBe(before - 1);
+    await page.getByRole('button', { name: 'Overview' }).click();
+    await expect.poll(() => kpi('revenue'), { timeout: 30_000 }).toBe('5,300');
+  });
+
+  it('made no request elsewhere', () => {
+    expect(foreignRequests(session.requests, session.baseUrl)).toEqual([]);
+  });
+});
