@@ -559,6 +559,8 @@ export const en = {
   "rule.undo.nothing_to_apply": "This finding for {table} has no change to apply.",
   "lab.atThreshold": "At threshold {t} (out-of-fold)",
   "data.findings": "Findings (nothing changed yet)",
+  "data.encodingFor": "Text encoding of {table}",
+  "rule.choose": "Read as {order} instead",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -561,4 +561,6 @@ export const zhCN: Catalogue = {
   "rule.undo.nothing_to_apply": "{table} 的这项发现没有可应用的更改。",
   "lab.atThreshold": "阈值 {t} 时（折外预测）",
   "data.findings": "发现的问题（尚未更改）",
+  "data.encodingFor": "{table} 的文本编码",
+  "rule.choose": "改为按 {order} 读取",
 };

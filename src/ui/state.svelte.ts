@@ -8,7 +8,9 @@ import type { RoleMap, TableInfo, TableKind } from '../ingest/model.ts';
 import type { LogEntry } from '../ingest/log.ts';
 import { loadDelimited } from '../ingest/load.ts';
 import { loadFile } from '../ingest/index.ts';
+import type { TextEncodingName } from '../ingest/decode.ts';
 import { applyCleaning, undoCleaning } from '../ingest/undo.ts';
+import { chooseReading } from '../ingest/clean.ts';
 import type { LoadResult } from '../ingest/result.ts';
 import { describeIngestError } from './ingest-errors.ts';
 import { demoWorkspace } from '../lib/gen/generate.ts';
@@ -267,18 +269,32 @@ export class AppState {
 
   /** Load a spreadsheet table again from another sheet of its file, keeping the table's name. */
   async reloadSheet(tableName: string, sheet: string): Promise<void> {
+    await this.reload(tableName, { sheet });
+  }
+
+  /** Read a loaded file again with another sheet or text encoding; on failure the table stays as it was. */
+  async reload(tableName: string, options: { sheet?: string; encoding?: TextEncodingName }): Promise<void> {
     const file = this.files.get(tableName);
     if (!file) return;
+    const { sheet, encoding } = options;
+    const previous = this.loads[tableName]?.source;
     await this.#run(async () => {
       const db = await this.db();
-      this.task = { label: this.t('load.file', { file: `${file.name} › ${sheet}` }), progress: null };
+      this.task = { label: this.t('load.file', { file: sheet ? `${file.name} › ${sheet}` : file.name }), progress: null };
       const bytes = new Uint8Array(await file.arrayBuffer());
       // Set the old table aside rather than dropping it, so a sheet that fails to load leaves the workspace as it was.
       const aside = `${tableName}__previous_sheet`;
       await db.exec(`ALTER TABLE ${ident(tableName)} RENAME TO ${ident(aside)}`);
       let res: LoadResult;
       try {
-        res = await loadFile(db, { fileName: file.name, bytes, sheet, tableName, existingTables: this.tables.map((t) => t.name).filter((n) => n !== tableName) });
+        res = await loadFile(db, {
+          fileName: file.name,
+          bytes,
+          tableName,
+          existingTables: this.tables.map((t) => t.name).filter((n) => n !== tableName),
+          ...(sheet ?? previous?.sheet ? { sheet: (sheet ?? previous?.sheet)! } : {}),
+          ...(encoding ? { encoding } : {}),
+        });
       } catch (e) {
         await db.exec(`ALTER TABLE ${ident(aside)} RENAME TO ${ident(tableName)}`);
         this.error = this.t('load.failed', { file: file.name, reason: describeIngestError(e, this.t) });
@@ -294,7 +310,8 @@ export class AppState {
       this.loads = { ...loads, [name]: { rejected: res.rejected, rejectedTotal: res.rejectedTotal, source: res.source, findings: res.findings ?? [] } };
       this.files.delete(tableName);
       this.files.set(name, file);
-      const done = this.t('load.done', { file: `${file.name} › ${res.source.sheet ?? sheet}`, rows: formatInt(this.locale, table.rowCount), cols: table.columns.length });
+      const shown = res.source.sheet ? `${file.name} › ${res.source.sheet}` : file.name;
+      const done = this.t('load.done', { file: shown, rows: formatInt(this.locale, table.rowCount), cols: table.columns.length });
       this.notice = template ? `${done} ${this.t('map.applied', { file: file.name })}` : done;
       this.version++;
     });
@@ -305,6 +322,15 @@ export class AppState {
     await this.#run(async () => {
       await undoCleaning(await this.db(), entry);
       this.logs = this.logs.filter((e) => e !== entry);
+      this.version++;
+    });
+  }
+
+  /** Read an ambiguous column the other way (day/month order, decimal mark); the log entry is replaced. */
+  async chooseReading(entry: LogEntry, choice: number): Promise<void> {
+    await this.#run(async () => {
+      const next = await chooseReading(await this.db(), entry, choice);
+      this.logs = this.logs.map((e) => (e === entry ? next : e));
       this.version++;
     });
   }

@@ -39,7 +39,7 @@ describe('cleaning log in the UI', () => {
   it('parses currency amounts (logged) so revenue is a number', async () => {
     // 1,200.50 + 80 + 2,000 + 2,000 + 19.50 = 5,300 (the duplicate line still counts until removed)
     await expect.poll(() => kpi('revenue'), { timeout: 30_000 }).toBe('5,300');
-    await page.getByRole('button', { name: 'Data' }).click();
+    await page.getByRole('button', { name: 'Data', exact: true }).click();
     const log = page.getByTestId('cleaning-log');
     await expect.poll(() => log.textContent()).toContain('amount');
     expect(await page.getByTestId('findings').textContent()).toContain('1');
@@ -48,19 +48,48 @@ describe('cleaning log in the UI', () => {
 
   it('removes the duplicate row only when asked', async () => {
     await page.getByTestId('findings').getByRole('button').first().click();
-    await page.getByRole('button', { name: 'Overview' }).click();
+    await page.getByRole('button', { name: 'Overview', exact: true }).click();
     await expect.poll(() => kpi('revenue'), { timeout: 30_000 }).toBe('3,300');
   });
 
   it('undoes steps from the log, newest first', async () => {
-    await page.getByRole('button', { name: 'Data' }).click();
+    await page.getByRole('button', { name: 'Data', exact: true }).click();
     const undo = page.getByTestId('cleaning-log').getByRole('button', { name: 'Undo' });
     const before = await undo.count();
     expect(before).toBeGreaterThanOrEqual(2);
     await undo.last().click(); // the duplicate-row removal
     await expect.poll(() => undo.count()).toBe(before - 1);
-    await page.getByRole('button', { name: 'Overview' }).click();
+    await page.getByRole('button', { name: 'Overview', exact: true }).click();
     await expect.poll(() => kpi('revenue'), { timeout: 30_000 }).toBe('5,300');
+  });
+
+  it('asks when day/month order is ambiguous, and reads the other way on request', async () => {
+    const csv = ['customer_id,signup_date', 'K1,03/04/2024', 'K2,05/06/2024', 'K3,11/12/2023'].join('\n');
+    await page.getByTestId('file-input').setInputFiles({ name: 'signups.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('notice').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Data', exact: true }).click();
+    const choose = page.getByTestId('cleaning-log').getByRole('button', { name: /Read as month\/day\/year instead/ });
+    await choose.waitFor({ timeout: 30_000 });
+    await page.getByRole('link', { name: 'signups' }).or(page.getByRole('button', { name: 'signups', exact: true })).first().click();
+    const firstDate = () => page.locator('section', { hasText: 'Preview' }).locator('tbody tr').first().locator('td').nth(1).textContent();
+    await expect.poll(firstDate, { timeout: 30_000 }).toBe('2024-04-03');
+    await choose.click();
+    await expect.poll(firstDate, { timeout: 30_000 }).toBe('2024-03-04');
+  });
+
+  it('lets the user override the detected text encoding', async () => {
+    const iconv = (await import('iconv-lite')).default;
+    const gbk = iconv.encode(['客户编号,城市', 'C1,上海', 'C2,北京'].join('\n'), 'gbk');
+    await page.getByTestId('file-input').setInputFiles({ name: 'cities.csv', mimeType: 'text/csv', buffer: gbk });
+    await page.getByTestId('notice').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Data', exact: true }).click();
+    const select = page.locator('[data-testid^="encoding-"]').last();
+    await expect.poll(() => select.inputValue(), { timeout: 30_000 }).toBe('gb18030');
+    await select.selectOption('windows-1252');
+    await expect.poll(() => select.inputValue(), { timeout: 30_000 }).toBe('windows-1252');
+    await select.selectOption('gb18030');
+    await expect.poll(() => page.getByTestId('tables').textContent(), { timeout: 30_000 }).toContain('cities.csv');
+    await expect.poll(() => select.inputValue(), { timeout: 30_000 }).toBe('gb18030');
   });
 
   it('made no request elsewhere', () => {
