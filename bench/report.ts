@@ -24,10 +24,12 @@ export interface Target {
   unit: string;
   target: string;
   met: boolean;
+  /** Decimals shown (default: 2 below 10, else 0). */
+  digits?: number;
 }
 
 export function targetLine(t: Target): string {
-  return `${t.met ? 'MET    ' : 'NOT MET'}  ${t.what}: ${fmt(t.value, t.value < 10 ? 2 : 0)}${t.unit} (target ${t.target})`;
+  return `${t.met ? 'MET    ' : 'NOT MET'}  ${t.what}: ${fmt(t.value, t.digits ?? (t.value < 10 ? 2 : 0))}${t.unit} (target ${t.target})`;
 }
 
 export const mb = (bytes: number): number => Math.round(bytes / 1e5) / 10;

@@ -16,7 +16,12 @@
  * RFM, dashboard refresh after a filter change, memory at 1M and 5M lines,
  * each against native DuckDB running the same SQL in the same run.
  *
- * Options: --steps node,browser (both) · --rows N (1,000,000) · --runs N (3, node step)
+ * ML step (bench/ml.ts): churn models on Telco (reference.md): the product's TF.js
+ * logistic regression (5-fold CV), the bench's own plain-JS IRLS fit on the same
+ * folds and features, and the full default grid search in-process, beside the
+ * reference.md figures. Data from $CRM_DATA_DIR, else ../shared/data (skipped if absent).
+ *
+ * Options: --steps node,browser,ml (all three) · --rows N (1,000,000) · --runs N (3, node step)
  * · --only native,native1,wasm,wasmcopy,papa · --file PATH · --browser-runs N (3)
  * · --big-rows N (5,000,000; 0 skips the big browser run).
  */
@@ -27,6 +32,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BrowserReport } from './browser.ts';
+import type { MlReport } from './ml.ts';
 import { writeOrdersCsv } from './gen.ts';
 import { fmt, mb, median, targetLine, textTable, type Target } from './report.ts';
 import { ident, lit } from '../src/lib/sql.ts';
@@ -366,6 +372,22 @@ function nodeStep(file: string, runs: number, contenders: Contender[]) {
   return { step, lines, targets, identical: digests.size === 1 };
 }
 
+interface PreviousResults {
+  startedAt?: string;
+  stepsCarried?: { step: string; from: string | null }[];
+  nodeStep?: unknown;
+  browserStep?: unknown;
+  ml?: unknown;
+}
+
+function previousResults(file: string): PreviousResults | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as PreviousResults;
+  } catch {
+    return null;
+  }
+}
+
 async function parent(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -374,8 +396,8 @@ async function parent(argv: string[]): Promise<void> {
       'browser-runs': { type: 'string' }, 'big-rows': { type: 'string' },
     },
   });
-  const steps = new Set(values.steps?.split(',') ?? ['node', 'browser']);
-  for (const s of steps) if (s !== 'node' && s !== 'browser') throw new Error(`unknown step "${s}" (node, browser)`);
+  const steps = new Set(values.steps?.split(',') ?? ['node', 'browser', 'ml']);
+  for (const s of steps) if (s !== 'node' && s !== 'browser' && s !== 'ml') throw new Error(`unknown step "${s}" (node, browser, ml)`);
   const rows = positive(values.rows, 'rows', 1_000_000);
   const runs = positive(values.runs, 'runs', 3);
   const browserRuns = positive(values['browser-runs'], 'browser-runs', 3);
@@ -385,7 +407,7 @@ async function parent(argv: string[]): Promise<void> {
   const started = new Date();
   const loadBefore = os.loadavg();
 
-  const file = ordersFile(rows, values.file);
+  const file = steps.has('node') || steps.has('browser') ? ordersFile(rows, values.file) : null;
   const bigFile = steps.has('browser') && bigRows > 0 ? ordersFile(bigRows) : null;
 
   const lines: string[] = [];
@@ -393,14 +415,15 @@ async function parent(argv: string[]): Promise<void> {
   let ok = true;
   let nodeReport: ReturnType<typeof nodeStep>['step'] | null = null;
   let browserReport: BrowserReport | null = null;
-  if (steps.has('node')) {
+  let mlReport: MlReport | null = null;
+  if (file && steps.has('node')) {
     const n = nodeStep(file, runs, contenders);
     nodeReport = n.step;
     lines.push(...n.lines);
     targets = { ...targets, ...n.targets };
     ok &&= n.identical;
   }
-  if (steps.has('browser')) {
+  if (file && steps.has('browser')) {
     log(`Browser: ${browserRuns} runs over ${path.relative(process.cwd(), file)}${bigFile ? `, one over ${path.relative(process.cwd(), bigFile)}` : ''}`);
     // Imported here, not at the top: the children must not load Vite and Playwright (it would show in their memory).
     const { browserBench, browserLines } = await import('./browser.ts');
@@ -413,12 +436,28 @@ async function parent(argv: string[]): Promise<void> {
       ok = false;
     }
   }
+  if (steps.has('ml')) {
+    // Imported here: loads TensorFlow.js, which the node-step children must not.
+    const { mlBench, mlLines } = await import('./ml.ts');
+    mlReport = await mlBench({ log });
+    if ('skipped' in mlReport) log(`ML: ${mlReport.skipped}`);
+    else targets = { ...targets, ...mlReport.targets };
+    lines.push(...mlLines(mlReport));
+  }
   const elapsedS = (Date.now() - started.getTime()) / 1000;
   lines.push('', `Targets (${fmt(elapsedS)} s for the whole bench; 1-minute load average ${fmt(loadBefore[0]!, 1)} → ${fmt(os.loadavg()[0]!, 1)}):`);
   lines.push(...Object.values(targets).map(targetLine));
   process.stdout.write(lines.join('\n') + '\n');
 
   const cpus = os.cpus();
+  const resultsFile = path.join(HERE, 'results.json');
+  // A step not run this time keeps its section from the previous results.json (stepsCarried says which, and from when);
+  // targets, machine and load average are this run's.
+  const previous = previousResults(resultsFile);
+  const carried = (name: 'nodeStep' | 'browserStep' | 'ml', ran: boolean): unknown => (ran ? null : previous?.[name] ?? null);
+  const stepsCarried = (['nodeStep', 'browserStep', 'ml'] as const)
+    .filter((name, i) => !steps.has(['node', 'browser', 'ml'][i]!) && carried(name, false) !== null)
+    .map((name) => ({ step: name, from: previous?.stepsCarried?.find((c) => c.step === name)?.from ?? previous?.startedAt ?? null }));
   const report = {
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -432,10 +471,12 @@ async function parent(argv: string[]): Promise<void> {
     node: process.version,
     targets,
     identicalResults: ok,
-    nodeStep: nodeReport,
-    browserStep: browserReport,
+    stepsRun: [...steps],
+    stepsCarried,
+    nodeStep: nodeReport ?? carried('nodeStep', steps.has('node')),
+    browserStep: browserReport ?? carried('browserStep', steps.has('browser')),
+    ml: mlReport ?? carried('ml', steps.has('ml')),
   };
-  const resultsFile = path.join(HERE, 'results.json');
   fs.writeFileSync(resultsFile, JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(`Wrote ${path.relative(process.cwd(), resultsFile)}\n`);
   if (!ok) process.exitCode = 1;
