@@ -561,6 +561,10 @@ export const en = {
   "data.findings": "Findings (nothing changed yet)",
   "data.encodingFor": "Text encoding of {table}",
   "rule.choose": "Read as {order} instead",
+  "ingest.error.too_large": "the browser ran out of memory reading it. Split the file into smaller ones, export fewer columns, or save it as Parquet, then try again.",
+  "load.progress": "Loading {file} ({size})… {seconds} s",
+  "load.cancelled": "Cancelled: {file} was not loaded; the workspace is as it was.",
+  "an.dim.risk": "Churn risk",
 } as const;
 
 export type MessageKey = keyof typeof en;

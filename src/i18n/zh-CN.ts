@@ -563,4 +563,8 @@ export const zhCN: Catalogue = {
   "data.findings": "发现的问题（尚未更改）",
   "data.encodingFor": "{table} 的文本编码",
   "rule.choose": "改为按 {order} 读取",
+  "ingest.error.too_large": "读取时浏览器内存不足。请把文件拆分成几个较小的文件、少导出一些列，或另存为 Parquet 后重试。",
+  "load.progress": "正在加载 {file}（{size}）… {seconds} 秒",
+  "load.cancelled": "已取消：未加载 {file}，工作区保持原样。",
+  "an.dim.risk": "流失风险",
 };

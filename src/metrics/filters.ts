@@ -19,7 +19,15 @@ export interface Filters {
   region?: string[];
   channel?: string[];
   category?: string[];
+  /**
+   * Churn risk tiers (high / medium / low) from the scores the model lab saves as
+   * table `churn_scores` (columns `customer`, `risk_tier`): keeps rows whose customer is in them.
+   */
+  risk?: string[];
 }
+
+/** The table the model lab writes scored customers to. */
+export const RISK_TABLE = 'churn_scores';
 
 export type FilterKey = keyof Filters;
 export type DimensionFilter = 'segment' | 'region' | 'channel' | 'category';
@@ -103,6 +111,14 @@ export function filterClause(table: TableInfo, filters: Filters | undefined, opt
       continue;
     }
     applied.push(key);
+  }
+  if (active(f.risk) && !skip.has('risk')) {
+    if (customerId) {
+      parts.push(`${asText(customerId)} IN (SELECT CAST(customer AS VARCHAR) FROM ${ident(RISK_TABLE)} WHERE risk_tier IN (${litList(f.risk)}))`);
+      applied.push('risk');
+    } else {
+      ignored.push('risk');
+    }
   }
   return { sql: parts.length > 0 ? parts.join(' AND ') : 'TRUE', applied, ignored };
 }
