@@ -9,6 +9,7 @@ import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import type { Db, QueryResult } from './types.ts';
 import { arrowToResult, OFFLINE_SETTINGS } from './rows.ts';
+import { abortError } from '../lib/errors.ts';
 
 export interface BootProgress {
   bytesLoaded: number;
@@ -40,12 +41,30 @@ async function boot(): Promise<Db> {
   await db.open({ query: { castBigIntToDouble: true } });
   const conn = await db.connect();
   for (const s of OFFLINE_SETTINGS) await conn.query(s);
+  // `exec` runs as a pending query (`send`), which the worker runs in slices, so `cancelSent` can stop it between slices.
+  let running = 0;
+  let cancelled = false;
   return {
     async query(sql: string): Promise<QueryResult> {
       return arrowToResult((await conn.query(sql)) as never);
     },
     async exec(sql: string): Promise<void> {
-      await conn.query(sql);
+      const id = ++running;
+      try {
+        const reader = await conn.send(sql);
+        // Drain the (small) result so the connection is free for the next query.
+        for await (const batch of reader) void batch;
+      } catch (e) {
+        // A cancelled pending query fails with "No active pending query" or similar: report it as an abort.
+        if (cancelled && id === running) throw abortError('Query cancelled');
+        throw e;
+      } finally {
+        if (id === running) cancelled = false;
+      }
+    },
+    async cancel(): Promise<void> {
+      cancelled = true;
+      if (!(await conn.cancelSent())) cancelled = false;
     },
     async registerBuffer(name: string, bytes: Uint8Array): Promise<void> {
       await db.registerFileBuffer(name, bytes);

@@ -26,5 +26,10 @@ export interface Db {
   /** Browser only: register a File by handle, without copying it into memory. */
   registerFile?(name: string, file: File): Promise<void>;
   dropFile(name: string): Promise<void>;
+  /**
+   * Browser only: stop the `exec` now running; it then rejects with an Error
+   * named 'AbortError'. A no-op when nothing is running.
+   */
+  cancel?(): Promise<void>;
   close(): Promise<void>;
 }

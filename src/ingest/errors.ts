@@ -23,7 +23,9 @@ export type IngestErrorCode =
   /** The sheet asked for is not in the workbook (`params.sheet`; `params.sheets`: the ones there are, comma-separated). */
   | 'sheet_not_found'
   /** A password-protected (encrypted) workbook. */
-  | 'encrypted_file';
+  | 'encrypted_file'
+  /** The browser or DuckDB ran out of memory reading the file. */
+  | 'too_large';
 
 export interface IngestErrorInfo {
   code: IngestErrorCode;
@@ -44,6 +46,7 @@ const FALLBACK: Record<IngestErrorCode, string> = {
   corrupt_file: 'could not be read: it looks damaged or is not what its name says. Open it in the program that made it, save it again, and retry.',
   sheet_not_found: 'has no sheet with that name. Choose one of the sheets listed.',
   encrypted_file: 'is protected with a password. Open it in Excel, remove the password (File › Info › Protect Workbook), save, and try again.',
+  too_large: 'is too large to load in this browser: it ran out of memory. Split the file, export fewer columns, or save it as Parquet and try again.',
   ragged_rows: 'has more lines with a different number of fields than lines that match the header. If each line is a list of items (a basket), it needs a basket import; otherwise check the delimiter.',
 };
 
@@ -76,4 +79,12 @@ export class IngestError extends Error {
 
 export function isIngestError(e: unknown): e is IngestError {
   return e instanceof IngestError;
+}
+
+/** DuckDB's "Out of Memory", a failed ArrayBuffer allocation, or a WebAssembly memory failure (also as the cause of another error). */
+export function isOutOfMemoryError(e: unknown): boolean {
+  for (let c: unknown = e, depth = 0; c instanceof Error && depth < 5; c = c.cause, depth++) {
+    if (/out of memory|array buffer allocation failed|wasm memory|webassembly\.memory|memory access out of bounds|could not allocate|failed to allocate|maximum memory/i.test(c.message)) return true;
+  }
+  return false;
 }

@@ -15,7 +15,7 @@ import type { Db } from '../db/types.ts';
 import { basketsToCsv, sniffBaskets } from './basket.ts';
 import { decodeBytes, type Decoded, type TextEncodingName } from './decode.ts';
 import { looksWhitespaceAligned } from './dialect.ts';
-import { IngestError } from './errors.ts';
+import { IngestError, isOutOfMemoryError } from './errors.ts';
 import { readJson, readNdjson, sniffJson } from './json.ts';
 import { decodedText, headText, loadCsv, loadDecodedDelimited, type CsvLoad, type ForcedType, type Note } from './load.ts';
 import { readParquet } from './parquet.ts';
@@ -36,7 +36,13 @@ export interface LoadFileInput {
   /** The name the user dropped; becomes `TableInfo.source` and the base of the table name. */
   fileName: string;
   /** The file. In the browser DuckDB's worker may take ownership of its buffer: do not read it afterwards. */
-  bytes: Uint8Array;
+  bytes?: Uint8Array;
+  /**
+   * Browser: the File itself, instead of (or besides) `bytes`. A large UTF-8
+   * delimited file is then read by DuckDB through its handle, never copied
+   * into JS memory; anything else is read in full as before.
+   */
+  file?: File;
   /** Spreadsheets: the sheet to load; default the first sheet with any cells. */
   sheet?: string;
   /** Text files: skip encoding detection (the user picked one). */
@@ -70,11 +76,16 @@ function extension(fileName: string): string {
 
 type Base = Pick<LoadFileInput, 'fileName' | 'tableName' | 'existingTables'>;
 
+/** Files above this size are sniffed from their head and, when plain UTF-8 delimited text, registered by handle. */
+export const HANDLE_MIN_BYTES = 16 * 1024 * 1024;
+/** How much of a large file is read for sniffing. */
+const HEAD_SLICE_BYTES = 1024 * 1024;
+
 function unsupported(file: string, format: string): IngestError {
   return new IngestError({ code: 'unsupported_format', file, params: { format } });
 }
 
-async function unpack(input: Pick<LoadFileInput, 'fileName' | 'bytes'>): Promise<{ bytes: Uint8Array; container: Container; notes: Note[]; gzip: boolean }> {
+async function unpack(input: { fileName: string; bytes: Uint8Array }): Promise<{ bytes: Uint8Array; container: Container; notes: Note[]; gzip: boolean }> {
   const { fileName } = input;
   if (input.bytes.length === 0) throw new IngestError({ code: 'empty_file', file: fileName });
   let bytes = input.bytes;
@@ -116,9 +127,23 @@ function textFormat(head: string, fileName: string, forced?: FileFormat): FileFo
  * `parse_failed`, `ragged_rows`.
  */
 export async function loadFile(db: Db, input: LoadFileInput): Promise<LoadResult> {
+  try {
+    return await loadAny(db, input);
+  } catch (e) {
+    if (!(e instanceof IngestError) && isOutOfMemoryError(e)) throw new IngestError({ code: 'too_large', file: input.fileName }, { cause: e });
+    throw e;
+  }
+}
+
+async function loadAny(db: Db, input: LoadFileInput): Promise<LoadResult> {
   const { fileName } = input;
-  const { bytes, container, notes, gzip } = await unpack(input);
   const base: Base = { fileName, ...(input.tableName !== undefined ? { tableName: input.tableName } : {}), ...(input.existingTables ? { existingTables: input.existingTables } : {}) };
+  if (!input.bytes && !input.file) throw new TypeError('loadFile needs bytes or a file');
+  if (input.file && input.file.size > HANDLE_MIN_BYTES && db.registerFile) {
+    const byHandle = await loadByHandle(db, base, input, input.file);
+    if (byHandle) return byHandle;
+  }
+  const { bytes, container, notes, gzip } = await unpack({ fileName, bytes: input.bytes ?? new Uint8Array(await input.file!.arrayBuffer()) });
   const source = (s: SourceInfo): SourceInfo => (gzip ? { ...s, gzip } : s);
 
   if (container.kind === 'unsupported') throw unsupported(fileName, container.format);
@@ -175,10 +200,33 @@ export async function loadFile(db: Db, input: LoadFileInput): Promise<LoadResult
 }
 
 /**
+ * A large file read by DuckDB through its handle, when its head shows plain
+ * UTF-8 (BOM or not) delimited text; undefined when it needs the full path
+ * (another encoding, a container, JSON, baskets, space-aligned columns).
+ */
+async function loadByHandle(db: Db, base: Base, input: LoadFileInput, file: File): Promise<LoadResult | undefined> {
+  if (input.encoding !== undefined && input.encoding !== 'utf-8') return undefined;
+  const forced = input.format;
+  if (forced !== undefined && forced !== 'delimited') return undefined;
+  let head = new Uint8Array(await file.slice(0, HEAD_SLICE_BYTES).arrayBuffer());
+  if (sniffContainer(head, base.fileName).kind !== 'text') return undefined;
+  // Whole lines only, so a character split at the cut is not taken for another encoding.
+  const lastNewline = head.lastIndexOf(0x0a);
+  if (lastNewline <= 0) return undefined;
+  head = head.subarray(0, lastNewline + 1);
+  const decoded = decodeBytes(head, base.fileName, input.encoding);
+  if (decoded.encoding !== 'utf-8' || decoded.text !== undefined) return undefined;
+  const text = headText(head, decoded);
+  if (textFormat(text, base.fileName, forced) !== 'delimited') return undefined;
+  if (forced === undefined && looksWhitespaceAligned(text)) return undefined;
+  return loadCsv(db, { ...base, utf8: head, file, dialect: 'sniffed', source: { format: 'delimited', encoding: 'utf-8' }, notes: [] });
+}
+
+/**
  * What `loadFile` would read, without loading: the format, a spreadsheet's
  * sheets, a text file's encoding. Cheap enough to call on drop.
  */
-export async function inspectFile(input: Pick<LoadFileInput, 'fileName' | 'bytes' | 'encoding'>): Promise<FileInspection> {
+export async function inspectFile(input: Pick<LoadFileInput, 'fileName' | 'encoding'> & { bytes: Uint8Array }): Promise<FileInspection> {
   const { bytes, container, gzip } = await unpack(input);
   const g = gzip ? { gzip } : {};
   if (container.kind === 'unsupported') throw unsupported(input.fileName, container.format);

@@ -16,7 +16,8 @@ import { ident, lit } from '../lib/sql.ts';
 import { cleanTable, dayMonthMayMatter, type DateFormats } from './clean.ts';
 import { decodeBytes, toUtf8, type Decoded, type TextEncodingName } from './decode.ts';
 import { looksWhitespaceAligned, whitespaceToCsv } from './dialect.ts';
-import { IngestError } from './errors.ts';
+import { IngestError, isOutOfMemoryError } from './errors.ts';
+import { isAbortError } from '../lib/errors.ts';
 import { findIssues } from './findings.ts';
 import type { LogEntry } from './log.ts';
 import type { RoleMap, TableKind } from './model.ts';
@@ -51,8 +52,10 @@ export interface CsvLoad {
   fileName: string;
   tableName?: string;
   existingTables?: readonly string[];
-  /** UTF-8 CSV text for DuckDB. */
+  /** UTF-8 CSV text for DuckDB; with `file`, only its head (for the first-line checks). */
   utf8: Uint8Array;
+  /** Browser: a large UTF-8 file DuckDB reads by handle (`db.registerFile`), never copied into JS memory; `utf8` is its head. */
+  file?: File;
   /**
    * `generated`: this project wrote the CSV (comma, `"` quotes, header line,
    * `types` for the columns whose type is known); `sniffed`: a user's file,
@@ -121,13 +124,15 @@ export function headText(bytes: Uint8Array, decoded: Decoded): string {
 /** The shared end of every load: CSV bytes in, a checked, typed, logged table out. */
 export async function loadCsv(db: Db, load: CsvLoad): Promise<LoadResult> {
   const name = await freeTableName(db, load.tableName ?? load.fileName, load.existingTables ?? []);
-  const sampleSize = load.utf8.length <= FULL_SNIFF_MAX_BYTES ? -1 : LARGE_FILE_SAMPLE_ROWS;
+  const sampleSize = (load.file?.size ?? load.utf8.length) <= FULL_SNIFF_MAX_BYTES ? -1 : LARGE_FILE_SAMPLE_ROWS;
   // Read before registering: in the browser the worker takes the buffer.
   const first = firstLine(load.utf8);
   const file = `crm_lens_ingest_${name}.csv`;
-  await db.registerBuffer(file, load.utf8);
-  let registered = true;
+  let registered = false;
   try {
+    if (load.file && db.registerFile) await db.registerFile(file, load.file);
+    else await db.registerBuffer(file, load.utf8);
+    registered = true;
     let header: boolean | undefined;
     let read = await readIntoTable(db, name, file, load, { sampleSize });
     let headerless = load.dialect === 'sniffed' && isGeneratedNames(read.columns, first);
@@ -164,6 +169,9 @@ async function readIntoTable(db: Db, name: string, file: string, load: CsvLoad, 
     try {
       await db.exec(createFromCsvSql(name, file, { sampleSize: o.sampleSize, rejects, rejectScans, ...dialectOf(load, o.header) }));
     } catch (e) {
+      // A cancel or an out-of-memory failure is not a parse error: callers tell them apart.
+      if (isAbortError(e)) throw e;
+      if (isOutOfMemoryError(e)) throw new IngestError({ code: 'too_large', file: load.fileName }, { cause: e });
       const detail = e instanceof Error ? e.message : String(e);
       const line = /line:?\s*(\d+)/i.exec(detail)?.[1];
       const row = line ? (load.sourceLine ?? ((n: number) => n))(Number(line)) : undefined;

@@ -9,7 +9,7 @@ import type { LogEntry } from '../ingest/log.ts';
 import { loadDelimited } from '../ingest/load.ts';
 import { loadFile } from '../ingest/index.ts';
 import type { TextEncodingName } from '../ingest/decode.ts';
-import { applyCleaning, undoCleaning } from '../ingest/undo.ts';
+import { applyCleaning, dropCleaningBackups, undoCleaning } from '../ingest/undo.ts';
 import { chooseReading } from '../ingest/clean.ts';
 import type { LoadResult } from '../ingest/result.ts';
 import { describeIngestError } from './ingest-errors.ts';
@@ -203,11 +203,32 @@ export class AppState {
         this.isDemo = false;
       }
       const messages: string[] = [];
+      // Cancel stops DuckDB's running read, skips the files after it, and leaves the workspace as it was.
+      let aborted = false;
+      let cancelledFile: string | null = null;
+      const cancel = (): void => {
+        aborted = true;
+        void db.cancel?.().catch(() => undefined);
+      };
       for (const [i, file] of files.entries()) {
-        this.task = { label: this.t('load.file', { file: file.name }), progress: files.length > 1 ? i / files.length : null };
+        if (aborted) break;
+        const started = Date.now();
+        const progress = files.length > 1 ? i / files.length : null;
+        const label = (): string =>
+          this.t('load.progress', { file: file.name, size: formatBytes(this.locale, file.size), seconds: Math.floor((Date.now() - started) / 1000) });
+        this.task = { label: label(), progress, cancel };
+        const timer = setInterval(() => {
+          if (this.task?.cancel === cancel) this.task = { label: label(), progress, cancel };
+        }, 1000);
         try {
-          const bytes = new Uint8Array(await file.arrayBuffer());
-          const res = await loadFile(db, { fileName: file.name, bytes, existingTables: this.tables.map((t) => t.name) });
+          const res = await loadFile(db, { fileName: file.name, file, existingTables: this.tables.map((t) => t.name) });
+          if (aborted) {
+            // The read finished before the cancel reached it: take the new table back out.
+            await dropCleaningBackups(db, res.table.name);
+            await db.exec(`DROP TABLE IF EXISTS ${ident(res.table.name)}`);
+            cancelledFile = file.name;
+            break;
+          }
           const template = findTemplate(this.templates, res.table);
           this.tables = await this.#withDerived(db, [...this.tables.filter((t) => !isDerived(t)), template ? applyTemplate(res.table, template) : res.table]);
           this.files.set(res.table.name, file);
@@ -220,10 +241,17 @@ export class AppState {
           if (res.rejectedTotal > 0) messages.push(this.t('load.rejected', { file: file.name, count: formatInt(this.locale, res.rejectedTotal) }));
           if (template) messages.push(this.t('map.applied', { file: file.name }));
         } catch (e) {
+          if (aborted || isAbortError(e)) {
+            cancelledFile = file.name;
+            break;
+          }
           this.error = this.t('load.failed', { file: file.name, reason: describeIngestError(e, this.t) });
+        } finally {
+          clearInterval(timer);
         }
         this.version++;
       }
+      if (cancelledFile !== null) messages.push(this.t('load.cancelled', { file: cancelledFile }));
       await this.#saveManifest();
       if (messages.length) this.notice = messages.join(' ');
     });
