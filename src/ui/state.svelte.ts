@@ -195,13 +195,6 @@ export class AppState {
     if (files.length === 0) return;
     await this.#run(async () => {
       const db = await this.db();
-      if (this.isDemo) {
-        await this.#dropAll(db);
-        this.tables = [];
-        this.logs = [];
-        this.loads = {};
-        this.isDemo = false;
-      }
       const messages: string[] = [];
       // Cancel stops DuckDB's running read, skips the files after it, and leaves the workspace as it was.
       let aborted = false;
@@ -228,6 +221,15 @@ export class AppState {
             await db.exec(`DROP TABLE IF EXISTS ${ident(res.table.name)}`);
             cancelledFile = file.name;
             break;
+          }
+          if (this.isDemo) {
+            // The first file that loads replaces the demo; one that fails leaves the demo in place.
+            await this.#dropAll(db);
+            this.tables = [];
+            this.logs = [];
+            this.loads = {};
+            this.filters = {};
+            this.isDemo = false;
           }
           const template = findTemplate(this.templates, res.table);
           this.tables = await this.#withDerived(db, [...this.tables.filter((t) => !isDerived(t)), template ? applyTemplate(res.table, template) : res.table]);
