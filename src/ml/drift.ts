@@ -40,7 +40,7 @@ export function driftLevel(psi: number): DriftLevel {
 }
 
 /** Quantile cut points of the reference values: bucket k holds cuts[k−1] < x ≤ cuts[k]. */
-function referenceCuts(values: number[], bins: number): number[] {
+export function referenceCuts(values: number[], bins: number): number[] {
   const sorted = [...values].sort((a, b) => a - b);
   const cuts: number[] = [];
   for (let q = 1; q < bins; q++) {
@@ -54,6 +54,15 @@ function formatNumber(x: number): string {
   return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(6)));
 }
 
+/** Bucket labels for numeric cuts (`≤ a`, `a – b`, `> b`), then the missing bucket. */
+export function numericLabels(cuts: readonly number[]): string[] {
+  return [
+    ...cuts.map((c, k) => (k === 0 ? `≤ ${formatNumber(c)}` : `${formatNumber(cuts[k - 1]!)} – ${formatNumber(c)}`)),
+    cuts.length ? `> ${formatNumber(cuts[cuts.length - 1]!)}` : 'all',
+    MISSING_LEVEL,
+  ];
+}
+
 export function psi(expected: readonly Cell[], actual: readonly Cell[], options: PsiOptions = {}): PsiResult {
   const { bins = 10, epsilon = 1e-4 } = options;
   const kind = options.kind ?? (detectKind([...expected, ...actual]) === 'numeric' ? 'numeric' : 'categorical');
@@ -62,7 +71,7 @@ export function psi(expected: readonly Cell[], actual: readonly Cell[], options:
   if (kind === 'numeric') {
     const present = expected.map(toNumber).filter((v): v is number => typeof v === 'number');
     const cuts = present.length ? referenceCuts(present, bins) : [];
-    labels = [...cuts.map((c, k) => (k === 0 ? `≤ ${formatNumber(c)}` : `${formatNumber(cuts[k - 1]!)} – ${formatNumber(c)}`)), cuts.length ? `> ${formatNumber(cuts[cuts.length - 1]!)}` : 'all', MISSING_LEVEL];
+    labels = numericLabels(cuts);
     bucketOf = (v) => {
       const x = toNumber(v);
       if (typeof x !== 'number') return cuts.length + 1; // missing (or stray text)

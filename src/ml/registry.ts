@@ -9,7 +9,7 @@
  * card read from outside is checked before use. Everything here but
  * `indexedDbModelStore` is pure, so it runs in Node tests. No TensorFlow.js.
  */
-import { driftLevel, type PsiBucket, type PsiResult } from './drift.ts';
+import { driftLevel, numericLabels, referenceCuts, type PsiBucket, type PsiResult } from './drift.ts';
 import { inputError } from './errors.ts';
 import { detectKind, isMissing, MISSING_LEVEL, OTHER_LEVEL, toNumber, type Cell, type ColumnData } from './features.ts';
 import type { MeanStd, ModelKind, ModelSpec, SearchResult, SelectBy } from './protocol.ts';
@@ -115,28 +115,7 @@ export function dataFingerprint(table: { name: string; columns: readonly { name:
 export const SUMMARY_BINS = 10;
 export const MAX_SUMMARY_LEVELS = 50;
 
-// The same cuts and labels as drift.ts (`psi`), so a stored summary gives the PSI `psi` gives on the raw values (pinned by a test).
-function referenceCuts(values: number[], bins: number): number[] {
-  const sorted = [...values].sort((a, b) => a - b);
-  const cuts: number[] = [];
-  for (let q = 1; q < bins; q++) {
-    const v = sorted[Math.min(sorted.length - 1, Math.ceil((q * sorted.length) / bins) - 1)]!;
-    if (v < sorted[sorted.length - 1]! && (cuts.length === 0 || v > cuts[cuts.length - 1]!)) cuts.push(v);
-  }
-  return cuts;
-}
-
-function formatCut(x: number): string {
-  return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(6)));
-}
-
-function numericLabels(cuts: readonly number[]): string[] {
-  return [
-    ...cuts.map((c, k) => (k === 0 ? `≤ ${formatCut(c)}` : `${formatCut(cuts[k - 1]!)} – ${formatCut(c)}`)),
-    cuts.length ? `> ${formatCut(cuts[cuts.length - 1]!)}` : 'all',
-    MISSING_LEVEL,
-  ];
-}
+// Cuts and labels come from drift.ts, so a stored summary gives the PSI `psi` gives on the raw values (pinned by a test).
 
 function numericBucket(cuts: readonly number[], v: Cell): number {
   const x = toNumber(v);

@@ -4,16 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startSession, type Session } from './browser.ts';
+import { openApp, type Session } from './browser.ts';
 
 let session: Session;
 let page: Page;
 
 beforeAll(async () => {
-  session = await startSession('/');
-  page = await session.newPage();
-  await page.goto(session.baseUrl);
-  await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+  ({ session, page } = await openApp());
 });
 
 afterAll(async () => {

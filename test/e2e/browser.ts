@@ -126,3 +126,37 @@ export async function dropFiles(page: Page, files: { name: string; type: string;
     }
   }, files);
 }
+
+/**
+ * Start measuring the longest gap between animation frames (a frozen UI shows as a long gap);
+ * the returned function stops and gives it in milliseconds.
+ */
+export async function watchFrameGaps(page: Page): Promise<() => Promise<number>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __gap: number; __last: number; __run: boolean };
+    w.__gap = 0;
+    w.__last = performance.now();
+    w.__run = true;
+    const tick = (t: number) => {
+      w.__gap = Math.max(w.__gap, t - w.__last);
+      w.__last = t;
+      if (w.__run) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  return () =>
+    page.evaluate(() => {
+      const w = window as unknown as { __gap: number; __run: boolean };
+      w.__run = false;
+      return w.__gap;
+    });
+}
+
+/** A session and a page on the app, once the start-up workspace (demo or restored) shows its KPIs. */
+export async function openApp(prefix = '/'): Promise<{ session: Session; page: Page }> {
+  const session = await startSession(prefix);
+  const page = await session.newPage();
+  await page.goto(session.baseUrl);
+  await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+  return { session, page };
+}

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DATA_DIR, SCREENSHOTS, foreignRequests, startSession, type Session } from './browser.ts';
+import { DATA_DIR, SCREENSHOTS, foreignRequests, openApp, type Session, watchFrameGaps } from './browser.ts';
 
 const TELCO = path.join(DATA_DIR, 'telco_churn/Telco-Customer-Churn.csv');
 const IFOOD = path.join(DATA_DIR, 'ifood_marketing_campaign/ml_project1_data.csv');
@@ -22,10 +22,7 @@ let session: Session;
 let page: Page;
 
 beforeAll(async () => {
-  session = await startSession('/');
-  page = await session.newPage();
-  await page.goto(session.baseUrl);
-  await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+  ({ session, page } = await openApp());
 });
 
 afterAll(async () => {
@@ -71,29 +68,14 @@ interface LabRun {
 /** Runs the lab with k folds, measuring the longest gap between animation frames meanwhile. */
 async function runLab(k: number): Promise<LabRun> {
   await page.getByTestId('lab-k').selectOption(String(k));
-  await page.evaluate(() => {
-    const w = window as unknown as { __gap: number; __last: number; __run: boolean };
-    w.__gap = 0;
-    w.__last = performance.now();
-    w.__run = true;
-    const tick = (t: number) => {
-      w.__gap = Math.max(w.__gap, t - w.__last);
-      w.__last = t;
-      if (w.__run) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
+  const stopGaps = await watchFrameGaps(page);
   const t0 = Date.now();
   await page.getByTestId('lab-run').click();
   await page.getByTestId('lab-best').waitFor({ timeout: 240_000 });
   const seconds = (Date.now() - t0) / 1000;
   // The result renders its charts in the frames after it appears: keep measuring through them.
   await page.waitForTimeout(500);
-  const gap = await page.evaluate(() => {
-    const w = window as unknown as { __gap: number; __run: boolean };
-    w.__run = false;
-    return w.__gap;
-  });
+  const gap = await stopGaps();
   const rows: Row[] = [];
   for (const tr of await page.getByTestId('leaderboard').locator('tbody tr').all()) {
     const cells = await tr.locator('td').allTextContents();

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS, foreignRequests, startSession, type Session } from './browser.ts';
+import { SCREENSHOTS, foreignRequests, openApp, type Session } from './browser.ts';
 
 let session: Session;
 let page: Page;
@@ -21,10 +21,7 @@ const CSV = [
 ].join('\n');
 
 beforeAll(async () => {
-  session = await startSession('/');
-  page = await session.newPage();
-  await page.goto(session.baseUrl);
-  await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+  ({ session, page } = await openApp());
   await page.getByTestId('file-input').setInputFiles({ name: 'orders-money.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
   await page.getByTestId('notice').waitFor({ timeout: 60_000 });
 });

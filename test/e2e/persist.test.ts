@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS, foreignRequests, startSession, type Session } from './browser.ts';
+import { SCREENSHOTS, foreignRequests, openApp, type Session } from './browser.ts';
 
 const FILE = 'clients 客户.csv';
 const CSV = [
@@ -26,10 +26,7 @@ let session: Session;
 let page: Page;
 
 beforeAll(async () => {
-  session = await startSession('/');
-  page = await session.newPage();
-  await page.goto(session.baseUrl);
-  await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+  ({ session, page } = await openApp());
 });
 
 afterAll(async () => {
@@ -171,6 +168,9 @@ describe('persistence', () => {
     // The saved copy is left for the user to clear; Clear workspace does, and the message does not come back.
     await openPage('Data');
     await page.getByTestId('clear').click();
+    // Clearing deletes the saved copy in the background: reload once it is gone, not before.
+    await expect.poll(() => page.getByTestId('storage-saved').textContent()).toBe('Nothing saved');
+    await expect.poll(storedManifest).toBeNull();
     await reload();
     await waitForDemo();
     expect(await page.getByRole('alert').count()).toBe(0);

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ROOT, startSession, type Session } from './browser.ts';
+import { ROOT, startSession, type Session, watchFrameGaps } from './browser.ts';
 import { writeOrdersCsv } from '../../bench/gen.ts';
 
 const BENCH_FILE = path.join(ROOT, 'bench/data/orders_1m.csv');
@@ -54,27 +54,12 @@ describe('scale (issue #4)', () => {
     await page.getByTestId('clear').click();
     await expect.poll(() => page.getByTestId('tables').locator('tbody tr').count()).toBe(0);
 
-    await page.evaluate(() => {
-      const w = window as unknown as { __gap: number; __last: number; __run: boolean };
-      w.__gap = 0;
-      w.__last = performance.now();
-      w.__run = true;
-      const tick = (t: number) => {
-        w.__gap = Math.max(w.__gap, t - w.__last);
-        w.__last = t;
-        if (w.__run) requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    });
+    const stopGaps = await watchFrameGaps(page);
     const t0 = Date.now();
     await page.getByTestId('file-input').setInputFiles(csvFile);
     await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 90_000 }).toContain('Loaded orders_1m.csv');
     const seconds = (Date.now() - t0) / 1000;
-    const gap = await page.evaluate(() => {
-      const w = window as unknown as { __gap: number; __run: boolean };
-      w.__run = false;
-      return w.__gap;
-    });
+    const gap = await stopGaps();
     console.log(`[scale] 1M-line CSV loaded in ${seconds.toFixed(1)} s; longest frame gap ${gap.toFixed(0)} ms; expected orders ${expectedOrders}`);
 
     await page.getByRole('button', { name: 'Overview', exact: true }).click();
