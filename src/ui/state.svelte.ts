@@ -69,6 +69,41 @@ function browserStorage(): Storage | undefined {
   }
 }
 
+const FINDING_RULES = new Set(['duplicate_rows', 'duplicate_ids', 'outliers', 'missing_markers']);
+const sameStep = (a: LogEntry, b: LogEntry): boolean => a.rule === b.rule && (a.column ?? '') === (b.column ?? '');
+
+/**
+ * A restored file is cleaned afresh by its load; bring the table back to what the user left
+ * by replaying their choices against the saved log: steps they undid are undone again (newest
+ * first), findings they applied are applied again, and other readings they chose are chosen again.
+ * Returns the log and findings that now describe the table.
+ */
+async function replayCleaning(db: Db, res: LoadResult, saved: readonly LogEntry[]): Promise<{ log: LogEntry[]; findings: LogEntry[] }> {
+  let log = [...res.log];
+  let findings = [...(res.findings ?? [])];
+  for (const entry of [...res.log].reverse()) {
+    if (entry.undo && !saved.some((s) => sameStep(s, entry))) {
+      await undoCleaning(db, entry);
+      log = log.filter((e) => e !== entry);
+    }
+  }
+  for (const s of saved) {
+    const fresh = log.find((e) => sameStep(e, s));
+    if (fresh && fresh.choices?.length && JSON.stringify(fresh.params ?? {}) !== JSON.stringify(s.params ?? {})) {
+      const next = await chooseReading(db, fresh, 0);
+      log = log.map((e) => (e === fresh ? next : e));
+    } else if (!fresh && FINDING_RULES.has(s.rule)) {
+      const finding = findings.find((f) => sameStep(f, s));
+      if (finding) {
+        await applyCleaning(db, finding);
+        findings = findings.filter((f) => f !== finding);
+        log.push(finding);
+      }
+    }
+  }
+  return { log, findings };
+}
+
 export const DERIVED_SOURCE = 'derived:customers+orders+tickets';
 
 export function isDerived(t: TableInfo): boolean {
@@ -352,6 +387,9 @@ export class AppState {
     await this.#run(async () => {
       await undoCleaning(await this.db(), entry);
       this.logs = this.logs.filter((e) => e !== entry);
+      // An applied finding that is undone is a finding again, ready to apply.
+      const load = this.loads[entry.table];
+      if (load && FINDING_RULES.has(entry.rule)) this.loads = { ...this.loads, [entry.table]: { ...load, findings: [...(load.findings ?? []), entry] } };
       this.version++;
     });
   }
@@ -418,6 +456,7 @@ export class AppState {
       const loads: AppState['loads'] = {};
       const files: SavedFile[] = [];
       const originals: [string, File][] = [];
+      const logs: LogEntry[] = [];
       let current = m.files[0]?.fileName ?? '';
       try {
         for (const [i, saved] of m.files.entries()) {
@@ -426,11 +465,12 @@ export class AppState {
           const blob = await readFileBytes(saved);
           if (!blob) throw new Error(this.t('persist.missing', { file: saved.fileName }));
           const file = new File([blob], saved.fileName, { type: blob.type });
-          const bytes = new Uint8Array(await file.arrayBuffer());
-          const res = await loadFile(db, { ...saved.options, fileName: saved.fileName, bytes, tableName: saved.table, existingTables: tables.map((t) => t.name) });
+          const res = await loadFile(db, { ...saved.options, fileName: saved.fileName, file, tableName: saved.table, existingTables: tables.map((t) => t.name) });
           const columns = res.table.columns.map((c) => c.name);
           tables.push({ ...res.table, kind: saved.kind, roles: cleanRoles(saved.kind, saved.roles, columns) });
-          loads[res.table.name] = { rejected: res.rejected, rejectedTotal: res.rejectedTotal, source: res.source, findings: res.findings ?? [] };
+          const replayed = await replayCleaning(db, res, m.logs.filter((l) => l.table === saved.table));
+          logs.push(...replayed.log);
+          loads[res.table.name] = { rejected: res.rejected, rejectedTotal: res.rejectedTotal, source: res.source, findings: replayed.findings };
           files.push({ ...saved, table: res.table.name });
           originals.push([res.table.name, file]);
         }
@@ -443,7 +483,7 @@ export class AppState {
       }
       this.files.clear();
       for (const [name, file] of originals) this.files.set(name, file);
-      this.logs = m.logs;
+      this.logs = logs;
       this.loads = loads;
       this.savedFiles = files;
       this.filters = {};

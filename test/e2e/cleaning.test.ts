@@ -89,6 +89,23 @@ describe('cleaning log in the UI', () => {
     await expect.poll(() => select.inputValue(), { timeout: 30_000 }).toBe('gb18030');
   });
 
+  it('keeps the user’s cleaning choices across a reload (replayed on the restored files)', async () => {
+    await page.getByRole('button', { name: 'Data', exact: true }).click();
+    await page.getByTestId('findings').getByRole('button', { name: 'Remove duplicate rows' }).first().click();
+    await page.getByRole('button', { name: 'Overview', exact: true }).click();
+    await expect.poll(() => kpi('revenue'), { timeout: 30_000 }).toBe('3,300');
+    // The workspace is saved in the background once the step is done.
+    await expect.poll(() => page.getByTestId('storage-saved').textContent(), { timeout: 30_000 }).toMatch(/Saved/);
+    await page.waitForTimeout(500);
+    await page.reload();
+    await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+    await expect.poll(() => kpi('revenue'), { timeout: 60_000 }).toBe('3,300');
+    await page.getByRole('button', { name: 'Data', exact: true }).click();
+    await page.getByRole('button', { name: 'signups', exact: true }).click();
+    const firstDate = () => page.locator('section', { hasText: 'Preview' }).locator('tbody tr').first().locator('td').nth(1).textContent();
+    await expect.poll(firstDate, { timeout: 30_000 }).toBe('2024-03-04');
+  });
+
   it('made no request elsewhere', () => {
     expect(foreignRequests(session.requests, session.baseUrl)).toEqual([]);
   });
