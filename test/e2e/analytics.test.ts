@@ -40,7 +40,7 @@ describe('analytics page (demo workspace)', () => {
     expect(await text('rules-summary')).toMatch(/[1-9][\d,]* rules from [\d,]+ baskets/);
     await page.getByTestId('backtest').waitFor({ timeout: 60_000 });
     expect(await text('backtest')).toMatch(/MAPE \d+\.\d%/);
-    for (const id of ['sec-compare', 'sec-customers', 'sec-sales', 'sec-forecast', 'sec-loyalty', 'sec-service', 'sec-funnel', 'sec-tiers', 'sec-cohorts', 'sec-clusters', 'sec-rules']) {
+    for (const id of ['sec-compare', 'sec-customers', 'sec-sales', 'sec-forecast', 'sec-loyalty', 'sec-service', 'sec-funnel', 'sec-tiers', 'sec-cohorts', 'sec-clusters', 'sec-rules', 'sec-more', 'sec-more-service']) {
       expect(await page.getByTestId(id).locator('canvas, table, .card').count(), id).toBeGreaterThan(0);
       expect(await text(id), id).not.toContain('Not available');
     }
@@ -114,6 +114,16 @@ describe('analytics page (demo workspace)', () => {
     const product = page.getByTestId('reco-product');
     expect((await product.locator('option').count())).toBeGreaterThan(0);
     expect(await page.getByTestId('recommendations').locator('tbody tr').count()).toBeGreaterThan(0);
+  });
+
+  it('breaks customer status and revenue down by a chosen dimension; shows big vs small, tickets, sales cycle', async () => {
+    const more = page.getByTestId('sec-more');
+    await more.getByTestId('chart-status-by').locator('canvas').first().waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('big-small').locator('tbody tr').count()).toBe(2);
+    await page.getByTestId('more-dim').selectOption('region');
+    await more.getByTestId('chart-sales-by').locator('canvas').first().waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('sales-cycle').textContent()).toMatch(/[\d,]+ won leads: median [\d.]+ days/);
+    expect(await text('sec-more-cycle')).toContain('No payment status');
   });
 
   it('made no request elsewhere and threw no page error', () => {
