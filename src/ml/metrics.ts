@@ -56,14 +56,23 @@ export function rocAuc(y: ArrayLike<number>, p: ArrayLike<number>): number {
  * Empty when either class is absent.
  */
 export function rocCurve(y: ArrayLike<number>, p: ArrayLike<number>): [number, number][] {
+  const steps = cumulativeByScore(y, p);
+  const nPos = steps.at(-1)?.tp ?? 0;
+  const nNeg = steps.at(-1)?.fp ?? 0;
+  if (nPos === 0 || nNeg === 0) return [];
+  return [[0, 0], ...steps.map((s): [number, number] => [s.fp / nNeg, s.tp / nPos])];
+}
+
+/**
+ * Walking the scores from the highest down, one step per distinct score (tied
+ * scores move together): the score and the positives (`tp`) and negatives
+ * (`fp`) at or above it. The last step counts every row.
+ */
+export function cumulativeByScore(y: ArrayLike<number>, p: ArrayLike<number>): { threshold: number; tp: number; fp: number }[] {
   checkLengths(y, p);
   const n = y.length;
-  let nPos = 0;
-  for (let i = 0; i < n; i++) if (y[i] === 1) nPos++;
-  const nNeg = n - nPos;
-  if (nPos === 0 || nNeg === 0) return [];
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => p[b]! - p[a]!);
-  const points: [number, number][] = [[0, 0]];
+  const steps: { threshold: number; tp: number; fp: number }[] = [];
   let tp = 0;
   let fp = 0;
   for (let start = 0; start < n; ) {
@@ -73,10 +82,10 @@ export function rocCurve(y: ArrayLike<number>, p: ArrayLike<number>): [number, n
       else fp++;
       end++;
     }
-    points.push([fp / nNeg, tp / nPos]);
+    steps.push({ threshold: p[order[start]!]!, tp, fp });
     start = end;
   }
-  return points;
+  return steps;
 }
 
 /** Counts with "positive" meaning score ≥ threshold. */
@@ -127,26 +136,10 @@ export function logLoss(y: ArrayLike<number>, p: ArrayLike<number>, eps = 1e-15)
  * scikit-learn does. Empty when there are no positives.
  */
 export function prCurve(y: ArrayLike<number>, p: ArrayLike<number>): [number, number][] {
-  checkLengths(y, p);
-  const n = y.length;
-  let nPos = 0;
-  for (let i = 0; i < n; i++) if (y[i] === 1) nPos++;
+  const steps = cumulativeByScore(y, p);
+  const nPos = steps.at(-1)?.tp ?? 0;
   if (nPos === 0) return [];
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => p[b]! - p[a]!);
-  const points: [number, number][] = [[0, 1]];
-  let tp = 0;
-  let fp = 0;
-  for (let start = 0; start < n; ) {
-    let end = start;
-    while (end < n && p[order[end]!] === p[order[start]!]) {
-      if (y[order[end]!] === 1) tp++;
-      else fp++;
-      end++;
-    }
-    points.push([tp / nPos, tp / (tp + fp)]);
-    start = end;
-  }
-  return points;
+  return [[0, 1], ...steps.map((s): [number, number] => [s.tp / nPos, s.tp / (s.tp + s.fp)])];
 }
 
 /**

@@ -3,7 +3,7 @@
  * scores, "positive" meaning score ≥ threshold. Safe to call on the main thread
  * (no TensorFlow.js), e.g. as the user moves a slider over out-of-fold scores.
  */
-import { confusionMatrix, metricsFromConfusion, type Confusion, type ThresholdMetrics } from './metrics.ts';
+import { confusionMatrix, cumulativeByScore, metricsFromConfusion, type Confusion, type ThresholdMetrics } from './metrics.ts';
 
 export { confusionMatrix, metricsFromConfusion };
 
@@ -21,29 +21,14 @@ function checkLengths(y: ArrayLike<number>, p: ArrayLike<number>): void {
  * from the highest down, with the confusion matrix it gives.
  */
 export function thresholdSweep(y: ArrayLike<number>, p: ArrayLike<number>): ThresholdPoint[] {
-  checkLengths(y, p);
-  const n = y.length;
-  let nPos = 0;
-  for (let i = 0; i < n; i++) if (y[i] === 1) nPos++;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => p[b]! - p[a]!);
-  const c: Confusion = { tp: 0, fp: 0, tn: n - nPos, fn: nPos };
-  const points: ThresholdPoint[] = [{ threshold: Infinity, confusion: { ...c }, ...metricsFromConfusion(c) }];
-  for (let start = 0; start < n; ) {
-    let end = start;
-    while (end < n && p[order[end]!] === p[order[start]!]) {
-      if (y[order[end]!] === 1) {
-        c.tp++;
-        c.fn--;
-      } else {
-        c.fp++;
-        c.tn--;
-      }
-      end++;
-    }
-    points.push({ threshold: p[order[start]!]!, confusion: { ...c }, ...metricsFromConfusion(c) });
-    start = end;
-  }
-  return points;
+  const steps = cumulativeByScore(y, p);
+  const nPos = steps.at(-1)?.tp ?? 0;
+  const nNeg = steps.at(-1)?.fp ?? 0;
+  const point = (threshold: number, tp: number, fp: number): ThresholdPoint => {
+    const confusion: Confusion = { tp, fp, tn: nNeg - fp, fn: nPos - tp };
+    return { threshold, confusion, ...metricsFromConfusion(confusion) };
+  };
+  return [point(Infinity, 0, 0), ...steps.map((s) => point(s.threshold, s.tp, s.fp))];
 }
 
 /** The threshold with the highest F1 (the highest such threshold on ties). */
