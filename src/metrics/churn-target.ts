@@ -226,3 +226,8 @@ export function churnTargetRoles(tables: readonly TableInfo[]): TableInfo['roles
   const name = customers?.roles.name;
   return { ...(id ? { customer_id: id } : {}), ...(name ? { name } : {}), churn: CHURN_LABEL_COLUMN };
 }
+
+/** How many customers a training table holds and how many of them churned. */
+export function labelStatsSql(table: string): string {
+  return `SELECT count(*) AS n, coalesce(sum(${ident(CHURN_LABEL_COLUMN)}), 0) AS churned FROM ${ident(table)}`;
+}

@@ -13,7 +13,7 @@ import {
   TEMPLATES_KEY,
   upsertTemplate,
   writeTemplates,
-} from '../../src/ui/mapping.ts';
+} from '../../src/report/mapping.ts';
 
 function table(columns: string[], over: Partial<TableInfo> = {}): TableInfo {
   return { name: 't', source: 't.csv', kind: 'other', rowCount: 1, columns: columns.map((name) => ({ name, type: 'VARCHAR' })), roles: {}, ...over };

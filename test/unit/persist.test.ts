@@ -10,7 +10,7 @@ import {
   serializeManifest,
   type Manifest,
   type SavedFile,
-} from '../../src/ui/persist.ts';
+} from '../../src/report/persist.ts';
 import type { TableInfo } from '../../src/ingest/model.ts';
 import type { LogEntry } from '../../src/ingest/log.ts';
 

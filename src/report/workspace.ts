@@ -1,0 +1,418 @@
+/**
+ * The workspace: which tables are loaded, how each was read and cleaned, and
+ * what is saved for the next visit. Svelte-free; the UI mirrors `state` and
+ * shows each change's outcome.
+ *
+ * Every change goes through one serialised queue (demo, restore, load, reload,
+ * undo, roles, derived tables, clear), so two changes never interleave: a file
+ * dropped while the demo still loads replaces the demo once it is in, instead
+ * of being overwritten by it. Each change bumps `version`, and the version of
+ * every table it touched, so a view reruns only when a table it reads changed.
+ */
+import type { Db } from '../db/types.ts';
+import { dropSql, renameTableSql } from '../db/ddl.ts';
+import { loadFile, type LoadResult } from '../ingest/index.ts';
+import type { TextEncodingName } from '../ingest/decode.ts';
+import type { LogEntry } from '../ingest/log.ts';
+import type { RoleMap, TableInfo, TableKind } from '../ingest/model.ts';
+import { applyCleaning, dropCleaningBackups, undoCleaning } from '../ingest/undo.ts';
+import { chooseReading } from '../ingest/clean.ts';
+import { errorMessage, isAbortError } from '../lib/errors.ts';
+import { applyTemplate, cleanRoles, findTemplate, type MappingTemplate } from './mapping.ts';
+import { dropRelation, isDerived, materializeTable, withDerived } from './materialize.ts';
+import { SerialQueue } from './queue.ts';
+import { loadDemoTables, restoreTables, type TableLoad } from './restore.ts';
+import { SavedWorkspace, type WorkspaceStore } from './saved.ts';
+import type { SavedFile } from './persist.ts';
+
+export type { TableLoad } from './restore.ts';
+
+export interface WorkspaceState {
+  tables: TableInfo[];
+  logs: LogEntry[];
+  /** Per table: where it came from (format, sheet, encoding) and the rows that could not be read. */
+  loads: Record<string, TableLoad>;
+  isDemo: boolean;
+  /** The user's files kept in this browser for the next visit; the demo is never saved. */
+  savedFiles: SavedFile[];
+  /** Bumped by every change. */
+  version: number;
+  /** Table name → the `version` of the last change that touched it. */
+  tableVersions: Record<string, number>;
+  /** Bumped when the workspace is replaced whole (demo, first file over the demo, restore, clear): views start unfiltered. */
+  generation: number;
+}
+
+export interface Task {
+  label: string;
+  /** 0–1, or null while the amount of work is unknown. */
+  progress: number | null;
+  cancel?: () => void;
+}
+
+/** What a change has to say: notices (done, rejected rows) and every failure, one per file. */
+export interface Outcome {
+  notices: string[];
+  errors: string[];
+}
+
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+export interface WorkspaceHost {
+  db(): Promise<Db>;
+  t: Translate;
+  /** Numbers and sizes in the user's language. */
+  formatInt(n: number): string;
+  formatBytes(n: number): string;
+  describeError(e: unknown): string;
+  templates(): readonly MappingTemplate[];
+  task(task: Task | null): void;
+  changed(state: WorkspaceState): void;
+  store: WorkspaceStore;
+  /** Test hook: awaited after the demo's tables are dropped and before its new ones are in. */
+  demoGap?: () => Promise<void>;
+}
+
+const FINDING_RULES = new Set(['duplicate_rows', 'duplicate_ids', 'outliers', 'missing_markers']);
+
+const empty = (): Outcome => ({ notices: [], errors: [] });
+
+export class Workspace {
+  readonly #host: WorkspaceHost;
+  readonly #queue = new SerialQueue();
+  readonly #saved: SavedWorkspace;
+  /** Table name → the File it was loaded from, to load another sheet or encoding. In memory only. */
+  readonly files = new Map<string, File>();
+  #state: WorkspaceState = { tables: [], logs: [], loads: {}, isDemo: false, savedFiles: [], version: 0, tableVersions: {}, generation: 0 };
+
+  constructor(host: WorkspaceHost) {
+    this.#host = host;
+    this.#saved = new SavedWorkspace(host.store, host.t);
+  }
+
+  get state(): WorkspaceState {
+    return this.#state;
+  }
+
+  /** Changes queued or running. */
+  get busy(): boolean {
+    return this.#queue.pending > 0;
+  }
+
+  /** Resolves when every change queued so far is done. */
+  idle(): Promise<void> {
+    return this.#queue.idle();
+  }
+
+  /** On start-up: the workspace saved in this browser when there is one, else the demo. */
+  start(): Promise<Outcome> {
+    return this.#change(async (out) => {
+      const read = await this.#saved.read();
+      if (read.manifest) {
+        const restored = await this.#restore(read.manifest.files, read.manifest.logs, out);
+        if (restored) return;
+      }
+      if (read.problem) out.errors.push(this.#host.t('persist.restoreFailed', { reason: read.problem }));
+      await this.#demo();
+      if (read.unsupported) out.notices.push(this.#host.t('persist.otherVersion'));
+    });
+  }
+
+  /** The demo workspace; it replaces the saved workspace, which is deleted. */
+  loadDemo(): Promise<Outcome> {
+    return this.#change(async (out) => {
+      await this.#demo();
+      await this.#forgetSaved(out);
+    });
+  }
+
+  /** Load user files, one after another. The first file that loads replaces the demo; each failure is reported. */
+  loadFiles(files: readonly File[]): Promise<Outcome> {
+    return this.#change(async (out) => {
+      const db = await this.#host.db();
+      let aborted = false;
+      let cancelledFile: string | null = null;
+      const cancel = (): void => {
+        aborted = true;
+        void db.cancel?.().catch(() => undefined);
+      };
+      for (const [i, file] of files.entries()) {
+        if (aborted) break;
+        const started = Date.now();
+        const progress = files.length > 1 ? i / files.length : null;
+        const label = (): string =>
+          this.#host.t('load.progress', { file: file.name, size: this.#host.formatBytes(file.size), seconds: Math.floor((Date.now() - started) / 1000) });
+        this.#host.task({ label: label(), progress, cancel });
+        const timer = setInterval(() => this.#host.task({ label: label(), progress, cancel }), 1000);
+        try {
+          const res = await loadFile(db, { fileName: file.name, file, existingTables: this.#state.tables.map((t) => t.name) });
+          if (aborted) {
+            // The read finished before the cancel reached it: take the new table back out.
+            await dropCleaningBackups(db, res.table.name);
+            await db.exec(dropSql('TABLE', res.table.name));
+            cancelledFile = file.name;
+            break;
+          }
+          await this.#addLoaded(db, file, res, out);
+        } catch (e) {
+          if (aborted || isAbortError(e)) {
+            cancelledFile = file.name;
+            break;
+          }
+          out.errors.push(this.#host.t('load.failed', { file: file.name, reason: this.#host.describeError(e) }));
+        } finally {
+          clearInterval(timer);
+        }
+      }
+      if (cancelledFile !== null) out.notices.push(this.#host.t('load.cancelled', { file: cancelledFile }));
+      await this.#saveManifest(out);
+    });
+  }
+
+  clear(): Promise<Outcome> {
+    return this.#change(async (out) => {
+      await this.#dropAll(await this.#host.db());
+      this.#commit({ tables: [], logs: [], loads: {}, isDemo: false, generation: this.#state.generation + 1 });
+      await this.#forgetSaved(out);
+    });
+  }
+
+  /** The user confirmed or fixed a table's kind and roles. */
+  setRoles(tableName: string, kind: TableKind, roles: RoleMap): Promise<Outcome> {
+    return this.#change(async (out) => {
+      const table = this.#state.tables.find((t) => t.name === tableName && !isDerived(t));
+      if (!table) return;
+      const updated: TableInfo = { ...table, kind, roles: cleanRoles(kind, roles, table.columns.map((c) => c.name)) };
+      await this.#setTables(this.#base().map((t) => (t.name === tableName ? updated : t)));
+      await this.#saveManifest(out);
+    });
+  }
+
+  /** Read a loaded file again with another sheet or text encoding; on failure the table stays as it was. */
+  reload(tableName: string, options: { sheet?: string; encoding?: TextEncodingName }): Promise<Outcome> {
+    return this.#change(async (out) => {
+      const file = this.files.get(tableName);
+      if (!file) return;
+      const db = await this.#host.db();
+      const { sheet, encoding } = options;
+      const previous = this.#state.loads[tableName]?.source;
+      this.#host.task({ label: this.#host.t('load.file', { file: sheet ? `${file.name} › ${sheet}` : file.name }), progress: null });
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      // Set the old table aside rather than dropping it, so a read that fails leaves the workspace as it was.
+      const aside = `${tableName}__previous_sheet`;
+      await db.exec(renameTableSql(tableName, aside));
+      let res: LoadResult;
+      try {
+        const chosenSheet = sheet ?? previous?.sheet;
+        res = await loadFile(db, {
+          fileName: file.name,
+          bytes,
+          tableName,
+          existingTables: this.#state.tables.map((t) => t.name).filter((n) => n !== tableName),
+          ...(chosenSheet ? { sheet: chosenSheet } : {}),
+          ...(encoding ? { encoding } : {}),
+        });
+      } catch (e) {
+        await db.exec(renameTableSql(aside, tableName));
+        out.errors.push(this.#host.t('load.failed', { file: file.name, reason: this.#host.describeError(e) }));
+        return;
+      }
+      await db.exec(dropSql('TABLE', aside));
+      const template = findTemplate(this.#host.templates(), res.table);
+      const table = template ? applyTemplate(res.table, template) : res.table;
+      const { [tableName]: _old, ...loads } = this.#state.loads;
+      this.files.delete(tableName);
+      this.files.set(table.name, file);
+      this.#commit({
+        logs: [...this.#state.logs.filter((l) => l.table !== tableName), ...res.log],
+        loads: { ...loads, [table.name]: loadOf(res) },
+      });
+      await this.#setTables(this.#base().map((t) => (t.name === tableName ? table : t)), [tableName]);
+      const shown = res.source.sheet ? `${file.name} › ${res.source.sheet}` : file.name;
+      out.notices.push(this.#host.t('load.done', { file: shown, rows: this.#host.formatInt(table.rowCount), cols: table.columns.length }));
+      if (template) out.notices.push(this.#host.t('map.applied', { file: file.name }));
+      await this.#saveManifest(out);
+    });
+  }
+
+  /** Undo one cleaning step; an applied finding that is undone is a finding again. */
+  undoStep(entry: LogEntry): Promise<Outcome> {
+    return this.#change(async (out) => {
+      await undoCleaning(await this.#host.db(), entry);
+      const load = this.#state.loads[entry.table];
+      this.#commit(
+        {
+          logs: this.#state.logs.filter((e) => e !== entry),
+          ...(load && FINDING_RULES.has(entry.rule) ? { loads: { ...this.#state.loads, [entry.table]: { ...load, findings: [...load.findings, entry] } } } : {}),
+        },
+        [entry.table],
+      );
+      await this.#refreshDerived();
+      await this.#saveManifest(out);
+    });
+  }
+
+  /** Read an ambiguous column the other way (day/month order, decimal mark); the log entry is replaced. */
+  chooseReading(entry: LogEntry, choice: number): Promise<Outcome> {
+    return this.#change(async (out) => {
+      const next = await chooseReading(await this.#host.db(), entry, choice);
+      this.#commit({ logs: this.#state.logs.map((e) => (e === entry ? next : e)) }, [entry.table]);
+      await this.#refreshDerived();
+      await this.#saveManifest(out);
+    });
+  }
+
+  /** Apply a finding's suggested fix (e.g. remove duplicate rows); it can be undone from the log. */
+  applyFinding(table: string, entry: LogEntry): Promise<Outcome> {
+    return this.#change(async (out) => {
+      await applyCleaning(await this.#host.db(), entry);
+      const load = this.#state.loads[table];
+      this.#commit(
+        {
+          logs: [...this.#state.logs, entry],
+          ...(load ? { loads: { ...this.#state.loads, [table]: { ...load, findings: load.findings.filter((f) => f !== entry) } } } : {}),
+        },
+        [table],
+      );
+      await this.#refreshDerived();
+      await this.#saveManifest(out);
+    });
+  }
+
+  /**
+   * Create (or replace) a table from SQL built elsewhere (a churn target, saved
+   * scores) and add it to the workspace. Queued like every change.
+   */
+  putTable(name: string, select: string, info: Pick<TableInfo, 'source' | 'kind' | 'roles'>): Promise<TableInfo> {
+    return this.#queue.run(async () => {
+      const table = await materializeTable(await this.#host.db(), name, select, info);
+      await this.#setTables([...this.#base().filter((t) => t.name !== name), table], [name]);
+      return table;
+    });
+  }
+
+  /**
+   * Add a table that `create` builds (e.g. scores read from the model's output), replacing
+   * any table of that name. Queued like every change.
+   */
+  addTable(name: string, create: (db: Db) => Promise<TableInfo>): Promise<TableInfo> {
+    return this.#queue.run(async () => {
+      const db = await this.#host.db();
+      await db.exec(dropSql('TABLE', name));
+      const table = await create(db);
+      await this.#setTables([...this.#base().filter((t) => t.name !== name), table], [name]);
+      return table;
+    });
+  }
+
+  /** Run a change in the queue; what it has to say comes back, a failure among its errors. */
+  #change(work: (out: Outcome) => Promise<void>): Promise<Outcome> {
+    return this.#queue.run(async () => {
+      const out = empty();
+      try {
+        await work(out);
+      } catch (e) {
+        if (!isAbortError(e)) out.errors.push(errorMessage(e));
+      } finally {
+        this.#host.task(null);
+      }
+      return out;
+    });
+  }
+
+  async #demo(): Promise<void> {
+    const db = await this.#host.db();
+    this.#host.task({ label: this.#host.t('load.demo'), progress: null });
+    await this.#dropAll(db);
+    await this.#host.demoGap?.();
+    const { tables, logs } = await loadDemoTables(db);
+    this.#commit({ logs, loads: {}, isDemo: true, generation: this.#state.generation + 1 });
+    await this.#setTables(tables);
+  }
+
+  async #addLoaded(db: Db, file: File, res: LoadResult, out: Outcome): Promise<void> {
+    if (this.#state.isDemo) {
+      // The first file that loads replaces the demo; one that fails leaves the demo in place.
+      await this.#dropAll(db, [res.table.name]);
+      this.#commit({ tables: [], logs: [], loads: {}, isDemo: false, generation: this.#state.generation + 1 });
+    }
+    const template = findTemplate(this.#host.templates(), res.table);
+    const table = template ? applyTemplate(res.table, template) : res.table;
+    this.files.set(table.name, file);
+    const saved = await this.#saved.saveFile(file, res, out);
+    this.#commit({
+      logs: [...this.#state.logs, ...res.log],
+      loads: { ...this.#state.loads, [table.name]: loadOf(res) },
+      ...(saved ? { savedFiles: [...this.#state.savedFiles, saved] } : {}),
+    });
+    await this.#setTables([...this.#base(), table]);
+    out.notices.push(this.#host.t('load.done', { file: file.name, rows: this.#host.formatInt(table.rowCount), cols: table.columns.length }));
+    if (res.rejectedTotal > 0) out.notices.push(this.#host.t('load.rejected', { file: file.name, count: this.#host.formatInt(res.rejectedTotal) }));
+    if (template) out.notices.push(this.#host.t('map.applied', { file: file.name }));
+  }
+
+  async #restore(files: readonly SavedFile[], logs: readonly LogEntry[], out: Outcome): Promise<boolean> {
+    const db = await this.#host.db();
+    const restored = await restoreTables(db, files, logs, {
+      read: (f) => this.#saved.readBytes(f),
+      progress: (i) => this.#host.task({ label: this.#host.t('persist.restoring'), progress: i / files.length }),
+      missing: (file) => this.#host.t('persist.missing', { file }),
+    });
+    if (!restored.ok) {
+      out.errors.push(this.#host.t('persist.restoreFailed', { reason: this.#host.t('load.failed', { file: restored.file, reason: this.#saved.reason(restored.error, this.#host.describeError) }) }));
+      return false;
+    }
+    this.files.clear();
+    for (const [name, file] of restored.originals) this.files.set(name, file);
+    this.#commit({ logs: restored.logs, loads: restored.loads, savedFiles: restored.files, isDemo: false, generation: this.#state.generation + 1 });
+    await this.#setTables(restored.tables);
+    return true;
+  }
+
+  #base(): TableInfo[] {
+    return this.#state.tables.filter((t) => !isDerived(t));
+  }
+
+  async #setTables(base: TableInfo[], touched: readonly string[] = []): Promise<void> {
+    const tables = await withDerived(await this.#host.db(), base);
+    const before = new Map(this.#state.tables.map((t) => [t.name, t]));
+    const changed = new Set(touched);
+    for (const t of tables) if (before.get(t.name) !== t || isDerived(t)) changed.add(t.name);
+    for (const name of before.keys()) if (!tables.some((t) => t.name === name)) changed.add(name);
+    this.#commit({ tables }, [...changed]);
+  }
+
+  /** Cleaning changed a base table's values: the behaviour view reads them, so it counts as changed too. */
+  async #refreshDerived(): Promise<void> {
+    await this.#setTables(this.#base());
+  }
+
+  async #dropAll(db: Db, keep: readonly string[] = []): Promise<void> {
+    const kept = new Set(keep);
+    for (const t of this.#state.tables) if (!kept.has(t.name)) await dropRelation(db, t);
+    this.files.clear();
+  }
+
+  async #saveManifest(out: Outcome): Promise<void> {
+    if (this.#state.isDemo || this.#state.savedFiles.length === 0) return;
+    const files = await this.#saved.writeManifest(this.#state.savedFiles, this.#state.tables, this.#state.logs, this.#state.loads, out);
+    if (files.length !== this.#state.savedFiles.length) this.#commit({ savedFiles: files });
+  }
+
+  async #forgetSaved(out: Outcome): Promise<void> {
+    this.#commit({ savedFiles: [] });
+    await this.#saved.clear(out);
+  }
+
+  #commit(patch: Partial<Omit<WorkspaceState, 'version' | 'tableVersions'>>, touched: readonly string[] = []): void {
+    const version = this.#state.version + 1;
+    const tableVersions = { ...this.#state.tableVersions };
+    for (const name of touched) tableVersions[name] = version;
+    this.#state = { ...this.#state, ...patch, version, tableVersions };
+    this.#host.changed(this.#state);
+  }
+}
+
+function loadOf(res: LoadResult): TableLoad {
+  return { rejected: res.rejected, rejectedTotal: res.rejectedTotal, source: res.source, findings: res.findings ?? [] };
+}

@@ -1,0 +1,77 @@
+/**
+ * The one way a page asks the database for something. A query reruns when its
+ * key changes (the versions of the tables it reads, its filters and options),
+ * and only the latest run's result is kept: an answer that arrives after a
+ * newer request, or after the page went away, is dropped. Pages present what
+ * `data` holds; they never fetch in an effect of their own.
+ */
+import { untrack } from 'svelte';
+import type { Db } from '../db/types.ts';
+import { errorMessage } from '../lib/errors.ts';
+import { Latest } from '../report/latest.ts';
+import { app } from './state.svelte.ts';
+
+export class Query<T> {
+  /** The latest result, kept while a newer one is computed. */
+  data = $state.raw<T | null>(null);
+  /** A run is in flight. */
+  loading = $state(false);
+  /** The current key has an answer (a result or a failure). */
+  done = $state(false);
+  error = $state<string | null>(null);
+
+  #key: string | null = $derived.by(() => this.keyOf());
+  readonly #latest = new Latest();
+  readonly #run: (db: Db) => Promise<T>;
+  private readonly keyOf: () => string | null;
+
+  /**
+   * `key` says when to run again (null: nothing to run, `data` is cleared); it is the only
+   * thing the query tracks. `run` reads whatever it needs untracked.
+   */
+  constructor(key: () => string | null, run: (db: Db) => Promise<T>, options: { reportErrors?: boolean } = {}) {
+    this.keyOf = key;
+    this.#run = run;
+    $effect(() => {
+      const key = this.#key;
+      untrack(() => this.#start(key, options.reportErrors ?? true));
+      return () => this.#latest.invalidate();
+    });
+  }
+
+  /** Run again now with the same key (e.g. a button that mines rules afresh). */
+  refresh(): void {
+    this.#start(this.#key, true);
+  }
+
+  #start(key: string | null, report: boolean): void {
+    const current = this.#latest.begin();
+    if (key === null) {
+      this.data = null;
+      this.loading = false;
+      this.done = true;
+      return;
+    }
+    this.loading = true;
+    this.done = false;
+    this.error = null;
+    void app
+      .db()
+      .then((db) => this.#run(db))
+      .then(
+        (d) => {
+          if (current()) this.data = d;
+        },
+        (e: unknown) => {
+          if (!current()) return;
+          this.error = errorMessage(e);
+          if (report) app.error = this.error;
+        },
+      )
+      .finally(() => {
+        if (!current()) return;
+        this.loading = false;
+        this.done = true;
+      });
+  }
+}
