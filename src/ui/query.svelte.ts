@@ -7,7 +7,7 @@
  */
 import { untrack } from 'svelte';
 import type { Db } from '../db/types.ts';
-import { errorMessage } from '../lib/errors.ts';
+import { errorMessage, isAbortError } from '../lib/errors.ts';
 import { Latest } from '../report/latest.ts';
 import { app } from './state.svelte.ts';
 
@@ -22,20 +22,26 @@ export class Query<T> {
 
   #key: string | null = $derived.by(() => this.keyOf());
   readonly #latest = new Latest();
-  readonly #run: (db: Db) => Promise<T>;
+  readonly #run: (db: Db, signal: AbortSignal) => Promise<T>;
+  #controller: AbortController | null = null;
   private readonly keyOf: () => string | null;
 
   /**
    * `key` says when to run again (null: nothing to run, `data` is cleared); it is the only
-   * thing the query tracks. `run` reads whatever it needs untracked.
+   * thing the query tracks. `run` reads whatever it needs untracked; its signal aborts when
+   * a newer run starts or the page goes away.
    */
-  constructor(key: () => string | null, run: (db: Db) => Promise<T>, options: { reportErrors?: boolean } = {}) {
+  constructor(key: () => string | null, run: (db: Db, signal: AbortSignal) => Promise<T>, options: { reportErrors?: boolean } = {}) {
     this.keyOf = key;
     this.#run = run;
     $effect(() => {
       const key = this.#key;
       untrack(() => this.#start(key, options.reportErrors ?? true));
-      return () => this.#latest.invalidate();
+      return () => {
+        this.#latest.invalidate();
+        // Work the runner can stop (a worker computing clusters, say) stops now rather than finishing unseen.
+        this.#controller?.abort();
+      };
     });
   }
 
@@ -46,6 +52,8 @@ export class Query<T> {
 
   #start(key: string | null, report: boolean): void {
     const current = this.#latest.begin();
+    this.#controller?.abort();
+    const controller = (this.#controller = new AbortController());
     if (key === null) {
       this.data = null;
       this.loading = false;
@@ -57,13 +65,13 @@ export class Query<T> {
     this.error = null;
     void app
       .db()
-      .then((db) => this.#run(db))
+      .then((db) => this.#run(db, controller.signal))
       .then(
         (d) => {
           if (current()) this.data = d;
         },
         (e: unknown) => {
-          if (!current()) return;
+          if (!current() || isAbortError(e)) return;
           this.error = errorMessage(e);
           if (report) app.error = this.error;
         },

@@ -1,0 +1,94 @@
+/**
+ * The pattern analyses for the analytics page (association rules, clusters,
+ * forecast): DuckDB shapes the data, the arithmetic runs through a
+ * `PatternsRunner` (a worker in the browser), and the result carries the SQL
+ * that fed it.
+ */
+import type { Db } from '../../db/types.ts';
+import { tableOfKind, type TableInfo } from '../../ingest/model.ts';
+import { basketItemsSql, fetchTransactions, type Transactions } from '../../metrics/rules.ts';
+import { readSeries, seriesSql, type Grain } from '../../metrics/forecast.ts';
+import { drilldownSql } from '../../metrics/drilldown.ts';
+import type { Behaviour, Clusters, Forecasted, MinedRules } from './compute.ts';
+import type { PatternsRunner } from './runner.ts';
+
+export type { ClusterRow, RuleRow } from './compute.ts';
+
+export interface RulesResult extends MinedRules {
+  table: string;
+  /** Milliseconds from the request to the rules (reading the baskets, the first time, and mining). */
+  ms: number;
+  sql: string;
+}
+
+export interface ClustersResult extends Clusters {
+  sql: string;
+}
+
+export interface ForecastResult extends Forecasted {
+  sql: string;
+}
+
+/** The table and columns that hold baskets: orders with an order id (or basket id) and a product. */
+export function basketSource(tables: readonly TableInfo[]): { table: TableInfo; basket: string; item: string } | undefined {
+  for (const t of tables) {
+    const basket = t.roles.order_id;
+    const item = t.roles.product ?? t.roles.category;
+    if (basket && item) return { table: t, basket, item };
+  }
+  return undefined;
+}
+
+/** The baskets of the last workspace mined: new thresholds re-mine without reading them again. */
+let basketCache: { tables: readonly TableInfo[]; tx: Transactions } | null = null;
+
+export async function loadRules(
+  db: Db,
+  tables: readonly TableInfo[],
+  minSupport: number,
+  minConfidence: number,
+  runner: PatternsRunner,
+  signal?: AbortSignal,
+): Promise<RulesResult | null> {
+  const src = basketSource(tables);
+  if (!src) return null;
+  const t0 = performance.now();
+  const q = basketItemsSql(src.table.name, src.basket, src.item);
+  if (basketCache?.tables !== tables) basketCache = { tables, tx: await fetchTransactions(db, q) };
+  const mined = await runner.run<'rules'>({ type: 'rules', tx: basketCache.tx, minSupport, minConfidence }, signal);
+  return { ...mined, table: src.table.name, ms: performance.now() - t0, sql: q.pairs };
+}
+
+/**
+ * k-means on the behaviour of every customer who ordered (recency, orders,
+ * spend, order value, tenure, from the order lines as of the last order; no
+ * filters), k chosen by silhouette; null with fewer than 10 such customers or
+ * no orders table with a customer id and an order date.
+ */
+export async function loadClusters(db: Db, tables: readonly TableInfo[], lang: 'en' | 'zh', runner: PatternsRunner, signal?: AbortSignal): Promise<ClustersResult | null> {
+  const orders = tableOfKind(tables, 'orders');
+  if (!orders?.roles.customer_id || !orders.roles.order_date) return null;
+  const q = drilldownSql({ orders, customers: tableOfKind(tables, 'customers') }, { kind: 'filtered' });
+  if (!q.ok) return null;
+  const rows = (await db.query(q.sql)).rows.filter((r) => typeof r.last_order === 'string' && typeof r.first_order === 'string');
+  if (rows.length < 10) return null;
+  const behaviour: Behaviour = {
+    ids: rows.map((r) => String(r.customer_id)),
+    lastOrder: Float64Array.from(rows, (r) => Date.parse(String(r.last_order))),
+    firstOrder: Float64Array.from(rows, (r) => Date.parse(String(r.first_order))),
+    orders: Float64Array.from(rows, (r) => Number(r.orders)),
+    spend: Float64Array.from(rows, (r) => Number(r.revenue ?? 0)),
+  };
+  const clusters = await runner.run<'clusters'>({ type: 'clusters', behaviour, lang }, signal);
+  return { ...clusters, sql: q.sql };
+}
+
+/** Revenue per period, Holt-Winters forecast with a 95 % interval, and a back-test on the last h periods. */
+export async function loadForecast(db: Db, tables: readonly TableInfo[], grain: Grain, runner: PatternsRunner, signal?: AbortSignal): Promise<ForecastResult | null> {
+  const orders = tableOfKind(tables, 'orders');
+  if (!orders?.roles.order_date || !orders.roles.amount) return null;
+  const sql = seriesSql(orders, grain, 'revenue');
+  const series = readSeries((await db.query(sql)).rows);
+  const forecast = await runner.run<'forecast'>({ type: 'forecast', series, grain }, signal);
+  return forecast && { ...forecast, sql };
+}

@@ -1,0 +1,33 @@
+/**
+ * The patterns worker's messages: one request per analysis, cancel, and one
+ * answer per request. Errors cross as `{name, message, stack}` and become
+ * real Errors on the page's side.
+ */
+import type { Transactions } from '../../metrics/rules.ts';
+import type { Grain, Series } from '../../metrics/forecast.ts';
+import type { SerializedError } from '../../lib/errors.ts';
+import { computeClusters, computeForecast, computeRules, type Behaviour, type Clusters, type Forecasted, type MinedRules } from './compute.ts';
+
+export type PatternsRequest =
+  | { type: 'rules'; id: number; tx: Transactions; minSupport: number; minConfidence: number }
+  | { type: 'clusters'; id: number; behaviour: Behaviour; lang: 'en' | 'zh' }
+  | { type: 'forecast'; id: number; series: Series; grain: Grain };
+
+export interface PatternsResults {
+  rules: MinedRules;
+  clusters: Clusters;
+  forecast: Forecasted | null;
+}
+
+export type PatternsResponse = { type: 'done'; id: number; result: PatternsResults[keyof PatternsResults] } | { type: 'error'; id: number; error: SerializedError };
+
+/** What the worker does with a request: the dispatcher's whole logic, callable in-process too. */
+export function handlePatterns(req: PatternsRequest): PatternsResults[keyof PatternsResults] {
+  return HANDLERS[req.type](req as never);
+}
+
+const HANDLERS: { [K in PatternsRequest['type']]: (req: Extract<PatternsRequest, { type: K }>) => PatternsResults[K] } = {
+  rules: (r) => computeRules(r.tx, r.minSupport, r.minConfidence),
+  clusters: (r) => computeClusters(r.behaviour, r.lang),
+  forecast: (r) => computeForecast(r.series, r.grain),
+};

@@ -1,0 +1,81 @@
+/**
+ * Running pattern analyses off the page's thread. One worker per analysis, so
+ * a newer request (another grain, new thresholds, a changed workspace) ends
+ * the one it supersedes by ending its worker, and the three analyses compute
+ * side by side. In Node (tests, the bench) the same handler runs in-process.
+ */
+import { abortError, deserializeError } from '../../lib/errors.ts';
+import { handlePatterns, type PatternsRequest, type PatternsResponse, type PatternsResults } from './protocol.ts';
+
+type Kind = PatternsRequest['type'];
+export type PatternsJob<K extends Kind> = K extends Kind ? Omit<Extract<PatternsRequest, { type: K }>, 'id'> : never;
+
+export interface PatternsRunner {
+  run<K extends Kind>(job: PatternsJob<K>, signal?: AbortSignal): Promise<PatternsResults[K]>;
+}
+
+/** The part of a Worker the runner uses. */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  terminate(): void;
+  onmessage: ((event: MessageEvent<PatternsResponse>) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+}
+
+/** Same thread: for Node, where the work is measured rather than kept off a UI. */
+export const inlineRunner: PatternsRunner = {
+  async run(job, signal) {
+    if (signal?.aborted) throw abortError();
+    return handlePatterns({ ...job, id: 0 } as unknown as PatternsRequest) as never;
+  },
+};
+
+/**
+ * Typed arrays built for one request move to the worker instead of being copied. Baskets are
+ * copied: the page keeps them to mine again with other thresholds.
+ */
+function transferables(job: PatternsJob<Kind>): Transferable[] {
+  if (job.type === 'clusters') return [job.behaviour.lastOrder.buffer, job.behaviour.firstOrder.buffer, job.behaviour.orders.buffer, job.behaviour.spend.buffer];
+  return [];
+}
+
+export function workerRunner(spawn: () => WorkerLike): PatternsRunner {
+  const running = new Map<Kind, { worker: WorkerLike; reject: (e: Error) => void }>();
+  let nextId = 1;
+  const stop = (kind: Kind, reason: Error): void => {
+    const current = running.get(kind);
+    if (!current) return;
+    running.delete(kind);
+    current.worker.terminate();
+    current.reject(reason);
+  };
+  return {
+    run(job, signal) {
+      return new Promise((resolve, reject) => {
+        if (signal?.aborted) return reject(abortError());
+        stop(job.type, abortError('Superseded by a newer request'));
+        const worker = spawn();
+        const id = nextId++;
+        running.set(job.type, { worker, reject });
+        const finish = (): void => {
+          if (running.get(job.type)?.worker === worker) running.delete(job.type);
+          worker.terminate();
+        };
+        signal?.addEventListener('abort', () => stop(job.type, abortError()), { once: true });
+        worker.onmessage = (event) => {
+          const m = event.data;
+          if (m.id !== id) return;
+          finish();
+          if (m.type === 'done') resolve(m.result as never);
+          else reject(deserializeError(m.error));
+        };
+        worker.onerror = (event) => {
+          finish();
+          reject(new Error(event.message || 'The patterns worker failed to start'));
+        };
+        const request = { ...job, id } as unknown as PatternsRequest;
+        worker.postMessage(request, transferables(job as PatternsJob<Kind>));
+      });
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Pattern analyses through their runner: the same results in-process as the
+ * miners give directly, and the worker runner's bookkeeping (a newer request
+ * ends the one it supersedes, cancel ends the worker, errors arrive as Errors).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openNodeDb } from '../../src/db/node.ts';
+import type { Db } from '../../src/db/types.ts';
+import { basketItemsSql, fetchTransactions, mineRules, topRules, transactionsFromBaskets } from '../../src/metrics/rules.ts';
+import { handlePatterns, type PatternsRequest, type PatternsResponse } from '../../src/report/patterns/protocol.ts';
+import { loadClusters, loadForecast, loadRules } from '../../src/report/patterns/load.ts';
+import { inlineRunner, workerRunner, type WorkerLike } from '../../src/report/patterns/runner.ts';
+import { loadDemo } from './metrics-helpers.ts';
+import type { TableInfo } from '../../src/ingest/model.ts';
+
+let db: Db;
+let demo: TableInfo[];
+beforeAll(async () => {
+  db = await openNodeDb();
+  demo = Object.values(await loadDemo(db));
+});
+afterAll(async () => db.close());
+
+/**
+ * Node has no Web Worker: this stand-in runs the worker's own dispatcher (`handlePatterns`)
+ * on a later tick, or never answers (`hang`), and records terminate calls.
+ */
+function stubWorker(log: string[], mode: 'answer' | 'hang' | 'fail' = 'answer'): WorkerLike {
+  const w: WorkerLike = {
+    onmessage: null,
+    onerror: null,
+    postMessage(message: unknown) {
+      const req = message as PatternsRequest;
+      log.push(`post:${req.type}:${req.id}`);
+      if (mode === 'hang') return;
+      setTimeout(() => {
+        const data: PatternsResponse =
+          mode === 'fail'
+            ? { type: 'error', id: req.id, error: { name: 'RulesInputError', message: 'bad baskets' } }
+            : { type: 'done', id: req.id, result: handlePatterns(req) };
+        w.onmessage?.({ data } as MessageEvent<PatternsResponse>);
+      }, 5);
+    },
+    terminate() {
+      log.push('terminate');
+    },
+  };
+  return w;
+}
+
+const TX = () => transactionsFromBaskets([['milk', 'bread'], ['milk', 'bread', 'eggs'], ['bread'], ['milk', 'eggs'], ['milk', 'bread']]);
+
+describe('pattern analyses on the demo workspace', () => {
+  it('rules through the runner equal the miner run directly', async () => {
+    const r = await loadRules(db, demo, 0.01, 0.2, inlineRunner);
+    expect(r).not.toBeNull();
+    expect(r!.baskets).toBeGreaterThan(1000);
+    expect(r!.top.length).toBeGreaterThan(0);
+    const orders = demo.find((t) => t.kind === 'orders')!;
+    const tx = await fetchTransactions(db, basketItemsSql(orders.name, orders.roles.order_id!, orders.roles.product ?? orders.roles.category!));
+    const direct = mineRules(tx, { minSupport: 0.01, minConfidence: 0.2, maxRules: 50_000 });
+    expect(r!.totalRules).toBe(direct.totalRules);
+    expect(r!.top.map((x) => x.lift)).toEqual(topRules(direct, 25, 'lift').map((x) => x.lift));
+  });
+
+  it('clusters and a forecast come back with the SQL that fed them', async () => {
+    const c = await loadClusters(db, demo, 'en', inlineRunner);
+    expect(c!.k).toBeGreaterThanOrEqual(2);
+    expect(c!.clusters.reduce((s, x) => s + x.size, 0)).toBe(c!.clusters.reduce((s, x) => s + x.ids.length, 0));
+    expect(c!.sql).toMatch(/SELECT/i);
+    const f = await loadForecast(db, demo, 'month', inlineRunner);
+    expect(f!.chart.futurePeriods).toHaveLength(6);
+    expect(f!.chart.mean.every((v) => v >= 0)).toBe(true);
+  });
+});
+
+describe('workerRunner', () => {
+  it('answers through the worker and ends it', async () => {
+    const log: string[] = [];
+    const runner = workerRunner(() => stubWorker(log));
+    const mined = await runner.run<'rules'>({ type: 'rules', tx: TX(), minSupport: 0.4, minConfidence: 0.6 });
+    expect(mined.baskets).toBe(5);
+    expect(mined.top.map((r) => `${r.lhs.join('+')}→${r.rhs}`)).toContain('eggs→milk');
+    expect(log).toEqual(['post:rules:1', 'terminate']);
+  });
+
+  it('a newer request of the same kind ends the older one; other kinds run on', async () => {
+    const log: string[] = [];
+    let first = true;
+    const runner = workerRunner(() => {
+      const mode = first ? 'hang' : 'answer';
+      first = false;
+      return stubWorker(log, mode);
+    });
+    const old = runner.run<'rules'>({ type: 'rules', tx: TX(), minSupport: 0.4, minConfidence: 0.6 });
+    const newer = runner.run<'rules'>({ type: 'rules', tx: TX(), minSupport: 0.2, minConfidence: 0.5 });
+    await expect(old).rejects.toMatchObject({ name: 'AbortError' });
+    expect((await newer).baskets).toBe(5);
+    expect(log.slice(0, 3)).toEqual(['post:rules:1', 'terminate', 'post:rules:2']);
+  });
+
+  it('cancel ends the worker at once and rejects with an AbortError', async () => {
+    const log: string[] = [];
+    const runner = workerRunner(() => stubWorker(log, 'hang'));
+    const controller = new AbortController();
+    const run = runner.run<'rules'>({ type: 'rules', tx: TX(), minSupport: 0.4, minConfidence: 0.6 }, controller.signal);
+    controller.abort();
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(log).toEqual(['post:rules:1', 'terminate']);
+  });
+
+  it('an error in the worker arrives as an Error with its name', async () => {
+    const runner = workerRunner(() => stubWorker([], 'fail'));
+    await expect(runner.run<'rules'>({ type: 'rules', tx: TX(), minSupport: 0.4, minConfidence: 0.6 })).rejects.toMatchObject({ name: 'RulesInputError', message: 'bad baskets' });
+  });
+});
