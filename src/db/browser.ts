@@ -7,8 +7,8 @@ import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
-import type { Db, QueryResult } from './types.ts';
-import { arrowToResult, OFFLINE_SETTINGS } from './rows.ts';
+import type { ColumnsResult, Db, QueryResult } from './types.ts';
+import { arrowToColumns, arrowToResult, concatColumns, OFFLINE_SETTINGS } from './rows.ts';
 import { abortError } from '../lib/errors.ts';
 
 export interface BootProgress {
@@ -47,6 +47,20 @@ async function boot(): Promise<Db> {
   return {
     async query(sql: string): Promise<QueryResult> {
       return arrowToResult((await conn.query(sql)) as never);
+    },
+    async queryColumns(sql: string): Promise<ColumnsResult> {
+      // Streamed batch by batch on a connection of its own, so the page paints between batches
+      // and a long result never shares a stream with the queries running beside it.
+      const own = await db.connect();
+      try {
+        const reader = await own.send(sql);
+        const parts: ColumnsResult[] = [];
+        for await (const batch of reader) parts.push(arrowToColumns(batch as never));
+        const schema = (reader.schema?.fields ?? []).map((f) => ({ name: f.name, type: f.type.toString() }));
+        return concatColumns(parts, schema);
+      } finally {
+        await own.close();
+      }
     },
     async exec(sql: string): Promise<void> {
       const id = ++running;

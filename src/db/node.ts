@@ -4,8 +4,8 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Db, QueryResult } from './types.ts';
-import { arrowToResult, OFFLINE_SETTINGS } from './rows.ts';
+import type { ColumnsResult, Db, QueryResult } from './types.ts';
+import { arrowToColumns, arrowToResult, OFFLINE_SETTINGS } from './rows.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -38,6 +38,9 @@ export async function openNodeDb(): Promise<NodeDb> {
   return {
     async query(sql: string): Promise<QueryResult> {
       return arrowToResult(conn.query(sql) as never);
+    },
+    async queryColumns(sql: string): Promise<ColumnsResult> {
+      return arrowToColumns(conn.query(sql) as never);
     },
     async queryArrow(sql: string): Promise<ArrowResult> {
       return conn.query(sql) as never;

@@ -1,10 +1,10 @@
-import type { Cell, ColumnInfo, QueryResult, Row } from './types.ts';
+import type { Cell, ColumnInfo, ColumnsResult, QueryResult, Row } from './types.ts';
 
 /** The subset of an Apache Arrow table that we read (DuckDB-WASM returns Arrow). */
 interface ArrowLike {
   schema: { fields: { name: string; type: { toString(): string; scale?: number } }[] };
   numRows: number;
-  getChildAt(i: number): { get(i: number): unknown } | null;
+  getChildAt(i: number): { get(i: number): unknown; toArray(): ArrayLike<unknown>; nullCount: number } | null;
 }
 
 function toCell(v: unknown, type: string, scale: number): Cell {
@@ -27,8 +27,10 @@ export function arrowToResult(table: ArrowLike): QueryResult {
   const columns: ColumnInfo[] = fields.map((f) => ({ name: f.name, type: f.type.toString() }));
   const vectors = fields.map((_, i) => table.getChildAt(i));
   const scales = fields.map((f) => f.type.scale ?? 0);
-  const rows: Row[] = new Array<Row>(table.numRows);
-  for (let r = 0; r < table.numRows; r++) {
+  // Arrow's numRows sums its record batches on every read: read it once, not once per row.
+  const n = table.numRows;
+  const rows: Row[] = new Array<Row>(n);
+  for (let r = 0; r < n; r++) {
     const row: Row = {};
     for (let c = 0; c < fields.length; c++) {
       const col = columns[c]!;
@@ -37,6 +39,60 @@ export function arrowToResult(table: ArrowLike): QueryResult {
     rows[r] = row;
   }
   return { columns, rows };
+}
+
+const NUMERIC = /^(Int|Uint|Float)/;
+
+/**
+ * An Arrow table as one array per column: numeric columns as `Float64Array`
+ * (NULL becomes NaN), others as cells. For results too long to turn into row
+ * objects on the page's thread (pairs of basket and item codes, say).
+ */
+export function arrowToColumns(table: ArrowLike): ColumnsResult {
+  const fields = table.schema.fields;
+  const columns: ColumnInfo[] = fields.map((f) => ({ name: f.name, type: f.type.toString() }));
+  const n = table.numRows;
+  const values: ColumnsResult['values'] = {};
+  fields.forEach((f, c) => {
+    const vector = table.getChildAt(c);
+    const type = columns[c]!.type;
+    if (!vector) {
+      values[f.name] = new Array<Cell>(n).fill(null);
+    } else if (NUMERIC.test(type)) {
+      const raw = vector.toArray() as ArrayLike<number>;
+      const out = raw instanceof Float64Array ? Float64Array.from(raw) : Float64Array.from(raw, Number);
+      // toArray drops the validity bitmap: put the NULLs back as NaN.
+      if (vector.nullCount > 0) for (let r = 0; r < n; r++) if (vector.get(r) === null) out[r] = NaN;
+      values[f.name] = out;
+    } else {
+      const scale = f.type.scale ?? 0;
+      const cells = new Array<Cell>(n);
+      for (let r = 0; r < n; r++) cells[r] = toCell(vector.get(r), type, scale);
+      values[f.name] = cells;
+    }
+  });
+  return { columns, rows: n, values };
+}
+
+/** Record batches' columns end to end, as if they were one result (`columns` from the first, or `schema` when there was none). */
+export function concatColumns(parts: readonly ColumnsResult[], schema: ColumnInfo[]): ColumnsResult {
+  const columns = parts[0]?.columns ?? schema;
+  const rows = parts.reduce((n, p) => n + p.rows, 0);
+  const values: ColumnsResult['values'] = {};
+  for (const { name, type } of columns) {
+    if (NUMERIC.test(type)) {
+      const out = new Float64Array(rows);
+      let at = 0;
+      for (const p of parts) {
+        out.set(p.values[name] as Float64Array, at);
+        at += p.rows;
+      }
+      values[name] = out;
+    } else {
+      values[name] = parts.flatMap((p) => p.values[name] as Cell[]);
+    }
+  }
+  return { columns, rows, values };
 }
 
 /** Settings that keep DuckDB-WASM from reaching for the network. */

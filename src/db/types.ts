@@ -13,6 +13,13 @@ export interface QueryResult {
   rows: Row[];
 }
 
+/** A result as one array per column (see `arrowToColumns`). */
+export interface ColumnsResult {
+  columns: ColumnInfo[];
+  rows: number;
+  values: Record<string, Float64Array | Cell[]>;
+}
+
 /**
  * The database as the rest of the app sees it. Implemented over AsyncDuckDB in
  * the browser (src/db/browser.ts) and over the blocking Node bindings in tests
@@ -20,6 +27,8 @@ export interface QueryResult {
  */
 export interface Db {
   query(sql: string): Promise<QueryResult>;
+  /** The same result as one array per column: numbers as Float64Array, no row objects. */
+  queryColumns(sql: string): Promise<ColumnsResult>;
   exec(sql: string): Promise<void>;
   /** Make bytes readable by SQL under `name` (e.g. `read_csv('name')`). */
   registerBuffer(name: string, bytes: Uint8Array): Promise<void>;

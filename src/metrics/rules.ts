@@ -168,30 +168,40 @@ export function basketItemsSql(
  * `total_baskets`.
  */
 export function transactionsFromRows(itemRows: readonly Row[], pairRows: readonly Row[]): Transactions {
+  return transactionsFromColumns(
+    itemRows,
+    pairRows.map((r) => Number(r.basket_code)),
+    pairRows.map((r) => Number(r.item_code)),
+  );
+}
+
+/** The same from the pairs query read as columns (`Db.queryColumns`), without a row object per pair. */
+export function transactionsFromColumns(itemRows: readonly Row[], basketCodes: ArrayLike<number>, itemCodes: ArrayLike<number>): Transactions {
   const items = itemRows.map((r, k) => {
     if (Number(r.item_code) !== k) throw new Error(`basket items: item codes must be 0…n-1 in order, row ${k} has ${String(r.item_code)}`);
     return String(r.item);
   });
   const total = itemRows.length > 0 ? Number(itemRows[0]!.total_baskets) : 0;
+  const n = basketCodes.length;
   const offsets: number[] = [0];
-  const codes = new Uint32Array(pairRows.length);
+  const codes = new Uint32Array(n);
   let last = -1;
-  pairRows.forEach((r, k) => {
-    const basket = Number(r.basket_code);
+  for (let k = 0; k < n; k++) {
+    const basket = basketCodes[k]!;
     if (basket < last) throw new Error('basket items: pairs must be ordered by basket_code');
     if (basket !== last && k > 0) offsets.push(k);
     last = basket;
-    codes[k] = Number(r.item_code);
-  });
-  if (pairRows.length > 0) offsets.push(pairRows.length);
+    codes[k] = itemCodes[k]!;
+  }
+  if (n > 0) offsets.push(n);
   return { items, baskets: Math.max(total, offsets.length - 1), offsets: Uint32Array.from(offsets), codes };
 }
 
 /** Run `basketItemsSql`'s queries on `db` and build the transactions. */
 export async function fetchTransactions(db: Db, query: BasketItemsQuery): Promise<Transactions> {
   const items = await db.query(query.items);
-  const pairs = await db.query(query.pairs);
-  return transactionsFromRows(items.rows, pairs.rows);
+  const pairs = await db.queryColumns(query.pairs);
+  return transactionsFromColumns(items.rows, pairs.values.basket_code as Float64Array, pairs.values.item_code as Float64Array);
 }
 
 // ---------------------------------------------------------------- mining

@@ -70,14 +70,19 @@ export async function loadClusters(db: Db, tables: readonly TableInfo[], lang: '
   if (!orders?.roles.customer_id || !orders.roles.order_date) return null;
   const q = drilldownSql({ orders, customers: tableOfKind(tables, 'customers') }, { kind: 'filtered' });
   if (!q.ok) return null;
-  const rows = (await db.query(q.sql)).rows.filter((r) => typeof r.last_order === 'string' && typeof r.first_order === 'string');
-  if (rows.length < 10) return null;
+  // One array per column: a workspace can have a few hundred thousand customers, too many for row objects here.
+  const res = await db.queryColumns(q.sql);
+  const v = res.values;
+  const keep: number[] = [];
+  for (let i = 0; i < res.rows; i++) if (typeof v.last_order?.[i] === 'string' && typeof v.first_order?.[i] === 'string') keep.push(i);
+  if (keep.length < 10) return null;
+  const num = (col: string, i: number): number => Number(v[col]?.[i] ?? 0);
   const behaviour: Behaviour = {
-    ids: rows.map((r) => String(r.customer_id)),
-    lastOrder: Float64Array.from(rows, (r) => Date.parse(String(r.last_order))),
-    firstOrder: Float64Array.from(rows, (r) => Date.parse(String(r.first_order))),
-    orders: Float64Array.from(rows, (r) => Number(r.orders)),
-    spend: Float64Array.from(rows, (r) => Number(r.revenue ?? 0)),
+    ids: keep.map((i) => String(v.customer_id?.[i])),
+    lastOrder: Float64Array.from(keep, (i) => Date.parse(String(v.last_order?.[i]))),
+    firstOrder: Float64Array.from(keep, (i) => Date.parse(String(v.first_order?.[i]))),
+    orders: Float64Array.from(keep, (i) => num('orders', i)),
+    spend: Float64Array.from(keep, (i) => (Number.isNaN(num('revenue', i)) ? 0 : num('revenue', i))),
   };
   const clusters = await runner.run<'clusters'>({ type: 'clusters', behaviour, lang }, signal);
   return { ...clusters, sql: q.sql };
