@@ -151,6 +151,7 @@ export const en = {
   "ov.linesWithoutItem": "{n} lines without an item (empty, NONE, N/A) left out",
   "ov.topProducts": "Top {n} products by baskets holding them",
   "ov.basketNote": "{table} holds orders without customer ids or amounts, so it is read as shopping baskets. Customer, revenue, repeat and churn measures need those columns: set the roles on the Data page if the file has them.",
+  "more.byLabel": "Breakdown by:",
   "more.usedColumn": "Breakdown by: {column}",
   "more.ordersBy": "Orders by {dim}",
   "more.noDims": "No column to break the orders down by: give a column the segment, region, channel, category or product role on the Data page.",

@@ -153,6 +153,7 @@ export const zhCN: Catalogue = {
   "ov.linesWithoutItem": "已排除 {n} 行无商品记录（空、NONE、N/A）",
   "ov.topProducts": "出现在最多购物篮中的前 {n} 种商品",
   "ov.basketNote": "{table} 中的订单没有客户编号和金额，因此按购物篮分析。客户、销售额、复购和流失指标需要这些列：如文件中有，请在“数据”页设置角色。",
+  "more.byLabel": "细分依据：",
   "more.usedColumn": "细分依据：{column}",
   "more.ordersBy": "按{dim}划分的订单数",
   "more.noDims": "没有可用于细分订单的列：请在“数据”页为某列设置分群、地区、渠道、品类或商品角色。",

@@ -6,6 +6,7 @@
  * `customer_id`. Pure.
  */
 import type { Role, TableInfo } from '../ingest/model.ts';
+import { pickBreakdownColumn } from './overview.ts';
 import type { SalesDimension } from './sales.ts';
 
 /** Breakdown dimensions, in the order the default is picked: who the customer is, then where, how, what. */
@@ -44,4 +45,33 @@ export function breakdownDims(orders: TableInfo | undefined, customers?: TableIn
 /** `wanted` when it is among `choices`, else the default (the first); undefined when there is none. */
 export function pickDim(choices: readonly DimChoice[], wanted: SalesDimension | undefined): DimChoice | undefined {
   return choices.find((c) => c.dim === wanted) ?? choices[0];
+}
+
+/** Roles that name categories, offered as breakdowns whatever their number of values (the chart keeps the largest). */
+const CATEGORY_ROLES: readonly Role[] = ['segment', 'region', 'city', 'channel', 'category', 'product', 'gender'];
+
+/**
+ * Every column a one-table breakdown (overview.ts `breakdownSql`) can use, best
+ * first: the columns `pickBreakdownColumn` would pick, in the order it would
+ * pick them, then any other column with a categorical role. `distinct` maps
+ * column → distinct values, as for `pickBreakdownColumn`.
+ */
+export function breakdownColumns(table: TableInfo, distinct: Readonly<Record<string, number>>): string[] {
+  const out: string[] = [];
+  const left = { ...distinct };
+  let t = table;
+  for (let c = pickBreakdownColumn(t, left); c !== undefined && !out.includes(c); c = pickBreakdownColumn(t, left)) {
+    out.push(c);
+    delete left[c];
+    if (t.roles.segment === c) {
+      const roles = { ...t.roles };
+      delete roles.segment;
+      t = { ...t, roles };
+    }
+  }
+  for (const role of CATEGORY_ROLES) {
+    const c = table.roles[role];
+    if (c !== undefined && !out.includes(c) && table.columns.some((col) => col.name === c)) out.push(c);
+  }
+  return out;
 }

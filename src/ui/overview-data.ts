@@ -1,7 +1,8 @@
 /** Runs the overview's SQL (built in src/metrics) and shapes results for the page. */
 import type { Db } from '../db/types.ts';
 import { tableOfKind, type TableInfo } from '../ingest/model.ts';
-import { breakdownSql, kpiSql, KPI_NAMES, monthlyRevenueSql, pickBreakdownColumn, readKpis, type Kpi, type KpiName } from '../metrics/overview.ts';
+import { breakdownSql, kpiSql, KPI_NAMES, monthlyRevenueSql, readKpis, type Kpi, type KpiName } from '../metrics/overview.ts';
+import { breakdownColumns } from '../metrics/breakdown-dims.ts';
 import { distinctCountsSql } from '../metrics/profile.ts';
 import { basketSummarySql, basketTable, topProductsSql, type BasketSummary } from '../metrics/basket.ts';
 import type { MonthlyRevenuePoint } from '../charts/monthly-revenue/option.ts';
@@ -11,7 +12,8 @@ export type { KpiName };
 
 export type OverviewChart =
   | { kind: 'monthly'; table: string; points: MonthlyRevenuePoint[] }
-  | { kind: 'breakdown'; table: string; column: string; points: BreakdownPoint[] };
+  /** `columns`: every column the user may pick instead (breakdown-dims.ts), `column` first when it was picked for them. */
+  | { kind: 'breakdown'; table: string; column: string; columns: string[]; points: BreakdownPoint[] };
 
 /** Orders without customers (see basket.ts): what the overview can say about them. */
 export interface BasketOverview {
@@ -29,13 +31,14 @@ export interface OverviewData {
 /** Products in the overview's top-products chart. */
 export const TOP_PRODUCTS = 15;
 
-export async function loadOverview(db: Db, tables: readonly TableInfo[]): Promise<OverviewData> {
+/** `breakdown`: the column the user picked for the breakdown chart (the best one when absent or gone). */
+export async function loadOverview(db: Db, tables: readonly TableInfo[], breakdown?: string): Promise<OverviewData> {
   const q = kpiSql(tables);
   const row = (await db.query(q.sql)).rows[0];
   const values = readKpis(q, row);
   const kpis = KPI_NAMES.map((key) => ({ key, ...values[key] }));
   const basket = await loadBasket(db, tables);
-  return { kpis, chart: await loadChart(db, tables, basket?.table), basket };
+  return { kpis, chart: await loadChart(db, tables, basket?.table, breakdown), basket };
 }
 
 async function loadBasket(db: Db, tables: readonly TableInfo[]): Promise<BasketOverview | null> {
@@ -57,7 +60,7 @@ async function loadBasket(db: Db, tables: readonly TableInfo[]): Promise<BasketO
   return { table: t.name, summary, top };
 }
 
-async function loadChart(db: Db, tables: readonly TableInfo[], basketTableName?: string): Promise<OverviewChart | null> {
+async function loadChart(db: Db, tables: readonly TableInfo[], basketTableName?: string, wanted?: string): Promise<OverviewChart | null> {
   const orders = tableOfKind(tables, 'orders');
   if (orders?.roles.order_date && orders.roles.amount) {
     const r = await db.query(monthlyRevenueSql(orders));
@@ -73,13 +76,15 @@ async function loadChart(db: Db, tables: readonly TableInfo[], basketTableName?:
   const counts = await db.query(distinctCountsSql(table.name, table.columns));
   const distinct: Record<string, number> = {};
   for (const r of counts.rows) distinct[String(r.column_name)] = Number(r.distinct_values);
-  const column = pickBreakdownColumn(table, distinct);
+  const columns = breakdownColumns(table, distinct);
+  const column = wanted !== undefined && columns.includes(wanted) ? wanted : columns[0];
   if (!column) return null;
   const r = await db.query(breakdownSql(table, column, { ...(table.roles.churn ? { churnColumn: table.roles.churn } : {}), limit: 12 }));
   return {
     kind: 'breakdown',
     table: table.name,
     column,
+    columns,
     points: r.rows.map((row) => ({
       category: row.category === null ? '—' : String(row.category),
       customers: Number(row.customers),

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb } from '../../src/db/node.ts';
 import type { Db } from '../../src/db/types.ts';
 import type { TableInfo } from '../../src/ingest/model.ts';
-import { breakdownDims, pickDim } from '../../src/metrics/breakdown-dims.ts';
+import { breakdownColumns, breakdownDims, pickDim } from '../../src/metrics/breakdown-dims.ts';
 import { salesSql } from '../../src/metrics/sales.ts';
 import { run } from './metrics-helpers.ts';
 
@@ -41,6 +41,25 @@ describe('breakdownDims', () => {
     expect(pickDim(dims, 'segment')?.column).toBe('Country');
     expect(pickDim(dims, undefined)?.column).toBe('Country');
     expect(pickDim([], 'segment')).toBeUndefined();
+  });
+});
+
+describe('breakdownColumns', () => {
+  const cols = (...names: [string, string][]) => names.map(([name, type]) => ({ name, type }));
+  it('lists the overview pick first, then the next picks, then category roles with many values', () => {
+    const table: TableInfo = {
+      ...t('telco', 'customers', { customer_id: 'customerID', churn: 'Churn', region: 'State' }),
+      columns: cols(['customerID', 'VARCHAR'], ['gender', 'VARCHAR'], ['Contract', 'VARCHAR'], ['State', 'VARCHAR'], ['Churn', 'VARCHAR'], ['tenure', 'BIGINT']),
+    };
+    const distinct = { customerID: 40, gender: 2, Contract: 3, State: 40, Churn: 2, tenure: 30 };
+    // Contract: a contract-like name; gender: text with 2 levels; State: 40 levels, offered for its region role; Churn and ids never.
+    expect(breakdownColumns(table, distinct)).toEqual(['Contract', 'gender', 'State']);
+  });
+
+  it('puts the segment role first whatever its name, and lists it once', () => {
+    const table: TableInfo = { ...t('c', 'customers', { segment: 'Tier' }), columns: cols(['Tier', 'VARCHAR'], ['Plan', 'VARCHAR']) };
+    expect(breakdownColumns(table, { Tier: 4, Plan: 3 })).toEqual(['Tier', 'Plan']);
+    expect(breakdownColumns({ ...t('e', 'other', {}), columns: [] }, {})).toEqual([]);
   });
 });
 
