@@ -148,7 +148,7 @@ export const en = {
   "ov.median": "Mean; median {median}",
   "ov.products": "Distinct products",
   "ov.itemLines": "Item lines",
-  "ov.linesWithoutItem": "{n} lines without an item (empty, NONE, N/A) left out",
+  "ov.linesWithoutItem": "{n} lines without an item left out",
   "ov.topProducts": "Top {n} products by baskets holding them",
   "ov.basketNote": "{table} holds orders without customer ids or amounts, so it is read as shopping baskets. Customer, revenue, repeat and churn measures need those columns: set the roles on the Data page if the file has them.",
   "more.byLabel": "Breakdown by:",

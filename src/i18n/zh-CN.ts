@@ -150,7 +150,7 @@ export const zhCN: Catalogue = {
   "ov.median": "平均值；中位数 {median}",
   "ov.products": "不同商品数",
   "ov.itemLines": "商品行数",
-  "ov.linesWithoutItem": "已排除 {n} 行无商品记录（空、NONE、N/A）",
+  "ov.linesWithoutItem": "已排除 {n} 行无商品",
   "ov.topProducts": "出现在最多购物篮中的前 {n} 种商品",
   "ov.basketNote": "{table} 中的订单没有客户编号和金额，因此按购物篮分析。客户、销售额、复购和流失指标需要这些列：如文件中有，请在“数据”页设置角色。",
   "more.byLabel": "细分依据：",

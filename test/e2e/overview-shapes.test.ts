@@ -93,6 +93,23 @@ describe('a basket file (orders without customers)', () => {
     expect(svg.indexOf('>whole milk<')).toBeLessThan(svg.indexOf('>other vegetables<'));
     await screenshot('groceries');
   });
+
+  const bread = path.join(DATA_DIR, 'bread_basket', 'BreadBasket_DMS.csv');
+  const hasBread = existsSync(bread);
+  if (!hasBread) console.warn(`[overview-shapes] bread_basket skipped: no ${bread} (set CRM_DATA_DIR)`);
+  it.skipIf(!hasBread)('bread_basket (dated till roll, no customer, no amount): 9,531 baskets, 94 products, NONE lines left out', async () => {
+    await load({ name: 'BreadBasket_DMS.csv', buffer: readFileSync(bread) });
+    await page.getByTestId('kpi-baskets').waitFor({ timeout: 30_000 });
+    expect(await kpi('baskets')).toBe('9,531');
+    expect(await kpi('products')).toBe('94');
+    expect(await kpi('item_lines')).toBe('20,507');
+    expect(await text('kpi-item_lines')).toContain('786 lines without an item');
+    // Its orders are its baskets: no second card with the same number, no "not available" cards.
+    expect(await page.getByTestId('kpi-orders').count()).toBe(0);
+    expect(await page.locator('[data-testid="kpis"] .value.missing').count()).toBe(0);
+    await page.getByTestId('overview-products').locator('canvas').first().waitFor({ timeout: 30_000 });
+    await screenshot('bread-basket');
+  });
 });
 
 describe('orders with a country and a product but no segment', () => {
