@@ -20,6 +20,7 @@ import { drilldownSql, scopeTotalsSql, type DrillSelection, type DrillTables } f
 import { leadDealFunnelSql } from '../metrics/funnel.ts';
 import { dateExpr, roleColumn } from '../metrics/expr.ts';
 import { ident } from '../lib/sql.ts';
+import { orderCategories } from '../lib/natural-order.ts';
 
 export interface Measure {
   sql: string | null;
@@ -216,7 +217,8 @@ export async function filterOptions(db: Db, tables: readonly TableInfo[]): Promi
     const r = await db.query(
       `SELECT DISTINCT CAST(${ident(col)} AS VARCHAR) AS v FROM ${ident(t.name)} WHERE ${ident(col)} IS NOT NULL ORDER BY 1 LIMIT 200`,
     );
-    out[key] = r.rows.map((row) => String(row.v));
+    // Scales (Low/Medium/High, contract lengths) in their order; anything else stays alphabetical.
+    out[key] = orderCategories(r.rows.map((row) => String(row.v)), (v) => v);
   }
   return out;
 }

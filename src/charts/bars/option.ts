@@ -1,5 +1,6 @@
 import type { ChartOption } from '../echarts.ts';
 import { MUTED, PALETTE } from '../palette.ts';
+import { orderCategories } from '../../lib/natural-order.ts';
 
 export interface BarSeries {
   name: string;
@@ -13,10 +14,20 @@ export interface BarsLabels {
   /** Horizontal bars read better for long category names. */
   horizontal?: boolean;
   stacked?: boolean;
+  /**
+   * `natural` (default): categories that form a scale (durations, Low/Medium/High,
+   * number ranges…) go in its order, others stay as given (queries order them by
+   * value). `given`: always as given, for rankings whose order is the point.
+   */
+  order?: 'natural' | 'given';
 }
 
 /** Counts as bars per category; any `rate` series as a line on a 0–100 % axis. */
-export function barsOption(categories: readonly string[], series: readonly BarSeries[], labels: BarsLabels): ChartOption {
+export function barsOption(givenCategories: readonly string[], givenSeries: readonly BarSeries[], labels: BarsLabels): ChartOption {
+  const index = givenCategories.map((_, i) => i);
+  const order = labels.order === 'given' ? index : orderCategories(index, (i) => givenCategories[i]!);
+  const categories = order.map((i) => givenCategories[i]!);
+  const series = givenSeries.map((s) => ({ ...s, values: order.map((i) => s.values[i] ?? null) }));
   const hasRate = series.some((s) => s.rate);
   const catAxis = { type: 'category', data: [...categories], axisLabel: { color: MUTED, interval: 0, hideOverlap: true } };
   const valAxis = { type: 'value', axisLabel: { color: MUTED, hideOverlap: true, formatter: compact } };

@@ -1,5 +1,6 @@
 import type { ChartOption } from '../echarts.ts';
 import { BLUE, MUTED, VERMILLION } from '../palette.ts';
+import { orderCategories } from '../../lib/natural-order.ts';
 
 export interface BreakdownPoint {
   category: string;
@@ -14,8 +15,13 @@ export interface BreakdownLabels {
   churnRate: string;
 }
 
-/** Customers per category as bars; churn rate per category as a line (percent axis) when known. */
-export function breakdownOption(data: readonly BreakdownPoint[], labels: BreakdownLabels): ChartOption {
+/**
+ * Customers per category as bars; churn rate per category as a line (percent
+ * axis) when known. Categories in their natural order when they have one
+ * (Month-to-month, One year, Two year), else by customers, largest first.
+ */
+export function breakdownOption(points: readonly BreakdownPoint[], labels: BreakdownLabels): ChartOption {
+  const data = orderCategories(points, (d) => d.category, (d) => d.customers);
   const hasChurn = data.some((d) => d.churnRate !== null);
   const series: unknown[] = [{ name: labels.customers, type: 'bar', data: data.map((d) => d.customers), barMaxWidth: 48 }];
   if (hasChurn) {
