@@ -89,6 +89,13 @@ export const en = {
   'ingest.error.ragged_rows': '{rejected} lines have a different number of fields than the header, more than the {kept} that match. If each line is a list of items (a basket file), it needs a basket import; otherwise check the delimiter.',
   'ingest.where.row': ' (line {row})',
   'ingest.where.rowColumn': ' (line {row}, column {column})',
+  // issue 9: errors
+  'ingest.error.too_deep': 'it is nested more than {depth} levels deep, deeper than CRM Lens reads. Flatten the nested fields (or export the records as CSV) and try again.',
+  'ingest.error.nul_in_header': 'the name of column {position} contains a NUL character (a zero byte): the file is damaged or was saved in the wrong encoding. Fix the header row in a text editor or Excel, save as CSV (UTF-8) and try again.',
+  'ingest.detail.none': 'the reader gave no reason',
+  'rule.nul_removed': 'NUL characters (zero bytes) removed',
+  'load.failedMany': '{count} files could not be loaded:',
+  'load.failedMore': '…and {count} more.',
   'rule.reencoded': 'Re-encoded to UTF-8',
   'rule.whitespace_delimited': 'Space-aligned columns split',
   'rule.rejected_rows': 'Rows rejected',

@@ -91,6 +91,13 @@ export const zhCN: Catalogue = {
   'ingest.error.ragged_rows': '有 {rejected} 行的字段数与表头不一致，多于一致的 {kept} 行。如果每行是一组商品（购物篮文件），需要使用购物篮导入；否则请检查分隔符。',
   'ingest.where.row': '（第 {row} 行）',
   'ingest.where.rowColumn': '（第 {row} 行，{column} 列）',
+  // issue 9: errors
+  'ingest.error.too_deep': '数据嵌套超过 {depth} 层，超出 CRM Lens 可读取的深度。请把嵌套字段展开（或将记录导出为 CSV）后重试。',
+  'ingest.error.nul_in_header': '第 {position} 列的列名含有 NUL 字符（零字节）：文件已损坏或以错误的编码保存。请在文本编辑器或 Excel 中修正表头，另存为 CSV（UTF-8）后重试。',
+  'ingest.detail.none': '读取程序未给出原因',
+  'rule.nul_removed': '已删除 NUL 字符（零字节）',
+  'load.failedMany': '{count} 个文件无法加载：',
+  'load.failedMore': '……另有 {count} 个。',
   'rule.reencoded': '已转码为 UTF-8',
   'rule.whitespace_delimited': '已拆分空格对齐的列',
   'rule.rejected_rows': '已拒绝的行',

@@ -4,6 +4,7 @@
  * `ingest.error.<code>` with `params` instead of showing `message`, which is an
  * English fallback for logs.
  */
+import { engineErrorDetail } from '../lib/errors.ts';
 
 export type IngestErrorCode =
   /** Zero bytes, or only whitespace. */
@@ -25,7 +26,11 @@ export type IngestErrorCode =
   /** A password-protected (encrypted) workbook. */
   | 'encrypted_file'
   /** The browser or DuckDB ran out of memory reading the file. */
-  | 'too_large';
+  | 'too_large'
+  /** JSON nested deeper than `params.depth` levels (`row`: the line where it passes the limit). */
+  | 'too_deep'
+  /** A column name holds a NUL character (`params.position`: the column's 1-based position). NULs in values are removed and logged instead. */
+  | 'nul_in_header';
 
 export interface IngestErrorInfo {
   code: IngestErrorCode;
@@ -47,6 +52,8 @@ const FALLBACK: Record<IngestErrorCode, string> = {
   sheet_not_found: 'has no sheet with that name. Choose one of the sheets listed.',
   encrypted_file: 'is protected with a password. Open it in Excel, remove the password (File › Info › Protect Workbook), save, and try again.',
   too_large: 'is too large to load in this browser: it ran out of memory. Split the file, export fewer columns, or save it as Parquet and try again.',
+  too_deep: 'is nested deeper than CRM Lens reads. Flatten the nested fields, or export the records as CSV, and try again.',
+  nul_in_header: 'has a NUL character (a zero byte) in a column name: the file is damaged or saved in the wrong encoding. Fix the header row in a text editor or Excel, save as CSV (UTF-8), and try again.',
   ragged_rows: 'has more lines with a different number of fields than lines that match the header. If each line is a list of items (a basket), it needs a basket import; otherwise check the delimiter.',
 };
 
@@ -54,9 +61,11 @@ export class IngestError extends Error {
   override readonly name = 'IngestError';
   readonly info: IngestErrorInfo;
 
-  constructor(info: IngestErrorInfo, options?: { cause?: unknown }) {
+  /** `params.detail` is shortened here (`engineErrorDetail`): no engine message reaches a user whole. */
+  constructor(given: IngestErrorInfo, options?: { cause?: unknown }) {
+    const info = given.params?.detail !== undefined ? { ...given, params: { ...given.params, detail: engineErrorDetail(String(given.params.detail)).detail } } : given;
     const where = info.row !== undefined ? ` (line ${info.row}${info.column ? `, column ${info.column}` : ''})` : '';
-    const detail = info.params?.detail !== undefined ? ` ${String(info.params.detail)}` : '';
+    const detail = info.params?.detail ? ` (${String(info.params.detail)})` : '';
     super(`${info.file || 'The file'}${where} ${FALLBACK[info.code]}${detail}`, options);
     this.info = info;
   }

@@ -22,6 +22,41 @@ type Reviver = (key: string, value: unknown, context?: { source?: string }) => u
 const keepLongIntegers: Reviver = (_key, value, context) =>
   typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && /^-?\d+$/.test(context.source) ? BigInt(context.source) : value;
 
+/**
+ * Deepest nesting of arrays and objects read. Flattening names a nested field
+ * by its path (`a.b.c`), so real records stay far below this; past it the
+ * parser, the flattening and the error locator would recurse until the stack
+ * overflows ("Maximum call stack size exceeded").
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Where `text` first nests deeper than `max` (a character offset), or -1:
+ * one pass over the characters, brackets inside strings (escapes included)
+ * ignored. Cheap enough to run before every parse.
+ */
+export function jsonDepthOffset(text: string, max = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string: up to the next quote that is not escaped.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
+
+function tooDeep(text: string, at: number, file: string, format: 'json' | 'ndjson', lineOffset = 0): IngestError {
+  return new IngestError({ code: 'too_deep', file, row: lineOffset + lineAt(text, at), params: { format, depth: MAX_JSON_DEPTH } });
+}
+
 function parse(text: string): unknown {
   return LONG_INTEGER.test(text) ? JSON.parse(text, keepLongIntegers as (k: string, v: unknown) => unknown) : JSON.parse(text);
 }
@@ -63,6 +98,8 @@ function fromArray(items: readonly unknown[]): { records: Records; notes: Note[]
 
 /** Records from a JSON document. Throws `corrupt_file` (with the line) when it does not parse, `empty_file` when it holds no records. */
 export function readJson(text: string, file: string): JsonRecords {
+  const deep = jsonDepthOffset(text);
+  if (deep >= 0) throw tooDeep(text, deep, file, 'json');
   let doc: unknown;
   try {
     doc = parse(text);
@@ -100,6 +137,8 @@ export function readNdjson(text: string, file: string): JsonRecords {
   for (let i = 0; i < all.length; i++) {
     const raw = all[i]!.replace(/\r$/, '');
     if (raw.trim() === '') continue;
+    const deep = jsonDepthOffset(raw);
+    if (deep >= 0) throw tooDeep(raw, deep, file, 'ndjson', i);
     try {
       values.push(parse(raw));
       lines.push(i + 1);

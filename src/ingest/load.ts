@@ -17,8 +17,9 @@ import { cleanTable, dayMonthMayMatter, type DateFormats } from './clean.ts';
 import { decodeBytes, toUtf8, type Decoded, type TextEncodingName } from './decode.ts';
 import { looksWhitespaceAligned, whitespaceToCsv } from './dialect.ts';
 import { IngestError, isOutOfMemoryError } from './errors.ts';
-import { isAbortError } from '../lib/errors.ts';
+import { engineErrorDetail, isAbortError } from '../lib/errors.ts';
 import { findIssues } from './findings.ts';
+import { assertNoNulInNames, removeNuls } from './nul.ts';
 import type { LogEntry } from './log.ts';
 import type { RoleMap, TableKind } from './model.ts';
 import { MAX_REJECTED_ROWS, rejectReason, type LoadResult, type RejectedRow, type SourceInfo } from './result.ts';
@@ -135,6 +136,7 @@ export async function loadCsv(db: Db, load: CsvLoad): Promise<LoadResult> {
     registered = true;
     let header: boolean | undefined;
     let read = await readIntoTable(db, name, file, load, { sampleSize });
+    assertNoNulInNames(read.columns, load.fileName);
     let headerless = load.dialect === 'sniffed' && isGeneratedNames(read.columns, first);
     if (load.dialect === 'sniffed' && !headerless && (await headerLooksLikeData(db, name, read.columns))) {
       // DuckDB takes the first line of an all-text file for a header; its values recur below it, so it is data.
@@ -172,9 +174,8 @@ async function readIntoTable(db: Db, name: string, file: string, load: CsvLoad, 
       // A cancel or an out-of-memory failure is not a parse error: callers tell them apart.
       if (isAbortError(e)) throw e;
       if (isOutOfMemoryError(e)) throw new IngestError({ code: 'too_large', file: load.fileName }, { cause: e });
-      const detail = e instanceof Error ? e.message : String(e);
-      const line = /line:?\s*(\d+)/i.exec(detail)?.[1];
-      const row = line ? (load.sourceLine ?? ((n: number) => n))(Number(line)) : undefined;
+      const { detail, line } = engineErrorDetail(e);
+      const row = line !== undefined ? (load.sourceLine ?? ((n: number) => n))(line) : undefined;
       throw new IngestError({ code: 'parse_failed', file: load.fileName, ...(row !== undefined ? { row } : {}), params: { detail } }, { cause: e });
     }
     const read = await readRejects(db, rejects, load.sourceLine);
@@ -231,6 +232,7 @@ async function finish(db: Db, name: string, load: CsvLoad, read: Read, headerles
     });
   }
 
+  log.push(...(await removeNuls(db, name, columns)));
   const typeLog = [...(await blanksToNull(db, name, columns)), ...(await compactDates(db, name, columns, headerless))];
   if (typeLog.length > 0) {
     log.push(...typeLog);

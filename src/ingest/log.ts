@@ -6,6 +6,8 @@
 export type CleaningRule =
   /** The file was not UTF-8; it was decoded (`params.from`) and re-encoded as UTF-8. */
   | 'reencoded'
+  /** NUL characters (zero bytes) were removed from `rows` values of `column`; a NUL in a column name is refused instead (`nul_in_header`). */
+  | 'nul_removed'
   /** Columns were aligned with spaces; they were rewritten as comma-separated before DuckDB read them. */
   | 'whitespace_delimited'
   /** Lines DuckDB could not read (wrong number of fields, bad values) and left out. */

@@ -136,10 +136,9 @@ function jsonText(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? '';
 }
 
+/** NUL characters pass through: `loadCsv` refuses them in names and removes them from values with a log entry (nul.ts), as for a CSV file. */
 function quote(s: string): string {
-  // NUL cannot travel through SQL or CSV; it never carries meaning in a CRM export.
-  const clean = s.includes('\u0000') ? s.replaceAll('\u0000', '') : s;
-  return NEEDS_QUOTES.test(clean) ? `"${clean.replaceAll('"', '""')}"` : clean;
+  return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 /** One cell as CSV text for a column of `type` (an empty field is NULL). */

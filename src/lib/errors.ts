@@ -17,9 +17,22 @@ export function deserializeError(s: SerializedError): Error {
   return e;
 }
 
-/** The message of anything thrown. */
+/** The message of anything thrown, or of its cause when it has none; may be empty. */
+function rawMessage(e: unknown): string {
+  for (let c: unknown = e, depth = 0; depth < 5; c = (c as Error).cause, depth++) {
+    if (!(c instanceof Error)) return c === undefined || c === null ? '' : String(c).trim();
+    if (c.message.trim() !== '') return c.message;
+  }
+  return '';
+}
+
+/**
+ * The message of anything thrown; never empty: an error without a message
+ * gives its cause's, then its name (`RangeError (no message)`), so a user is
+ * never shown "()" or a blank alert.
+ */
 export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return rawMessage(e) || (e instanceof Error ? `${e.name || 'Error'} (no message)` : 'Unknown error (no message)');
 }
 
 export function abortError(message = 'Cancelled'): Error {
@@ -30,4 +43,44 @@ export function abortError(message = 'Cancelled'): Error {
 
 export function isAbortError(e: unknown): boolean {
   return e instanceof Error && e.name === 'AbortError';
+}
+
+/** Longest engine detail shown to a user; the rest is in the console (`cause`). */
+export const MAX_DETAIL_CHARS = 200;
+
+/** Where an engine's message stops saying what happened and starts listing options, fixes or the query. */
+const DETAIL_END = /^\s*(LINE \d+:|Possible (fix|fixes|solution|solutions)\b|The search space|Candidate|\*|\w+ = )/i;
+const LINE_NUMBER = /\b(?:CSV Error )?on line:?\s*(\d+)\b|\bat line:?\s*(\d+)\b/i;
+
+/**
+ * A DuckDB (or other engine) error as a short detail for a user: what went
+ * wrong, without the query it came from (`LINE 1: CREATE TABLE … read_csv(…)`),
+ * the offending line's text, the option dump or the list of fixes, and the
+ * names of internal files; at most `MAX_DETAIL_CHARS`. `line`: the line
+ * number the engine named. An empty `detail` means the engine said nothing
+ * usable: the caller must then say so in its own words.
+ */
+export function engineErrorDetail(e: unknown): { detail: string; line?: number } {
+  const message = rawMessage(e);
+  const kept: string[] = [];
+  let line: number | undefined;
+  for (const raw of message.split(/\r?\n/)) {
+    if (/^\s*Original Line:/i.test(raw)) continue;
+    if (raw.trim() === '' ? kept.length > 0 : DETAIL_END.test(raw)) break;
+    const m = LINE_NUMBER.exec(raw);
+    if (m && line === undefined) line = Number(m[1] ?? m[2]);
+    kept.push(m ? raw.replace(m[0], '') : raw);
+  }
+  let detail = kept
+    .join(' ')
+    .replace(/\b[A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)* Error:\s*/g, '')
+    .replace(/\s*["']?crm_lens_[\w.]*["']?/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  // Never show a query, whatever shape the message had.
+  const sql = /\b(CREATE|SELECT|INSERT|ALTER|DROP) |read_csv|read_parquet/.exec(detail);
+  if (sql) detail = detail.slice(0, sql.index).trim();
+  detail = detail.replace(/^[\s.:;,-]+|[\s:;,-]+$/g, '');
+  if (detail.length > MAX_DETAIL_CHARS) detail = `${detail.slice(0, MAX_DETAIL_CHARS - 1).trimEnd()}…`;
+  return { detail, ...(line !== undefined ? { line } : {}) };
 }

@@ -19,6 +19,7 @@ import { applyCleaning, dropCleaningBackups, undoCleaning } from '../ingest/undo
 import { chooseReading } from '../ingest/clean.ts';
 import { errorMessage, isAbortError } from '../lib/errors.ts';
 import { applyTemplate, cleanRoles, findTemplate, type MappingTemplate } from './mapping.ts';
+import { joinFailures } from './ingest-errors.ts';
 import { dropRelation, isDerived, materializeTable, withDerived } from './materialize.ts';
 import { SerialQueue } from './queue.ts';
 import { loadDemoTables, restoreTables, type TableLoad } from './restore.ts';
@@ -132,6 +133,7 @@ export class Workspace {
       const db = await this.#host.db();
       let aborted = false;
       let cancelledFile: string | null = null;
+      const failures: string[] = [];
       const cancel = (): void => {
         aborted = true;
         void db.cancel?.().catch(() => undefined);
@@ -159,11 +161,12 @@ export class Workspace {
             cancelledFile = file.name;
             break;
           }
-          out.errors.push(this.#host.t('load.failed', { file: file.name, reason: this.#host.describeError(e) }));
+          failures.push(this.#host.t('load.failed', { file: file.name, reason: this.#host.describeError(e) }));
         } finally {
           clearInterval(timer);
         }
       }
+      if (failures.length) out.errors.push(joinFailures(failures, this.#host.t as Parameters<typeof joinFailures>[1]));
       if (cancelledFile !== null) out.notices.push(this.#host.t('load.cancelled', { file: cancelledFile }));
       await this.#saveManifest(out);
     });

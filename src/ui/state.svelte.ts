@@ -9,7 +9,7 @@ import type { Db } from '../db/types.ts';
 import type { RoleMap, TableInfo, TableKind } from '../ingest/model.ts';
 import type { LogEntry } from '../ingest/log.ts';
 import type { TextEncodingName } from '../ingest/decode.ts';
-import { describeIngestError } from './ingest-errors.ts';
+import { describeIngestError } from '../report/ingest-errors.ts';
 import { formatBytes, formatInt, isLocale, preferredLocale, translate, type Locale, type MessageKey, type Params } from '../i18n/index.ts';
 import type { Filters } from '../metrics/filters.ts';
 import { Workspace, type Outcome, type Task, type WorkspaceState } from '../report/workspace.ts';

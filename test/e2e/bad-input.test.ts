@@ -40,6 +40,29 @@ describe('bad input', () => {
     await page.getByRole('alert').getByRole('button').click();
   });
 
+  // Issue 9: a 50 MB single-line file once gave an 11 KB alert with DuckDB's CREATE TABLE … read_csv(…) and the whole line;
+  // 100,000 levels of JSON gave "Maximum call stack size exceeded".
+  const shortAndClean = (text: string, file: string) => {
+    expect(text.length).toBeLessThanOrEqual(300);
+    expect(text).toContain(`Could not load ${file}:`);
+    expect(text).not.toMatch(/CREATE|SELECT|read_csv|crm_lens_|Original Line|LINE \d+:|\(\s*\)|xxxxxxxxxx|call stack/);
+  };
+
+  it('JSON nested 100,000 levels deep: a short message naming the file and the limit', async () => {
+    await load('deep.json', Buffer.from('['.repeat(100_000) + ']'.repeat(100_000)));
+    const text = await alertText();
+    shortAndClean(text, 'deep.json');
+    expect(text).toContain('nested more than 64 levels deep');
+    await page.getByRole('alert').getByRole('button').click();
+  });
+
+  it('a multi-MB single-line file DuckDB cannot read as CSV: short, names the file, no SQL, no file text', async () => {
+    const line = ('"' + 'x'.repeat(200) + '""' + 'y'.repeat(200) + '"' + 'z'.repeat(95) + ';').repeat(8000);
+    await load('one line.csv', Buffer.from(line));
+    shortAndClean(await alertText(), 'one line.csv');
+    await page.getByRole('alert').getByRole('button').click();
+  });
+
   it('speaks the user’s language', async () => {
     await page.getByTestId('lang-switch').click();
     await load('空文件.csv', Buffer.from('   \n  \n'));
