@@ -46,3 +46,17 @@ describe('locked configuration', () => {
     await db.dropFile('locked.csv');
   });
 });
+
+describe('why not enable_external_access = false', () => {
+  it('DuckDB would then refuse the registered files the app loads, and cannot be switched back for a load', async () => {
+    const other = await openNodeDb();
+    try {
+      await other.registerBuffer('later.csv', new TextEncoder().encode('a\n1\n'));
+      await other.exec('SET enable_external_access = false');
+      await expect(other.query("SELECT * FROM read_csv('later.csv')")).rejects.toThrow(/disabled by configuration/);
+      await expect(other.exec('SET enable_external_access = true')).rejects.toThrow();
+    } finally {
+      await other.close();
+    }
+  });
+});
