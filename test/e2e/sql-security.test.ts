@@ -7,11 +7,12 @@
  * A second local server on another port stands in for "anywhere else": it must
  * see no request at all.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkConsoleSql, SAFE_TABLE_FUNCTIONS } from '../../src/metrics/file-access.ts';
 import { ROOT, dropFiles, foreignRequests, startSession, type Session } from './browser.ts';
 
 let session: Session;
@@ -120,6 +121,19 @@ describe('SQL console: no file, no URL', () => {
     }
   });
 
+  it("refuses every table function the browser's DuckDB has, unless it is known to read no file", async () => {
+    await runSql("SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type = 'table' ORDER BY 1");
+    const names = (await page.getByTestId('sql-table').locator('tbody td').allTextContents()).map((s) => s.trim());
+    expect(names).toContain('read_csv');
+    const unsafe = names.filter((f) => !SAFE_TABLE_FUNCTIONS.has(f));
+    expect(unsafe.length).toBeGreaterThan(10);
+    for (const f of unsafe) expect(checkConsoleSql(`SELECT * FROM ${f}('${otherBase}/x.csv')`).ok, f).toBe(false);
+    // And one of them typed into the console, end to end.
+    const last = unsafe[unsafe.length - 1]!;
+    await runSql(`SELECT * FROM ${last}('${otherBase}/x.csv')`);
+    expect(await errorText()).toMatch(/cannot (be read|run) here/);
+  });
+
   it('says it in Chinese too', async () => {
     await page.getByTestId('lang-switch').click();
     await expect.poll(() => page.getByRole('heading', { level: 2 }).first().textContent()).toBe('SQL 控制台');
@@ -134,6 +148,15 @@ describe('SQL console: no file, no URL', () => {
     await expect.poll(() => page.getByTestId('sql-tables').textContent(), { timeout: 60_000 }).toContain('local_notes');
     await runSql('SELECT count(*) AS n FROM local_notes');
     expect(await page.getByTestId('sql-table').locator('tbody td').first().textContent()).toBe('2');
+  });
+
+  it('downloads CSV that a spreadsheet will not run, under a name without bidi controls', async () => {
+    await runSql(`SELECT '=HYPERLINK(''http://x'')' AS f, -12.5 AS n, '-1+1' AS t, '@SUM(A1)' AS a, 'ok' AS plain`);
+    await page.getByTestId('sql-title').fill('scores\u202Evsc.exe');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('sql-csv').click()]);
+    expect(csv.suggestedFilename()).toBe('scoresvsc.exe.csv');
+    expect(readFileSync((await csv.path())!, 'utf8')).toBe(`\uFEFFf,n,t,a,plain\r\n'=HYPERLINK('http://x'),-12.5,'-1+1,'@SUM(A1),ok\r\n`);
+    await page.getByTestId('sql-title').fill('');
   });
 
   it('the refused queries did not even try: no request to another origin', () => {
