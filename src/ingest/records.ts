@@ -11,6 +11,7 @@
  * in a CSV) or kept as text (`'varchar'`: Parquet, whose strings are meant).
  */
 import type { ForcedType, Note } from './load.ts';
+import { csvField } from '../lib/csv.ts';
 
 /** A cell as the parsers give it. Objects and arrays only come from JSON and Parquet. */
 export type Value = string | number | bigint | boolean | Date | null | undefined | readonly unknown[] | { readonly [k: string]: unknown };
@@ -30,7 +31,6 @@ export interface RecordsCsv {
 }
 
 const MAX_EXAMPLES = 5;
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 const BLANK = /^\s*$/;
 
 /**
@@ -139,7 +139,7 @@ function jsonText(v: unknown): string {
 function quote(s: string): string {
   // NUL cannot travel through SQL or CSV; it never carries meaning in a CRM export.
   const clean = s.includes('\u0000') ? s.replaceAll('\u0000', '') : s;
-  return NEEDS_QUOTES.test(clean) ? `"${clean.replaceAll('"', '""')}"` : clean;
+  return csvField(clean, { spreadsheet: false });
 }
 
 /** One cell as CSV text for a column of `type` (an empty field is NULL). */
