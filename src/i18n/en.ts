@@ -3,6 +3,8 @@ export const en = {
   'app.title': 'CRM Lens',
   'app.tagline': 'Private CRM analytics in your browser',
   'app.privacy': 'Your data never leaves this browser.',
+  // issue 9: security
+  'sql.error.fileAccess': '{what} cannot be read here: the console reads only the workspace tables, never a file or a web address, so your data stays in this browser. To query a file, open it with “Open files…” and use its table.',
   'nav.overview': 'Overview',
   'nav.data': 'Data',
   'nav.churn': 'Churn model',

@@ -5,6 +5,8 @@ export const zhCN: Catalogue = {
   'app.title': 'CRM Lens',
   'app.tagline': '在浏览器中完成的私有 CRM 分析',
   'app.privacy': '数据不会离开此浏览器。',
+  // issue 9: security
+  'sql.error.fileAccess': '此处不能读取 {what}：控制台只读取工作区中的表，从不读取文件或网址，数据始终留在此浏览器中。如需查询某个文件，请用“打开文件…”载入它，再查询它的表。',
   'nav.overview': '总览',
   'nav.data': '数据',
   'nav.churn': '流失模型',

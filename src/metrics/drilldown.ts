@@ -22,7 +22,8 @@
  */
 import type { TableInfo } from '../ingest/model.ts';
 import { ident, lit, litList } from '../lib/sql.ts';
-import type { Cell, Row } from '../db/types.ts';
+import { csvText } from '../lib/csv.ts';
+import type { Row } from '../db/types.ts';
 import { asText, built, dateLiteral, ignoredByAll, missing, positiveInt, unavailable, type MetricQuery } from './common.ts';
 import { churnFlagExpr, dateExpr, roleColumn } from './expr.ts';
 import { leadFacts, orderLinesFacts } from './facts.ts';
@@ -359,18 +360,7 @@ export function scopeTotalsSql(tables: DrillTables, filters: Filters = {}): Metr
   return built(sql, where.ignored);
 }
 
-function csvCell(v: Cell | undefined): string {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-/**
- * Rows as RFC 4180 CSV (CRLF, quoted where needed), `columns` in order; the
- * byte-order mark lets spreadsheet apps read UTF-8 (e.g. Chinese) text.
- */
+/** Rows as a CSV download (the app's one writer, src/lib/csv.ts), `columns` in order. */
 export function rowsToCsv(columns: readonly string[], rows: readonly Row[]): string {
-  const lines = [columns.map(csvCell).join(',')];
-  for (const r of rows) lines.push(columns.map((c) => csvCell(r[c])).join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvText(columns, rows.map((r) => columns.map((c) => r[c])));
 }

@@ -38,7 +38,7 @@ export function startsOtherStatement(keyword: string): boolean {
 
 type TokenKind = 'word' | 'identifier' | 'string' | 'number' | 'param' | 'symbol';
 
-interface Token {
+export interface Token {
   kind: TokenKind;
   text: string;
   start: number;

@@ -14,6 +14,7 @@ import { inputError } from './errors.ts';
 import { detectKind, isMissing, MISSING_LEVEL, OTHER_LEVEL, toNumber, type Cell, type ColumnData } from './features.ts';
 import type { MeanStd, ModelKind, ModelSpec, SearchResult, SelectBy } from './protocol.ts';
 import { specProblems } from './specs.ts';
+import { safeFileName } from '../lib/download.ts';
 
 export const MODEL_CARD_FORMAT = 'crm-lens-model-card';
 export const MODEL_CARD_VERSION = 1;
@@ -408,7 +409,7 @@ export function parseModelCard(text: string): ModelCard {
 /** A file name for a card's export: table, model kind and creation time, nothing a file system refuses. */
 export function modelCardFileName(card: Pick<ModelCard, 'table' | 'spec' | 'createdAt'>): string {
   const stamp = card.createdAt.slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-  return `model_${card.table}_${card.spec.kind}_${stamp}.json`.replace(/[\\/:*?"<>|\u0000-\u001f\s]+/g, '_');
+  return `model_${safeFileName(card.table)}_${card.spec.kind}_${stamp}.json`.replace(/\s+/g, '_');
 }
 
 // ---------------------------------------------------------------- comparing a new run with a card

@@ -307,7 +307,7 @@ describe('loadFile: delimited text', () => {
       { line: 12, raw: '99,short', reason: 'missing_columns', detail: 'Expected Number of Columns: 3 Found: 2', column: 'amount' },
       { line: 22, raw: '98,long,1,extra', reason: 'too_many_columns', detail: 'Expected Number of Columns: 3 Found: 4' },
     ]);
-    expect(rejectedRowsCsv(r).split('\n')[1]).toBe('12,missing_columns,amount,Expected Number of Columns: 3 Found: 2,"99,short"');
+    expect(rejectedRowsCsv(r).split('\r\n')[1]).toBe('12,missing_columns,amount,Expected Number of Columns: 3 Found: 2,"99,short"');
   });
 
   it('NDJSON lines that are not JSON are rejected with their line; the rest loads', async () => {

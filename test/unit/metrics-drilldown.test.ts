@@ -209,4 +209,12 @@ describe('rowsToCsv', () => {
     ]);
     expect(csv).toBe('\uFEFFid,name,revenue\r\nA,"Smith, ""Jo""",12.5\r\nB,张三,\r\nC," lead\nline",0\r\n');
   });
+
+  it('neutralises text that a spreadsheet would run as a formula; negative numbers stay numbers', () => {
+    const csv = rowsToCsv(['id', 'name', 'revenue'], [
+      { id: '=HYPERLINK("http://x")', name: '@SUM(A1)', revenue: -12.5 },
+      { id: '-1+1', name: '+1', revenue: null },
+    ]);
+    expect(csv).toBe(`\uFEFFid,name,revenue\r\n"'=HYPERLINK(""http://x"")",'@SUM(A1),-12.5\r\n'-1+1,'+1,\r\n`);
+  });
 });
