@@ -7,6 +7,7 @@ import type { TableInfo } from '../ingest/model.ts';
 import { lit } from '../lib/sql.ts';
 import { built, dateLiteral, ignoredByAll, missing, periodExpr, periodSpanSql, positiveInt, shareOption, unavailable, type Grain, type MetricQuery } from './common.ts';
 import { customerFacts, orderLinesFacts } from './facts.ts';
+import { hasRevenue } from './measures.ts';
 import { dateRangeCondition, type Filters } from './filters.ts';
 
 export type CustomerDimension = 'segment' | 'region' | 'channel';
@@ -179,7 +180,7 @@ export function newReturningSql(opts: NewReturningOptions): MetricQuery {
 }
 
 function hasAmount(orders: TableInfo): boolean {
-  return orders.roles.amount !== undefined || (orders.roles.quantity !== undefined && orders.roles.unit_price !== undefined);
+  return hasRevenue(orders);
 }
 
 export interface BigCustomersOptions {
