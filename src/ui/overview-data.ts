@@ -3,6 +3,9 @@ import type { Db } from '../db/types.ts';
 import { tableOfKind, type TableInfo } from '../ingest/model.ts';
 import { breakdownSql, kpiSql, KPI_NAMES, monthlyRevenueSql, pickBreakdownColumn, readKpis, type Kpi, type KpiName } from '../metrics/overview.ts';
 import { distinctCountsSql } from '../metrics/profile.ts';
+import { scopeTotalsSql, type ScopeTotalsRow } from '../metrics/drilldown.ts';
+import type { Filters } from '../metrics/filters.ts';
+import { hasRevenue } from '../metrics/measures.ts';
 import type { MonthlyRevenuePoint } from '../charts/monthly-revenue/option.ts';
 import type { BreakdownPoint } from '../charts/breakdown/option.ts';
 
@@ -15,20 +18,27 @@ export type OverviewChart =
 export interface OverviewData {
   kpis: (Kpi & { key: KpiName })[];
   chart: OverviewChart | null;
+  /** What the order lines hold beyond the KPIs (lines without a customer, returns); null without orders. */
+  scope: ScopeTotalsRow | null;
 }
 
-export async function loadOverview(db: Db, tables: readonly TableInfo[]): Promise<OverviewData> {
-  const q = kpiSql(tables);
+/** The overview over the whole workspace; of the filters only the net/gross revenue choice applies. */
+export async function loadOverview(db: Db, tables: readonly TableInfo[], filters: Pick<Filters, 'revenue'> = {}): Promise<OverviewData> {
+  const basis: Filters = filters.revenue ? { revenue: filters.revenue } : {};
+  const q = kpiSql(tables, basis);
   const row = (await db.query(q.sql)).rows[0];
   const values = readKpis(q, row);
   const kpis = KPI_NAMES.map((key) => ({ key, ...values[key] }));
-  return { kpis, chart: await loadChart(db, tables) };
+  const orders = tableOfKind(tables, 'orders');
+  const scopeQuery = orders ? scopeTotalsSql({ orders }, basis) : null;
+  const scope = scopeQuery?.ok ? ((await db.query(scopeQuery.sql)).rows[0] as unknown as ScopeTotalsRow | undefined) ?? null : null;
+  return { kpis, chart: await loadChart(db, tables, basis), scope };
 }
 
-async function loadChart(db: Db, tables: readonly TableInfo[]): Promise<OverviewChart | null> {
+async function loadChart(db: Db, tables: readonly TableInfo[], basis: Filters): Promise<OverviewChart | null> {
   const orders = tableOfKind(tables, 'orders');
-  if (orders?.roles.order_date && orders.roles.amount) {
-    const r = await db.query(monthlyRevenueSql(orders));
+  if (orders?.roles.order_date && hasRevenue(orders)) {
+    const r = await db.query(monthlyRevenueSql(orders, basis));
     return {
       kind: 'monthly',
       table: orders.name,

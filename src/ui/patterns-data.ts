@@ -3,6 +3,7 @@
  * analytics page: SQL in DuckDB for the heavy lifting, then the pure miners in
  * src/metrics on the compact results.
  */
+import { hasRevenue } from '../metrics/measures.ts';
 import type { Db } from '../db/types.ts';
 import { tableOfKind, type TableInfo } from '../ingest/model.ts';
 import { basketItemsSql, fetchTransactions, mineRules, recommendationsByItem, topRules, ruleLabels, type Recommendation, type RuleSet, type Transactions } from '../metrics/rules.ts';
@@ -36,11 +37,11 @@ export interface RulesResult {
   set: RuleSet;
 }
 
-/** The table and columns that hold baskets: orders with an order id (or basket id) and a product. */
+/** The table and columns that hold baskets: orders with an order id (or basket id) and a product (its name, else its code, else its category). */
 export function basketSource(tables: readonly TableInfo[]): { table: TableInfo; basket: string; item: string } | undefined {
   for (const t of tables) {
     const basket = t.roles.order_id;
-    const item = t.roles.product ?? t.roles.category;
+    const item = t.roles.product ?? t.roles.sku ?? t.roles.category;
     if (basket && item) return { table: t, basket, item };
   }
   return undefined;
@@ -170,7 +171,7 @@ const HORIZON: Record<Grain, number> = { day: 28, week: 12, month: 6, quarter: 4
 /** Revenue per period, Holt-Winters forecast with a 95 % interval, and a back-test on the last h periods. */
 export async function loadForecast(db: Db, tables: readonly TableInfo[], grain: Grain): Promise<ForecastResult | null> {
   const orders = tableOfKind(tables, 'orders');
-  if (!orders?.roles.order_date || !orders.roles.amount) return null;
+  if (!orders?.roles.order_date || !hasRevenue(orders)) return null;
   const sql = seriesSql(orders, grain, 'revenue');
   const series = readSeries((await db.query(sql)).rows);
   const y = series.values;
