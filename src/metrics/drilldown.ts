@@ -138,7 +138,7 @@ function customerListSql(tables: DrillTables, selection: CustomerSelection, filt
     ctes.push(`o AS (${o.sql})`);
     ctes.push(
       [
-        `act AS (SELECT customer_id, count(DISTINCT order_key) AS orders, CAST(sum(amount) AS DOUBLE) AS revenue, min(day) AS first_order, max(day) AS last_order,`,
+        `act AS (SELECT customer_id, ${SALES_MEASURES.orders} AS orders, CAST(sum(amount) AS DOUBLE) AS revenue, min(day) AS first_order, max(day) AS last_order,`,
         `  mode(region) AS region, mode(channel) AS channel FROM o WHERE customer_id IS NOT NULL GROUP BY customer_id)`,
       ].join('\n'),
     );

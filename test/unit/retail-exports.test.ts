@@ -16,7 +16,8 @@ import type { TableInfo } from '../../src/ingest/model.ts';
 import { suggestRoles } from '../../src/ingest/roles.ts';
 import { undoCleaning } from '../../src/ingest/undo.ts';
 import { sqlOf } from '../../src/metrics/common.ts';
-import { scopeTotalsSql } from '../../src/metrics/drilldown.ts';
+import { drilldownSql, scopeTotalsSql } from '../../src/metrics/drilldown.ts';
+import { loyaltySql } from '../../src/metrics/loyalty.ts';
 import type { Filters } from '../../src/metrics/filters.ts';
 import { kpiSql, monthlyRevenueSql, readKpis } from '../../src/metrics/overview.ts';
 import { salesSql } from '../../src/metrics/sales.ts';
@@ -226,5 +227,16 @@ describe('item 3: returns and cancellations, net or gross', () => {
     // 17850: 15.30 + 20.34 − 2.55 = 33.09; 13047: 54.08 + 5.10 − 6.78 = 52.40.
     const revenue = rows.reduce((s, r) => s + Number(r.revenue), 0);
     expect(revenue).toBeCloseTo(85.49, 9);
+  });
+
+  it('the customer list and loyalty count a cancellation as no order, its amount as negative', async () => {
+    const { table } = await load('retail_list', RETAIL_EN);
+    const list = (await db.query(sqlOf(drilldownSql({ orders: table }, { kind: 'filtered' }, {}, { asOf: '2011-01-31' })))).rows;
+    const of = (id: string) => list.find((r) => String(r.customer_id) === id)!;
+    // 17850: invoice 536365 (15.30 + 20.34) and cancellation C536379 (−2.55); 13047: 536367 (54.08 + 5.10) and C536381 (−6.78).
+    expect([Number(of('17850').orders), Number(of('17850').revenue)]).toEqual([1, expect.closeTo(33.09, 9)]);
+    expect([Number(of('13047').orders), Number(of('13047').revenue)]).toEqual([1, expect.closeTo(52.4, 9)]);
+    const loyalty = (await db.query(sqlOf(loyaltySql({ orders: table })))).rows[0]!;
+    expect([Number(loyalty.customers), Number(loyalty.orders)]).toEqual([2, 2]);
   });
 });
