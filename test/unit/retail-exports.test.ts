@@ -18,6 +18,7 @@ import { undoCleaning } from '../../src/ingest/undo.ts';
 import { sqlOf } from '../../src/metrics/common.ts';
 import { drilldownSql, scopeTotalsSql } from '../../src/metrics/drilldown.ts';
 import { loyaltySql } from '../../src/metrics/loyalty.ts';
+import { customerFeaturesSql } from '../../src/metrics/customer-features.ts';
 import type { Filters } from '../../src/metrics/filters.ts';
 import { kpiSql, monthlyRevenueSql, readKpis } from '../../src/metrics/overview.ts';
 import { salesSql } from '../../src/metrics/sales.ts';
@@ -238,5 +239,17 @@ describe('item 3: returns and cancellations, net or gross', () => {
     expect([Number(of('13047').orders), Number(of('13047').revenue)]).toEqual([1, expect.closeTo(52.4, 9)]);
     const loyalty = (await db.query(sqlOf(loyaltySql({ orders: table })))).rows[0]!;
     expect([Number(loyalty.customers), Number(loyalty.orders)]).toEqual([2, 2]);
+  });
+
+  it('churn-model features join a customers file that writes 17850, with the same net spend', async () => {
+    const { table: orders } = await load('retail_feat', RETAIL_EN);
+    const { table: loaded } = await load('retail_feat_customers', ['CustomerID,Segment', '17850,Retail', '13047,Wholesale', '99999,Retail']);
+    const customers: TableInfo = { ...loaded, kind: 'customers', roles: { customer_id: 'CustomerID', segment: 'Segment' } };
+    const rows = (await db.query(`${customerFeaturesSql([customers, orders])!} ORDER BY 1`)).rows;
+    expect(rows.map((r) => [Number(r.CustomerID), Number(r.orders_total), Math.round(Number(r.spend_total) * 100) / 100])).toEqual([
+      [13047, 1, 52.4],
+      [17850, 1, 33.09],
+      [99999, 0, 0],
+    ]);
   });
 });
