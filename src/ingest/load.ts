@@ -21,9 +21,10 @@ import { engineErrorDetail, isAbortError } from '../lib/errors.ts';
 import { findIssues } from './findings.ts';
 import { assertNoNulInNames, removeNuls } from './nul.ts';
 import type { LogEntry } from './log.ts';
-import type { RoleMap, TableKind } from './model.ts';
+import type { RoleMap, TableInfo, TableKind } from './model.ts';
 import { MAX_REJECTED_ROWS, rejectReason, type LoadResult, type RejectedRow, type SourceInfo } from './result.ts';
 import { suggestRoles } from './roles.ts';
+import { detectCancelPrefix } from './returns.ts';
 
 export type { LoadResult } from './result.ts';
 
@@ -251,7 +252,9 @@ async function finish(db: Db, name: string, load: CsvLoad, read: Read, headerles
     const sample = (await db.query(sampleSql(name, ROLE_SAMPLE_ROWS))).rows;
     ({ kind, roles } = suggestRoles(columns, sample));
   }
-  const table = { name, source: fileName, kind, rowCount, columns, roles };
+  const table: TableInfo = { name, source: fileName, kind, rowCount, columns, roles };
+  const cancelPrefix = await detectCancelPrefix(db, table);
+  if (cancelPrefix !== undefined) table.cancelPrefix = cancelPrefix;
   return {
     table,
     log,
