@@ -6,7 +6,7 @@
  * worker loaded from its own URL gets that response's CSP (none, on a static
  * host), so DuckDB could fetch any origin; a worker made from a blob: URL
  * inherits this page's policy, whose `connect-src 'self'` then holds inside
- * DuckDB too — a second line behind the SQL console's check (metrics/file-access.ts).
+ * DuckDB too — a second line behind the SQL console's check (report/console/file-access.ts).
  */
 import * as duckdb from '@duckdb/duckdb-wasm';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';

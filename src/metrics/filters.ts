@@ -6,8 +6,7 @@
  */
 import type { Role, TableInfo, TableKind } from '../ingest/model.ts';
 import { ident, litList } from '../lib/sql.ts';
-import { dateLiteral, asText } from './common.ts';
-import { dateExpr, roleColumn } from './expr.ts';
+import { asText, dateExpr, dateLiteral, roleColumn } from './expr.ts';
 import type { RevenueBasis } from './measures.ts';
 
 export interface Filters {

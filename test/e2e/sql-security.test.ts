@@ -12,7 +12,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkConsoleSql, SAFE_TABLE_FUNCTIONS } from '../../src/metrics/file-access.ts';
+import { checkConsoleSql, SAFE_TABLE_FUNCTIONS } from '../../src/report/console/file-access.ts';
 import { ROOT, dropFiles, foreignRequests, startSession, type Session } from './browser.ts';
 
 let session: Session;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scoresCsv } from '../../src/ui/churn-data.ts';
+import { scoresCsv } from '../../src/report/churn.ts';
 import type { ScoredRow } from '../../src/ml/protocol.ts';
 
 const scored: ScoredRow[] = [

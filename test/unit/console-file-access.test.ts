@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb } from '../../src/db/node.ts';
 import type { Db } from '../../src/db/types.ts';
-import { checkConsoleSql, checkFileAccess, SAFE_TABLE_FUNCTIONS } from '../../src/metrics/file-access.ts';
+import { checkConsoleSql, checkFileAccess, SAFE_TABLE_FUNCTIONS } from '../../src/report/console/file-access.ts';
 
 let db: Db;
 let tableFunctions: string[];
