@@ -18,8 +18,8 @@ import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
 import {
   customersForOrderLines, generateCrm, orderLineChunks, type HeaderLang, type OrderChunkOptions,
-} from '../src/lib/gen/generate.ts';
-import { toCsv } from '../src/lib/gen/csv.ts';
+} from '../src/demo/generate.ts';
+import { toCsv } from '../src/demo/csv.ts';
 import { writeRetailCsv } from './retail.ts';
 
 export type Encoding = 'utf8' | 'gbk';

@@ -4,7 +4,7 @@
  */
 import type { Db } from '../db/types.ts';
 import { dropSql } from '../db/ddl.ts';
-import { demoWorkspace } from '../lib/gen/generate.ts';
+import { demoWorkspace } from '../demo/generate.ts';
 import { loadDelimited } from '../ingest/load.ts';
 import { loadFile, type LoadResult } from '../ingest/index.ts';
 import type { LogEntry } from '../ingest/log.ts';

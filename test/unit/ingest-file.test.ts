@@ -17,8 +17,8 @@ import type { Db } from '../../src/db/types.ts';
 import { IngestError } from '../../src/ingest/errors.ts';
 import { inspectFile, loadFile, rejectedRowsCsv, type LoadResult } from '../../src/ingest/index.ts';
 import type { TableInfo } from '../../src/ingest/model.ts';
-import { toCsv, type CsvValue } from '../../src/lib/gen/csv.ts';
-import { generateCrm, type GenTable } from '../../src/lib/gen/generate.ts';
+import { toCsv, type CsvValue } from '../../src/demo/csv.ts';
+import { generateCrm, type GenTable } from '../../src/demo/generate.ts';
 import { ident } from '../../src/lib/sql.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);

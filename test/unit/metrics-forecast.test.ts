@@ -3,7 +3,7 @@ import { openNodeDb } from '../../src/db/node.ts';
 import type { Db } from '../../src/db/types.ts';
 import { loadDelimited } from '../../src/ingest/load.ts';
 import type { TableInfo } from '../../src/ingest/model.ts';
-import { demoWorkspace } from '../../src/lib/gen/generate.ts';
+import { demoWorkspace } from '../../src/demo/generate.ts';
 import { Random } from '../../src/lib/random.ts';
 import { ident, lit } from '../../src/lib/sql.ts';
 import {

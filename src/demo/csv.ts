@@ -3,7 +3,7 @@
  * `\n` line ends, no BOM, cells as they are. Quoting is the app's one CSV
  * writer's (src/lib/csv.ts, without its spreadsheet rules). `null` is an empty field.
  */
-import { csvField as writerField } from '../csv.ts';
+import { csvField as writerField } from '../lib/csv.ts';
 
 export type CsvValue = string | number | null;
 
