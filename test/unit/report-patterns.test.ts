@@ -114,3 +114,30 @@ describe('workerRunner', () => {
     await expect(runner.run<'rules'>({ type: 'rules', tx: TX(), minSupport: 0.4, minConfidence: 0.6 })).rejects.toMatchObject({ name: 'RulesInputError', message: 'bad baskets' });
   });
 });
+
+describe('behaviourColumnsSql', () => {
+  it('turns per-customer dates into epoch milliseconds and drops customers without both dates', async () => {
+    const { behaviourColumnsSql } = await import('../../src/metrics/behaviour.ts');
+    const per = `SELECT * FROM (VALUES ('A', DATE '2024-01-01', DATE '2024-01-31', 2, 30.5), ('B', NULL, DATE '2024-02-01', 1, NULL), ('C', DATE '2024-03-01', DATE '2024-03-01', 1, NULL)) t(customer_id, first_order, last_order, orders, revenue)`;
+    const r = await db.queryColumns(behaviourColumnsSql(per));
+    expect(r.rows).toBe(2);
+    expect(r.values.customer_id).toEqual(['A', 'C']);
+    expect([...(r.values.first_ms as Float64Array)]).toEqual([Date.UTC(2024, 0, 1), Date.UTC(2024, 2, 1)]);
+    expect([...(r.values.last_ms as Float64Array)]).toEqual([Date.UTC(2024, 0, 31), Date.UTC(2024, 2, 1)]);
+    expect([...(r.values.revenue as Float64Array)]).toEqual([30.5, 0]);
+  });
+});
+
+describe('results as columns', () => {
+  it('numbers as Float64Array with NULL as NaN, text as cells; batches concatenate in order', async () => {
+    const { concatColumns } = await import('../../src/db/rows.ts');
+    const r = await db.queryColumns(`SELECT * FROM (VALUES (1, 'a'), (NULL, NULL), (3, 'c')) t(x, s)`);
+    expect([...(r.values.x as Float64Array)]).toEqual([1, NaN, 3]);
+    expect(r.values.s).toEqual(['a', null, 'c']);
+    const both = concatColumns([r, r], []);
+    expect(both.rows).toBe(6);
+    expect([...(both.values.x as Float64Array)]).toEqual([1, NaN, 3, 1, NaN, 3]);
+    expect(both.values.s).toEqual(['a', null, 'c', 'a', null, 'c']);
+    expect(concatColumns([], [{ name: 'x', type: 'Int32' }])).toEqual({ columns: [{ name: 'x', type: 'Int32' }], rows: 0, values: { x: new Float64Array(0) } });
+  });
+});

@@ -9,6 +9,7 @@ import { tableOfKind, type TableInfo } from '../../ingest/model.ts';
 import { basketItemsSql, fetchTransactions, type Transactions } from '../../metrics/rules.ts';
 import { readSeries, seriesSql, type Grain } from '../../metrics/forecast.ts';
 import { drilldownSql } from '../../metrics/drilldown.ts';
+import { behaviourColumnsSql } from '../../metrics/behaviour.ts';
 import { hasRevenue } from '../../metrics/measures.ts';
 import type { Filters } from '../../metrics/filters.ts';
 import type { Behaviour, Clusters, Forecasted, MinedRules } from './compute.ts';
@@ -73,18 +74,16 @@ export async function loadClusters(db: Db, tables: readonly TableInfo[], lang: '
   const q = drilldownSql({ orders, customers: tableOfKind(tables, 'customers') }, { kind: 'filtered' });
   if (!q.ok) return null;
   // One array per column: a workspace can have a few hundred thousand customers, too many for row objects here.
-  const res = await db.queryColumns(q.sql);
+  // One numeric array per measure: a workspace can have a few hundred thousand customers, too many for row objects here.
+  const res = await db.queryColumns(behaviourColumnsSql(q.sql));
+  if (res.rows < 10) return null;
   const v = res.values;
-  const keep: number[] = [];
-  for (let i = 0; i < res.rows; i++) if (typeof v.last_order?.[i] === 'string' && typeof v.first_order?.[i] === 'string') keep.push(i);
-  if (keep.length < 10) return null;
-  const num = (col: string, i: number): number => Number(v[col]?.[i] ?? 0);
   const behaviour: Behaviour = {
-    ids: keep.map((i) => String(v.customer_id?.[i])),
-    lastOrder: Float64Array.from(keep, (i) => Date.parse(String(v.last_order?.[i]))),
-    firstOrder: Float64Array.from(keep, (i) => Date.parse(String(v.first_order?.[i]))),
-    orders: Float64Array.from(keep, (i) => num('orders', i)),
-    spend: Float64Array.from(keep, (i) => (Number.isNaN(num('revenue', i)) ? 0 : num('revenue', i))),
+    ids: (v.customer_id as (string | null)[]).map(String),
+    lastOrder: v.last_ms as Float64Array,
+    firstOrder: v.first_ms as Float64Array,
+    orders: v.orders as Float64Array,
+    spend: v.revenue as Float64Array,
   };
   const clusters = await runner.run<'clusters'>({ type: 'clusters', behaviour, lang }, signal);
   return { ...clusters, sql: q.sql };
