@@ -10,33 +10,19 @@ import type { RoleMap, TableInfo, TableKind } from '../ingest/model.ts';
 import type { LogEntry } from '../ingest/log.ts';
 import type { TextEncodingName } from '../ingest/decode.ts';
 import { describeIngestError } from '../report/ingest-errors.ts';
-import { formatBytes, formatInt, isLocale, preferredLocale, translate, type Locale, type MessageKey, type Params } from '../i18n/index.ts';
+import { formatBytes, formatInt, type Locale, type MessageKey, type Params } from '../i18n/index.ts';
 import type { Filters } from '../metrics/filters.ts';
 import { Workspace, type Outcome, type Task, type WorkspaceState } from '../report/workspace.ts';
 import { browserStore } from '../report/saved.ts';
-import { readTemplates, removeTemplate, templateOf, upsertTemplate, writeTemplates, type MappingTemplate } from '../report/mapping.ts';
+import type { MappingTemplate } from '../report/mapping.ts';
+import { LocaleState } from './state/locale.svelte.ts';
+import { TemplatesState } from './state/templates.svelte.ts';
 
 export { isDerived, DERIVED_SOURCE } from '../report/materialize.ts';
 export type { Task } from '../report/workspace.ts';
 
 export type Page = 'overview' | 'analytics' | 'data' | 'churn' | 'sql';
 export const PAGES: readonly Page[] = ['overview', 'analytics', 'churn', 'data', 'sql'];
-
-const LOCALE_KEY = 'crm-lens.locale';
-
-/** localStorage, or undefined where merely touching it throws (sandboxed frames, private mode). */
-function browserStorage(): Storage | undefined {
-  try {
-    return typeof localStorage === 'undefined' ? undefined : localStorage;
-  } catch {
-    return undefined;
-  }
-}
-
-function initialLocale(): Locale {
-  const saved = browserStorage()?.getItem(LOCALE_KEY) ?? null;
-  return isLocale(saved) ? saved : preferredLocale(typeof navigator === 'undefined' ? [] : navigator.languages);
-}
 
 /** e2e hook: milliseconds the demo load pauses with its old tables gone, to drop a file into that gap. */
 function demoDelay(): number {
@@ -45,7 +31,8 @@ function demoDelay(): number {
 }
 
 export class AppState {
-  locale = $state<Locale>(initialLocale());
+  readonly #locale = new LocaleState();
+  readonly #templates = new TemplatesState();
   page = $state<Page>('overview');
   task = $state<Task | null>(null);
   error = $state<string | null>(null);
@@ -54,8 +41,6 @@ export class AppState {
   ws = $state.raw<WorkspaceState>({ tables: [], logs: [], loads: {}, isDemo: false, savedFiles: [], version: 0, tableVersions: {}, generation: 0 });
   /** Global filters of the analytics page (date range, segment, region, channel, category). */
   filters = $state<Filters>({});
-  /** Role mappings the user saved, applied to later files with the same headers (see mapping.ts). */
-  templates = $state.raw<MappingTemplate[]>(readTemplates(browserStorage()));
 
   #db: Promise<Db> | null = null;
 
@@ -116,16 +101,17 @@ export class AppState {
     return this.versionOf(this.ws.tables.map((t) => t.name));
   }
 
-  t = (key: MessageKey, params?: Params): string => translate(this.locale, key, params);
-
+  get locale(): Locale {
+    return this.#locale.current;
+  }
+  t = (key: MessageKey, params?: Params): string => this.#locale.t(key, params);
   setLocale(locale: Locale): void {
-    this.locale = locale;
-    document.documentElement.lang = locale;
-    try {
-      localStorage.setItem(LOCALE_KEY, locale);
-    } catch {
-      // Not remembered when storage is blocked; the switch still applies now.
-    }
+    this.#locale.set(locale);
+  }
+
+  /** Role mappings the user saved, applied to later files with the same headers. */
+  get templates(): MappingTemplate[] {
+    return this.#templates.list;
   }
 
   /** The database, booted on first use with a progress bar for the ~34 MB engine. */
@@ -187,14 +173,11 @@ export class AppState {
     await this.#show(this.workspace.setRoles(tableName, kind, roles));
     const updated = this.tables.find((t) => t.name === tableName);
     if (!table || !updated || this.error) return;
-    this.templates = upsertTemplate(this.templates, templateOf(updated, table.source, Date.now()));
-    this.notice = this.t(writeTemplates(browserStorage(), this.templates) ? 'map.saved' : 'map.notStored', { table: table.source });
+    this.notice = this.t(this.#templates.remember(updated, table.source) ? 'map.saved' : 'map.notStored', { table: table.source });
   }
 
   deleteTemplate(headerFingerprint: string): void {
-    this.templates = removeTemplate(this.templates, headerFingerprint);
-    // Where storage is blocked nothing was stored, so the in-memory list is all there is to change.
-    writeTemplates(browserStorage(), this.templates);
+    this.#templates.forget(headerFingerprint);
   }
 
   /** A change's notices and every error it met, shown once it is done. */
