@@ -8,7 +8,8 @@ import { recommendationsByItem, ruleLabels, topRules, type Recommendation } from
 import { mineRules, type RuleSet } from '../../metrics/rules.ts';
 import type { Transactions } from '../../metrics/transactions.ts';
 import { chooseK, clusterProfiles, describeCluster, standardize, toMatrix, type KScore } from '../../metrics/cluster.ts';
-import { backtest, fitHoltWinters, forecastHoltWinters, seasonPeriod, type Accuracy, type Grain, type Series } from '../../metrics/forecast.ts';
+import { backtest, seasonPeriod, type Accuracy, type Grain, type Series } from '../../metrics/forecast.ts';
+import { fitHoltWinters, forecastHoltWinters } from '../../metrics/holt-winters.ts';
 import type { ForecastChartData } from '../../charts/forecast/option.ts';
 
 export interface RuleRow {
