@@ -4,7 +4,10 @@
  *   node --import tsx bench/gen.ts --rows 1000000 --out bench/data/orders_1m.csv
  *   node --import tsx bench/gen.ts --rows 200000 --tables all --out bench/data/crm --headers zh --encoding gbk
  *
- * Options: --rows N order lines (default 1,000,000) · --out FILE (orders) or DIR (all tables)
+ *   node --import tsx bench/gen.ts --shape retail --rows 541909 --out bench/data/retail.csv
+ *
+ * Options: --shape crm|retail (retail: a UCI-style line-item export, see retail.ts; only --rows, --out,
+ * --seed and --headers apply) · --rows N order lines (default 1,000,000) · --out FILE (orders) or DIR (all tables)
  * · --seed N (1) · --customers N (rows / 12) · --start / --end YYYY-MM-DD · --headers en|zh
  * · --encoding utf8|gbk · --bom (UTF-8 byte-order mark, for Excel) · --tables orders|all.
  */
@@ -15,8 +18,9 @@ import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
 import {
   customersForOrderLines, generateCrm, orderLineChunks, type HeaderLang, type OrderChunkOptions,
-} from '../src/lib/gen/generate.ts';
-import { toCsv } from '../src/lib/gen/csv.ts';
+} from '../src/demo/generate.ts';
+import { toCsv } from '../src/demo/csv.ts';
+import { writeRetailCsv } from './retail.ts';
 
 export type Encoding = 'utf8' | 'gbk';
 
@@ -117,11 +121,12 @@ function main(argv: string[]): void {
       encoding: { type: 'string', default: 'utf8' },
       bom: { type: 'boolean', default: false },
       tables: { type: 'string', default: 'orders' },
+      shape: { type: 'string', default: 'crm' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    process.stdout.write('usage: node --import tsx bench/gen.ts --rows N --out FILE|DIR [--seed N] [--customers N]\n'
+    process.stdout.write('usage: node --import tsx bench/gen.ts [--shape crm|retail] --rows N --out FILE|DIR [--seed N] [--customers N]\n'
       + '         [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--headers en|zh] [--encoding utf8|gbk] [--bom] [--tables orders|all]\n');
     return;
   }
@@ -130,6 +135,12 @@ function main(argv: string[]): void {
   if (headers !== 'en' && headers !== 'zh') fail(`--headers must be en or zh, got "${headers}"`);
   const encoding = values.encoding.toLowerCase().replace('-', '');
   if (encoding !== 'utf8' && encoding !== 'gbk') fail(`--encoding must be utf8 or gbk, got "${values.encoding}"`);
+  if (values.shape !== 'crm' && values.shape !== 'retail') fail(`--shape must be crm or retail, got "${values.shape}"`);
+  if (values.shape === 'retail') {
+    const w = writeRetailCsv(values.out ?? `bench/data/retail_${rows}.csv`, { rows, seed: positiveInt(values.seed, 'seed', 1), headers });
+    process.stdout.write(`${w.file}: ${w.lines.toLocaleString('en')} lines, ${(w.bytes / 1e6).toFixed(1)} MB\n`);
+    return;
+  }
   if (values.tables !== 'orders' && values.tables !== 'all') fail(`--tables must be orders or all, got "${values.tables}"`);
   const opts: WriteOptions = {
     rows,

@@ -1,6 +1,12 @@
 /**
  * DuckDB-WASM in the browser: one AsyncDuckDB in its own worker, booted once,
  * lazily, with every bundle served from the app's own origin (Vite asset URLs).
+ *
+ * The worker starts from a blob: URL that imports DuckDB's worker script. A
+ * worker loaded from its own URL gets that response's CSP (none, on a static
+ * host), so DuckDB could fetch any origin; a worker made from a blob: URL
+ * inherits this page's policy, whose `connect-src 'self'` then holds inside
+ * DuckDB too — a second line behind the SQL console's check (report/console/file-access.ts).
  */
 import * as duckdb from '@duckdb/duckdb-wasm';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
@@ -8,7 +14,7 @@ import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import type { ColumnsResult, Db, QueryResult } from './types.ts';
-import { arrowToColumns, arrowToResult, concatColumns, OFFLINE_SETTINGS } from './rows.ts';
+import { arrowToColumns, arrowToResult, concatColumns, LOCKED_SETTINGS, OFFLINE_SETTINGS } from './rows.ts';
 import { abortError } from '../lib/errors.ts';
 
 export interface BootProgress {
@@ -31,16 +37,28 @@ export function getBrowserDb(onProgress?: (p: BootProgress) => void): Promise<Db
   return booting;
 }
 
+/** A classic worker running `scriptUrl`, started from a blob: URL so that it inherits this page's CSP. */
+function workerUnderPageCsp(scriptUrl: string): { worker: Worker; release: () => void } {
+  const blobUrl = URL.createObjectURL(new Blob([`importScripts(${JSON.stringify(scriptUrl)});`], { type: 'text/javascript' }));
+  return { worker: new Worker(blobUrl), release: () => URL.revokeObjectURL(blobUrl) };
+}
+
 async function boot(): Promise<Db> {
   const bundle = await duckdb.selectBundle(BUNDLES);
-  const worker = new Worker(bundle.mainWorker!);
+  // Inside a blob: worker, relative URLs have no base: hand it absolute ones.
+  const absolute = (url: string) => new URL(url, document.baseURI).href;
+  const { worker, release } = workerUnderPageCsp(absolute(bundle.mainWorker!));
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
-  await db.instantiate(bundle.mainModule, bundle.pthreadWorker, (p) => {
-    for (const l of listeners) l({ bytesLoaded: p.bytesLoaded, bytesTotal: p.bytesTotal });
-  });
+  try {
+    await db.instantiate(absolute(bundle.mainModule), bundle.pthreadWorker, (p) => {
+      for (const l of listeners) l({ bytesLoaded: p.bytesLoaded, bytesTotal: p.bytesTotal });
+    });
+  } finally {
+    release();
+  }
   await db.open({ query: { castBigIntToDouble: true } });
   const conn = await db.connect();
-  for (const s of OFFLINE_SETTINGS) await conn.query(s);
+  for (const s of [...OFFLINE_SETTINGS, ...LOCKED_SETTINGS]) await conn.query(s);
   // `exec` runs as a pending query (`send`), which the worker runs in slices, so `cancelSent` can stop it between slices.
   let running = 0;
   let cancelled = false;

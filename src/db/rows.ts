@@ -100,3 +100,11 @@ export const OFFLINE_SETTINGS = [
   'SET autoinstall_known_extensions = false',
   'SET autoload_known_extensions = false',
 ];
+
+/**
+ * Browser only, after OFFLINE_SETTINGS: no later statement may change a setting
+ * (turn extension loading back on, point at another repository). Not
+ * `enable_external_access = false`: DuckDB then refuses the registered files
+ * the app loads too, and it cannot be turned back on for a load.
+ */
+export const LOCKED_SETTINGS = ['SET lock_configuration = true'];

@@ -3,6 +3,8 @@ export const en = {
   'app.title': 'CRM Lens',
   'app.tagline': 'Private CRM analytics in your browser',
   'app.privacy': 'Your data never leaves this browser.',
+  // issue 9: security
+  'sql.error.fileAccess': '{what} cannot be read here: the console reads only the workspace tables, never a file or a web address, so your data stays in this browser. To query a file, open it with “Open files…” and use its table.',
   'nav.overview': 'Overview',
   'nav.data': 'Data',
   'nav.churn': 'Churn model',
@@ -31,6 +33,14 @@ export const en = {
   'overview.empty': 'No data yet. Open or drop a CSV file, or load the demo workspace.',
   'overview.scope': 'Table',
   'overview.scopeAll': 'Whole workspace',
+  // issue 9: scope and returns
+  'scope.noCustomer': '{n} lines without a customer, left out of customer measures',
+  'scope.returns': '{n} return lines ({value})',
+  'scope.returnsLeftOut': '{n} return lines ({value}) left out',
+  'revenue.basis': 'Revenue',
+  'revenue.net': 'Net of returns',
+  'revenue.gross': 'Gross (sales lines only)',
+  'rule.whole_ids': 'Ids written as decimals (17850.0) read as whole numbers',
   'chart.monthlyRevenue': 'Monthly revenue',
   'chart.revenue': 'Revenue',
   'chart.orders': 'Orders',

@@ -5,6 +5,8 @@ export const zhCN: Catalogue = {
   'app.title': 'CRM Lens',
   'app.tagline': '在浏览器中完成的私有 CRM 分析',
   'app.privacy': '数据不会离开此浏览器。',
+  // issue 9: security
+  'sql.error.fileAccess': '此处不能读取 {what}：控制台只读取工作区中的表，从不读取文件或网址，数据始终留在此浏览器中。如需查询某个文件，请用“打开文件…”载入它，再查询它的表。',
   'nav.overview': '总览',
   'nav.data': '数据',
   'nav.churn': '流失模型',
@@ -33,6 +35,14 @@ export const zhCN: Catalogue = {
   'overview.empty': '暂无数据。请打开或拖入 CSV 文件，或加载示例工作区。',
   'overview.scope': '数据表',
   'overview.scopeAll': '整个工作区',
+  // issue 9: scope and returns
+  'scope.noCustomer': '{n} 条明细没有客户，未计入客户指标',
+  'scope.returns': '{n} 条退货明细（{value}）',
+  'scope.returnsLeftOut': '{n} 条退货明细（{value}）未计入',
+  'revenue.basis': '销售额',
+  'revenue.net': '扣除退货（净额）',
+  'revenue.gross': '总额（仅销售明细）',
+  'rule.whole_ids': '写成小数的编号（17850.0）已按整数读取',
   'chart.monthlyRevenue': '月度销售额',
   'chart.revenue': '销售额',
   'chart.orders': '订单数',

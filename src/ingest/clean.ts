@@ -12,6 +12,9 @@
  *   parsed_numbers   else when ≥ 98 % read as numbers (numbers.ts)
  * Per typed column: `excel_dates` (serial day numbers in a date-named
  * column), `to_utc` (TIMESTAMP WITH TIME ZONE → TIMESTAMP in UTC).
+ * Last, per float column whose header names an id (`CustomerID` read as
+ * `17850.0` because blanks made it numeric): `whole_ids` → BIGINT, so it
+ * joins with a file that writes `17850`.
  *
  * The values that do not read (≤ 2 %) become NULL in the converted column
  * and keep their text in a new column `<name>__raw`, and the entry lists them:
@@ -25,6 +28,7 @@ import { ident, lit, litList } from '../lib/sql.ts';
 import { chooseDateReading, DATE_NAME, dateLikeSql, dateProfileSql, dateValueSql, eitherOrderSql, excelSerialProfileSql, excelSerialSql, utcSql, type DayOrder } from './dates.ts';
 import type { Choice, CleaningRule, LogEntry } from './log.ts';
 import { blankSql, changeExample, isMissingSql, trimSql } from './markers.ts';
+import { isIdHeader } from './roles.ts';
 import { chooseNumberReading, numberCountsSql, numberLikeSql, numberProfileSql, numberValueSql, plainNumberSql, type DecimalMark, type NumberReading } from './numbers.ts';
 import { backupName, backupsOfSql, dropBackupsSql, inTransaction, rewriteSql, rewriteUndo, undoCleaning, type ColumnRewrite } from './undo.ts';
 
@@ -110,6 +114,21 @@ export function unparsedSql(table: string, column: string, where: string, limit 
 /** Values that do not read: not NULL, not a missing marker, and `expr` gives NULL. */
 function unreadSql(c: string, expr: string): string {
   return `${c} IS NOT NULL AND NOT ${isMissingSql(c)} AND (${expr}) IS NULL`;
+}
+
+const FLOAT = /^(DOUBLE|FLOAT|REAL|DECIMAL(\(\d+,\s*\d+\))?)$/;
+
+/** Per float column: `f` filled, `w` whole numbers that fit a BIGINT exactly (below 2^53). */
+export function wholeSurveySql(table: string, columns: readonly string[]): string {
+  const parts = columns.flatMap((name, i) => {
+    const c = ident(name);
+    return [`count(${c}) AS ${ident(`f${i}`)}`, `count(*) FILTER (WHERE ${c} = trunc(${c}) AND abs(${c}) < 9007199254740992) AS ${ident(`w${i}`)}`];
+  });
+  return `SELECT ${parts.join(', ')} FROM ${ident(table)}`;
+}
+
+export function wholeIdRewrite(table: string, column: string, from: string): ColumnRewrite {
+  return { table, column, from, to: 'BIGINT', expr: `CAST(${ident(column)} AS BIGINT)` };
 }
 
 /** Per DATE/TIMESTAMP column: its largest day (`x`) and whether any day differs from its month (`y`). */
@@ -360,7 +379,34 @@ export async function cleanTable(db: Db, table: string, columns: readonly Column
   }
 
   const text = columns.filter((c) => c.type === 'VARCHAR').map((c) => c.name);
-  if (text.length === 0) return log;
+  if (text.length > 0) log.push(...(await cleanText(db, table, text, o)));
+  if (!o.headerless) log.push(...(await wholeIds(db, table)));
+  return log;
+}
+
+/** Id columns stored as floats (`17850.0`) whose values are all whole become BIGINT (`17850`). */
+async function wholeIds(db: Db, table: string): Promise<LogEntry[]> {
+  const cols = (await columnsOf(db, table)).filter((c) => FLOAT.test(c.type) && isIdHeader(c.name));
+  if (cols.length === 0) return [];
+  const s = await one(db, wholeSurveySql(table, cols.map((c) => c.name)));
+  const out: LogEntry[] = [];
+  for (const [i, col] of cols.entries()) {
+    const filled = Number(s[`f${i}`] ?? 0);
+    if (filled === 0 || Number(s[`w${i}`] ?? 0) !== filled) continue;
+    const rw = wholeIdRewrite(table, col.name, col.type);
+    const c = ident(col.name);
+    // The float as the file wrote it (`17850.0`), not as a JS number (17850).
+    const ex = await examples(
+      db,
+      `SELECT CAST(${c} AS VARCHAR) AS before, CAST(${c} AS BIGINT) AS after, count(*) AS n FROM ${ident(table)} WHERE ${c} IS NOT NULL GROUP BY 1, 2 ORDER BY n DESC, before LIMIT ${MAX_EXAMPLES}`,
+    );
+    out.push(await run(db, 'whole_ids', rw, { rows: filled, examples: ex, params: { to: 'BIGINT' } }));
+  }
+  return out;
+}
+
+async function cleanText(db: Db, table: string, text: readonly string[], o: CleanOptions): Promise<LogEntry[]> {
+  const log: LogEntry[] = [];
   const s = await one(db, textSurveySql(table, text, o));
   for (const [i, column] of text.entries()) {
     const n = (k: string) => Number(s[`${k}${i}`] ?? 0);

@@ -61,6 +61,8 @@ export type CleaningRule =
   | 'excel_dates'
   /** A column DuckDB read as TIMESTAMP WITH TIME ZONE became TIMESTAMP in UTC. */
   | 'to_utc'
+  /** An id column written as floats (`17850.0`, every value whole) became BIGINT (`17850`), so it joins with files that write `17850`. */
+  | 'whole_ids'
   // Findings (`LoadResult.findings`): reported, nothing changed. Those with `apply` can be applied and then undone.
   /** Rows that repeat an earlier row exactly (`rows`: the extra copies; `params.groups`: rows that have copies). `apply` deletes the copies. */
   | 'duplicate_rows'

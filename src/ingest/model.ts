@@ -10,7 +10,7 @@ export type TableKind = 'customers' | 'orders' | 'tickets' | 'leads' | 'baskets'
 
 export const ROLES_BY_KIND = {
   customers: ['customer_id', 'name', 'gender', 'birth_date', 'age', 'region', 'city', 'signup_date', 'segment', 'channel', 'credit_limit', 'churn', 'tenure', 'monetary_total', 'response'],
-  orders: ['order_id', 'customer_id', 'order_date', 'amount', 'quantity', 'unit_price', 'product', 'category', 'discount', 'channel', 'region', 'payment_status', 'due_date'],
+  orders: ['order_id', 'customer_id', 'order_date', 'amount', 'quantity', 'unit_price', 'product', 'sku', 'category', 'discount', 'channel', 'region', 'payment_status', 'due_date', 'order_status'],
   tickets: ['ticket_id', 'customer_id', 'opened_at', 'first_response_at', 'closed_at', 'ticket_category', 'satisfaction', 'status'],
   leads: ['lead_id', 'customer_id', 'created_at', 'stage', 'channel', 'owner', 'won_at', 'value'],
   baskets: ['order_id', 'product'],
@@ -31,6 +31,11 @@ export interface TableInfo {
   rowCount: number;
   columns: ColumnInfo[];
   roles: RoleMap;
+  /**
+   * Orders: the prefix that marks a cancelled order in `order_id` (`C536379`
+   * beside `536365`), found in the data at load (see ingest/returns.ts).
+   */
+  cancelPrefix?: string;
 }
 
 /** The first table of a kind, if any. */

@@ -11,6 +11,7 @@
  * in a CSV) or kept as text (`'varchar'`: Parquet, whose strings are meant).
  */
 import type { ForcedType, Note } from './load.ts';
+import { csvField } from '../lib/csv.ts';
 
 /** A cell as the parsers give it. Objects and arrays only come from JSON and Parquet. */
 export type Value = string | number | bigint | boolean | Date | null | undefined | readonly unknown[] | { readonly [k: string]: unknown };
@@ -30,7 +31,6 @@ export interface RecordsCsv {
 }
 
 const MAX_EXAMPLES = 5;
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 const BLANK = /^\s*$/;
 
 /**
@@ -138,7 +138,8 @@ function jsonText(v: unknown): string {
 
 /** NUL characters pass through: `loadCsv` refuses them in names and removes them from values with a log entry (nul.ts), as for a CSV file. */
 function quote(s: string): string {
-  return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  // NUL bytes pass through: loadCsv removes them and logs how many (one rule for every format).
+  return csvField(s, { spreadsheet: false });
 }
 
 /** One cell as CSV text for a column of `type` (an empty field is NULL). */

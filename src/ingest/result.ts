@@ -5,6 +5,7 @@
 import type { TextEncodingName } from './decode.ts';
 import type { LogEntry } from './log.ts';
 import type { TableInfo } from './model.ts';
+import { csvText } from '../lib/csv.ts';
 
 /**
  * How a file was read. `delimited`: CSV/TSV/semicolon/pipe text read by
@@ -88,18 +89,13 @@ export function rejectReason(duckdbErrorType: string): RejectReason {
   return REASONS[duckdbErrorType.toUpperCase()] ?? 'other';
 }
 
-function csvCell(v: string): string {
-  return /[",\r\n]|^\s|\s$/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
-}
-
 /**
  * The rejected lines as a CSV file (`line,reason,column,detail,raw`), for the
  * user to fix and load again. Pure: no DuckDB, no DOM.
  */
 export function rejectedRowsCsv(result: Pick<LoadResult, 'rejected'>): string {
-  const lines = ['line,reason,column,detail,raw'];
-  for (const r of result.rejected) {
-    lines.push([String(r.line), r.reason, r.column ?? '', r.detail, r.raw].map(csvCell).join(','));
-  }
-  return lines.join('\n') + '\n';
+  return csvText(
+    ['line', 'reason', 'column', 'detail', 'raw'],
+    result.rejected.map((r) => [r.line, r.reason, r.column ?? '', r.detail, r.raw]),
+  );
 }

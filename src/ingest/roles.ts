@@ -39,7 +39,7 @@ const SPECS: Record<Role, RoleSpec> = {
   customer_id: {
     check: 'id',
     names: [
-      'customerid', 'custid', 'customerno', 'customernumber', 'customercode', 'customerkey', 'clientid', 'clientno',
+      'customerid', 'custid', 'custno', 'custnumber', 'customerno', 'customernumber', 'customercode', 'customerkey', 'clientid', 'clientno',
       'userid', 'memberid', 'memberno', 'buyerid', 'accountid', 'accountno', 'cid',
       '客户id', '客户编号', '客户号', '客户代码', '客户编码', '会员号', '会员id', '会员编号', '会员卡号', '用户id', '用户编号', '买家id', '顾客id', '顾客编号',
     ],
@@ -91,7 +91,18 @@ const SPECS: Record<Role, RoleSpec> = {
   },
   quantity: { check: 'number', names: ['quantity', 'qty', 'units', 'numberofitems', 'itemcount', 'numberofcds', '数量', '件数', '购买数量'] },
   unit_price: { check: 'number', names: ['unitprice', 'price', 'itemprice', '单价', '价格', '商品单价'] },
-  product: { check: 'any', names: ['product', 'productname', 'productid', 'item', 'itemname', 'sku', 'stockcode', 'description', '商品', '商品名称', '产品', '产品名称', '商品id', '品名'] },
+  product: {
+    check: 'any',
+    names: ['product', 'productname', 'item', 'itemname', 'itemdescription', 'description', 'productdescription', 'goods', 'goodsname', '商品', '商品名称', '产品', '产品名称', '品名', '商品名', '货品名称'],
+  },
+  sku: {
+    check: 'any',
+    names: ['sku', 'stockcode', 'productid', 'productcode', 'itemcode', 'itemid', 'itemno', 'skuid', 'articleno', 'barcode', '商品编码', '商品id', '商品编号', '货号', '产品编码', '产品编号', '条码', 'sku编码'],
+  },
+  order_status: {
+    check: 'category',
+    names: ['orderstatus', 'status', 'transactionstatus', 'returnstatus', 'returnflag', 'isreturn', 'cancelled', 'canceled', '订单状态', '状态', '交易状态', '退货状态', '是否退货'],
+  },
   category: { check: 'category', names: ['category', 'productcategory', 'categoryname', '类别', '品类', '商品类别', '分类', '类目'] },
   discount: { check: 'number', names: ['discount', 'discountamount', '折扣', '优惠', '优惠金额'] },
   payment_status: { check: 'category', names: ['paymentstatus', 'paystatus', 'paid', '支付状态', '付款状态'] },
@@ -134,6 +145,21 @@ export function normalizeHeader(name: string): string {
 }
 
 const CJK = /[\u3400-\u9fff]/;
+
+const ID_ROLES: readonly Role[] = ['customer_id', 'order_id', 'ticket_id', 'lead_id', 'sku'];
+
+/**
+ * Whether a header names an id (of a customer, order, ticket, lead or
+ * product), e.g. `CustomerID`, `cust_id`, `会员编号`, `Invoice`: such a column
+ * holds codes, never measurements, whatever type the file gave it.
+ */
+export function isIdHeader(header: string): boolean {
+  const h = normalizeHeader(header);
+  if (h === '') return false;
+  // `CustomerID`, `customerId`, `cust_id`, `客户ID` end in a separate "id" (`Paid`, `valid` do not).
+  const endsInId = /(^|[\s_\-.]|[^A-Z\s_\-.])(ID|Id)$|(^|[\s_\-.])id$/.test(header.trim());
+  return BARE_ID.has(h) || endsInId || /(编号|编码)$/.test(h) || ID_ROLES.some((r) => SPECS[r].names.includes(h));
+}
 
 function nameScore(header: string, role: Role, kind: NamedKind): number {
   const h = normalizeHeader(header);
@@ -187,7 +213,9 @@ function valuesFit(check: Check, column: ColumnInfo, values: readonly Exclude<Ro
     case 'any':
       return true;
     case 'id':
-      return !TEMPORAL.test(type) && type !== 'BOOLEAN' && !/^(DOUBLE|FLOAT|REAL)$/.test(type);
+      // `17850.0`: an id written as a float (blanks made the column numeric) is still an id when every value is whole.
+      if (/^(DOUBLE|FLOAT|REAL|DECIMAL.*)$/.test(type)) return values.every((v) => typeof v === 'number' && Number.isInteger(v));
+      return !TEMPORAL.test(type) && type !== 'BOOLEAN';
     case 'category':
       return !TEMPORAL.test(type) && !/^(DOUBLE|FLOAT|REAL|DECIMAL.*)$/.test(type);
     case 'number':

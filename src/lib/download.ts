@@ -25,8 +25,20 @@ export function downloadDataUrl(dataUrl: string, fileName: string): void {
   downloadBlob(new Blob([bytes], { type: mime }), fileName);
 }
 
-/** A file name made from user text: no path separators or control characters. */
+/** Path separators, what Windows forbids in names, C0/C1 controls and DEL: each run becomes `_`. */
+const UNSAFE_IN_NAME = /[\\/:*?"<>|\u0000-\u001f\u007f-\u009f]+/g;
+
+/**
+ * Invisible format characters that make a name read differently from what it
+ * is, removed: bidi embeddings, overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069, which can show `report\u202Etxt.exe` as `reportexe.txt`), bidi
+ * marks (U+200E, U+200F, U+061C), zero-width characters, line and paragraph
+ * separators, word joiners and the BOM.
+ */
+const INVISIBLE_IN_NAME = /[\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/** A file name made from user text: no path separators, control or bidi characters, no leading dot, at most 120 characters. */
 export function safeFileName(name: string): string {
-  const cleaned = name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').trim();
-  return cleaned.slice(0, 120) || 'export';
+  const cleaned = name.replace(INVISIBLE_IN_NAME, '').replace(UNSAFE_IN_NAME, '_').trim().replace(/^\.+/, '');
+  return [...cleaned].slice(0, 120).join('').trim() || 'export';
 }

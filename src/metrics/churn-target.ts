@@ -16,6 +16,7 @@ import { ident, lit } from '../lib/sql.ts';
 import { built, dateLiteral, missing, positiveInt, unavailable, type MetricQuery, type Unavailable } from './common.ts';
 import { roleColumn } from './expr.ts';
 import { orderLinesFacts, ticketFacts } from './facts.ts';
+import { hasRevenue } from './measures.ts';
 
 /** The table the cut-off form creates (a snapshot, see CutoffTarget.svelte), and the start of its `TableInfo.source`. */
 export const CHURN_TRAINING_TABLE = 'churn_training';
@@ -149,7 +150,7 @@ export function churnTargetSql(tables: readonly TableInfo[], options: ChurnTarge
   const cut = dateLiteral(options.cutoff, 'cut-off date');
   const n = positiveInt(options.horizonDays, 'Horizon (days)');
   const labelEnd = `${cut} + INTERVAL ${n} DAY`;
-  const hasAmount = orders.roles.amount !== undefined || (orders.roles.quantity !== undefined && orders.roles.unit_price !== undefined);
+  const hasAmount = hasRevenue(orders);
   const tickets = tableOfKind(tables, 'tickets');
   const ticketRoles = tickets && tickets.roles.customer_id !== undefined && tickets.roles.opened_at !== undefined;
   const rated = ticketRoles && tickets.roles.satisfaction !== undefined;

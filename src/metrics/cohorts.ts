@@ -6,6 +6,7 @@ import type { TableInfo } from '../ingest/model.ts';
 import { lit } from '../lib/sql.ts';
 import { built, dateLiteral, missing, positiveInt, shareOption, unavailable, type MetricQuery, type Unavailable } from './common.ts';
 import { orderLinesFacts } from './facts.ts';
+import { hasRevenue } from './measures.ts';
 import { dateRangeCondition, type FilterKey, type Filters } from './filters.ts';
 
 export interface CohortOptions {
@@ -30,7 +31,7 @@ export interface CohortRow {
 }
 
 function hasAmount(orders: TableInfo): boolean {
-  return orders.roles.amount !== undefined || (orders.roles.quantity !== undefined && orders.roles.unit_price !== undefined);
+  return hasRevenue(orders);
 }
 
 /**

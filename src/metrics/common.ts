@@ -8,6 +8,9 @@ import { isIntegerType, isTemporalType } from '../ingest/roles.ts';
 import { ident, lit, litList } from '../lib/sql.ts';
 import type { FilterKey } from './filters.ts';
 
+// Expression helpers live in expr.ts (filters.ts needs them without this module); re-exported for the builders.
+export { asText, dateLiteral } from './expr.ts';
+
 /** Why a measure cannot be computed from the tables at hand. */
 export interface Unavailable {
   /** `no_table`: no table of `kind` was given; `missing_role`: `table` lacks `roles`; `missing_column`: `table` lacks `columns`. */
@@ -108,15 +111,6 @@ export function periodSpanSql(grain: Grain, first: string, last: string): string
 
 // ---------------------------------------------------------------- dates and times
 
-/** A `YYYY-MM-DD` date as a DATE literal; throws on anything else (the text reaches SQL only through `lit`). */
-export function dateLiteral(value: string, what = 'date'): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  const t = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
-  if (!m || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value) {
-    throw new Error(`The ${what} must be a real date written YYYY-MM-DD, got "${value}"`);
-  }
-  return `DATE ${lit(value)}`;
-}
 
 /** A positive whole number of days (or other count) from an option; throws otherwise. */
 export function positiveInt(value: number, what: string): number {
@@ -149,10 +143,6 @@ export function hoursBetween(a: string, b: string): string {
   return `(epoch(${b}) - epoch(${a})) / 3600.0`;
 }
 
-/** A column as text: ids join across tables whatever type each file gave them, filter values compare as typed. */
-export function asText(column: { name: string }): string {
-  return `CAST(${ident(column.name)} AS VARCHAR)`;
-}
 
 /** Of `columns`, those the table lacks (for options that name columns outside the role model). */
 export function missingColumns(table: TableInfo, columns: readonly string[]): string[] {

@@ -12,6 +12,7 @@ import type { TableInfo } from '../ingest/model.ts';
 import { lit } from '../lib/sql.ts';
 import { built, dateLiteral, missing, periodExpr, positiveInt, shiftPeriod, unavailable, type Grain, type MetricQuery, type Unavailable } from './common.ts';
 import { leadFacts, orderLinesFacts, ticketFacts } from './facts.ts';
+import { AOV_MEASURE, SALES_MEASURES } from './measures.ts';
 import type { FilterKey, Filters } from './filters.ts';
 
 export type CompareKpi = 'revenue' | 'orders' | 'aov' | 'units' | 'buyers' | 'new_buyers' | 'tickets' | 'avg_satisfaction' | 'leads' | 'won_leads';
@@ -84,10 +85,10 @@ function kpiFacts(kpi: CompareKpi | CustomKpi, tables: CompareTables, filters: F
       }
       const o = orderLinesFacts(tables.orders!, common);
       const value = {
-        revenue: 'sum(amount)', orders: 'count(DISTINCT order_key)', aov: 'sum(amount) / nullif(count(DISTINCT order_key), 0)',
-        units: 'sum(quantity)', buyers: 'count(DISTINCT customer_id)', new_buyers: 'count(DISTINCT customer_id)',
+        revenue: SALES_MEASURES.revenue, orders: SALES_MEASURES.orders, aov: AOV_MEASURE,
+        units: 'sum(quantity)', buyers: SALES_MEASURES.customers, new_buyers: 'count(DISTINCT customer_id)',
       }[kpi];
-      const fact = kpi === 'new_buyers' ? `SELECT customer_id, min(day) AS day FROM (${o.sql}) WHERE customer_id IS NOT NULL GROUP BY customer_id` : o.sql;
+      const fact = kpi === 'new_buyers' ? `SELECT customer_id, min(day) AS day FROM (${o.sql}) WHERE customer_id IS NOT NULL AND NOT is_return GROUP BY customer_id` : o.sql;
       return { fact, value, empty: kpi === 'aov' ? 'null' : 'zero', ignored: o.ignored };
     }
     case 'tickets': case 'avg_satisfaction': {

@@ -6,7 +6,9 @@
  */
 import { tableOfKind, type TableInfo } from '../ingest/model.ts';
 import { ident } from '../lib/sql.ts';
-import { dateExpr, numberExpr, roleColumn } from './expr.ts';
+import { numberExpr, roleColumn } from './expr.ts';
+import { orderLinesFacts } from './facts.ts';
+import { hasRevenue } from './measures.ts';
 
 export const CUSTOMER_FEATURES_VIEW = 'customer_features';
 
@@ -27,7 +29,8 @@ export const BEHAVIOUR_COLUMNS = [
  * `SELECT` for the features, or undefined when the workspace lacks a customers
  * table with a customer id, or an orders table with customer id and order date.
  * Measured as of the last order date in the data (no clock is read):
- * - orders_total: distinct order ids (order days without an id); spend_total: sum of amount.
+ * - orders_total: distinct orders (order days without an id), cancellations left out; spend_total: sum of
+ *   line amounts net of returns (amount, else quantity × unit price; measures.ts).
  * - days_since_last_order / days_since_first_order: to the as-of date; NULL for customers without orders.
  * - orders_last_90d vs orders_prior_90d: the trend of frequency (90 days before as-of, and the 90 before those).
  * - tickets_total and avg_satisfaction from the tickets table when there is one.
@@ -39,17 +42,17 @@ export function customerFeaturesSql(tables: readonly TableInfo[]): string | unde
   const ocid = orders && roleColumn(orders, 'customer_id');
   const odate = orders && roleColumn(orders, 'order_date');
   if (!customers || !orders || !cid || !ocid || !odate) return undefined;
-  const amount = roleColumn(orders, 'amount');
-  const oid = roleColumn(orders, 'order_id');
+  const amount = hasRevenue(orders);
   const tickets = tableOfKind(tables, 'tickets');
   const tcid = tickets && roleColumn(tickets, 'customer_id');
   const sat = tickets && roleColumn(tickets, 'satisfaction');
 
-  const orderKey = oid ? `o.${ident(oid.name)}` : 'o.d';
+  // Order lines as every page reads them (measures.ts): amounts net of returns, a cancellation is no order.
+  const orderKey = 'o.sale_key';
   const parts = [
     'WITH o AS (',
-    `  SELECT CAST(${ident(ocid.name)} AS VARCHAR) AS cid, ${dateExpr(odate)} AS d, ${amount ? numberExpr(amount) : 'CAST(NULL AS DOUBLE)'} AS amount${oid ? `, ${ident(oid.name)}` : ''}`,
-    `  FROM ${ident(orders.name)}`,
+    `  SELECT customer_id AS cid, day AS d, ${amount ? 'amount' : 'CAST(NULL AS DOUBLE)'} AS amount, CASE WHEN is_return THEN NULL ELSE order_key END AS sale_key`,
+    `  FROM (${orderLinesFacts(orders).sql}) WHERE customer_id IS NOT NULL`,
     '), cutoff AS (SELECT max(d) AS d FROM o),',
     'agg AS (',
     `  SELECT cid, count(DISTINCT ${orderKey}) AS orders_total, coalesce(sum(amount), 0) AS spend_total,`,

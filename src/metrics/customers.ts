@@ -7,6 +7,7 @@ import type { TableInfo } from '../ingest/model.ts';
 import { lit } from '../lib/sql.ts';
 import { built, dateLiteral, ignoredByAll, missing, periodExpr, periodSpanSql, positiveInt, shareOption, unavailable, type Grain, type MetricQuery } from './common.ts';
 import { customerFacts, orderLinesFacts } from './facts.ts';
+import { hasRevenue, SALES_MEASURES } from './measures.ts';
 import { dateRangeCondition, type Filters } from './filters.ts';
 
 export type CustomerDimension = 'segment' | 'region' | 'channel';
@@ -179,7 +180,7 @@ export function newReturningSql(opts: NewReturningOptions): MetricQuery {
 }
 
 function hasAmount(orders: TableInfo): boolean {
-  return orders.roles.amount !== undefined || (orders.roles.quantity !== undefined && orders.roles.unit_price !== undefined);
+  return hasRevenue(orders);
 }
 
 export interface BigCustomersOptions {
@@ -220,7 +221,7 @@ export function bigCustomersSql(opts: BigCustomersOptions): MetricQuery {
   const o = orderLinesFacts(orders, { filters, ...(opts.customers ? { customers: opts.customers } : {}) });
   const sql = [
     `WITH o AS (${o.sql}),`,
-    `spend AS (SELECT customer_id, coalesce(sum(amount), 0) AS spend, count(DISTINCT order_key) AS orders FROM o WHERE customer_id IS NOT NULL GROUP BY customer_id),`,
+    `spend AS (SELECT customer_id, coalesce(sum(amount), 0) AS spend, ${SALES_MEASURES.orders} AS orders FROM o WHERE customer_id IS NOT NULL GROUP BY customer_id),`,
     `ranked AS (SELECT *, row_number() OVER (ORDER BY spend DESC, customer_id) AS rank, count(*) OVER () AS n FROM spend),`,
     // Rounded first: 0.1 × 30 is 3.0000000000000004 in floating point, and its ceiling would be 4.
     `tiered AS (SELECT *, CASE WHEN rank <= greatest(1, ceil(round(${lit(share)} * n, 9))) THEN 'big' ELSE 'small' END AS tier FROM ranked)`,

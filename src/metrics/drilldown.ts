@@ -22,10 +22,12 @@
  */
 import type { TableInfo } from '../ingest/model.ts';
 import { ident, lit, litList } from '../lib/sql.ts';
-import type { Cell, Row } from '../db/types.ts';
+import { csvText } from '../lib/csv.ts';
+import type { Row } from '../db/types.ts';
 import { asText, built, dateLiteral, ignoredByAll, missing, positiveInt, unavailable, type MetricQuery } from './common.ts';
 import { churnFlagExpr, dateExpr, roleColumn } from './expr.ts';
 import { leadFacts, orderLinesFacts } from './facts.ts';
+import { basisMeasures, hasRevenue, SALES_MEASURES } from './measures.ts';
 import { dateRangeCondition, filterClause, type FilterKey, type Filters } from './filters.ts';
 import type { FunnelStages } from './funnel.ts';
 import { customerTiersSql, type Tier } from './tiers.ts';
@@ -137,7 +139,7 @@ function customerListSql(tables: DrillTables, selection: CustomerSelection, filt
     ctes.push(`o AS (${o.sql})`);
     ctes.push(
       [
-        `act AS (SELECT customer_id, count(DISTINCT order_key) AS orders, CAST(sum(amount) AS DOUBLE) AS revenue, min(day) AS first_order, max(day) AS last_order,`,
+        `act AS (SELECT customer_id, ${SALES_MEASURES.orders} AS orders, CAST(sum(amount) AS DOUBLE) AS revenue, min(day) AS first_order, max(day) AS last_order,`,
         `  mode(region) AS region, mode(channel) AS channel FROM o WHERE customer_id IS NOT NULL GROUP BY customer_id)`,
       ].join('\n'),
     );
@@ -213,7 +215,7 @@ function customerListSql(tables: DrillTables, selection: CustomerSelection, filt
   }
   ctes.push(`members AS (${members})`);
 
-  const hasAmount = orders !== undefined && (orders.roles.amount !== undefined || (orders.roles.quantity !== undefined && orders.roles.unit_price !== undefined));
+  const hasAmount = orders !== undefined && hasRevenue(orders);
   const cols = ['m.customer_id'];
   if (customers?.roles.name) cols.push('cu.name');
   for (const dim of ['segment', 'region', 'channel'] as const) {
@@ -325,26 +327,37 @@ export interface ScopeTotalsRow {
   orders: number | null;
   lines: number | null;
   revenue: number | null;
+  /** Order lines without a customer id (left out of customer measures); NULL without orders or without a customer id role. */
+  no_customer_lines: number | null;
+  /** Return and cancellation lines (see measures.ts) and their amount; NULL without orders. */
+  return_lines: number | null;
+  return_amount: number | null;
 }
 
 /**
- * What the filters leave, in one row: with an orders table, `customers`
- * (distinct customer ids on the filtered order lines; NULL without a customer
- * id), `orders` (distinct orders: order id, else customer and day, else
- * line), `lines` (order lines) and `revenue` (sum of line amounts; NULL
- * without an amount). Without orders, `customers` counts the customers table
+ * What the filters leave, in one row: with an orders table, `customers`,
+ * `orders` and `revenue` as measures.ts defines them (customers NULL without a
+ * customer id, revenue NULL without an amount), `lines` (order lines),
+ * `no_customer_lines`, `return_lines` and `return_amount` (counted whether
+ * `filters.revenue` is net or gross: under gross they are what was left out). Without orders, `customers` counts the customers table
  * under the dimension filters (distinct ids; rows when it has no id) and the
  * rest is NULL. `customers` is the size of the `filtered` drill-down.
  */
 export function scopeTotalsSql(tables: DrillTables, filters: Filters = {}): MetricQuery {
   const { orders, customers } = tables;
   if (orders) {
-    const o = orderLinesFacts(orders, { filters, ...(customers ? { customers } : {}) });
-    const hasAmount = orders.roles.amount !== undefined || (orders.roles.quantity !== undefined && orders.roles.unit_price !== undefined);
+    // Net facts, so the returns a gross revenue leaves out are still counted.
+    const { revenue: basis, ...net } = filters;
+    const o = orderLinesFacts(orders, { filters: net, ...(customers ? { customers } : {}) });
+    const hasAmount = hasRevenue(orders);
+    const m = SALES_MEASURES;
+    const b = basisMeasures(basis);
     const sql = [
-      `SELECT ${orders.roles.customer_id ? 'count(DISTINCT customer_id)' : 'CAST(NULL AS BIGINT)'} AS customers,`,
-      `  count(DISTINCT order_key) AS orders, count(*) AS lines,`,
-      `  ${hasAmount ? 'CAST(sum(amount) AS DOUBLE)' : 'CAST(NULL AS DOUBLE)'} AS revenue`,
+      `SELECT ${orders.roles.customer_id ? m.customers : 'CAST(NULL AS BIGINT)'} AS customers,`,
+      `  ${m.orders} AS orders, ${b.lines} AS lines,`,
+      `  ${hasAmount ? `CAST(${b.revenue} AS DOUBLE)` : 'CAST(NULL AS DOUBLE)'} AS revenue,`,
+      `  ${orders.roles.customer_id ? m.noCustomerLines : 'CAST(NULL AS BIGINT)'} AS no_customer_lines,`,
+      `  ${m.returnLines} AS return_lines, ${hasAmount ? `coalesce(CAST(${m.returnAmount} AS DOUBLE), 0)` : 'CAST(NULL AS DOUBLE)'} AS return_amount`,
       `FROM (${o.sql})`,
     ].join('\n');
     return built(sql, o.ignored);
@@ -353,24 +366,14 @@ export function scopeTotalsSql(tables: DrillTables, filters: Filters = {}): Metr
   const where = filterClause(customers, filters, { dateRole: null });
   const id = roleColumn(customers, 'customer_id');
   const sql = [
-    `SELECT ${id ? `count(DISTINCT ${asText(id)})` : 'count(*)'} AS customers, CAST(NULL AS BIGINT) AS orders, CAST(NULL AS BIGINT) AS lines, CAST(NULL AS DOUBLE) AS revenue`,
+    `SELECT ${id ? `count(DISTINCT ${asText(id)})` : 'count(*)'} AS customers, CAST(NULL AS BIGINT) AS orders, CAST(NULL AS BIGINT) AS lines, CAST(NULL AS DOUBLE) AS revenue,`,
+    `  CAST(NULL AS BIGINT) AS no_customer_lines, CAST(NULL AS BIGINT) AS return_lines, CAST(NULL AS DOUBLE) AS return_amount`,
     `FROM ${ident(customers.name)} WHERE ${where.sql}`,
   ].join('\n');
   return built(sql, where.ignored);
 }
 
-function csvCell(v: Cell | undefined): string {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-/**
- * Rows as RFC 4180 CSV (CRLF, quoted where needed), `columns` in order; the
- * byte-order mark lets spreadsheet apps read UTF-8 (e.g. Chinese) text.
- */
+/** Rows as a CSV download (the app's one writer, src/lib/csv.ts), `columns` in order. */
 export function rowsToCsv(columns: readonly string[], rows: readonly Row[]): string {
-  const lines = [columns.map(csvCell).join(',')];
-  for (const r of rows) lines.push(columns.map((c) => csvCell(r[c])).join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvText(columns, rows.map((r) => columns.map((c) => r[c])));
 }

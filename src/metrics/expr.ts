@@ -6,7 +6,7 @@
  */
 import { BINARY_FALSE, BINARY_TRUE, isIntegerType, isNumericType, isTemporalType } from '../ingest/roles.ts';
 import type { Role, TableInfo } from '../ingest/model.ts';
-import { ident, litList } from '../lib/sql.ts';
+import { ident, lit, litList } from '../lib/sql.ts';
 
 /** The column playing `role`, with its DuckDB type, if the table has one. */
 export function roleColumn(table: TableInfo, role: Role): { name: string; type: string } | undefined {
@@ -42,4 +42,19 @@ export function churnFlagExpr(column: { name: string; type: string }): string {
   if (isNumericType(column.type)) return `CASE WHEN ${c} = 1 THEN TRUE WHEN ${c} = 0 THEN FALSE END`;
   const v = `lower(trim(CAST(${c} AS VARCHAR)))`;
   return `CASE WHEN ${v} IN (${litList(BINARY_TRUE)}) THEN TRUE WHEN ${v} IN (${litList(BINARY_FALSE)}) THEN FALSE END`;
+}
+
+/** A `YYYY-MM-DD` date as a DATE literal; throws on anything else (the text reaches SQL only through `lit`). */
+export function dateLiteral(value: string, what = 'date'): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const t = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
+  if (!m || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value) {
+    throw new Error(`The ${what} must be a real date written YYYY-MM-DD, got "${value}"`);
+  }
+  return `DATE ${lit(value)}`;
+}
+
+/** A column as text: ids join across tables whatever type each file gave them, filter values compare as typed. */
+export function asText(column: { name: string }): string {
+  return `CAST(${ident(column.name)} AS VARCHAR)`;
 }

@@ -9,6 +9,7 @@ import { ident } from '../lib/sql.ts';
 import { asText, timestampExpr } from './common.ts';
 import { churnFlagExpr, dateExpr, numberExpr, roleColumn } from './expr.ts';
 import { filterClause, type FilterKey, type Filters } from './filters.ts';
+import { returnLineExpr } from './measures.ts';
 
 export interface FactOptions {
   filters?: Filters;
@@ -81,6 +82,12 @@ function timestampOrNull(table: TableInfo, role: Role): string {
   return c ? timestampExpr(c) : 'CAST(NULL AS TIMESTAMP)';
 }
 
+/** The product of an order line: its name (`product`), else its code (`sku`). */
+function productExpr(orders: TableInfo): string {
+  const c = roleColumn(orders, 'product') ?? roleColumn(orders, 'sku');
+  return c ? asText(c) : NULL_TEXT;
+}
+
 /**
  * The amount of an order line: the `amount` role, else `quantity × unit_price`
  * less `discount` when those roles exist, else NULL.
@@ -93,6 +100,13 @@ export function lineAmountExpr(orders: TableInfo): string {
   if (!qty || !price) return NULL_DOUBLE;
   const discount = roleColumn(orders, 'discount');
   return `(${numberExpr(qty)} * ${numberExpr(price)}${discount ? ` - coalesce(${numberExpr(discount)}, 0)` : ''})`;
+}
+
+/** The line amount with returns as negatives: a return line whose amount was written positive (a status says so) counts minus. */
+function signedAmountExpr(orders: TableInfo): string {
+  const amount = lineAmountExpr(orders);
+  const ret = returnLineExpr(orders);
+  return ret === 'FALSE' ? amount : `CASE WHEN ${ret} THEN -abs(${amount}) ELSE ${amount} END`;
 }
 
 /**
@@ -110,24 +124,27 @@ export function orderKeyExpr(orders: TableInfo): string {
 
 /**
  * Order lines: `customer_id` (text), `order_key` (text, see `orderKeyExpr`),
- * `day` (DATE of `order_date`), `amount` (see `lineAmountExpr`), `quantity`,
- * `product`, `category`, `channel`, `region`, `payment_status` (text),
- * `due_date` (DATE), and `grp` with `by`.
+ * `day` (DATE of `order_date`), `amount` (see `lineAmountExpr`; negative on return lines), `quantity`,
+ * `product` (name, else sku), `category`, `channel`, `region`, `payment_status` (text),
+ * `due_date` (DATE), `is_return` (BOOLEAN, see measures.ts), and `grp` with `by`.
+ * With `filters.revenue` = `gross`, return lines are left out.
  */
 export function orderLinesFacts(orders: TableInfo, opts: FactOptions = {}): Facts {
-  return facts(orders, 'order_date', [
+  const f = facts(orders, 'order_date', [
     ['customer_id', textOrNull(orders, 'customer_id')],
     ['order_key', orderKeyExpr(orders)],
     ['day', dateOrNull(orders, 'order_date')],
-    ['amount', lineAmountExpr(orders)],
+    ['amount', signedAmountExpr(orders)],
     ['quantity', numberOrNull(orders, 'quantity')],
-    ['product', textOrNull(orders, 'product')],
+    ['product', productExpr(orders)],
     ['category', textOrNull(orders, 'category')],
     ['channel', textOrNull(orders, 'channel')],
     ['region', textOrNull(orders, 'region')],
     ['payment_status', textOrNull(orders, 'payment_status')],
     ['due_date', dateOrNull(orders, 'due_date')],
+    ['is_return', returnLineExpr(orders)],
   ], opts);
+  return opts.filters?.revenue === 'gross' ? { ...f, sql: `SELECT * FROM (${f.sql}) WHERE NOT is_return` } : f;
 }
 
 /**

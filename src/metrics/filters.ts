@@ -6,8 +6,8 @@
  */
 import type { Role, TableInfo, TableKind } from '../ingest/model.ts';
 import { ident, litList } from '../lib/sql.ts';
-import { dateLiteral, asText } from './common.ts';
-import { dateExpr, roleColumn } from './expr.ts';
+import { asText, dateExpr, dateLiteral, roleColumn } from './expr.ts';
+import type { RevenueBasis } from './measures.ts';
 
 export interface Filters {
   /** First day included, `YYYY-MM-DD`. */
@@ -24,6 +24,11 @@ export interface Filters {
    * table `churn_scores` (columns `customer`, `risk_tier`): keeps rows whose customer is in them.
    */
   risk?: string[];
+  /**
+   * Net revenue (default: return and cancellation lines count, as negatives) or gross (sales lines
+   * only: return lines are left out of every order-line measure). See measures.ts.
+   */
+  revenue?: RevenueBasis;
 }
 
 /** The table the model lab writes scored customers to. */

@@ -6,9 +6,11 @@
  */
 import type { Row } from '../db/types.ts';
 import type { Role, TableInfo } from '../ingest/model.ts';
-import { ident } from '../lib/sql.ts';
-import { dateExpr, numberExpr, roleColumn } from './expr.ts';
+import { roleColumn } from './expr.ts';
+import { orderLinesFacts } from './facts.ts';
+import type { Filters } from './filters.ts';
 import { fitHoltWinters, forecastHoltWinters, forecastInputError as inputError, type Forecast, type HoltWintersFit, type HoltWintersOptions } from './holt-winters.ts';
+import { hasRevenue, SALES_MEASURES } from './measures.ts';
 
 export type Grain = 'day' | 'week' | 'month' | 'quarter';
 export const GRAINS: readonly Grain[] = ['day', 'week', 'month', 'quarter'];
@@ -26,32 +28,31 @@ const MEASURE_ROLE = { revenue: 'amount', customers: 'customer_id', quantity: 'q
  * an order, gaps filled with 0. Periods start on the 1st of the month or
  * quarter, or on Monday for weeks (ISO). Columns:
  * - `period` (DATE, first day);
- * - `value` (DOUBLE): revenue = sum of `amount`; orders = distinct `order_id`
- *   (rows without one); customers = distinct `customer_id` with an order;
- *   quantity = sum of `quantity`;
+ * - `value` (DOUBLE): revenue, orders and customers as measures.ts defines
+ *   them (the pages' figures; `basis` picks net or gross revenue); quantity =
+ *   sum of `quantity`;
  * - `complete` (BOOLEAN): the whole period lies between the first and the
  *   last order date, so a half-covered first or last period can be told apart.
  * Throws when a role the measure needs is missing.
  */
-export function seriesSql(orders: TableInfo, grain: Grain, measure: SeriesMeasure): string {
+export function seriesSql(orders: TableInfo, grain: Grain, measure: SeriesMeasure, basis: Pick<Filters, 'revenue'> = {}): string {
   const date = roleColumn(orders, 'order_date');
   if (!date) {
     throw inputError(`Table ${orders.name} has no order date column; mark one as "order date" to build a time series.`, `表 ${orders.name} 没有订单日期列；请将某列标记为“订单日期”后再生成时间序列。`);
   }
+  const m = SALES_MEASURES;
   let agg: string;
-  if (measure === 'orders') {
-    const id = roleColumn(orders, 'order_id');
-    agg = id ? `count(DISTINCT ${ident(id.name)})` : 'count(*)';
-  } else {
+  if (measure === 'orders') agg = m.orders;
+  else {
     const role = MEASURE_ROLE[measure];
-    const col = roleColumn(orders, role);
-    if (!col) throw inputError(`Table ${orders.name} has no ${role} column, which ${measure} needs.`, `表 ${orders.name} 缺少 ${role} 列，无法计算 ${measure}。`);
-    agg = measure === 'customers' ? `count(DISTINCT ${ident(col.name)})` : `sum(${numberExpr(col)})`;
+    const has = measure === 'revenue' ? hasRevenue(orders) : roleColumn(orders, role) !== undefined;
+    if (!has) throw inputError(`Table ${orders.name} has no ${role} column, which ${measure} needs.`, `表 ${orders.name} 缺少 ${role} 列，无法计算 ${measure}。`);
+    agg = measure === 'revenue' ? m.revenue : measure === 'customers' ? m.customers : 'sum(quantity)';
   }
   const step = STEP[grain];
   return [
     'WITH o AS (',
-    `  SELECT *, ${dateExpr(date)} AS crm_lens_day FROM ${ident(orders.name)}`,
+    `  SELECT *, day AS crm_lens_day FROM (${orderLinesFacts(orders, { filters: basis.revenue ? { revenue: basis.revenue } : {} }).sql})`,
     '), agg AS (',
     `  SELECT CAST(date_trunc('${grain}', crm_lens_day) AS DATE) AS period, CAST(${agg} AS DOUBLE) AS value`,
     '  FROM o WHERE crm_lens_day IS NOT NULL GROUP BY 1',

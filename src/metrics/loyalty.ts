@@ -29,7 +29,7 @@ export interface LoyaltyRow {
 }
 
 /**
- * Over the filtered orders, one row:
+ * Over the filtered sales lines (return lines left out, as measures.ts counts orders), one row:
  * - customers: distinct buyers; orders: distinct orders (see `orderKeyExpr`).
  * - repeat_rate: buyers with ≥ 2 orders / buyers.
  * - cross_rate: buyers with lines in ≥ 2 distinct categories / buyers (NULL without `category`).
@@ -46,7 +46,7 @@ export function loyaltySql(opts: LoyaltyOptions): MetricQuery {
   const o = orderLinesFacts(orders, { filters, ...(opts.customers ? { customers: opts.customers } : {}) });
   const hasCategory = orders.roles.category !== undefined;
   const sql = [
-    `WITH o AS (SELECT * FROM (${o.sql}) WHERE customer_id IS NOT NULL AND day IS NOT NULL),`,
+    `WITH o AS (SELECT * FROM (${o.sql}) WHERE customer_id IS NOT NULL AND day IS NOT NULL AND NOT is_return),`,
     `ords AS (SELECT customer_id, order_key, min(day) AS day FROM o GROUP BY customer_id, order_key),`,
     `gaps AS (SELECT date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day, order_key), day) AS gap FROM ords),`,
     `per AS (SELECT customer_id, count(DISTINCT order_key) AS n_orders, count(DISTINCT category) AS n_categories FROM o GROUP BY customer_id),`,

@@ -8,7 +8,10 @@ import type { Row } from '../db/types.ts';
 import { tableOfKind, type Role, type TableInfo } from '../ingest/model.ts';
 import { isNumericType, isTemporalType, normalizeHeader } from '../ingest/roles.ts';
 import { ident } from '../lib/sql.ts';
-import { churnFlagExpr, dateExpr, numberExpr, roleColumn } from './expr.ts';
+import { churnFlagExpr, dateExpr, roleColumn } from './expr.ts';
+import { orderLinesFacts } from './facts.ts';
+import type { Filters } from './filters.ts';
+import { hasRevenue, SALES_MEASURES } from './measures.ts';
 
 export type KpiName = 'customers' | 'orders' | 'revenue' | 'repeat_rate' | 'churn_rate';
 
@@ -18,7 +21,7 @@ export type KpiUnavailableReason =
   /** No customers table, and no orders table with a customer id. */
   | 'no_customer_source'
   | 'no_orders_table'
-  /** The orders table has no `amount` role. */
+  /** The orders table has no `amount` role, nor `quantity` and `unit_price`. */
   | 'no_amount'
   /** The orders table has no `customer_id` role. */
   | 'no_customer_id'
@@ -60,15 +63,16 @@ const NULL_DOUBLE = 'CAST(NULL AS DOUBLE)';
  * `churn_known`).
  *
  * - customers: distinct `customer_id` in the customers table (its rows when it
- *   has no id role); without a customers table, distinct `customer_id` in orders.
- * - orders: distinct `order_id`, else rows of the orders table.
- * - revenue: sum of `amount`.
+ *   has no id role); without a customers table, customers in orders as
+ *   measures.ts defines them (the Analytics page's buyers).
+ * - orders, revenue: as measures.ts defines them, on every order line
+ *   (`filters.revenue` picks net or gross; no other filter applies here).
  * - repeat rate: share of customers with an order who have ≥ 2 distinct
  *   orders (`order_id`), or ≥ 2 distinct order days when there is no order id.
  * - churn rate: churned / customers whose churn value reads as yes or no
  *   (Yes/No, 1/0, true/false, 是/否); other values are left out of both.
  */
-export function kpiSql(tables: readonly TableInfo[]): KpiQuery {
+export function kpiSql(tables: readonly TableInfo[], filters: Pick<Filters, 'revenue'> = {}): KpiQuery {
   const unavailable: KpiQuery['unavailable'] = {};
   const sources: KpiQuery['sources'] = {};
   const customersTable = tableOfKind(tables, 'customers');
@@ -83,7 +87,7 @@ export function kpiSql(tables: readonly TableInfo[]): KpiQuery {
     customersCte = `SELECT ${id ? `count(DISTINCT ${ident(id.name)})` : 'count(*)'} AS customers FROM ${ident(customersTable.name)}`;
     sources.customers = customersTable.name;
   } else if (orders && orderCustomer) {
-    customersCte = `SELECT count(DISTINCT ${ident(orderCustomer.name)}) AS customers FROM ${ident(orders.name)}`;
+    customersCte = `SELECT ${SALES_MEASURES.customers} AS customers FROM (${lines(orders, filters)})`;
     sources.customers = orders.name;
   } else {
     unavailable.customers = orders ? { reason: 'no_customer_source', table: orders.name, role: 'customer_id' } : { reason: 'no_customer_source' };
@@ -97,9 +101,9 @@ export function kpiSql(tables: readonly TableInfo[]): KpiQuery {
   } else {
     const t = ident(orders.name);
     const id = roleColumn(orders, 'order_id');
-    const amount = roleColumn(orders, 'amount');
+    const amount = hasRevenue(orders);
     const date = roleColumn(orders, 'order_date');
-    ordersCte = `SELECT ${id ? `count(DISTINCT ${ident(id.name)})` : 'count(*)'} AS orders, ${amount ? `sum(${numberExpr(amount)})` : NULL_DOUBLE} AS revenue FROM ${t}`;
+    ordersCte = `SELECT ${SALES_MEASURES.orders} AS orders, ${amount ? SALES_MEASURES.revenue : NULL_DOUBLE} AS revenue FROM (${lines(orders, filters)})`;
     sources.orders = orders.name;
     if (amount) sources.revenue = orders.name;
     else unavailable.revenue = { reason: 'no_amount', table: orders.name, role: 'amount' };
@@ -140,6 +144,11 @@ export function kpiSql(tables: readonly TableInfo[]): KpiQuery {
   return { sql, unavailable, sources };
 }
 
+/** Every order line (only the net/gross choice applies on the overview). */
+function lines(orders: TableInfo, filters: Pick<Filters, 'revenue'>): string {
+  return orderLinesFacts(orders, { filters: filters.revenue ? { revenue: filters.revenue } : {} }).sql;
+}
+
 function num(v: Row[string] | undefined): number | null {
   return typeof v === 'number' ? v : v === null || v === undefined ? null : Number(v);
 }
@@ -167,26 +176,22 @@ export function readKpis(query: KpiQuery, row: Row | undefined): Record<KpiName,
 }
 
 /**
- * Revenue, orders and customers per calendar month of `order_date`, one row
- * per month from the first to the last, months without orders included with
- * zeros. `revenue` is NULL without an `amount` role (and for a month whose
- * amounts are all missing); `customers` is NULL without a `customer_id` role.
- * Columns: month (DATE, first day), revenue, orders, customers.
+ * Revenue, orders and customers (as measures.ts defines them) per calendar
+ * month of `order_date`, one row per month from the first to the last, months
+ * without orders included with zeros. `revenue` is NULL without an amount
+ * (nor quantity × unit price); `customers` is NULL without a `customer_id`
+ * role. `filters.revenue` picks net or gross. Columns: month (DATE, first
+ * day), revenue, orders, customers.
  */
-export function monthlyRevenueSql(orders: TableInfo): string {
-  const date = roleColumn(orders, 'order_date');
-  if (!date) throw new Error(`monthlyRevenueSql: table ${orders.name} has no order_date role`);
-  const amount = roleColumn(orders, 'amount');
-  const id = roleColumn(orders, 'order_id');
+export function monthlyRevenueSql(orders: TableInfo, filters: Pick<Filters, 'revenue'> = {}): string {
+  if (!roleColumn(orders, 'order_date')) throw new Error(`monthlyRevenueSql: table ${orders.name} has no order_date role`);
+  const amount = hasRevenue(orders);
   const customer = roleColumn(orders, 'customer_id');
+  const m = SALES_MEASURES;
   return [
-    'WITH o AS (',
-    `  SELECT date_trunc('month', ${dateExpr(date)}) AS month, ${amount ? numberExpr(amount) : NULL_DOUBLE} AS amount,`,
-    `    ${id ? ident(id.name) : NULL_INT} AS order_key, ${customer ? ident(customer.name) : 'NULL'} AS customer`,
-    `  FROM ${ident(orders.name)}`,
-    '), m AS (',
-    `  SELECT month, sum(amount) AS revenue, ${id ? 'count(DISTINCT order_key)' : 'count(*)'} AS orders,`,
-    `    ${customer ? 'count(DISTINCT customer)' : NULL_INT} AS customers`,
+    `WITH o AS (SELECT date_trunc('month', day) AS month, * FROM (${lines(orders, filters)})),`,
+    'm AS (',
+    `  SELECT month, ${m.revenue} AS revenue, ${m.orders} AS orders, ${customer ? m.customers : NULL_INT} AS customers`,
     '  FROM o WHERE month IS NOT NULL GROUP BY month',
     '), span AS (',
     '  SELECT CAST(range AS DATE) AS month',

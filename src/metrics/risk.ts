@@ -8,6 +8,7 @@ import type { TableInfo } from '../ingest/model.ts';
 import { litList } from '../lib/sql.ts';
 import { built, dateLiteral, ignoredByAll, missing, unavailable, type MetricQuery, type Unavailable } from './common.ts';
 import { customerFacts, orderLinesFacts } from './facts.ts';
+import { hasRevenue } from './measures.ts';
 import type { FilterKey, Filters } from './filters.ts';
 
 /** Payment status values (lower case, trimmed) read as settled: not part of the exposure. */
@@ -32,8 +33,7 @@ function riskCtes(opts: RiskOptions): { ctes: string; ignored: FilterKey[]; hasD
   const { orders, customers } = opts;
   const m = missing(orders, 'orders', ['payment_status']);
   if (m) return { unavailable: m };
-  const priced = orders.roles.quantity !== undefined && orders.roles.unit_price !== undefined;
-  if (orders.roles.amount === undefined && !priced) return { unavailable: { reason: 'missing_role', kind: 'orders', table: orders.name, roles: ['amount'] } };
+  if (!hasRevenue(orders)) return { unavailable: { reason: 'missing_role', kind: 'orders', table: orders.name, roles: ['amount'] } };
   const asOf = dateLiteral(opts.asOf, 'as-of date');
   const hasDue = orders.roles.due_date !== undefined;
   const hasLimit = customers?.roles.credit_limit !== undefined && customers.roles.customer_id !== undefined;

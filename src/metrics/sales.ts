@@ -6,6 +6,7 @@ import type { TableInfo } from '../ingest/model.ts';
 import { built, missing, periodExpr, periodSpanSql, unavailable, dateLiteral, type Grain, type MetricQuery } from './common.ts';
 import { leadFacts, orderLinesFacts } from './facts.ts';
 import { dateRangeCondition, type Filters } from './filters.ts';
+import { hasRevenue, SALES_MEASURES } from './measures.ts';
 
 export type SalesDimension = 'product' | 'category' | 'channel' | 'region' | 'segment';
 
@@ -35,8 +36,9 @@ export interface SalesRow {
 
 /**
  * Sales per `by` group and/or `grain` period, over the filtered order lines.
- * - revenue: sum of line amounts (NULL without an amount).
- * - orders: distinct orders (order id; else customer and day; else lines).
+ * Revenue, orders and customers are measures.ts's, as on every page.
+ * - revenue: sum of line amounts, net or gross of returns (NULL without an amount).
+ * - orders: distinct orders among sales lines (order id; else customer and day; else lines).
  * - aov (average order value): revenue / orders; NULL when there are no orders.
  *   By product or category, an order counts in every group it has a line in,
  *   so group AOV is the group's revenue per order that contains the group.
@@ -54,15 +56,15 @@ export function salesSql(opts: SalesOptions): MetricQuery {
   if (m) return unavailable(m);
   const o = orderLinesFacts(orders, { filters, ...(opts.customers ? { customers: opts.customers } : {}), ...(by ? { by } : {}) });
   if (by && !o.byResolved) return unavailable({ reason: 'missing_role', kind: 'orders', table: orders.name, roles: [by] });
-  const hasAmount = orders.roles.amount !== undefined || (orders.roles.quantity !== undefined && orders.roles.unit_price !== undefined);
+  const hasAmount = hasRevenue(orders);
   const period = grain ? periodExpr(grain, 'day') : 'CAST(NULL AS DATE)';
   const grp = by ? 'grp' : 'CAST(NULL AS VARCHAR)';
   const measures = [
-    `sum(amount) AS revenue`,
-    `count(DISTINCT order_key) AS orders`,
+    `${SALES_MEASURES.revenue} AS revenue`,
+    `${SALES_MEASURES.orders} AS orders`,
     `sum(quantity) AS units`,
-    `${orders.roles.customer_id !== undefined ? 'count(DISTINCT customer_id)' : 'CAST(NULL AS BIGINT)'} AS customers`,
-    `count(*) AS lines`,
+    `${orders.roles.customer_id !== undefined ? SALES_MEASURES.customers : 'CAST(NULL AS BIGINT)'} AS customers`,
+    `${SALES_MEASURES.lines} AS lines`,
   ].join(', ');
   const agg = `SELECT ${period} AS period, ${grp} AS grp, ${measures} FROM o${grain ? ' WHERE day IS NOT NULL' : ''} GROUP BY 1, 2`;
   const out = (src: string) => [

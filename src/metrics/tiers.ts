@@ -7,6 +7,7 @@ import type { TableInfo } from '../ingest/model.ts';
 import { lit } from '../lib/sql.ts';
 import { built, dateLiteral, missing, positiveInt, shareOption, unavailable, type MetricQuery, type Unavailable } from './common.ts';
 import { orderLinesFacts } from './facts.ts';
+import { hasRevenue } from './measures.ts';
 import type { FilterKey, Filters } from './filters.ts';
 import { rfmSql } from './rfm.ts';
 
@@ -61,8 +62,7 @@ function rfmCtes(opts: TierOptions): { ctes: string; ignored: FilterKey[] } | { 
   const { orders } = opts;
   const m = missing(orders, 'orders', ['customer_id', 'order_date']);
   if (m) return { unavailable: m };
-  const priced = orders.roles.quantity !== undefined && orders.roles.unit_price !== undefined;
-  if (orders.roles.amount === undefined && !priced) return { unavailable: { reason: 'missing_role', kind: 'orders', table: orders.name, roles: ['amount'] } };
+  if (!hasRevenue(orders)) return { unavailable: { reason: 'missing_role', kind: 'orders', table: orders.name, roles: ['amount'] } };
   dateLiteral(opts.asOf, 'as-of date');
   const o = orderLinesFacts(orders, { filters: opts.filters, ...(opts.customers ? { customers: opts.customers } : {}) });
   // rfmSql reads a table by name; the CTE `crm_scoped_orders` stands in for it, so the global filters apply.
@@ -72,7 +72,9 @@ function rfmCtes(opts: TierOptions): { ctes: string; ignored: FilterKey[] } | { 
     asOf: opts.asOf,
     types: { orderDate: 'DATE', amount: 'DOUBLE' },
   });
-  return { ctes: `crm_scoped_orders AS (${o.sql}),\nrfm AS (\n${rfm}\n)`, ignored: o.ignored };
+  // A cancellation invoice is not an order: its lines count in monetary (net) but not in frequency (measures.ts).
+  const scoped = `SELECT * REPLACE (CASE WHEN is_return THEN NULL ELSE order_key END AS order_key) FROM (${o.sql})`;
+  return { ctes: `crm_scoped_orders AS (${scoped}),\nrfm AS (\n${rfm}\n)`, ignored: o.ignored };
 }
 
 const tierCase = [

@@ -7,6 +7,7 @@ import { CARD_METRICS, MODEL_CARD_FORMAT, MODEL_CARD_VERSION, type ModelCard } f
 import { inputError } from './errors.ts';
 import type { ModelKind, ModelSpec, SelectBy } from './protocol.ts';
 import { specProblems } from './specs.ts';
+import { safeFileName } from '../lib/download.ts';
 
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -147,5 +148,5 @@ export function parseModelCard(text: string): ModelCard {
 /** A file name for a card's export: table, model kind and creation time, nothing a file system refuses. */
 export function modelCardFileName(card: Pick<ModelCard, 'table' | 'spec' | 'createdAt'>): string {
   const stamp = card.createdAt.slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-  return `model_${card.table}_${card.spec.kind}_${stamp}.json`.replace(/[\\/:*?"<>|\u0000-\u001f\s]+/g, '_');
+  return `model_${safeFileName(card.table)}_${card.spec.kind}_${stamp}.json`.replace(/\s+/g, '_');
 }

@@ -3,10 +3,11 @@
  * replaying each file's load and the user's cleaning choices.
  */
 import type { Db } from '../db/types.ts';
-import { dropSql } from '../db/ddl.ts';
-import { demoWorkspace } from '../lib/gen/generate.ts';
+import { dropSql, renameTableSql } from '../db/ddl.ts';
+import { demoWorkspace } from '../demo/generate.ts';
 import { loadDelimited } from '../ingest/load.ts';
 import { loadFile, type LoadResult } from '../ingest/index.ts';
+import type { TextEncodingName } from '../ingest/decode.ts';
 import type { LogEntry } from '../ingest/log.ts';
 import type { TableInfo } from '../ingest/model.ts';
 import { applyCleaning, undoCleaning } from '../ingest/undo.ts';
@@ -104,4 +105,35 @@ export async function restoreTables(
     return { ok: false, file: current, error };
   }
   return { ok: true, tables, logs, loads, files, originals };
+}
+
+/**
+ * Read a loaded file again (another sheet, another encoding) into the same table name. The old
+ * table is set aside, not dropped, so a read that fails leaves the workspace as it was.
+ */
+export async function readAgain(
+  db: Db,
+  file: File,
+  tableName: string,
+  options: { sheet?: string; encoding?: TextEncodingName; existingTables: string[] },
+): Promise<LoadResult> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const aside = `${tableName}__previous_sheet`;
+  await db.exec(renameTableSql(tableName, aside));
+  let res: LoadResult;
+  try {
+    res = await loadFile(db, {
+      fileName: file.name,
+      bytes,
+      tableName,
+      existingTables: options.existingTables,
+      ...(options.sheet ? { sheet: options.sheet } : {}),
+      ...(options.encoding ? { encoding: options.encoding } : {}),
+    });
+  } catch (e) {
+    await db.exec(renameTableSql(aside, tableName));
+    throw e;
+  }
+  await db.exec(dropSql('TABLE', aside));
+  return res;
 }

@@ -10,7 +10,7 @@
  * every table it touched, so a view reruns only when a table it reads changed.
  */
 import type { Db } from '../db/types.ts';
-import { dropSql, renameTableSql } from '../db/ddl.ts';
+import { dropSql } from '../db/ddl.ts';
 import { loadFile, type LoadResult } from '../ingest/index.ts';
 import type { TextEncodingName } from '../ingest/decode.ts';
 import type { LogEntry } from '../ingest/log.ts';
@@ -18,61 +18,17 @@ import type { RoleMap, TableInfo, TableKind } from '../ingest/model.ts';
 import { applyCleaning, dropCleaningBackups, undoCleaning } from '../ingest/undo.ts';
 import { chooseReading } from '../ingest/clean.ts';
 import { errorMessage, isAbortError } from '../lib/errors.ts';
-import { applyTemplate, cleanRoles, findTemplate, type MappingTemplate } from './mapping.ts';
+import { applyTemplate, cleanRoles, findTemplate } from './mapping.ts';
 import { joinFailures } from './ingest-errors.ts';
 import { dropRelation, isDerived, materializeTable, withDerived } from './materialize.ts';
 import { SerialQueue } from './queue.ts';
-import { loadDemoTables, restoreTables, type TableLoad } from './restore.ts';
-import { SavedWorkspace, type WorkspaceStore } from './saved.ts';
+import { loadDemoTables, readAgain, restoreTables } from './restore.ts';
+import { SavedWorkspace } from './saved.ts';
 import type { SavedFile } from './persist.ts';
 
-export type { TableLoad } from './restore.ts';
+import type { Outcome, TableLoad, WorkspaceHost, WorkspaceState } from './workspace-types.ts';
 
-export interface WorkspaceState {
-  tables: TableInfo[];
-  logs: LogEntry[];
-  /** Per table: where it came from (format, sheet, encoding) and the rows that could not be read. */
-  loads: Record<string, TableLoad>;
-  isDemo: boolean;
-  /** The user's files kept in this browser for the next visit; the demo is never saved. */
-  savedFiles: SavedFile[];
-  /** Bumped by every change. */
-  version: number;
-  /** Table name → the `version` of the last change that touched it. */
-  tableVersions: Record<string, number>;
-  /** Bumped when the workspace is replaced whole (demo, first file over the demo, restore, clear): views start unfiltered. */
-  generation: number;
-}
-
-export interface Task {
-  label: string;
-  /** 0–1, or null while the amount of work is unknown. */
-  progress: number | null;
-  cancel?: () => void;
-}
-
-/** What a change has to say: notices (done, rejected rows) and every failure, one per file. */
-export interface Outcome {
-  notices: string[];
-  errors: string[];
-}
-
-export type Translate = (key: string, params?: Record<string, string | number>) => string;
-
-export interface WorkspaceHost {
-  db(): Promise<Db>;
-  t: Translate;
-  /** Numbers and sizes in the user's language. */
-  formatInt(n: number): string;
-  formatBytes(n: number): string;
-  describeError(e: unknown): string;
-  templates(): readonly MappingTemplate[];
-  task(task: Task | null): void;
-  changed(state: WorkspaceState): void;
-  store: WorkspaceStore;
-  /** Test hook: awaited after the demo's tables are dropped and before its new ones are in. */
-  demoGap?: () => Promise<void>;
-}
+export type { Outcome, Task, TableLoad, Translate, WorkspaceHost, WorkspaceState } from './workspace-types.ts';
 
 const FINDING_RULES = new Set(['duplicate_rows', 'duplicate_ids', 'outliers', 'missing_markers']);
 
@@ -197,30 +153,20 @@ export class Workspace {
       const file = this.files.get(tableName);
       if (!file) return;
       const db = await this.#host.db();
-      const { sheet, encoding } = options;
+      const { sheet } = options;
       const previous = this.#state.loads[tableName]?.source;
       this.#host.task({ label: this.#host.t('load.file', { file: sheet ? `${file.name} › ${sheet}` : file.name }), progress: null });
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      // Set the old table aside rather than dropping it, so a read that fails leaves the workspace as it was.
-      const aside = `${tableName}__previous_sheet`;
-      await db.exec(renameTableSql(tableName, aside));
       let res: LoadResult;
       try {
-        const chosenSheet = sheet ?? previous?.sheet;
-        res = await loadFile(db, {
-          fileName: file.name,
-          bytes,
-          tableName,
+        res = await readAgain(db, file, tableName, {
+          ...options,
+          ...(options.sheet ?? previous?.sheet ? { sheet: (options.sheet ?? previous?.sheet)! } : {}),
           existingTables: this.#state.tables.map((t) => t.name).filter((n) => n !== tableName),
-          ...(chosenSheet ? { sheet: chosenSheet } : {}),
-          ...(encoding ? { encoding } : {}),
         });
       } catch (e) {
-        await db.exec(renameTableSql(aside, tableName));
         out.errors.push(this.#host.t('load.failed', { file: file.name, reason: this.#host.describeError(e) }));
         return;
       }
-      await db.exec(dropSql('TABLE', aside));
       const template = findTemplate(this.#host.templates(), res.table);
       const table = template ? applyTemplate(res.table, template) : res.table;
       const { [tableName]: _old, ...loads } = this.#state.loads;

@@ -82,7 +82,7 @@ async function runLab(k: number): Promise<LabRun> {
     rows.push({ label: cells[0]!.trim(), auc: Number.parseFloat(cells[1]!), baseline: (await tr.getAttribute('class'))?.includes('base') ?? false });
   }
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('lab-export').click()]);
-  const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  const csv = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
   return { seconds, gap, rows, csv };
 }
 

@@ -95,7 +95,8 @@ describe.skipIf(!HAS_DATA)(`real data sets through the UI (${DATA_DIR})`, () => 
   it('cdnow master: 23,570 customers, 69,659 transactions, revenue 2,500,315.63; a tier lists its customers and exports them', async () => {
     await load(['cdnow/CDNOW_master.txt']);
     expect(await kpi('customers')).toBe('23,570');
-    expect(await kpi('orders')).toBe('69,659');
+    // No order id: one customer's transactions on one day are one order, on every page (metrics/measures.ts).
+    expect(await kpi('orders')).toBe('67,591');
     expect(await kpi('revenue')).toBe('2.5M');
     await analytics();
     const scope = await text('scope');
@@ -123,7 +124,8 @@ describe.skipIf(!HAS_DATA)(`real data sets through the UI (${DATA_DIR})`, () => 
   it('cdnow sample: 6,919 transactions of 2,357 customers', async () => {
     await load(['cdnow/CDNOW_sample.txt']);
     expect(await kpi('customers')).toBe('2,357');
-    expect(await kpi('orders')).toBe('6,919');
+    // 6,919 transactions on 6,696 customer-days (one order per customer and day without an order id).
+    expect(await kpi('orders')).toBe('6,696');
     await analytics();
     expect(await text('scope')).toContain('2,357 customers with orders');
     expect(await text('scope')).toContain('6,919 order lines');

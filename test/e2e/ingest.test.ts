@@ -144,7 +144,8 @@ describe('ingest (issue #4)', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
     expect(download.suggestedFilename()).toMatch(/\.rejected\.csv$/);
     const csv = readFileSync((await download.path())!, 'utf8');
-    expect(csv.split('\n')[0]).toBe('line,reason,column,detail,raw');
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    expect(csv.slice(1).split('\r\n')[0]).toBe('line,reason,column,detail,raw');
     expect(csv).toContain('O2,C2,2024-01-06,20,EXTRA');
     expect(csv).toMatch(/^3,too_many_columns,/m);
     expect(csv).toContain('O4,C4');

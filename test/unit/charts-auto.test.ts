@@ -3,7 +3,7 @@ import { autoChartOption, classifyColumn, MAX_BARS, MAX_SERIES, type AutoChartLa
 import { renderSvg } from '../../src/charts/echarts.ts';
 import { openNodeDb } from '../../src/db/node.ts';
 import type { Db, QueryResult } from '../../src/db/types.ts';
-import { cappedSql } from '../../src/metrics/readonly.ts';
+import { cappedSql } from '../../src/report/console/readonly.ts';
 
 const LABELS: AutoChartLabels = { title: 'Query result', empty: '(empty)', firstRows: (shown, total) => `first ${shown} of ${total} rows` };
 

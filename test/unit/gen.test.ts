@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb } from '../../src/db/node.ts';
 import type { Db } from '../../src/db/types.ts';
 import { AliasTable, Random } from '../../src/lib/random.ts';
-import { csvField, csvLine, toCsv, type CsvValue } from '../../src/lib/gen/csv.ts';
+import { csvField, csvLine, toCsv, type CsvValue } from '../../src/demo/csv.ts';
 import {
   COLUMNS, DEMO_OPTIONS, ZH_HEADERS, demoWorkspace, generateCrm, orderLineChunks, type CrmData, type GenTable,
-} from '../../src/lib/gen/generate.ts';
+} from '../../src/demo/generate.ts';
 import { ident, lit } from '../../src/lib/sql.ts';
 
 /** One column of a generated table, by canonical key. */

@@ -17,8 +17,8 @@ import type { Db } from '../../src/db/types.ts';
 import { IngestError } from '../../src/ingest/errors.ts';
 import { inspectFile, loadFile, rejectedRowsCsv, type LoadResult } from '../../src/ingest/index.ts';
 import type { TableInfo } from '../../src/ingest/model.ts';
-import { toCsv, type CsvValue } from '../../src/lib/gen/csv.ts';
-import { generateCrm, type GenTable } from '../../src/lib/gen/generate.ts';
+import { toCsv, type CsvValue } from '../../src/demo/csv.ts';
+import { generateCrm, type GenTable } from '../../src/demo/generate.ts';
 import { ident } from '../../src/lib/sql.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -307,7 +307,7 @@ describe('loadFile: delimited text', () => {
       { line: 12, raw: '99,short', reason: 'missing_columns', detail: 'Expected Number of Columns: 3 Found: 2', column: 'amount' },
       { line: 22, raw: '98,long,1,extra', reason: 'too_many_columns', detail: 'Expected Number of Columns: 3 Found: 4' },
     ]);
-    expect(rejectedRowsCsv(r).split('\n')[1]).toBe('12,missing_columns,amount,Expected Number of Columns: 3 Found: 2,"99,short"');
+    expect(rejectedRowsCsv(r).split('\r\n')[1]).toBe('12,missing_columns,amount,Expected Number of Columns: 3 Found: 2,"99,short"');
   });
 
   it('NDJSON lines that are not JSON are rejected with their line; the rest loads', async () => {

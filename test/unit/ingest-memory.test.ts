@@ -8,7 +8,7 @@ import { openNodeDb } from '../../src/db/node.ts';
 import type { Db } from '../../src/db/types.ts';
 import { loadFile } from '../../src/ingest/index.ts';
 import { isIngestError } from '../../src/ingest/errors.ts';
-import { orderLineChunks } from '../../src/lib/gen/generate.ts';
+import { orderLineChunks } from '../../src/demo/generate.ts';
 
 let db: Db;
 beforeAll(async () => {

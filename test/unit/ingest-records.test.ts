@@ -225,9 +225,13 @@ describe('rejected rows', () => {
       ],
     });
     expect(csv).toBe(
-      'line,reason,column,detail,raw\n' +
-        '12,missing_columns,amount,Expected Number of Columns: 3 Found: 2,"99,short"\n' +
-        '40,invalid_json,,Unexpected end of JSON input,"{""a"":2"\n',
+      '\uFEFFline,reason,column,detail,raw\r\n' +
+        '12,missing_columns,amount,Expected Number of Columns: 3 Found: 2,"99,short"\r\n' +
+        '40,invalid_json,,Unexpected end of JSON input,"{""a"":2"\r\n',
+    );
+    // A rejected line is user text: one that starts like a formula is neutralised.
+    expect(rejectedRowsCsv({ rejected: [{ line: 3, raw: '=cmd|calc,1', reason: 'other', detail: '-' }] })).toBe(
+      `\uFEFFline,reason,column,detail,raw\r\n3,other,,'-,"'=cmd|calc,1"\r\n`,
     );
   });
 });

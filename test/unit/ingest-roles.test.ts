@@ -4,8 +4,8 @@ import type { ColumnInfo, Db, Row } from '../../src/db/types.ts';
 import { loadDelimited } from '../../src/ingest/load.ts';
 import { ROLES_BY_KIND, type Role } from '../../src/ingest/model.ts';
 import { normalizeHeader, suggestRoles } from '../../src/ingest/roles.ts';
-import { toCsv } from '../../src/lib/gen/csv.ts';
-import { COLUMNS, CRM_TABLES, generateCrm } from '../../src/lib/gen/generate.ts';
+import { toCsv } from '../../src/demo/csv.ts';
+import { COLUMNS, CRM_TABLES, generateCrm } from '../../src/demo/generate.ts';
 
 const cols = (spec: Record<string, string>): ColumnInfo[] => Object.entries(spec).map(([name, type]) => ({ name, type }));
 

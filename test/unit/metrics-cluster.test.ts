@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb } from '../../src/db/node.ts';
 import type { Db } from '../../src/db/types.ts';
 import { loadDelimited } from '../../src/ingest/load.ts';
-import { demoWorkspace } from '../../src/lib/gen/generate.ts';
+import { demoWorkspace } from '../../src/demo/generate.ts';
 import { Random } from '../../src/lib/random.ts';
 import { assignClusters, chooseK, kmeans, silhouette } from '../../src/metrics/cluster.ts';
 import { standardize, toMatrix, type Matrix } from '../../src/metrics/cluster-matrix.ts';

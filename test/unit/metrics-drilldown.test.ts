@@ -65,7 +65,7 @@ describe('drilldownSql on crm-measures (hand-checked rows)', () => {
     // Consumer orders in Q1 2024: A (O2, O4), B (O3), F (O6).
     expect(rows.map((r) => [r.customer_id, r.orders, r.revenue])).toEqual([['B', 1, 120], ['A', 2, 50], ['F', 1, 10]]);
     const [scope] = await run(db, scopeTotalsSql(tables(), filters));
-    expect(scope).toEqual({ customers: 3, orders: 4, lines: 4, revenue: 180 });
+    expect(scope).toEqual({ customers: 3, orders: 4, lines: 4, revenue: 180, no_customer_lines: 0, return_lines: 0, return_amount: 0 });
   });
 
   it('keeps an id list (a cluster) to the filtered customers, and never reads ids as SQL', async () => {
@@ -90,10 +90,10 @@ describe('drilldownSql on crm-measures (hand-checked rows)', () => {
     expect(fromCustomers.map((r) => r.customer_id)).toEqual(['C', 'D', 'G']);
     expect(Object.keys(fromCustomers[0]!)).toEqual(['customer_id', 'segment', 'region', 'channel', 'churned', 'total_rows']);
     const [scope] = await run(db, scopeTotalsSql({ customers: fx.customers }, { segment: ['Business'] }));
-    expect(scope).toEqual({ customers: 3, orders: null, lines: null, revenue: null });
+    expect(scope).toEqual({ customers: 3, orders: null, lines: null, revenue: null, no_customer_lines: null, return_lines: null, return_amount: null });
     // A customers table without an id (e.g. bank marketing contacts) counts its rows.
     const noId = { ...fx.customers, roles: { segment: 'segment' } };
-    expect(await run(db, scopeTotalsSql({ customers: noId }))).toEqual([{ customers: 8, orders: null, lines: null, revenue: null }]);
+    expect(await run(db, scopeTotalsSql({ customers: noId }))).toEqual([{ customers: 8, orders: null, lines: null, revenue: null, no_customer_lines: null, return_lines: null, return_amount: null }]);
     expect(drilldownSql({ customers: noId }, { kind: 'filtered' })).toEqual({ ok: false, unavailable: { reason: 'missing_role', kind: 'customers', table: 'fx_customers', roles: ['customer_id'] } });
   });
 
@@ -208,5 +208,13 @@ describe('rowsToCsv', () => {
       { id: 'C', name: ' lead\nline', revenue: 0 },
     ]);
     expect(csv).toBe('\uFEFFid,name,revenue\r\nA,"Smith, ""Jo""",12.5\r\nB,张三,\r\nC," lead\nline",0\r\n');
+  });
+
+  it('neutralises text that a spreadsheet would run as a formula; negative numbers stay numbers', () => {
+    const csv = rowsToCsv(['id', 'name', 'revenue'], [
+      { id: '=HYPERLINK("http://x")', name: '@SUM(A1)', revenue: -12.5 },
+      { id: '-1+1', name: '+1', revenue: null },
+    ]);
+    expect(csv).toBe(`\uFEFFid,name,revenue\r\n"'=HYPERLINK(""http://x"")",'@SUM(A1),-12.5\r\n'-1+1,'+1,\r\n`);
   });
 });

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Db, Row } from '../../src/db/types.ts';
 import { loadDelimited } from '../../src/ingest/load.ts';
 import type { RoleMap, TableInfo, TableKind } from '../../src/ingest/model.ts';
-import { demoWorkspace } from '../../src/lib/gen/generate.ts';
+import { demoWorkspace } from '../../src/demo/generate.ts';
 import { sqlOf, type MetricQuery } from '../../src/metrics/common.ts';
 
 export const DATA_DIR = process.env.CRM_DATA_DIR ?? fileURLToPath(new URL('../../../shared/data', import.meta.url));

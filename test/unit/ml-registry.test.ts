@@ -145,6 +145,8 @@ describe('model cards', () => {
     ]);
     expect(buildModelCard({ result: fakeResult(0.8), columns, table, target: 'churn', excluded: ['note'], now: NOW, threshold: 0.5 }).threshold).toBe(0.5);
     expect(modelCardFileName(c)).toBe('model_customer_features_logreg_20250301-120000.json');
+    // A table name is user text: no separators, white space or bidi controls reach the file name.
+    expect(modelCardFileName({ ...c, table: 'orders/2024 \u202Enosj.exe' })).toBe('model_orders_2024_nosj.exe_logreg_20250301-120000.json');
   });
 
   it('summarises only the usable rows', () => {

@@ -188,4 +188,17 @@ describe('Workspace queue', () => {
     expect(store.manifest).toBeNull();
     expect(await tablesInDb()).toEqual([]);
   });
+
+  it('reads a file again in another encoding into the same table, logs replaced', async () => {
+    const ws = workspace();
+    await ws.loadFiles([csv('cafe.csv', 'customer_id,city\nC1,Café\nC2,Zürich\n')]);
+    const before = ws.state.tableVersions.cafe;
+    const out = await ws.reload('cafe', { encoding: 'windows-1252' });
+    expect(out.errors).toEqual([]);
+    expect(ws.state.tables.map((t) => t.name)).toEqual(['cafe']);
+    expect(ws.state.loads.cafe?.source.encoding).toBe('windows-1252');
+    expect(ws.state.tableVersions.cafe).toBeGreaterThan(before!);
+    expect((await db.query('SELECT city FROM cafe ORDER BY customer_id')).rows.map((r) => r.city)).toEqual(['CafÃ©', 'ZÃ¼rich']);
+    expect(await tablesInDb()).toEqual(['cafe']);
+  });
 });

@@ -9,6 +9,8 @@ import { tableOfKind, type TableInfo } from '../../ingest/model.ts';
 import { basketItemsSql, fetchTransactions, type Transactions } from '../../metrics/transactions.ts';
 import { readSeries, seriesSql, type Grain } from '../../metrics/forecast.ts';
 import { drilldownSql } from '../../metrics/drilldown.ts';
+import { hasRevenue } from '../../metrics/measures.ts';
+import type { Filters } from '../../metrics/filters.ts';
 import type { Behaviour, Clusters, Forecasted, MinedRules } from './compute.ts';
 import type { PatternsRunner } from './runner.ts';
 
@@ -29,11 +31,11 @@ export interface ForecastResult extends Forecasted {
   sql: string;
 }
 
-/** The table and columns that hold baskets: orders with an order id (or basket id) and a product. */
+/** The table and columns that hold baskets: orders with an order id (or basket id) and a product (its name, else its code, else its category). */
 export function basketSource(tables: readonly TableInfo[]): { table: TableInfo; basket: string; item: string } | undefined {
   for (const t of tables) {
     const basket = t.roles.order_id;
-    const item = t.roles.product ?? t.roles.category;
+    const item = t.roles.product ?? t.roles.sku ?? t.roles.category;
     if (basket && item) return { table: t, basket, item };
   }
   return undefined;
@@ -88,11 +90,18 @@ export async function loadClusters(db: Db, tables: readonly TableInfo[], lang: '
   return { ...clusters, sql: q.sql };
 }
 
-/** Revenue per period, Holt-Winters forecast with a 95 % interval, and a back-test on the last h periods. */
-export async function loadForecast(db: Db, tables: readonly TableInfo[], grain: Grain, runner: PatternsRunner, signal?: AbortSignal): Promise<ForecastResult | null> {
+/** Revenue per period (net or gross of returns), Holt-Winters forecast with a 95 % interval, and a back-test on the last h periods. */
+export async function loadForecast(
+  db: Db,
+  tables: readonly TableInfo[],
+  grain: Grain,
+  runner: PatternsRunner,
+  signal?: AbortSignal,
+  basis: Pick<Filters, 'revenue'> = {},
+): Promise<ForecastResult | null> {
   const orders = tableOfKind(tables, 'orders');
-  if (!orders?.roles.order_date || !orders.roles.amount) return null;
-  const sql = seriesSql(orders, grain, 'revenue');
+  if (!orders?.roles.order_date || !hasRevenue(orders)) return null;
+  const sql = seriesSql(orders, grain, 'revenue', basis);
   const series = readSeries((await db.query(sql)).rows);
   const forecast = await runner.run<'forecast'>({ type: 'forecast', series, grain }, signal);
   return forecast && { ...forecast, sql };

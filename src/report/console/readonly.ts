@@ -8,9 +8,9 @@
  * backslash escapes, $tag$…$tag$ strings, "…" identifiers, -- comments and
  * nested /* *\/ comments. A `;` inside any of these does not end a statement.
  */
-import type { TableInfo } from '../ingest/model.ts';
-import { ident, lit } from '../lib/sql.ts';
-import { dateExpr, numberExpr, roleColumn } from './expr.ts';
+import type { TableInfo } from '../../ingest/model.ts';
+import { ident, lit } from '../../lib/sql.ts';
+import { dateExpr, numberExpr, roleColumn } from '../../metrics/expr.ts';
 
 export type ReadOnlyCheck = { ok: true } | { ok: false; reason: 'empty' | 'multiple' | 'not_read_only'; keyword?: string };
 
@@ -38,7 +38,7 @@ export function startsOtherStatement(keyword: string): boolean {
 
 type TokenKind = 'word' | 'identifier' | 'string' | 'number' | 'param' | 'symbol';
 
-interface Token {
+export interface Token {
   kind: TokenKind;
   text: string;
   start: number;
@@ -287,4 +287,9 @@ export function exampleQueries(tables: readonly TableInfo[]): ExampleQuery[] {
     { id: 'summarize', params: { table: first.name }, sql: `SUMMARIZE ${t}` },
   );
   return out;
+}
+
+/** What the console shows before anything is typed: a look at the first table, or a query that needs none. */
+export function placeholderSql(firstTable: string | undefined): string {
+  return firstTable ? `SELECT *\nFROM ${ident(firstTable)}\nLIMIT 100` : 'SELECT 42 AS answer';
 }

@@ -16,7 +16,7 @@
  * - Orders mix a customer's favourite categories, fixed companion products
  *   (phone → case) and category affinities, so association rules find pairs.
  */
-import { AliasTable, Random } from '../random.ts';
+import { AliasTable, Random } from '../lib/random.ts';
 import {
   AFFINITY_FLOOR, CATEGORIES, CATEGORY_AFFINITY, CATEGORY_WEIGHTS, COMPANIONS, EN_FIRST_FEMALE, EN_FIRST_MALE,
   EN_LAST, GENDERS, LEAD_CHANNELS, LEAD_STAGES, MONTH_FACTOR, ORDER_CHANNELS, PRODUCTS, PROMO_DAYS, REGIONS,

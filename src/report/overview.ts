@@ -5,6 +5,9 @@ import { breakdownSql, kpiSql, KPI_NAMES, monthlyRevenueSql, readKpis, type Kpi,
 import { breakdownColumns } from '../metrics/breakdown-dims.ts';
 import { distinctCountsSql } from '../metrics/profile.ts';
 import { basketSummarySql, basketTable, topProductsSql, type BasketSummary } from '../metrics/basket.ts';
+import { scopeTotalsSql, type ScopeTotalsRow } from '../metrics/drilldown.ts';
+import type { Filters } from '../metrics/filters.ts';
+import { hasRevenue } from '../metrics/measures.ts';
 import type { MonthlyRevenuePoint } from '../charts/monthly-revenue/option.ts';
 import type { BreakdownPoint } from '../charts/breakdown/option.ts';
 
@@ -26,19 +29,28 @@ export interface OverviewData {
   kpis: (Kpi & { key: KpiName })[];
   chart: OverviewChart | null;
   basket: BasketOverview | null;
+  /** What the order lines hold beyond the KPIs (lines without a customer, returns); null without orders. */
+  scope: ScopeTotalsRow | null;
 }
 
 /** Products in the overview's top-products chart. */
 export const TOP_PRODUCTS = 15;
 
-/** `breakdown`: the column the user picked for the breakdown chart (the best one when absent or gone). */
-export async function loadOverview(db: Db, tables: readonly TableInfo[], breakdown?: string): Promise<OverviewData> {
-  const q = kpiSql(tables);
+/**
+ * The overview over the whole workspace; of the filters only the net/gross revenue choice applies.
+ * `breakdown`: the column the user picked for the breakdown chart (the best one when absent or gone).
+ */
+export async function loadOverview(db: Db, tables: readonly TableInfo[], filters: Pick<Filters, 'revenue'> = {}, breakdown?: string): Promise<OverviewData> {
+  const basis: Filters = filters.revenue ? { revenue: filters.revenue } : {};
+  const q = kpiSql(tables, basis);
   const row = (await db.query(q.sql)).rows[0];
   const values = readKpis(q, row);
   const kpis = KPI_NAMES.map((key) => ({ key, ...values[key] }));
+  const orders = tableOfKind(tables, 'orders');
+  const scopeQuery = orders ? scopeTotalsSql({ orders }, basis) : null;
+  const scope = scopeQuery?.ok ? ((await db.query(scopeQuery.sql)).rows[0] as unknown as ScopeTotalsRow | undefined) ?? null : null;
   const basket = await loadBasket(db, tables);
-  return { kpis, chart: await loadChart(db, tables, basket?.table, breakdown), basket };
+  return { kpis, chart: await loadChart(db, tables, basis, basket?.table, breakdown), basket, scope };
 }
 
 async function loadBasket(db: Db, tables: readonly TableInfo[]): Promise<BasketOverview | null> {
@@ -60,10 +72,10 @@ async function loadBasket(db: Db, tables: readonly TableInfo[]): Promise<BasketO
   return { table: t.name, summary, top };
 }
 
-async function loadChart(db: Db, tables: readonly TableInfo[], basketTableName?: string, wanted?: string): Promise<OverviewChart | null> {
+async function loadChart(db: Db, tables: readonly TableInfo[], basis: Filters, basketTableName?: string, wanted?: string): Promise<OverviewChart | null> {
   const orders = tableOfKind(tables, 'orders');
-  if (orders?.roles.order_date && orders.roles.amount) {
-    const r = await db.query(monthlyRevenueSql(orders));
+  if (orders?.roles.order_date && hasRevenue(orders)) {
+    const r = await db.query(monthlyRevenueSql(orders, basis));
     return {
       kind: 'monthly',
       table: orders.name,

@@ -18,8 +18,7 @@ import { cohortRetentionSql } from '../metrics/cohorts.ts';
 import { compareSql, sparklineSql, type CompareKpi } from '../metrics/compare.ts';
 import { drilldownSql, scopeTotalsSql, type DrillSelection, type DrillTables } from '../metrics/drilldown.ts';
 import { leadDealFunnelSql } from '../metrics/funnel.ts';
-import { dateExpr, roleColumn } from '../metrics/expr.ts';
-import { ident } from '../lib/sql.ts';
+import { distinctValuesSql, orderDateBoundsSql } from '../metrics/bounds.ts';
 import { orderCategories } from '../lib/natural-order.ts';
 
 export interface Measure {
@@ -62,7 +61,7 @@ export type Analytics = Record<MeasureId, Measure> & {
   stages: FunnelStages | null;
 };
 
-async function run(db: Db, q: MetricQuery): Promise<Measure> {
+export async function runMeasure(db: Db, q: MetricQuery): Promise<Measure> {
   if (!q.ok) return { sql: null, rows: [], unavailable: q.unavailable, ignored: [] };
   const r = await db.query(q.sql);
   return { sql: q.sql, rows: r.rows, ignored: q.ignoredFilters };
@@ -72,12 +71,7 @@ const NONE: MetricQuery = { ok: false, unavailable: { reason: 'no_table', kind: 
 
 /** The last order date in the data: "today" for every as-of measure (no clock is read, so results are reproducible). */
 export async function lastOrderDate(db: Db, tables: readonly TableInfo[]): Promise<string | null> {
-  const orders = tableOfKind(tables, 'orders');
-  const d = orders && roleColumn(orders, 'order_date');
-  if (!orders || !d) return null;
-  const r = await db.query(`SELECT CAST(max(${dateExpr(d)}) AS VARCHAR) AS d FROM ${ident(orders.name)}`);
-  const v = r.rows[0]?.d;
-  return typeof v === 'string' ? v : null;
+  return (await dateBounds(db, tables))?.max ?? null;
 }
 
 /** Funnel steps from a leads table: its date columns in table order, starting at `created_at`. */
@@ -164,7 +158,7 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
     ['sparkAov', spark('aov')],
   ];
   // One connection: run in sequence.
-  for (const [id, q] of plan) out[id] = await run(db, q);
+  for (const [id, q] of plan) out[id] = await runMeasure(db, q);
   return { ...(out as Record<MeasureId, Measure>), asOf, tables: { orders, customers, leads, deals }, stages };
 }
 
@@ -214,9 +208,7 @@ export async function filterOptions(db: Db, tables: readonly TableInfo[]): Promi
     const t = tables.find((x) => x.roles[key] !== undefined && x.source !== 'derived:customers+orders+tickets');
     const col = t?.roles[key];
     if (!t || !col) continue;
-    const r = await db.query(
-      `SELECT DISTINCT CAST(${ident(col)} AS VARCHAR) AS v FROM ${ident(t.name)} WHERE ${ident(col)} IS NOT NULL ORDER BY 1 LIMIT 200`,
-    );
+    const r = await db.query(distinctValuesSql(t.name, col));
     // Scales (Low/Medium/High, contract lengths) in their order; anything else stays alphabetical.
     out[key] = orderCategories(r.rows.map((row) => String(row.v)), (v) => v);
   }
@@ -226,9 +218,8 @@ export async function filterOptions(db: Db, tables: readonly TableInfo[]): Promi
 /** Date bounds of the orders, for the date inputs. */
 export async function dateBounds(db: Db, tables: readonly TableInfo[]): Promise<{ min: string; max: string } | null> {
   const orders = tableOfKind(tables, 'orders');
-  const d = orders && roleColumn(orders, 'order_date');
-  if (!orders || !d) return null;
-  const r = await db.query(`SELECT CAST(min(${dateExpr(d)}) AS VARCHAR) AS lo, CAST(max(${dateExpr(d)}) AS VARCHAR) AS hi FROM ${ident(orders.name)}`);
-  const row = r.rows[0];
+  const sql = orders && orderDateBoundsSql(orders);
+  if (!sql) return null;
+  const row = (await db.query(sql)).rows[0];
   return row && typeof row.lo === 'string' && typeof row.hi === 'string' ? { min: row.lo, max: row.hi } : null;
 }

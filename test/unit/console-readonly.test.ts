@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb } from '../../src/db/node.ts';
 import type { Db } from '../../src/db/types.ts';
-import { cappedSql, exampleQueries, isReadOnlySql, startsOtherStatement, tokenize } from '../../src/metrics/readonly.ts';
+import { cappedSql, exampleQueries, isReadOnlySql, startsOtherStatement, tokenize } from '../../src/report/console/readonly.ts';
 import { loadDemo, type DemoTables } from './metrics-helpers.ts';
 
 /** Read-only statements, each runnable on a database holding table `t(a INTEGER, s VARCHAR)`. */

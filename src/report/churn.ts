@@ -4,6 +4,7 @@ import { createChurnTrainer, createSearchPool, type ChurnTrainer, type SearchPoo
 import type { ChurnResult, LeaderboardRow, ScoredRow } from '../ml/protocol.ts';
 import type { ColumnData } from '../ml/features.ts';
 import type { TableInfo } from '../ingest/model.ts';
+import { csvText, type CsvOptions, type CsvValue } from '../lib/csv.ts';
 
 export type TrainResult = ChurnResult;
 
@@ -98,19 +99,20 @@ export function getSearchPool(): SearchPool {
   return pool;
 }
 
-/** The scored list as CSV: the customer key (if any) and every score column. */
-export function scoresCsv(idColumn: ColumnData | undefined, scored: readonly ScoredRow[]): string {
+/**
+ * The scored list as CSV: the customer key (if any) and every score column.
+ * `spreadsheet: false` for the copy the app loads back as a table (cells as they are).
+ */
+export function scoresCsv(idColumn: ColumnData | undefined, scored: readonly ScoredRow[], opts: CsvOptions = {}): string {
   const head = ['customer', 'probability', 'risk_tier', 'reason_1', 'reason_2', 'reason_3'];
-  const lines = [head.join(',')];
-  for (const s of scored) {
+  const rows = scored.map((s): CsvValue[] => {
     const id = idColumn ? idColumn.values[s.row] : s.row + 1;
-    const cells = [id, s.probability.toFixed(6), s.tier, ...[0, 1, 2].map((k) => (s.reasons[k] ? `${s.reasons[k]!.column}=${String(s.reasons[k]!.value ?? '')}` : ''))];
-    lines.push(cells.map(csvCell).join(','));
-  }
-  return lines.join('\n') + '\n';
+    const reasons = [0, 1, 2].map((k) => (s.reasons[k] ? `${s.reasons[k]!.column}=${String(s.reasons[k]!.value ?? '')}` : ''));
+    return [idCell(id), s.probability.toFixed(6), s.tier, ...reasons];
+  });
+  return csvText(head, rows, opts);
 }
 
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+function idCell(v: unknown): CsvValue {
+  return v === null || v === undefined || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? v : String(v);
 }

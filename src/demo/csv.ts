@@ -1,8 +1,9 @@
 /**
- * CSV writing (RFC 4180): comma-separated, `\n` line ends, a field is quoted
- * when it holds a comma, quote, line break or edge whitespace, and quotes are
- * doubled. `null` is an empty field.
+ * CSV for generated data sets (input to the app and the bench, not a download):
+ * `\n` line ends, no BOM, cells as they are. Quoting is the app's one CSV
+ * writer's (src/lib/csv.ts, without its spreadsheet rules). `null` is an empty field.
  */
+import { csvField as writerField } from '../lib/csv.ts';
 
 export type CsvValue = string | number | null;
 
@@ -12,12 +13,8 @@ export interface CsvTable {
   readonly rows: readonly (readonly CsvValue[])[];
 }
 
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
-
 export function csvField(value: CsvValue): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  return writerField(value, { spreadsheet: false });
 }
 
 /** One record, with its trailing newline. */

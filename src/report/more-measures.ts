@@ -1,0 +1,50 @@
+/**
+ * The breakdowns the main Analytics sections leave out: customer status and
+ * sales by a chosen dimension, big vs small customers, sales cycle, ticket
+ * volume and satisfaction, receivables. Each a builder in src/metrics, run
+ * under the global filters.
+ */
+import type { Db } from '../db/types.ts';
+import { tableOfKind, type TableInfo } from '../ingest/model.ts';
+import { bigCustomersSql, customerStatusSql, type CustomerDimension } from '../metrics/customers.ts';
+import { salesCycleSql, salesSql } from '../metrics/sales.ts';
+import type { DimChoice } from '../metrics/breakdown-dims.ts';
+import { satisfactionSql, ticketVolumeSql } from '../metrics/service.ts';
+import { receivablesSql } from '../metrics/risk.ts';
+import type { MetricQuery } from '../metrics/common.ts';
+import type { Filters } from '../metrics/filters.ts';
+import { lastOrderDate, runMeasure, type Measure } from './analytics.ts';
+
+export type MoreKey = 'status' | 'sales' | 'big' | 'cycle' | 'volume' | 'satisfaction' | 'receivables';
+
+export interface MoreMeasures {
+  measures: Record<MoreKey, Measure>;
+  /** The column the breakdowns were computed by (charts name it with their rows). */
+  column: string;
+}
+
+const EMPTY: Measure = { sql: null, rows: [], ignored: [] };
+const none = (kind: 'orders' | 'tickets' | 'leads'): MetricQuery => ({ ok: false, unavailable: { reason: 'no_table', kind } });
+
+export async function loadMoreMeasures(db: Db, tables: readonly TableInfo[], filters: Filters, choice: DimChoice | undefined): Promise<MoreMeasures> {
+  const by = choice?.dim;
+  const orders = tableOfKind(tables, 'orders');
+  const customers = tableOfKind(tables, 'customers');
+  const tickets = tableOfKind(tables, 'tickets');
+  const leads = tableOfKind(tables, 'leads');
+  const c = customers ? { customers } : {};
+  const asOf = filters.to ?? (await lastOrderDate(db, tables));
+  // Status by a customer dimension reads it where customerStatusSql does: the customers table when there is one.
+  const statusBy = by === 'segment' || by === 'region' || by === 'channel' ? (by as CustomerDimension) : undefined;
+  const statusHasDim = statusBy !== undefined && (customers ?? orders)?.roles[statusBy] !== undefined;
+  const measures: Record<MoreKey, Measure> = {
+    status: orders && asOf && statusBy && statusHasDim ? await runMeasure(db, customerStatusSql({ orders, ...c, asOf, by: statusBy, filters })) : EMPTY,
+    sales: orders && by ? await runMeasure(db, salesSql({ orders, ...c, by, filters })) : orders ? EMPTY : await runMeasure(db, none('orders')),
+    big: await runMeasure(db, orders ? bigCustomersSql({ orders, ...c, filters }) : none('orders')),
+    cycle: await runMeasure(db, leads ? salesCycleSql({ leads, ...c, filters }) : none('leads')),
+    volume: await runMeasure(db, tickets ? ticketVolumeSql({ tickets, ...c, grain: 'month', byCategory: true, filters }) : none('tickets')),
+    satisfaction: await runMeasure(db, tickets ? satisfactionSql({ tickets, ...c, filters }) : none('tickets')),
+    receivables: await runMeasure(db, orders && asOf ? receivablesSql({ orders, ...c, asOf, filters }) : none('orders')),
+  };
+  return { measures, column: choice?.column ?? '' };
+}
