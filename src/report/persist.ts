@@ -14,6 +14,7 @@
 import type { FileFormat, SourceInfo, TextEncodingName } from '../ingest/index.ts';
 import type { LogEntry } from '../ingest/log.ts';
 import type { RoleMap, TableInfo, TableKind } from '../ingest/model.ts';
+import { createMissingStores, idbRequest, withTransaction, type IdbSchema } from '../lib/idb.ts';
 
 export const MANIFEST_VERSION = 1;
 
@@ -178,50 +179,17 @@ export function isQuotaError(e: unknown): boolean {
 
 // ---------------------------------------------------------------- browser storage
 
-const DB_NAME = 'crm-lens';
-const DB_VERSION = 1;
 const META = 'meta';
 const FILES = 'files';
 const MANIFEST_KEY = 'manifest';
 const OPFS_DIR = 'crm-lens-workspace';
 const PERSIST_ASKED_KEY = 'crm-lens.persist-asked';
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
+const WORKSPACE_DB: IdbSchema = { name: 'crm-lens', version: 1, upgrade: createMissingStores(META, FILES) };
 
-function openIdb(): Promise<IDBDatabase> {
-  if (typeof indexedDB === 'undefined') return Promise.reject(new Error('IndexedDB is not available in this browser'));
-  const req = indexedDB.open(DB_NAME, DB_VERSION);
-  req.onupgradeneeded = () => {
-    const db = req.result;
-    if (!db.objectStoreNames.contains(META)) db.createObjectStore(META);
-    if (!db.objectStoreNames.contains(FILES)) db.createObjectStore(FILES);
-  };
-  return request(req);
-}
-
-/** Run `work` in one transaction and resolve when it has committed. */
-async function withStores<T>(mode: IDBTransactionMode, work: (meta: IDBObjectStore, files: IDBObjectStore) => Promise<T>): Promise<T> {
-  const db = await openIdb();
-  try {
-    const tx = db.transaction([META, FILES], mode);
-    const done = new Promise<void>((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-    });
-    // Awaited below; this only keeps a failure in `work` from leaving it unhandled.
-    done.catch(() => undefined);
-    const result = await work(tx.objectStore(META), tx.objectStore(FILES));
-    await done;
-    return result;
-  } finally {
-    db.close();
-  }
+/** Run `work` over both stores in one transaction and resolve when it has committed. */
+function withStores<T>(mode: IDBTransactionMode, work: (meta: IDBObjectStore, files: IDBObjectStore) => Promise<T>): Promise<T> {
+  return withTransaction(WORKSPACE_DB, [META, FILES], mode, (tx) => work(tx.objectStore(META), tx.objectStore(FILES)));
 }
 
 /** The app's OPFS folder, or null where OPFS is missing, refused (private windows) or cannot be written from the page. */
@@ -240,7 +208,7 @@ function isNotFound(e: unknown): boolean {
 }
 
 export async function readManifest(): Promise<ManifestRead> {
-  const text = await withStores('readonly', (meta) => request(meta.get(MANIFEST_KEY)));
+  const text = await withStores('readonly', (meta) => idbRequest(meta.get(MANIFEST_KEY)));
   if (text !== undefined && typeof text !== 'string') return { status: 'corrupt', reason: 'manifest is not text' };
   return parseManifest(text);
 }
@@ -254,7 +222,7 @@ export async function writeManifest(m: Manifest): Promise<void> {
   await withStores('readwrite', async (meta, files) => {
     if (m.files.length === 0) meta.delete(MANIFEST_KEY);
     else meta.put(serializeManifest(m), MANIFEST_KEY);
-    for (const key of await request(files.getAllKeys())) if (!keep.has(String(key))) files.delete(key);
+    for (const key of await idbRequest(files.getAllKeys())) if (!keep.has(String(key))) files.delete(key);
   });
   const dir = await opfsDir(false);
   const listable = dir as unknown as { keys?: () => AsyncIterable<string> } | null;
@@ -299,7 +267,7 @@ export async function readFileBytes(f: Pick<SavedFile, 'id' | 'store'>): Promise
       throw e;
     }
   }
-  const blob = await withStores('readonly', (_meta, files) => request(files.get(f.id)));
+  const blob = await withStores('readonly', (_meta, files) => idbRequest(files.get(f.id)));
   return blob instanceof Blob ? blob : null;
 }
 

@@ -4,10 +4,9 @@ import type { Db } from '../../src/db/types.ts';
 import { loadDelimited } from '../../src/ingest/load.ts';
 import { demoWorkspace } from '../../src/demo/generate.ts';
 import { Random } from '../../src/lib/random.ts';
-import {
-  assignClusters, chooseK, clusterProfiles, describeCluster, featureWords, kmeans, silhouette, standardize, toMatrix,
-  type ClusterProfile, type Matrix,
-} from '../../src/metrics/cluster.ts';
+import { assignClusters, chooseK, kmeans, silhouette } from '../../src/metrics/cluster.ts';
+import { standardize, toMatrix, type Matrix } from '../../src/metrics/cluster-matrix.ts';
+import { clusterProfiles, describeCluster, featureWords, type ClusterProfile } from '../../src/metrics/cluster-profile.ts';
 import { rfmSql } from '../../src/metrics/rfm.ts';
 
 /** Blobs around `centers` with unit noise, sizes 60, 90, 120, …; rows shuffled so order gives nothing away. */

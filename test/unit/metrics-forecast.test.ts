@@ -7,9 +7,9 @@ import { demoWorkspace } from '../../src/demo/generate.ts';
 import { Random } from '../../src/lib/random.ts';
 import { ident, lit } from '../../src/lib/sql.ts';
 import {
-  accuracy, backtest, fitHoltWinters, forecastHoltWinters, nelderMead, normalQuantile, readSeries, seasonalNaive,
-  seasonPeriod, seriesSql, type Grain, type SeriesMeasure,
+  accuracy, backtest, readSeries, seasonalNaive, seasonPeriod, seriesSql, type Grain, type SeriesMeasure,
 } from '../../src/metrics/forecast.ts';
+import { fitHoltWinters, forecastHoltWinters, nelderMead, normalQuantile } from '../../src/metrics/holt-winters.ts';
 
 let db: Db;
 beforeAll(async () => {

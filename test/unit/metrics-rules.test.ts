@@ -8,11 +8,11 @@ import { loadDelimited } from '../../src/ingest/load.ts';
 import { demoWorkspace } from '../../src/demo/generate.ts';
 import { Random } from '../../src/lib/random.ts';
 import { ident, lit } from '../../src/lib/sql.ts';
+import { basketRecommendations, describeRule, recommendations, recommendationsByItem, ruleLabels, topRules } from '../../src/metrics/recommend.ts';
+import { mineRules, minSupportCount, type Rule, type RuleSet } from '../../src/metrics/rules.ts';
 import {
-  basketItemsSql, basketRecommendations, describeRule, fetchTransactions, mineRules, minSupportCount, recommendations,
-  recommendationsByItem, ruleLabels, topRules, transactionsFromBaskets, transactionsFromPairs, type Rule, type RuleSet,
-  type Transactions,
-} from '../../src/metrics/rules.ts';
+  basketItemsSql, fetchTransactions, transactionsFromBaskets, transactionsFromPairs, type Transactions,
+} from '../../src/metrics/transactions.ts';
 
 const DATA_DIR = process.env.CRM_DATA_DIR ?? fileURLToPath(new URL('../../../shared/data', import.meta.url));
 const GROCERIES = path.join(DATA_DIR, 'groceries', 'groceries.csv');

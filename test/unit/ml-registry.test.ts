@@ -2,24 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { psi } from '../../src/ml/drift.ts';
 import type { ColumnData } from '../../src/ml/features.ts';
 import type { LeaderboardRow, MeanStd, ModelSpec, SearchResult } from '../../src/ml/protocol.ts';
+import { compareRun, metricDeltas } from '../../src/ml/card-compare.ts';
+import { modelCardFileName, parseModelCard } from '../../src/ml/card-read.ts';
 import {
   FINGERPRINT_SAMPLE_ROWS,
   MODEL_CARD_FORMAT,
   MODEL_CARD_VERSION,
-  ModelRegistry,
   buildModelCard,
-  compareRun,
   dataFingerprint,
   hashText,
-  memoryModelStore,
-  metricDeltas,
-  modelCardFileName,
-  parseModelCard,
   serializeModelCard,
   summarizeFeature,
   summaryPsi,
   type ModelCard,
-} from '../../src/ml/registry.ts';
+} from '../../src/ml/card.ts';
+import { ModelRegistry, memoryModelStore } from '../../src/ml/registry.ts';
 
 const NOW = new Date('2025-03-01T12:00:00.000Z');
 

@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb } from '../../src/db/node.ts';
 import type { Db } from '../../src/db/types.ts';
-import { basketItemsSql, fetchTransactions, mineRules, topRules, transactionsFromBaskets } from '../../src/metrics/rules.ts';
+import { topRules } from '../../src/metrics/recommend.ts';
+import { mineRules } from '../../src/metrics/rules.ts';
+import { basketItemsSql, fetchTransactions, transactionsFromBaskets } from '../../src/metrics/transactions.ts';
 import { handlePatterns, type PatternsRequest, type PatternsResponse } from '../../src/report/patterns/protocol.ts';
 import { loadClusters, loadForecast, loadRules } from '../../src/report/patterns/load.ts';
 import { inlineRunner, workerRunner, type WorkerLike } from '../../src/report/patterns/runner.ts';

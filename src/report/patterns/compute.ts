@@ -4,9 +4,14 @@
  * Holt-Winters on a revenue series. Pure and synchronous; run in the patterns
  * worker so the page keeps drawing while they compute.
  */
-import { mineRules, recommendationsByItem, ruleLabels, topRules, type Recommendation, type RuleSet, type Transactions } from '../../metrics/rules.ts';
-import { chooseK, clusterProfiles, describeCluster, standardize, toMatrix, type KScore } from '../../metrics/cluster.ts';
-import { backtest, fitHoltWinters, forecastHoltWinters, seasonPeriod, type Accuracy, type Grain, type Series } from '../../metrics/forecast.ts';
+import { recommendationsByItem, ruleLabels, topRules, type Recommendation } from '../../metrics/recommend.ts';
+import { mineRules, type RuleSet } from '../../metrics/rules.ts';
+import type { Transactions } from '../../metrics/transactions.ts';
+import { chooseK, type KScore } from '../../metrics/cluster.ts';
+import { standardize, toMatrix } from '../../metrics/cluster-matrix.ts';
+import { clusterProfiles, describeCluster } from '../../metrics/cluster-profile.ts';
+import { backtest, seasonPeriod, type Accuracy, type Grain, type Series } from '../../metrics/forecast.ts';
+import { fitHoltWinters, forecastHoltWinters } from '../../metrics/holt-winters.ts';
 import type { ForecastChartData } from '../../charts/forecast/option.ts';
 
 export interface RuleRow {

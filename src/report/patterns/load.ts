@@ -6,7 +6,7 @@
  */
 import type { Db } from '../../db/types.ts';
 import { tableOfKind, type TableInfo } from '../../ingest/model.ts';
-import { basketItemsSql, fetchTransactions, type Transactions } from '../../metrics/rules.ts';
+import { basketItemsSql, fetchTransactions, type Transactions } from '../../metrics/transactions.ts';
 import { readSeries, seriesSql, type Grain } from '../../metrics/forecast.ts';
 import { drilldownSql } from '../../metrics/drilldown.ts';
 import { behaviourColumnsSql } from '../../metrics/behaviour.ts';

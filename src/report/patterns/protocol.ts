@@ -3,7 +3,7 @@
  * answer per request. Errors cross as `{name, message, stack}` and become
  * real Errors on the page's side.
  */
-import type { Transactions } from '../../metrics/rules.ts';
+import type { Transactions } from '../../metrics/transactions.ts';
 import type { Grain, Series } from '../../metrics/forecast.ts';
 import type { SerializedError } from '../../lib/errors.ts';
 import { computeClusters, computeForecast, computeRules, type Behaviour, type Clusters, type Forecasted, type MinedRules } from './compute.ts';
