@@ -13,13 +13,39 @@ echarts.use([BarChart, LineChart, FunnelChart, HeatmapChart, ScatterChart, Graph
 
 export type ChartOption = EChartsCoreOption;
 
+/**
+ * Charts waiting to be drawn. A page can ask for twenty charts at once (and a web font
+ * arriving asks every chart again); drawing them all in one task would freeze the page,
+ * so they are drawn a few per animation frame, within a time budget, in the order asked.
+ */
+const waiting: ChartHandle[] = [];
+let draining = false;
+const FRAME_BUDGET_MS = 12;
+
+function drawSoon(h: ChartHandle): void {
+  if (!waiting.includes(h)) waiting.push(h);
+  if (draining) return;
+  draining = true;
+  requestAnimationFrame(drain);
+}
+
+function drain(): void {
+  const start = performance.now();
+  do waiting.shift()?.flush();
+  while (waiting.length > 0 && performance.now() - start < FRAME_BUDGET_MS);
+  if (waiting.length > 0) requestAnimationFrame(drain);
+  else draining = false;
+}
+
 export class ChartHandle {
   #chart: echarts.ECharts;
   #option: ChartOption;
   #observer: ResizeObserver | null = null;
+  #dirty = false;
 
   #redraw = (): void => {
-    this.#chart.setOption(withDefaults(this.#option), { notMerge: true });
+    this.#dirty = true;
+    drawSoon(this);
   };
 
   constructor(el: HTMLElement, option: ChartOption) {
@@ -52,8 +78,16 @@ export class ChartHandle {
     this.#redraw();
   }
 
+  /** Draw now what is waiting to be drawn (the drawing queue calls this; so does an export). */
+  flush(): void {
+    if (!this.#dirty || this.#chart.isDisposed()) return;
+    this.#dirty = false;
+    this.#chart.setOption(withDefaults(this.#option), { notMerge: true });
+  }
+
   /** PNG as a data URL, at twice the screen resolution, on a white background. */
   toPng(): string {
+    this.flush();
     return this.#chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#fff' });
   }
 
@@ -63,6 +97,8 @@ export class ChartHandle {
   }
 
   dispose(): void {
+    const at = waiting.indexOf(this);
+    if (at >= 0) waiting.splice(at, 1);
     document.fonts?.removeEventListener('loadingdone', this.#redraw);
     this.#observer?.disconnect();
     this.#chart.dispose();
