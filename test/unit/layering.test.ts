@@ -105,6 +105,14 @@ describe('layering', () => {
     expect(cycles).toEqual([]);
   });
 
+  it('no source file over 500 lines (message catalogues excepted): find the seam and split', () => {
+    const long = ALL.filter((f) => !rel(f).startsWith('i18n/'))
+      .map((f) => [rel(f), readFileSync(f, 'utf8').split('\n').length] as const)
+      .filter(([, n]) => n > 500)
+      .map(([f, n]) => `${f} (${n})`);
+    expect(long).toEqual([]);
+  });
+
   it('a sample effect body is found (the checks above can fail)', () => {
     expect(effectBodies('x;\n$effect(() => { if (a) { b(); } void app.db().then(f); }); y')).toEqual([{ line: 2, body: ' if (a) { b(); } void app.db().then(f); ' }]);
     expect(SQL.test('const q = `SELECT 1`')).toBe(true);
