@@ -11,7 +11,7 @@
  */
 import { driftLevel, numericLabels, referenceCuts, type PsiBucket, type PsiResult } from './drift.ts';
 import { inputError } from './errors.ts';
-import { detectKind, isMissing, MISSING_LEVEL, OTHER_LEVEL, toNumber, type Cell, type ColumnData } from './features.ts';
+import { cellAt, cellsOf, detectKind, isMissing, MISSING_LEVEL, OTHER_LEVEL, toNumber, type Cell, type ColumnData } from './features.ts';
 import type { MeanStd, ModelKind, ModelSpec, SearchResult, SelectBy } from './protocol.ts';
 import { specProblems } from './specs.ts';
 import { safeFileName } from '../lib/download.ts';
@@ -106,7 +106,7 @@ export function dataFingerprint(table: { name: string; columns: readonly { name:
   const sample: Cell[][] = [];
   for (let i = 0; i < take; i++) {
     const row = Math.floor((i * n) / take);
-    sample.push(data.map((c) => c.values[row] ?? null));
+    sample.push(data.map((c) => cellAt(c.values, row)));
   }
   return hashText(JSON.stringify([table.name, n, table.columns.map((c) => [c.name, c.type.toUpperCase()]), data.map((c) => c.name), sample]));
 }
@@ -130,11 +130,6 @@ function levelOf(v: Cell): string {
   return isMissing(v) ? MISSING_LEVEL : String(v).trim();
 }
 
-/** The values of `column` at `rows` (all rows when omitted). */
-function valuesAt(column: ColumnData, rows?: readonly number[]): Cell[] {
-  return rows ? rows.map((r) => column.values[r] ?? null) : [...column.values];
-}
-
 /**
  * How a column was distributed: quantile bins for a numeric column (the kind
  * judged on all its values, as features.ts does), level counts otherwise;
@@ -142,7 +137,7 @@ function valuesAt(column: ColumnData, rows?: readonly number[]): Cell[] {
  */
 export function summarizeFeature(column: ColumnData, rows?: readonly number[], bins = SUMMARY_BINS): FeatureSummary | undefined {
   const kind = detectKind(column.values);
-  const values = valuesAt(column, rows);
+  const values = cellsOf(column.values, rows);
   if (kind === 'numeric') {
     const present = values.map(toNumber).filter((v): v is number => typeof v === 'number');
     const cuts = present.length ? referenceCuts(present, bins) : [];
@@ -465,7 +460,7 @@ export function compareRun(previous: ModelCard, latest: SearchResult, columns: r
   for (const s of previous.featureSummaries) {
     const column = byName.get(s.column);
     if (!column) missing.push(s.column);
-    else drift.push({ column: s.column, ...summaryPsi(s, valuesAt(column, latest.dataset.rows)) });
+    else drift.push({ column: s.column, ...summaryPsi(s, cellsOf(column.values, latest.dataset.rows)) });
   }
   for (const name of previous.features) if (!byName.has(name) && !missing.includes(name)) missing.push(name);
   const before = new Set(previous.features);
