@@ -2,9 +2,9 @@
  * The latest search against a saved model card: metric deltas, and drift of
  * every saved feature as the population stability index. Pure.
  */
-import { cvMetrics, summaryPsi, usedFeatures, valuesAt, CARD_METRICS, type CardMetric, type CvMetrics, type ModelCard } from './card.ts';
+import { cvMetrics, summaryPsi, usedFeatures, CARD_METRICS, type CardMetric, type CvMetrics, type ModelCard } from './card.ts';
 import type { PsiResult } from './drift.ts';
-import type { ColumnData } from './features.ts';
+import { cellsOf, type ColumnData } from './features.ts';
 import type { MeanStd, SearchResult } from './protocol.ts';
 
 
@@ -59,7 +59,7 @@ export function compareRun(previous: ModelCard, latest: SearchResult, columns: r
   for (const s of previous.featureSummaries) {
     const column = byName.get(s.column);
     if (!column) missing.push(s.column);
-    else drift.push({ column: s.column, ...summaryPsi(s, valuesAt(column, latest.dataset.rows)) });
+    else drift.push({ column: s.column, ...summaryPsi(s, cellsOf(column.values, latest.dataset.rows)) });
   }
   for (const name of previous.features) if (!byName.has(name) && !missing.includes(name)) missing.push(name);
   const before = new Set(previous.features);

@@ -8,7 +8,7 @@
  * This file builds cards. Pure, so it runs in Node tests. No TensorFlow.js.
  */
 import { driftLevel, numericLabels, referenceCuts, type PsiBucket, type PsiResult } from './drift.ts';
-import { detectKind, isMissing, MISSING_LEVEL, OTHER_LEVEL, toNumber, type Cell, type ColumnData } from './features.ts';
+import { cellAt, cellsOf, detectKind, isMissing, MISSING_LEVEL, OTHER_LEVEL, toNumber, type Cell, type ColumnData } from './features.ts';
 import type { MeanStd, ModelKind, ModelSpec, SearchResult, SelectBy } from './protocol.ts';
 
 export const MODEL_CARD_FORMAT = 'crm-lens-model-card';
@@ -101,7 +101,7 @@ export function dataFingerprint(table: { name: string; columns: readonly { name:
   const sample: Cell[][] = [];
   for (let i = 0; i < take; i++) {
     const row = Math.floor((i * n) / take);
-    sample.push(data.map((c) => c.values[row] ?? null));
+    sample.push(data.map((c) => cellAt(c.values, row)));
   }
   return hashText(JSON.stringify([table.name, n, table.columns.map((c) => [c.name, c.type.toUpperCase()]), data.map((c) => c.name), sample]));
 }
@@ -125,10 +125,6 @@ function levelOf(v: Cell): string {
   return isMissing(v) ? MISSING_LEVEL : String(v).trim();
 }
 
-/** The values of `column` at `rows` (all rows when omitted). */
-export function valuesAt(column: ColumnData, rows?: readonly number[]): Cell[] {
-  return rows ? rows.map((r) => column.values[r] ?? null) : [...column.values];
-}
 
 /**
  * How a column was distributed: quantile bins for a numeric column (the kind
@@ -137,7 +133,7 @@ export function valuesAt(column: ColumnData, rows?: readonly number[]): Cell[] {
  */
 export function summarizeFeature(column: ColumnData, rows?: readonly number[], bins = SUMMARY_BINS): FeatureSummary | undefined {
   const kind = detectKind(column.values);
-  const values = valuesAt(column, rows);
+  const values = cellsOf(column.values, rows);
   if (kind === 'numeric') {
     const present = values.map(toNumber).filter((v): v is number => typeof v === 'number');
     const cuts = present.length ? referenceCuts(present, bins) : [];

@@ -24,12 +24,13 @@ import type {
   TaskResult,
   TrainPayload,
 } from './protocol.ts';
+import type { ColumnData } from './features.ts';
 import { coordinateSearch, SearchControl, type TaskRunner } from './search.ts';
 import ChurnWorker from './worker.ts?worker';
 
 /** The part of a Worker the client uses; tests pass an in-process stand-in. */
 export interface WorkerLike {
-  postMessage(message: ChurnRequest): void;
+  postMessage(message: ChurnRequest, transfer?: Transferable[]): void;
   onmessage: ((event: MessageEvent<ChurnResponse>) => void) | null;
   onerror: ((event: ErrorEvent) => void) | null;
   terminate(): void;
@@ -46,8 +47,11 @@ export interface SearchRun {
 }
 
 export interface ChurnTrainer {
-  /** Train on the worker; `onProgress` is called once per epoch. Rejects with an AbortError if cancelled. */
-  train(payload: TrainPayload, onProgress?: (progress: EpochProgress) => void, signal?: AbortSignal): Promise<ChurnResult>;
+  /**
+   * Train on the worker; `onProgress` is called once per epoch. Rejects with an AbortError if cancelled.
+   * `transfer`: hand the columns' Float64Array buffers to the worker instead of copying them; the caller's columns are empty afterwards.
+   */
+  train(payload: TrainPayload, onProgress?: (progress: EpochProgress) => void, signal?: AbortSignal, options?: { transfer?: boolean }): Promise<ChurnResult>;
   /** Grid search × cross-validation inside this trainer's worker. */
   search(payload: SearchPayload, onProgress?: (progress: SearchProgress) => void, signal?: AbortSignal): SearchRun;
   /** Cancel every running train and search: each promise rejects with an AbortError at once; the worker stops before its next epoch. */
@@ -74,10 +78,10 @@ class Connection {
   }
 
   /** Sends a request (spawning the worker if needed) whose responses go to `pending` until it reports it is finished. */
-  request(message: ChurnRequest, pending: Pending): void {
+  request(message: ChurnRequest, pending: Pending, transfer: Transferable[] = []): void {
     this.#pending.set(message.id, pending);
     try {
-      this.#connect().postMessage(message);
+      this.#connect().postMessage(message, transfer);
     } catch (e) {
       // e.g. a DataCloneError: the payload cannot be copied to the worker.
       this.settle(message.id)?.reject(e instanceof Error ? e : new Error(String(e)));
@@ -139,6 +143,13 @@ function awaitResponse<T extends ChurnResponse['type'], R>(type: T, resolve: (me
   };
 }
 
+/** The distinct buffers behind the numeric columns (a buffer listed twice would make postMessage throw). */
+export function columnBuffers(columns: readonly ColumnData[]): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const c of columns) if (c.values instanceof Float64Array && c.values.buffer instanceof ArrayBuffer) buffers.add(c.values.buffer);
+  return [...buffers];
+}
+
 function splitPayload(payload: SearchPayload): DatasetPayload {
   const { columns, target, exclude, k, seed, maxLevels } = payload;
   return { columns, target, exclude, k, seed, ...(maxLevels ? { maxLevels } : {}) };
@@ -177,7 +188,7 @@ export function createChurnTrainer(spawn: () => WorkerLike = () => new ChurnWork
   }
 
   return {
-    train(payload, onProgress, signal) {
+    train(payload, onProgress, signal, options) {
       if (signal?.aborted) return Promise.reject(abortError('Training cancelled'));
       const id = nextId++;
       const done = track(id, 'Training', signal);
@@ -194,6 +205,7 @@ export function createChurnTrainer(spawn: () => WorkerLike = () => new ChurnWork
             },
             reject: finish.reject,
           },
+          options?.transfer ? columnBuffers(payload.columns) : [],
         );
       });
     },
@@ -277,6 +289,7 @@ export function createSearchPool(options: SearchPoolOptions = {}): SearchPool {
       if (signal?.aborted) control.cancel();
       signal?.addEventListener('abort', onAbort, { once: true });
       const datasetId = nextId++;
+      // The caller keeps its columns (model cards and drift read them), so each worker gets its own copy: one memcpy per numeric column.
       const dataset = splitPayload(payload);
       const result = (async (): Promise<SearchResult> => {
         try {

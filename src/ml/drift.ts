@@ -7,7 +7,7 @@
  * missing values get their own bucket. A share of 0 is replaced by `epsilon`
  * so the logarithm stays finite. Pure (no TensorFlow.js).
  */
-import { detectKind, isMissing, MISSING_LEVEL, OTHER_LEVEL, toNumber, type Cell, type ColumnData } from './features.ts';
+import { cellsOf, detectKind, isMissing, MISSING_LEVEL, OTHER_LEVEL, toNumber, type Cell, type ColumnData } from './features.ts';
 
 export interface PsiOptions {
   /** Quantile bins for numeric columns (default 10). */
@@ -125,7 +125,7 @@ export function driftReport(reference: readonly ColumnData[], current: readonly 
     if (!cur || exclude.has(ref.name)) continue;
     const kind = detectKind([...ref.values, ...cur.values]);
     if (kind !== 'numeric' && kind !== 'categorical') continue;
-    rows.push({ column: ref.name, ...psi(ref.values, cur.values, { ...options, kind }) });
+    rows.push({ column: ref.name, ...psi(cellsOf(ref.values), cellsOf(cur.values), { ...options, kind }) });
   }
   return rows.sort((x, y) => y.psi - x.psi);
 }

@@ -8,9 +8,12 @@ import { inputError } from './errors.ts';
 
 export type Cell = string | number | null;
 
+/** A column's values: cells, or numbers straight from DuckDB with NULL as NaN. */
+export type ColumnValues = readonly Cell[] | Float64Array;
+
 export interface ColumnData {
   name: string;
-  values: readonly Cell[];
+  values: ColumnValues;
 }
 
 /** Row-major matrix. */
@@ -54,6 +57,17 @@ export function isMissing(v: Cell): boolean {
   if (v === null) return true;
   if (typeof v === 'number') return Number.isNaN(v);
   return MISSING_TOKENS.has(v.trim().toLowerCase());
+}
+
+/** The cell at `row`; NaN (a NULL in a numeric column) and a row past the end read as null. */
+export function cellAt(values: ColumnValues, row: number): Cell {
+  const v = values[row];
+  return v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? null : v;
+}
+
+/** The values as cells, NaN as null: for code that lists, sorts or maps them as text. */
+export function cellsOf(values: ColumnValues, rows?: readonly number[]): Cell[] {
+  return rows ? rows.map((r) => cellAt(values, r)) : Array.from(values as ArrayLike<Cell>, (_, r) => cellAt(values, r));
 }
 
 /** The number a cell holds, null when missing, undefined when it is text. */
@@ -129,12 +143,13 @@ export function parseBinaryTarget(column: ColumnData): BinaryTarget {
   const positiveKey = ca === 1 ? a : b;
   const labels = new Int8Array(column.values.length);
   let missing = 0;
-  column.values.forEach((v, i) => {
+  for (let i = 0; i < labels.length; i++) {
+    const v = cellAt(column.values, i);
     if (isMissing(v)) {
       labels[i] = -1;
       missing++;
     } else labels[i] = targetKey(v) === positiveKey ? 1 : 0;
-  });
+  }
   return {
     labels,
     positiveLabel: seen.get(positiveKey)!,
@@ -148,7 +163,7 @@ export function parseBinaryTarget(column: ColumnData): BinaryTarget {
 type ColumnKind = 'numeric' | 'categorical' | DropReason;
 
 /** What a column is, judged on all rows: numbers only (besides missing), text, ID-like or empty. */
-export function detectKind(values: readonly Cell[]): ColumnKind {
+export function detectKind(values: ColumnValues): ColumnKind {
   let present = 0;
   let text = false;
   for (const v of values) {
@@ -188,7 +203,7 @@ function median(sorted: Float64Array): number {
 function fitNumeric(column: ColumnData, trainRows: readonly number[]): FeatureSpec | 'empty' | 'constant' {
   const present: number[] = [];
   for (const r of trainRows) {
-    const n = toNumber(column.values[r] ?? null);
+    const n = toNumber(cellAt(column.values, r));
     if (typeof n === 'number') present.push(n);
   }
   if (present.length === 0) return 'empty';
@@ -207,7 +222,7 @@ function fitNumeric(column: ColumnData, trainRows: readonly number[]): FeatureSp
 function fitCategorical(column: ColumnData, trainRows: readonly number[], maxLevels: number): FeatureSpec | 'constant' {
   const counts = new Map<string, number>();
   for (const r of trainRows) {
-    const level = toLevel(column.values[r] ?? null);
+    const level = toLevel(cellAt(column.values, r));
     counts.set(level, (counts.get(level) ?? 0) + 1);
   }
   if (counts.size < 2) return 'constant';
@@ -269,7 +284,7 @@ export function applyFeatures(fitted: FittedFeatures, columns: readonly ColumnDa
     if (!column) throw inputError(`Column "${spec.column}" is missing.`, `缺少列“${spec.column}”。`);
     if (spec.kind === 'numeric') {
       rowIds.forEach((r, i) => {
-        const n = toNumber(column.values[r] ?? null);
+        const n = toNumber(cellAt(column.values, r));
         const x = typeof n === 'number' ? n : spec.median;
         data[i * cols + offset] = (x - spec.mean) / spec.std;
         if (spec.missingFlag && typeof n !== 'number') data[i * cols + offset + 1] = 1;
@@ -279,7 +294,7 @@ export function applyFeatures(fitted: FittedFeatures, columns: readonly ColumnDa
       const position = new Map(spec.levels.map((l, k) => [l, k]));
       const otherAt = spec.other ? spec.levels.length : -1;
       rowIds.forEach((r, i) => {
-        const k = position.get(toLevel(column.values[r] ?? null)) ?? otherAt;
+        const k = position.get(toLevel(cellAt(column.values, r))) ?? otherAt;
         if (k >= 0) data[i * cols + offset + k] = 1;
       });
       offset += spec.levels.length + (spec.other ? 1 : 0);

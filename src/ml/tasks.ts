@@ -9,7 +9,7 @@ import { abortError } from '../lib/errors.ts';
 import { hashSeed } from '../lib/random.ts';
 import { inputError } from './errors.ts';
 import { columnMeans, linearEffects, perturbationEffects, permutationImportance, topReasons } from './explain.ts';
-import { applyFeatures, featureGroups, fitFeatures, referenceRow, type FeatureGroup, type FittedFeatures, type Matrix } from './features.ts';
+import { applyFeatures, cellAt, featureGroups, fitFeatures, referenceRow, type FeatureGroup, type FittedFeatures, type Matrix } from './features.ts';
 import type { AbortFlag } from './logreg.ts';
 import { scoreSet } from './metrics.ts';
 import { balancedWeights, createModel, type Classifier } from './models.ts';
@@ -180,7 +180,7 @@ async function runRefit(ds: LoadedDataset, task: Extract<SearchTask, { kind: 're
           row,
           probability,
           tier: riskTier(probability, task.tiers),
-          reasons: task.reasons > 0 ? topReasons(effects, row, train.groups, (column) => byName.get(column)!.values[row] ?? null, task.reasons) : [],
+          reasons: task.reasons > 0 ? topReasons(effects, row, train.groups, (column) => cellAt(byName.get(column)!.values, row), task.reasons) : [],
         })),
         fitMs: Math.round(performance.now() - started),
       },

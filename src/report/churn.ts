@@ -2,22 +2,26 @@ import type { Db } from '../db/types.ts';
 import { allRowsSql } from '../metrics/profile.ts';
 import { createChurnTrainer, createSearchPool, type ChurnTrainer, type SearchPool } from '../ml/client.ts';
 import type { ChurnResult, LeaderboardRow, ScoredRow } from '../ml/protocol.ts';
-import type { ColumnData } from '../ml/features.ts';
+import { cellAt, type Cell, type ColumnData } from '../ml/features.ts';
 import type { TableInfo } from '../ingest/model.ts';
 import { csvText, type CsvOptions, type CsvValue } from '../lib/csv.ts';
 
 export type TrainResult = ChurnResult;
 
-/** A table's rows as columns, the shape the trainer takes. */
+/**
+ * A table as columns, the shape the trainer takes, straight from DuckDB:
+ * numeric columns as Float64Array (NULL as NaN), booleans as 1/0 numbers the
+ * same way, other columns as cells. No row objects on the way.
+ */
 export async function fetchColumns(db: Db, table: string): Promise<ColumnData[]> {
-  const r = await db.query(allRowsSql(table));
-  return r.columns.map((c) => ({
-    name: c.name,
-    values: r.rows.map((row) => {
-      const v = row[c.name];
-      return typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
-    }),
-  }));
+  const r = await db.queryColumns(allRowsSql(table));
+  return r.columns.map(({ name, type }): ColumnData => {
+    const v = r.values[name]!;
+    if (v instanceof Float64Array) return { name, values: v };
+    if (/^Bool/i.test(type)) return { name, values: Float64Array.from(v, (x) => (x === null ? NaN : Number(x))) };
+    // Only BOOLEAN columns hold true/false cells.
+    return { name, values: v as Cell[] };
+  });
 }
 
 // ── feature selection (shared by the quick model and the model lab) ─────────
@@ -106,7 +110,7 @@ export function getSearchPool(): SearchPool {
 export function scoresCsv(idColumn: ColumnData | undefined, scored: readonly ScoredRow[], opts: CsvOptions = {}): string {
   const head = ['customer', 'probability', 'risk_tier', 'reason_1', 'reason_2', 'reason_3'];
   const rows = scored.map((s): CsvValue[] => {
-    const id = idColumn ? idColumn.values[s.row] : s.row + 1;
+    const id = idColumn ? cellAt(idColumn.values, s.row) : s.row + 1;
     const reasons = [0, 1, 2].map((k) => (s.reasons[k] ? `${s.reasons[k]!.column}=${String(s.reasons[k]!.value ?? '')}` : ''));
     return [idCell(id), s.probability.toFixed(6), s.tier, ...reasons];
   });

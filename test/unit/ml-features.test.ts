@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyFeatures, detectKind, fitFeatures, parseBinaryTarget, type ColumnData } from '../../src/ml/features.ts';
+import { applyFeatures, cellAt, cellsOf, detectKind, fitFeatures, parseBinaryTarget, type ColumnData } from '../../src/ml/features.ts';
 import { stratifiedKFold, stratifiedSplit } from '../../src/ml/split.ts';
 
 const target = (values: ColumnData['values']): ColumnData => ({ name: 'Churn', values });
@@ -171,5 +171,36 @@ describe('stratifiedKFold', () => {
   it('rejects k < 2 and k > rows', () => {
     expect(() => stratifiedKFold(y, 1, 1)).toThrow(/k must be an integer ≥ 2/);
     expect(() => stratifiedKFold([0, 1], 3, 1)).toThrow(/need at least 3 rows/);
+  });
+});
+
+describe('numeric columns as Float64Array (NULL as NaN), as DuckDB hands them over', () => {
+  // Every third spend and every seventh target missing; the same data once as cells with null, once as numbers with NaN.
+  const n = 60;
+  const spend = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? null : (i * 37) % 101));
+  const churned = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : (i * 37) % 101 > 50 ? 1 : 0));
+  const plan = Array.from({ length: n }, (_, i) => (i % 4 === 0 ? 'pro' : 'basic'));
+  const asCells: ColumnData[] = [
+    { name: 'spend', values: spend },
+    { name: 'plan', values: plan },
+    { name: 'churned', values: churned },
+  ];
+  const asNumbers: ColumnData[] = [
+    { name: 'spend', values: Float64Array.from(spend, (v) => v ?? NaN) },
+    { name: 'plan', values: plan },
+    { name: 'churned', values: Float64Array.from(churned, (v) => v ?? NaN) },
+  ];
+
+  it('reads NaN as missing exactly like null: cells, kind, target, fitted statistics and design matrix', () => {
+    expect(cellAt(asNumbers[0]!.values, 0)).toBeNull();
+    expect(cellsOf(asNumbers[0]!.values)).toEqual(spend);
+    expect(detectKind(asNumbers[0]!.values)).toBe(detectKind(spend));
+    expect(parseBinaryTarget(asNumbers[2]!)).toEqual(parseBinaryTarget(asCells[2]!));
+    const rows = Array.from({ length: 40 }, (_, i) => i);
+    const options = { target: 'churned' };
+    const fitted = fitFeatures(asNumbers, options, rows);
+    expect(fitted).toEqual(fitFeatures(asCells, options, rows));
+    expect(fitted.specs[0]).toMatchObject({ kind: 'numeric', missingFlag: true });
+    expect(applyFeatures(fitted, asNumbers)).toEqual(applyFeatures(fitted, asCells));
   });
 });

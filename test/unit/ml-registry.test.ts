@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { psi } from '../../src/ml/drift.ts';
-import type { ColumnData } from '../../src/ml/features.ts';
+import { cellsOf, type ColumnData } from '../../src/ml/features.ts';
 import type { LeaderboardRow, MeanStd, ModelSpec, SearchResult } from '../../src/ml/protocol.ts';
 import { compareRun, metricDeltas } from '../../src/ml/card-compare.ts';
 import { modelCardFileName, parseModelCard } from '../../src/ml/card-read.ts';
@@ -88,10 +88,10 @@ describe('data fingerprint', () => {
     const fp = dataFingerprint(table, columns);
     expect(fp).toMatch(/^[0-9a-f]{16}$/);
     expect(dataFingerprint(structuredClone(table), structuredClone(columns))).toBe(fp);
-    const edited = (i: number, v: string | number | null) => columns.map((c) => (c.name === 'spend' ? { ...c, values: c.values.map((x, k) => (k === i ? v : x)) } : c));
+    const edited = (i: number, v: string | number | null) => columns.map((c) => (c.name === 'spend' ? { ...c, values: cellsOf(c.values).map((x, k) => (k === i ? v : x)) } : c));
     const others = [
       dataFingerprint({ ...table, name: 'other' }, columns),
-      dataFingerprint(table, columns.map((c) => ({ ...c, values: c.values.slice(0, 7) }))),
+      dataFingerprint(table, columns.map((c) => ({ ...c, values: cellsOf(c.values).slice(0, 7) }))),
       dataFingerprint({ ...table, columns: table.columns.map((c) => (c.name === 'spend' ? { ...c, type: 'BIGINT' } : c)) }, columns),
       dataFingerprint(table, columns.map((c) => (c.name === 'plan' ? { ...c, name: 'tier' } : c))),
       dataFingerprint(table, edited(2, 31)),
@@ -106,7 +106,7 @@ describe('data fingerprint', () => {
     const n = FINGERPRINT_SAMPLE_ROWS * 3;
     const long: ColumnData[] = [{ name: 'x', values: Array.from({ length: n }, (_, i) => i) }];
     const t = { name: 't', columns: [{ name: 'x', type: 'BIGINT' }] };
-    const at = (i: number) => dataFingerprint(t, [{ name: 'x', values: long[0]!.values.map((v, k) => (k === i ? -1 : v)) }]);
+    const at = (i: number) => dataFingerprint(t, [{ name: 'x', values: cellsOf(long[0]!.values).map((v, k) => (k === i ? -1 : v)) }]);
     expect(at(1)).toBe(dataFingerprint(t, long)); // rows 0, 3, 6, … are sampled
     expect(at(3)).not.toBe(dataFingerprint(t, long));
   });

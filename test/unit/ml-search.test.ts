@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/lib/random.ts';
 import { ensureNodeBackend, liveTensors } from '../../src/ml/backend-node.ts';
 import { createChurnTrainer, createSearchPool, type WorkerLike } from '../../src/ml/client.ts';
-import type { ColumnData } from '../../src/ml/features.ts';
+import { cellsOf, type ColumnData } from '../../src/ml/features.ts';
 import { createChurnHandler } from '../../src/ml/handler.ts';
 import { scoredColumns } from '../../src/ml/explain.ts';
 import { averagePrecision, rocAuc } from '../../src/ml/metrics.ts';
@@ -269,7 +269,7 @@ describe('runSearch on a toy table', () => {
     // 1 in 5 churns here, so an unweighted model says "yes" rarely at 0.5.
     const columns = toyColumns();
     const target = columns[4]!;
-    const rare = { ...target, values: target.values.map((v, i) => (v === 'Yes' && i % 3 !== 0 ? 'No' : v)) };
+    const rare = { ...target, values: cellsOf(target.values).map((v, i) => (v === 'Yes' && i % 3 !== 0 ? 'No' : v)) };
     const r = await runSearch({ ...toyPayload([{ kind: 'logreg', base: { epochs: 40, learningRate: 0.1 }, classWeight: ['none', 'balanced'] }]), columns: [...columns.slice(0, 4), rare], importanceRepeats: 0, reasons: 0 });
     const recall = (w: string): number => r.leaderboard.find((row) => row.spec.classWeight === w)!.scores.recall.mean;
     expect(recall('balanced')).toBeGreaterThan(recall('none') + 0.2);
@@ -370,6 +370,25 @@ describe('search through the worker protocol', () => {
     expect(Math.min(...tasksPer)).toBeGreaterThan(r.tasks / 4);
     expect(workers.every((w) => w.posted.filter((m) => m.type === 'loaded').length === 1)).toBe(true);
     expect(progress.at(-1)).toMatchObject({ done: r.tasks, total: r.tasks });
+    pool.dispose();
+  });
+
+  it('numeric columns as Float64Array with NaN search exactly like cells with null, in-process and through the pool', async () => {
+    const withGaps = (asNumbers: boolean): SearchPayload => {
+      const columns = toyColumns().map((c): ColumnData => {
+        if (c.name !== 'tenure' && c.name !== 'noise') return c;
+        const cells = cellsOf(c.values).map((v, i) => (i % 11 === 5 ? null : v));
+        return { ...c, values: asNumbers ? Float64Array.from(cells, (v) => (v === null ? NaN : Number(v))) : cells };
+      });
+      return { ...toyPayload([toyGrid[0]!, toyGrid[2]!]), columns, importanceRepeats: 1 };
+    };
+    const cells = await runSearch(withGaps(false));
+    expect(cells.final.scored.some((s) => s.reasons.some((r) => r.column === 'tenure' && r.value === null))).toBe(true);
+    expect(untimed(await runSearch(withGaps(true)))).toEqual(untimed(cells));
+    const pool = createSearchPool({ size: 2, spawn: inProcessWorker });
+    const payload = withGaps(true);
+    expect(untimed(await pool.search(payload).result)).toEqual(untimed(cells));
+    expect((payload.columns[1]!.values as Float64Array).length).toBe(300); // copied to each worker, not moved
     pool.dispose();
   });
 

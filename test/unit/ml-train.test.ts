@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/lib/random.ts';
 import { ensureNodeBackend, liveTensors } from '../../src/ml/backend-node.ts';
 import { createChurnTrainer, type WorkerLike } from '../../src/ml/client.ts';
-import type { ColumnData } from '../../src/ml/features.ts';
+import { cellsOf, type ColumnData } from '../../src/ml/features.ts';
 import { createChurnHandler } from '../../src/ml/handler.ts';
 import { trainLogReg } from '../../src/ml/logreg.ts';
 import { DEFAULT_TRAIN_CONFIG, type ChurnResponse, type TrainPayload } from '../../src/ml/protocol.ts';
@@ -107,7 +107,7 @@ function inProcessWorker(): WorkerLike & { posted: ChurnResponse[] } {
     posted: [],
     onmessage: null,
     onerror: null,
-    postMessage: (message) => handle(structuredClone(message)),
+    postMessage: (message, transfer) => handle(structuredClone(message, { transfer: transfer ?? [] })),
     terminate: () => {},
   };
   const handle = createChurnHandler((message) => {
@@ -124,6 +124,20 @@ async function workerFinished(worker: { posted: ChurnResponse[] }): Promise<void
 }
 
 describe('worker protocol (client ↔ handler)', () => {
+  it('hands numeric columns over as transferred buffers when asked: same result, the page copy emptied', async () => {
+    const numeric = (): ColumnData[] => toyColumns().map((c) => (c.name === 'x1' || c.name === 'x2' ? { ...c, values: Float64Array.from(c.values as number[]) } : c));
+    const payload = { ...toyPayload({ epochs: 10 }), columns: numeric() };
+    const x1 = payload.columns[1]!.values as Float64Array;
+    const trainer = createChurnTrainer(inProcessWorker);
+    const moved = await trainer.train(payload, undefined, undefined, { transfer: true });
+    expect(x1.length).toBe(0); // detached: the worker owns the buffer now
+    const copied = await trainer.train({ ...toyPayload({ epochs: 10 }), columns: numeric() });
+    const direct = await trainChurnModel(toyPayload({ epochs: 10 }));
+    expect({ ...moved, trainMs: 0 }).toEqual({ ...direct, trainMs: 0 });
+    expect({ ...copied, trainMs: 0 }).toEqual({ ...direct, trainMs: 0 });
+    trainer.dispose();
+  });
+
   it('returns the same result as a direct call, with progress messages', async () => {
     const trainer = createChurnTrainer(inProcessWorker);
     const seen: number[] = [];
@@ -136,7 +150,7 @@ describe('worker protocol (client ↔ handler)', () => {
 
   it('turns a worker-side error into a real Error with its name and message', async () => {
     const trainer = createChurnTrainer(inProcessWorker);
-    const error = await trainer.train({ ...toyPayload(), target: 'plan', columns: toyColumns().map((c) => (c.name === 'plan' ? { ...c, values: c.values.map((v, i) => `${String(v)}${i % 3}`) } : c)) }).catch((e: unknown) => e);
+    const error = await trainer.train({ ...toyPayload(), target: 'plan', columns: toyColumns().map((c) => (c.name === 'plan' ? { ...c, values: cellsOf(c.values).map((v, i) => `${String(v)}${i % 3}`) } : c)) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(error).toMatchObject({ name: 'MlInputError', message: expect.stringMatching(/"plan" is not binary/) });
     trainer.dispose();
