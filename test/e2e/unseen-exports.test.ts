@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startSession, type Session } from './browser.ts';
+import { startSession, type Session, SCREENSHOTS } from './browser.ts';
 import { writeRetailCsv, type RetailFigures } from '../../bench/retail.ts';
 
 const ROWS = 520_000;
@@ -64,6 +64,7 @@ describe('an unseen retail line-item export (issue 9)', () => {
     const scope = await text('overview-scope');
     expect(scope).toContain(`${int(fig.noCustomerLines)} lines without a customer, left out of customer measures`);
     expect(scope).toContain(`${int(fig.returnLines)} return lines (−${money(-fig.returnCents)})`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'unseen-retail-overview.png'), fullPage: true });
   });
 
   it('Analytics shows the same revenue, orders and customers, RFM tiers and association rules', async () => {
@@ -77,6 +78,7 @@ describe('an unseen retail line-item export (issue 9)', () => {
     expect(await text('sec-tiers')).not.toContain('Not available');
     await page.getByTestId('rules-summary').waitFor({ timeout: 180_000 });
     expect(await text('rules-summary')).toMatch(/[1-9][\d,]* rules from [\d,]+ baskets/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'unseen-retail-analytics.png'), fullPage: true });
   });
 
   it('gross revenue leaves the returns out on both pages, chosen from the keyboard', async () => {
