@@ -31,8 +31,14 @@ function drawSoon(h: ChartHandle): void {
 
 function drain(): void {
   const start = performance.now();
-  do waiting.shift()?.flush();
-  while (waiting.length > 0 && performance.now() - start < FRAME_BUDGET_MS);
+  do {
+    try {
+      waiting.shift()?.flush();
+    } catch (e) {
+      // One chart that cannot draw must not stop the others.
+      console.error(e);
+    }
+  } while (waiting.length > 0 && performance.now() - start < FRAME_BUDGET_MS);
   if (waiting.length > 0) requestAnimationFrame(drain);
   else draining = false;
 }

@@ -41,7 +41,7 @@ export function arrowToResult(table: ArrowLike): QueryResult {
   return { columns, rows };
 }
 
-const NUMERIC = /^(Int|Uint|Float)/;
+const NUMERIC = /^(Int|Uint|Float)\d/;
 
 /**
  * An Arrow table as one array per column: numeric columns as `Float64Array`

@@ -29,10 +29,16 @@ const sameStep = (a: LogEntry, b: LogEntry): boolean => a.rule === b.rule && (a.
 export async function loadDemoTables(db: Db): Promise<{ tables: TableInfo[]; logs: LogEntry[] }> {
   const tables: TableInfo[] = [];
   const logs: LogEntry[] = [];
-  for (const [name, csv] of Object.entries(demoWorkspace())) {
-    const res = await loadDelimited(db, { fileName: `demo_${name}.csv`, bytes: new TextEncoder().encode(csv), tableName: `demo_${name}` });
-    tables.push({ ...res.table, source: `demo:${name}` });
-    logs.push(...res.log);
+  try {
+    for (const [name, csv] of Object.entries(demoWorkspace())) {
+      const res = await loadDelimited(db, { fileName: `demo_${name}.csv`, bytes: new TextEncoder().encode(csv), tableName: `demo_${name}` });
+      tables.push({ ...res.table, source: `demo:${name}` });
+      logs.push(...res.log);
+    }
+  } catch (e) {
+    // Half a demo is no demo: take back what was loaded.
+    for (const t of tables) await db.exec(dropSql('TABLE', t.name)).catch(() => undefined);
+    throw e;
   }
   return { tables, logs };
 }

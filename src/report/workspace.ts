@@ -170,13 +170,12 @@ export class Workspace {
       const template = findTemplate(this.#host.templates(), res.table);
       const table = template ? applyTemplate(res.table, template) : res.table;
       const { [tableName]: _old, ...loads } = this.#state.loads;
-      this.files.delete(tableName);
-      this.files.set(table.name, file);
-      this.#commit({
+      await this.#setTables(this.#base().map((t) => (t.name === tableName ? table : t)), [tableName], {
         logs: [...this.#state.logs.filter((l) => l.table !== tableName), ...res.log],
         loads: { ...loads, [table.name]: loadOf(res) },
       });
-      await this.#setTables(this.#base().map((t) => (t.name === tableName ? table : t)), [tableName]);
+      this.files.delete(tableName);
+      this.files.set(table.name, file);
       const shown = res.source.sheet ? `${file.name} › ${res.source.sheet}` : file.name;
       out.notices.push(this.#host.t('load.done', { file: shown, rows: this.#host.formatInt(table.rowCount), cols: table.columns.length }));
       if (template) out.notices.push(this.#host.t('map.applied', { file: file.name }));
@@ -248,9 +247,16 @@ export class Workspace {
     return this.#queue.run(async () => {
       const db = await this.#host.db();
       await db.exec(dropSql('TABLE', name));
-      const table = await create(db);
-      await this.#setTables([...this.#base().filter((t) => t.name !== name), table], [name]);
-      return table;
+      try {
+        const table = await create(db);
+        await this.#setTables([...this.#base().filter((t) => t.name !== name), table], [name]);
+        return table;
+      } catch (e) {
+        // The old table is gone: the workspace must not list it any more.
+        await this.#discard(db, name);
+        await this.#setTables(this.#base().filter((t) => t.name !== name), [name]);
+        throw e;
+      }
     });
   }
 
@@ -273,10 +279,16 @@ export class Workspace {
     const db = await this.#host.db();
     this.#host.task({ label: this.#host.t('load.demo'), progress: null });
     await this.#dropAll(db);
+    // What was there is gone: say so now, so a demo that fails to load leaves an empty workspace, not a stale one.
+    this.#commit({ tables: [], logs: [], loads: {}, isDemo: false, generation: this.#state.generation + 1 });
     await this.#host.demoGap?.();
     const { tables, logs } = await loadDemoTables(db);
-    this.#commit({ logs, loads: {}, isDemo: true, generation: this.#state.generation + 1 });
-    await this.#setTables(tables);
+    try {
+      await this.#setTables(tables, [], { logs, loads: {}, isDemo: true });
+    } catch (e) {
+      for (const t of tables) await this.#discard(db, t.name);
+      throw e;
+    }
   }
 
   async #addLoaded(db: Db, file: File, res: LoadResult, out: Outcome): Promise<void> {
@@ -287,14 +299,19 @@ export class Workspace {
     }
     const template = findTemplate(this.#host.templates(), res.table);
     const table = template ? applyTemplate(res.table, template) : res.table;
+    try {
+      await this.#setTables([...this.#base(), table], [], {
+        logs: [...this.#state.logs, ...res.log],
+        loads: { ...this.#state.loads, [table.name]: loadOf(res) },
+      });
+    } catch (e) {
+      await this.#discard(db, table.name);
+      throw e;
+    }
     this.files.set(table.name, file);
+    // Bytes are kept only for a table that is in: a file that failed never reaches storage.
     const saved = await this.#saved.saveFile(file, res, out);
-    this.#commit({
-      logs: [...this.#state.logs, ...res.log],
-      loads: { ...this.#state.loads, [table.name]: loadOf(res) },
-      ...(saved ? { savedFiles: [...this.#state.savedFiles, saved] } : {}),
-    });
-    await this.#setTables([...this.#base(), table]);
+    if (saved) this.#commit({ savedFiles: [...this.#state.savedFiles, saved] });
     out.notices.push(this.#host.t('load.done', { file: file.name, rows: this.#host.formatInt(table.rowCount), cols: table.columns.length }));
     if (res.rejectedTotal > 0) out.notices.push(this.#host.t('load.rejected', { file: file.name, count: this.#host.formatInt(res.rejectedTotal) }));
     if (template) out.notices.push(this.#host.t('map.applied', { file: file.name }));
@@ -311,10 +328,15 @@ export class Workspace {
       out.errors.push(this.#host.t('persist.restoreFailed', { reason: this.#host.t('load.failed', { file: restored.file, reason: this.#saved.reason(restored.error, this.#host.describeError) }) }));
       return false;
     }
+    try {
+      await this.#setTables(restored.tables, [], { logs: restored.logs, loads: restored.loads, savedFiles: restored.files, isDemo: false, generation: this.#state.generation + 1 });
+    } catch (e) {
+      for (const t of restored.tables) await this.#discard(db, t.name);
+      out.errors.push(this.#host.t('persist.restoreFailed', { reason: errorMessage(e) }));
+      return false;
+    }
     this.files.clear();
     for (const [name, file] of restored.originals) this.files.set(name, file);
-    this.#commit({ logs: restored.logs, loads: restored.loads, savedFiles: restored.files, isDemo: false, generation: this.#state.generation + 1 });
-    await this.#setTables(restored.tables);
     return true;
   }
 
@@ -322,13 +344,20 @@ export class Workspace {
     return this.#state.tables.filter((t) => !isDerived(t));
   }
 
-  async #setTables(base: TableInfo[], touched: readonly string[] = []): Promise<void> {
+  /** The base tables (and the derived view built over them), committed in one change together with `patch`. */
+  async #setTables(base: TableInfo[], touched: readonly string[] = [], patch: Partial<Omit<WorkspaceState, 'tables' | 'version' | 'tableVersions'>> = {}): Promise<void> {
     const tables = await withDerived(await this.#host.db(), base);
     const before = new Map(this.#state.tables.map((t) => [t.name, t]));
     const changed = new Set(touched);
     for (const t of tables) if (before.get(t.name) !== t || isDerived(t)) changed.add(t.name);
     for (const name of before.keys()) if (!tables.some((t) => t.name === name)) changed.add(name);
-    this.#commit({ tables }, [...changed]);
+    this.#commit({ ...patch, tables }, [...changed]);
+  }
+
+  /** A table that could not join the workspace leaves DuckDB too, with its cleaning backups. */
+  async #discard(db: Db, name: string): Promise<void> {
+    await dropCleaningBackups(db, name).catch(() => undefined);
+    await db.exec(dropSql('TABLE', name)).catch(() => undefined);
   }
 
   /** Cleaning changed a base table's values: the behaviour view reads them, so it counts as changed too. */

@@ -201,4 +201,17 @@ describe('Workspace queue', () => {
     expect((await db.query('SELECT city FROM cafe ORDER BY customer_id')).rows.map((r) => r.city)).toEqual(['CafÃ©', 'ZÃ¼rich']);
     expect(await tablesInDb()).toEqual(['cafe']);
   });
+
+  it('a table the model lab fails to build leaves neither DuckDB nor the workspace listing it', async () => {
+    const ws = workspace();
+    await ws.loadFiles([csv('customers.csv', CUSTOMERS)]);
+    await ws.putTable('churn_scores', `SELECT 'C1' AS customer_id, 0.8 AS risk`, { source: 'model:old', kind: 'other', roles: {} });
+    await expect(
+      ws.addTable('churn_scores', async () => {
+        throw new Error('scores could not be read');
+      }),
+    ).rejects.toThrow('scores could not be read');
+    expect(ws.state.tables.map((t) => t.name)).toEqual(['customers']);
+    expect(await tablesInDb()).toEqual(['customers']);
+  });
 });

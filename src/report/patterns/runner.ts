@@ -57,11 +57,15 @@ export function workerRunner(spawn: () => WorkerLike): PatternsRunner {
         const worker = spawn();
         const id = nextId++;
         running.set(job.type, { worker, reject });
+        const onAbort = (): void => {
+          if (running.get(job.type)?.worker === worker) stop(job.type, abortError());
+        };
         const finish = (): void => {
+          signal?.removeEventListener('abort', onAbort);
           if (running.get(job.type)?.worker === worker) running.delete(job.type);
           worker.terminate();
         };
-        signal?.addEventListener('abort', () => stop(job.type, abortError()), { once: true });
+        signal?.addEventListener('abort', onAbort, { once: true });
         worker.onmessage = (event) => {
           const m = event.data;
           if (m.id !== id) return;
@@ -74,7 +78,13 @@ export function workerRunner(spawn: () => WorkerLike): PatternsRunner {
           reject(new Error(event.message || 'The patterns worker failed to start'));
         };
         const request = { ...job, id } as unknown as PatternsRequest;
-        worker.postMessage(request, transferables(job as PatternsJob<Kind>));
+        try {
+          worker.postMessage(request, transferables(job as PatternsJob<Kind>));
+        } catch (e) {
+          // e.g. a DataCloneError: this worker will never answer.
+          finish();
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
       });
     },
   };
