@@ -377,9 +377,10 @@ export class Workspace {
     if (files.length !== this.#state.savedFiles.length) this.#commit({ savedFiles: files });
   }
 
+  /** Storage is cleared first: the footer says "Nothing saved" only once it is true (a reload right after finds nothing). */
   async #forgetSaved(out: Outcome): Promise<void> {
-    this.#commit({ savedFiles: [] });
     await this.#saved.clear(out);
+    this.#commit({ savedFiles: [] });
   }
 
   #commit(patch: Partial<Omit<WorkspaceState, 'version' | 'tableVersions'>>, touched: readonly string[] = []): void {
