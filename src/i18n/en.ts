@@ -1,4 +1,9 @@
 /** English messages: the source catalogue. Every key here must exist in zh-CN.ts (the type checker enforces it). */
+import { valueEn } from './parts/value.ts';
+import { valueModelEn } from './parts/valueModel.ts';
+import { reportEn } from './parts/report.ts';
+import { planEn } from './parts/plan.ts';
+
 export const en = {
   'app.title': 'CRM Lens',
   'app.tagline': 'Private CRM analytics in your browser',
@@ -8,6 +13,8 @@ export const en = {
   'nav.overview': 'Overview',
   'nav.data': 'Data',
   'nav.churn': 'Churn model',
+  'nav.value': 'Customer value',
+  'nav.report': 'Report',
   'lang.switch': '中文',
   'lang.label': 'Language',
   'file.open': 'Open files…',
@@ -617,6 +624,10 @@ export const en = {
   "more.cycle": "{n} won leads: median {median} days from lead to win (p90 {p90}).",
   "more.receivables": "Open receivables {open}, of which overdue {overdue} ({share}).",
   "more.noReceivables": "No payment status in the orders: receivables and credit exposure need it.",
+  ...valueEn,
+  ...valueModelEn,
+  ...reportEn,
+  ...planEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,8 @@
 import type { Catalogue } from './en.ts';
+import { valueZh } from './parts/value.ts';
+import { valueModelZh } from './parts/valueModel.ts';
+import { reportZh } from './parts/report.ts';
+import { planZh } from './parts/plan.ts';
 
 /** 简体中文 */
 export const zhCN: Catalogue = {
@@ -10,6 +14,8 @@ export const zhCN: Catalogue = {
   'nav.overview': '总览',
   'nav.data': '数据',
   'nav.churn': '流失模型',
+  'nav.value': '客户价值',
+  'nav.report': '报告',
   'lang.switch': 'English',
   'lang.label': '语言',
   'file.open': '打开文件…',
@@ -619,4 +625,8 @@ export const zhCN: Catalogue = {
   "more.cycle": "{n} 条已成交线索：从线索到成交的中位数为 {median} 天（P90 为 {p90} 天）。",
   "more.receivables": "未结应收 {open}，其中逾期 {overdue}（{share}）。",
   "more.noReceivables": "订单中没有付款状态：应收账款与信用敞口需要该字段。",
+  ...valueZh,
+  ...valueModelZh,
+  ...reportZh,
+  ...planZh,
 };

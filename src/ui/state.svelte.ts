@@ -21,8 +21,8 @@ import { TemplatesState } from './state/templates.svelte.ts';
 export { isDerived, DERIVED_SOURCE } from '../report/materialize.ts';
 export type { Task } from '../report/workspace.ts';
 
-export type Page = 'overview' | 'analytics' | 'data' | 'churn' | 'sql';
-export const PAGES: readonly Page[] = ['overview', 'analytics', 'churn', 'data', 'sql'];
+export type Page = 'overview' | 'analytics' | 'data' | 'churn' | 'value' | 'report' | 'sql';
+export const PAGES: readonly Page[] = ['overview', 'analytics', 'churn', 'value', 'report', 'data', 'sql'];
 
 /** e2e hook: milliseconds the demo load pauses with its old tables gone, to drop a file into that gap. */
 function demoDelay(): number {
