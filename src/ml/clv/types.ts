@@ -31,3 +31,24 @@ export interface FitResult<P> {
   restarts: number;
   ms: number;
 }
+
+/** What the fitting worker returns for one calibration summary. */
+export interface LifetimeFit {
+  bgnbd: FitResult<BgNbdParams>;
+  pareto: FitResult<ParetoNbdParams>;
+  /** Null when too few customers have a repeat purchase (x > 0) to fit spend; `ggSkipped` says why. */
+  gammaGamma: FitResult<GammaGammaParams> | null;
+  ggSkipped?: string;
+}
+
+/*
+ * Planned module surface (src/ml/clv/), so the page can be written against it:
+ *   client.ts   fitLifetime(summary, { signal?, onProgress?({ model, restart, of }) }): Promise<LifetimeFit>   (runs in a worker)
+ *   predict.ts  pure functions, vectorised over the summary's Float64Arrays:
+ *     bgnbdPAlive(p, x, tx, T): Float64Array
+ *     bgnbdConditionalExpected(p, t, x, tx, T): Float64Array     purchases expected in the next t weeks
+ *     bgnbdExpectedCumulative(p, t): number                      E[X(t)] for a customer who first bought at time 0
+ *     paretoPAlive / paretoConditionalExpected / paretoExpectedCumulative: the same for Pareto/NBD
+ *     ggConditionalSpend(p, x, zbar): Float64Array               expected spend per purchase (population mean where x = 0)
+ *     clv({ counts: 'bgnbd' | 'pareto', params, gg, summary, months, monthlyDiscount, margin }): Float64Array
+ */
