@@ -65,6 +65,8 @@ export const reportEn = {
   'report.keep': 'Keep',
   'report.filterDates': 'dates {from} to {to}',
   'report.clearAll': 'Empty the report',
+  'report.saveCsv': 'Save table as CSV',
+  'report.addTable': 'Add table to report',
 } as const;
 
 export const reportZh: Record<keyof typeof reportEn, string> = {
@@ -132,4 +134,6 @@ export const reportZh: Record<keyof typeof reportEn, string> = {
   'report.keep': '保留',
   'report.filterDates': '日期 {from} 至 {to}',
   'report.clearAll': '清空报告',
+  'report.saveCsv': '将表格保存为 CSV',
+  'report.addTable': '将表格添加到报告',
 };
