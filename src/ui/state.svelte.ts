@@ -19,6 +19,7 @@ import { LocaleState } from './state/locale.svelte.ts';
 import { TemplatesState } from './state/templates.svelte.ts';
 import { ReportState, type ItemContext } from './state/report.svelte.ts';
 import { filterNotes } from '../report/doc/filters.ts';
+import { sourcesOf } from '../report/doc/sources.ts';
 
 export { isDerived, DERIVED_SOURCE } from '../report/materialize.ts';
 export type { Task } from '../report/workspace.ts';
@@ -117,7 +118,11 @@ export class AppState {
   /** What an item added to the report now says about where it came from. */
   reportContext(): ItemContext {
     const t = (key: string, params?: Params) => this.t(key as MessageKey, params);
-    return { source: this.t(this.page === 'sql' ? 'sql.nav' : (`nav.${this.page}` as MessageKey)), filters: filterNotes(this.filters, this.page === 'analytics' ? 'all' : 'revenue', t), locale: this.locale };
+    return {
+      source: this.t(this.page === 'sql' ? 'sql.nav' : (`nav.${this.page}` as MessageKey)), filters: filterNotes(this.filters, this.page === 'analytics' ? 'all' : 'revenue', t),
+      locale: this.locale,
+      sources: sourcesOf(this.tables, this.logs, t, (n) => formatInt(this.locale, n)),
+    };
   }
 
   /** Add to the report and say so. */

@@ -3,10 +3,10 @@
  * only through the pure operations of report/doc/model.ts, and saved beside
  * the workspace manifest after each change (restored on the next visit).
  */
-import { addItem, emptyReport, moveItem, moveItemTo, newItemId, parseReport, plainOption, removeItem, serializeReport, updateFinding, updateItem, updateMeta } from '../../report/doc/model.ts';
+import { addItem, emptyReport, mergeFindings, moveItem, moveItemTo, newItemId, parseReport, plainOption, removeItem, serializeReport, updateFinding, updateItem, updateMeta } from '../../report/doc/model.ts';
 import { describeChart } from '../../report/doc/describe.ts';
 import { readReportText, writeReportText } from '../../report/persist.ts';
-import type { Cell, ReportDoc, ReportItem, ReportLocale, ReportMeta } from '../../report/doc/types.ts';
+import type { Cell, DataSource, Finding, ReportDoc, ReportItem, ReportLocale, ReportMeta } from '../../report/doc/types.ts';
 import { errorMessage } from '../../lib/errors.ts';
 
 /** Where an item is added from: the page's name and the filters in effect there. */
@@ -14,6 +14,15 @@ export interface ItemContext {
   source: string;
   filters: string[];
   locale: ReportLocale;
+  /** The workspace's tables now: the report's data-sources section keeps every table an item came from. */
+  sources: DataSource[];
+}
+
+/** Sources so far plus the workspace's current ones (a table by the same name and file is listed once, as it is now). */
+function mergeSources(old: readonly DataSource[], now: readonly DataSource[]): DataSource[] {
+  const key = (s: DataSource) => `${s.table}\u0000${s.file}`;
+  const fresh = new Set(now.map(key));
+  return [...old.filter((s) => !fresh.has(key(s))), ...now];
 }
 
 const SAVE_DELAY_MS = 250;
@@ -77,7 +86,8 @@ export class ReportState {
   }
 
   #add(title: string, ctx: ItemContext, body: ReportItem['body']): number {
-    this.set(addItem(this.doc, { id: newItemId(), title, source: ctx.source, filters: ctx.filters, note: '', body }));
+    const doc = addItem(this.doc, { id: newItemId(), title, source: ctx.source, filters: ctx.filters, note: '', body });
+    this.set({ ...doc, sources: mergeSources(doc.sources, ctx.sources) });
     return this.doc.items.length;
   }
 
@@ -118,6 +128,10 @@ export class ReportState {
   }
   finding(id: string, patch: { text?: string; kept?: boolean }): void {
     this.set(updateFinding(this.doc, id, patch));
+  }
+  /** Findings found again: ones the user edited or dropped keep what they did. */
+  findings(found: readonly Finding[]): void {
+    this.set({ ...this.doc, findings: mergeFindings(this.doc.findings, found) });
   }
   clear(): void {
     this.set(emptyReport(this.doc.meta.locale, ''));
