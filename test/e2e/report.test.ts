@@ -24,6 +24,7 @@ const kpis: { title: string; value: string }[] = [];
 let tiersCells: string[] = [];
 let html = '';
 let reportJson = '';
+let findingsKept = 0;
 
 beforeAll(async () => {
   session = await startSession('/');
@@ -131,8 +132,26 @@ describe('reports that travel (issue 12)', () => {
     await page.getByTestId('report-period').press('Tab');
     await page.getByTestId('report-summary').fill(`Customers named ${CUSTOMER} bought most.`);
     await page.getByTestId('report-summary').press('Tab');
-    await page.getByTestId('report-conclusions').fill('Retain the champions.\n\nWin back the lapsed.');
+    await page.getByTestId('report-conclusions').fill('Retain the champions.');
     await page.getByTestId('report-conclusions').press('Tab');
+
+    // Problems and opportunities from the charts' data: ranked, one edited, one dropped; then a first draft of the conclusions.
+    await page.getByTestId('find-findings').click();
+    const findings = page.getByTestId('findings').locator(':scope > li');
+    await expect.poll(() => findings.count()).toBeGreaterThanOrEqual(3);
+    const texts = await page.getByTestId('finding-text').evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value));
+    expect(texts.join(' ')).toMatch(/Revenue (rose|fell) \d/);
+    expect(texts.join(' ')).toMatch(/holds \d+(\.\d)?% of/);
+    await page.getByTestId('finding-text').first().fill(`${texts[0]} Checked by ${CUSTOMER}.`);
+    await page.getByTestId('finding-text').first().press('Tab');
+    await findings.last().getByRole('checkbox').uncheck();
+    findingsKept = (await findings.count()) - 1;
+    await page.getByTestId('draft-conclusions').click();
+    const conclusions = await page.getByTestId('report-conclusions').inputValue();
+    expect(conclusions).toContain('Retain the champions.');
+    expect(conclusions).toContain('Per customer tier:');
+    // Each tier with its count as the app showed it (tier, customers, share, action per row).
+    for (let r = 0; r < tiersCells.length; r += 4) expect(conclusions).toContain(`• ${tiersCells[r]} (${tiersCells[r + 1]}): ${tiersCells[r + 3]}`);
     expect(dialogs).toEqual([]);
     expect(await page.locator('main img[src="x"], main [onerror], main [onload]').count()).toBe(0);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'report-view.png'), fullPage: true });
@@ -172,6 +191,13 @@ describe('reports that travel (issue 12)', () => {
     expect(requests).toEqual([]);
     expect(errors).toEqual([]);
     for (const s of ['summary', 'sources', 'analysis', 'findings', 'conclusions', 'appendix']) expect(await offline.locator(`[data-section="${s}"] h2`).count()).toBe(1);
+    const kept = offline.locator('[data-section="findings"] li');
+    expect(await kept.count()).toBe(findingsKept);
+    expect(await kept.first().textContent()).toContain(`Checked by ${CUSTOMER}.`);
+    for (const href of await offline.locator('[data-section="findings"] a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))) {
+      expect(await offline.locator(`[id="${href.slice(1)}"][data-kind="chart"]`).count()).toBe(1);
+    }
+    expect(await offline.locator('[data-section="conclusions"]').textContent()).toContain('Per customer tier:');
     const kpiValues = await offline.locator('figure.kpi .value').allTextContents();
     expect(kpiValues).toEqual(kpis.map((k) => k.value));
     expect(await offline.locator('figure[data-kind="table"] tbody').first().locator('th, td').allTextContents()).toEqual(tiersCells);
@@ -217,7 +243,9 @@ describe('reports that travel (issue 12)', () => {
     await fresh.goto(session.baseUrl);
     await fresh.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
     await fresh.getByRole('button', { name: 'Report', exact: true }).click();
-    expect(await fresh.getByTestId('report-items').count()).toBe(0);
+    // Contexts of this single-process Chromium may share IndexedDB, so the saved report can show up here: empty it first.
+    if (await fresh.getByTestId('report-items').count()) await fresh.getByTestId('report-clear').click();
+    await expect.poll(() => fresh.getByTestId('report-items').count()).toBe(0);
     await fresh.getByTestId('import-json-input').setInputFiles({ name: 'report.crm-report.json', mimeType: 'application/json', buffer: Buffer.from(reportJson) });
     await expect.poll(() => fresh.getByTestId('report-items').locator(':scope > li').count(), { timeout: 30_000 }).toBe(10);
     const [dl] = (await Promise.all([fresh.waitForEvent('download'), fresh.getByTestId('export-json').click()])) as [Download, void];
