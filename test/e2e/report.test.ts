@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Download, Page } from 'playwright-core';
+import * as XLSX from '@e965/xlsx';
 import { ROOT, SCREENSHOTS, dropFiles, startSession, type Session } from './browser.ts';
 
 const CUSTOMER = '<img src=x onerror=alert(1)>';
@@ -154,6 +155,14 @@ describe('reports that travel (issue 12)', () => {
     for (let r = 0; r < tiersCells.length; r += 4) expect(conclusions).toContain(`• ${tiersCells[r]} (${tiersCells[r + 1]}): ${tiersCells[r + 3]}`);
     expect(dialogs).toEqual([]);
     expect(await page.locator('main img[src="x"], main [onerror], main [onload]').count()).toBe(0);
+
+    // The tiers table as XLSX, through the app's XLSX writer: the same cells.
+    const table = page.locator('li[data-kind="table"]').first();
+    const [dl] = (await Promise.all([page.waitForEvent('download'), table.getByTestId('item-xlsx').click()])) as [Download, void];
+    expect(dl.suggestedFilename()).toMatch(/\.xlsx$/);
+    const book = XLSX.read(readFileSync((await dl.path()) as string), { type: 'buffer' });
+    const rows = XLSX.utils.sheet_to_json<string[]>(book.Sheets[book.SheetNames[0]!]!, { header: 1 });
+    expect(rows.slice(1).flat().map(String)).toEqual(tiersCells);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'report-view.png'), fullPage: true });
   });
 
@@ -163,6 +172,8 @@ describe('reports that travel (issue 12)', () => {
   });
 
   it('exports one HTML file that opens with every request aborted, draws every chart and shows the app’s numbers', async () => {
+    // In Simplified Chinese: labels in Chinese, the font slices for them embedded.
+    await page.getByTestId('report-locale').selectOption('zh-CN');
     const file = await saved(() => page.getByTestId('export-html').click());
     html = file.text;
     const bytes = Buffer.byteLength(html);
@@ -191,6 +202,9 @@ describe('reports that travel (issue 12)', () => {
     expect(requests).toEqual([]);
     expect(errors).toEqual([]);
     for (const s of ['summary', 'sources', 'analysis', 'findings', 'conclusions', 'appendix']) expect(await offline.locator(`[data-section="${s}"] h2`).count()).toBe(1);
+    expect(await offline.locator('[data-section="summary"] h2').textContent()).toBe('执行摘要');
+    expect(html).toContain('@font-face');
+    expect(await offline.evaluate(async () => (await document.fonts.ready, document.fonts.check('16px "Noto Sans SC"', '执行摘要问题与机会')))).toBe(true);
     const kept = offline.locator('[data-section="findings"] li');
     expect(await kept.count()).toBe(findingsKept);
     expect(await kept.first().textContent()).toContain(`Checked by ${CUSTOMER}.`);
