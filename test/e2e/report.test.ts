@@ -104,6 +104,12 @@ describe('reports that travel (issue 12)', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-item'))).toBeTruthy();
     await items.nth(0).getByTestId('item-down').click();
     expect(await titles()).toEqual(before);
+    // By drag and drop (picked up by the item's margin, not its inputs).
+    const corner = { x: 5, y: 5 };
+    await items.nth(0).dragTo(items.nth(2), { sourcePosition: corner, targetPosition: corner });
+    expect(await titles()).toEqual([before[1], before[2], before[0], ...before.slice(3)]);
+    await items.nth(2).dragTo(items.nth(0), { sourcePosition: corner, targetPosition: corner });
+    expect(await titles()).toEqual(before);
   });
 
   it('shows a hostile file name, column and customer as text, and the report keeps them as text too', async () => {
@@ -164,6 +170,10 @@ describe('reports that travel (issue 12)', () => {
     const rows = XLSX.utils.sheet_to_json<string[]>(book.Sheets[book.SheetNames[0]!]!, { header: 1 });
     expect(rows.slice(1).flat().map(String)).toEqual(tiersCells);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'report-view.png'), fullPage: true });
+    // Print / PDF from the app: the print stylesheet leaves the app's header and controls out.
+    const appPdf = await page.pdf({ format: 'A4' });
+    expect(appPdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect((appPdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length).toBeGreaterThanOrEqual(2);
   });
 
   it('has no serious or critical axe-core violation on the report view', async () => {
@@ -204,7 +214,7 @@ describe('reports that travel (issue 12)', () => {
     for (const s of ['summary', 'sources', 'analysis', 'findings', 'conclusions', 'appendix']) expect(await offline.locator(`[data-section="${s}"] h2`).count()).toBe(1);
     expect(await offline.locator('[data-section="summary"] h2').textContent()).toBe('执行摘要');
     expect(html).toContain('@font-face');
-    expect(await offline.evaluate(async () => (await document.fonts.ready, document.fonts.check('16px "Noto Sans SC"', '执行摘要问题与机会')))).toBe(true);
+    expect(await offline.evaluate(async () => (await document.fonts.ready, document.fonts.check('16px "Noto Sans SC"', '目录执行摘要问题与机会')))).toBe(true);
     const kept = offline.locator('[data-section="findings"] li');
     expect(await kept.count()).toBe(findingsKept);
     expect(await kept.first().textContent()).toContain(`Checked by ${CUSTOMER}.`);
@@ -220,6 +230,7 @@ describe('reports that travel (issue 12)', () => {
     expect(await offline.locator('img, [onerror], [onload]').count()).toBe(0);
     expect(offlineDialogs).toEqual([]);
     await offline.screenshot({ path: path.join(SCREENSHOTS, 'report-html.png'), fullPage: true });
+    await offline.screenshot({ path: path.join(SCREENSHOTS, 'report-html-top.png') });
 
     expect(await axeViolations(offline, 'html')).toEqual([]);
 

@@ -144,5 +144,9 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
   ].join('\n');
 }
 
-/** Draws each chart from the JSON island; marks it drawn for tests and print. */
-const INIT = `(function(){var d=JSON.parse(document.getElementById('report-data').textContent);var all=[];document.querySelectorAll('[data-chart]').forEach(function(el){var o=d[el.getAttribute('data-chart')];if(!o)return;var c=echarts.init(el,null,{renderer:'svg'});o.animation=false;o.textStyle=Object.assign({fontFamily:getComputedStyle(document.body).fontFamily},o.textStyle||{});c.setOption(o);all.push(c);el.setAttribute('data-rendered','true');});function fit(){all.forEach(function(c){c.resize();});}window.addEventListener('resize',fit);window.addEventListener('beforeprint',fit);window.addEventListener('afterprint',fit);})();`;
+/**
+ * Draws each chart from the JSON island; marks it drawn for tests and print. Once the
+ * embedded font slices are decoded, lays the page out again: text shaped before its
+ * slice arrived is not always redrawn (seen in headless Chromium).
+ */
+const INIT = `(function(){var d=JSON.parse(document.getElementById('report-data').textContent);var all=[];document.querySelectorAll('[data-chart]').forEach(function(el){var o=d[el.getAttribute('data-chart')];if(!o)return;var c=echarts.init(el,null,{renderer:'svg'});o.animation=false;o.textStyle=Object.assign({fontFamily:getComputedStyle(document.body).fontFamily},o.textStyle||{});c.setOption(o);all.push(c);el.setAttribute('data-rendered','true');});function fit(){all.forEach(function(c){c.resize();});}if(document.fonts){document.fonts.ready.then(function(){var b=document.body;b.style.display='none';void b.offsetHeight;b.style.display='';fit();});}window.addEventListener('resize',fit);window.addEventListener('beforeprint',fit);window.addEventListener('afterprint',fit);})();`;
