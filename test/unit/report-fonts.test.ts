@@ -44,6 +44,9 @@ describe('report fonts', () => {
     const html = await docToHtml(zh, { echarts: readFileSync(path.resolve('node_modules/echarts/dist/echarts.min.js'), 'utf8'), fontCss: css });
     const bytes = Buffer.byteLength(html);
     expect(html).toContain('echarts');
+    // The body waits for its font slices before the first layout (then the init script shows it); without fonts it does not wait.
+    expect(html).toContain('<body class="wait">');
+    expect(await docToHtml(zh, { echarts: 'var echarts;', fontCss: '' })).toContain('<body><main>');
     console.log(`[report-fonts] zh report: ${faces} font slices, ${css.length} bytes of font CSS, ${bytes} bytes of HTML`);
     expect(bytes).toBeLessThan(2 * 1024 * 1024);
   });

@@ -2,6 +2,7 @@
 export const REPORT_CSS = `
 :root{color-scheme:light;--ink:#1f2933;--muted:#52606d;--line:#d9e2ec;--accent:#2563eb}
 *{box-sizing:border-box}
+body.wait{display:none}
 body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;color:var(--ink);background:#fff}
 main{max-width:860px;margin:0 auto;padding:2rem 1.5rem 4rem}
 .cover{border-bottom:3px solid var(--accent);padding:3rem 0 1.5rem;margin-bottom:1.5rem}

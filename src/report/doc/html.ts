@@ -125,6 +125,7 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
   if (assets.echarts !== null && Object.keys(charts).length > 0) {
     scripts.push(assets.echarts, INIT);
   }
+  const waitForFonts = scripts.length > 0 && Boolean(assets.fontCss);
   const hashes = await Promise.all(scripts.map(async (s) => `'sha256-${await sha256Base64(s)}'`));
   const csp = `default-src 'none'; script-src ${hashes.length ? hashes.join(' ') : "'none'"}; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'`;
   const running = `@page { @top-center { content: ${cssString(title)}; } }`;
@@ -137,7 +138,7 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${esc(title)}</title>`,
     `<style>${assets.fontCss ?? ''}${REPORT_CSS}${running}</style></head>`,
-    `<body><main>${cover}${toc}${sections}</main>`,
+    `<body${waitForFonts ? ' class="wait"' : ''}><main>${cover}${toc}${sections}</main>`,
     data,
     ...scripts.map((s) => `<script>${s}</script>`),
     '</body></html>',
@@ -145,8 +146,12 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
 }
 
 /**
- * Draws each chart from the JSON island; marks it drawn for tests and print. Once the
- * embedded font slices are decoded, lays the page out again: text shaped before its
- * slice arrived is not always redrawn (seen in headless Chromium).
+ * Draws each chart from the JSON island and marks it drawn (for tests and print).
+ * With embedded font slices the body starts hidden (class `wait`) until the slices
+ * its text needs are decoded: text laid out before its slice arrives is not always
+ * drawn again (seen in headless Chromium); three seconds at most.
  */
-const INIT = `(function(){var d=JSON.parse(document.getElementById('report-data').textContent);var all=[];document.querySelectorAll('[data-chart]').forEach(function(el){var o=d[el.getAttribute('data-chart')];if(!o)return;var c=echarts.init(el,null,{renderer:'svg'});o.animation=false;o.textStyle=Object.assign({fontFamily:getComputedStyle(document.body).fontFamily},o.textStyle||{});c.setOption(o);all.push(c);el.setAttribute('data-rendered','true');});function fit(){all.forEach(function(c){c.resize();});}if(document.fonts){document.fonts.ready.then(function(){var b=document.body;b.style.display='none';void b.offsetHeight;b.style.display='';fit();});}window.addEventListener('resize',fit);window.addEventListener('beforeprint',fit);window.addEventListener('afterprint',fit);})();`;
+const INIT = `(function(){var b=document.body,all=[];function fit(){all.forEach(function(c){c.resize();});}
+function draw(){b.classList.remove('wait');var d=JSON.parse(document.getElementById('report-data').textContent);document.querySelectorAll('[data-chart]').forEach(function(el){var o=d[el.getAttribute('data-chart')];if(!o)return;var c=echarts.init(el,null,{renderer:'svg'});o.animation=false;o.textStyle=Object.assign({fontFamily:getComputedStyle(b).fontFamily},o.textStyle||{});c.setOption(o);all.push(c);el.setAttribute('data-rendered','true');});b.setAttribute('data-ready','true');}
+if(document.fonts&&b.classList.contains('wait')){var t=b.textContent||'',f='"Noto Sans SC"';Promise.race([Promise.all([document.fonts.load('16px '+f,t),document.fonts.load('bold 16px '+f,t)]),new Promise(function(r){setTimeout(r,3000);})]).then(draw,draw);}else{draw();}
+window.addEventListener('resize',fit);window.addEventListener('beforeprint',fit);window.addEventListener('afterprint',fit);})();`;
