@@ -9,6 +9,7 @@ import { ident, lit } from '../../src/lib/sql.ts';
 import { loadOverview } from '../../src/report/overview.ts';
 import { monthlyRevenueOption } from '../../src/charts/monthly-revenue/option.ts';
 import { funnelOption } from '../../src/charts/funnel/option.ts';
+import { breakdownOption, type BreakdownPoint } from '../../src/charts/breakdown/option.ts';
 import { draftConclusions, findFindings } from '../../src/report/doc/findings.ts';
 import { plainOption } from '../../src/report/doc/model.ts';
 import type { ReportItem } from '../../src/report/doc/types.ts';
@@ -66,6 +67,19 @@ describe('findFindings', () => {
     const found = findFindings([bars, funnel], 'en');
     expect(found.map((f) => f.text)).toEqual(['Funnel bottleneck: 75.0% are lost between Qualified and Proposal (450 lost).', 'N holds 80.0% of Revenue across 4 groups.']);
     expect(found.map((f) => f.itemId)).toEqual(['f', 'b']);
+  });
+
+  it('finds the segment whose churn rate differs most from the rest', () => {
+    // Churn 10 %, 12 %, 35 %, 11 %: C differs most, against (10 + 12 + 11) / 3 = 11 for the rest.
+    const data: BreakdownPoint[] = [
+      { category: 'A', customers: 100, churnRate: 0.1 },
+      { category: 'B', customers: 80, churnRate: 0.12 },
+      { category: 'C', customers: 40, churnRate: 0.35 },
+      { category: 'D', customers: 90, churnRate: 0.11 },
+    ];
+    const option = breakdownOption(data, { title: 'By segment', customers: 'Customers', churnRate: 'Churn rate' });
+    const found = findFindings([chart('s', 'By segment', option)], 'en').filter((f) => f.id.startsWith('segment:'));
+    expect(found.map((f) => f.text)).toEqual(['C stands out: Churn rate 35, against 11 on average for the rest.']);
   });
 
   it('drafts conclusions per tier with the counts', () => {

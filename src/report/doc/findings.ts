@@ -3,7 +3,7 @@
  * the largest period-over-period move of each time series, the funnel step
  * that loses the most, and how concentrated each category breakdown is. Each
  * says its number and points at the item it came from; ranked by how large
- * the effect is. Also the first draft of the conclusions, from a tiers table.
+ * the effect is; the segment that differs most from the rest. Also the first draft of the conclusions, from a tiers table.
  */
 import { formatInt, formatNumber, formatPercent, translate, type Locale } from '../../i18n/index.ts';
 import type { Finding, ReportItem } from './types.ts';
@@ -80,6 +80,23 @@ function concentration(item: ReportItem, cats: string[], s: Rec, name: string, l
   return { id: `share:${item.id}:${name}`, text, weight: share * 1.5, itemId: item.id, kept: true };
 }
 
+/** The category whose value differs most from the mean of the others (a segment's churn rate, say). */
+function outlier(item: ReportItem, cats: string[], s: Rec, name: string, locale: Locale): Finding | null {
+  const pts = values(s).flatMap((v, i) => (v === null ? [] : [{ cat: cats[i] ?? '', v }]));
+  if (pts.length < 3) return null;
+  const total = pts.reduce((t, p) => t + p.v, 0);
+  let best: { cat: string; v: number; rest: number } | null = null;
+  for (const p of pts) {
+    const rest = (total - p.v) / (pts.length - 1);
+    if (!best || Math.abs(p.v - rest) > Math.abs(best.v - best.rest)) best = { cat: p.cat, v: p.v, rest };
+  }
+  if (!best || best.v === best.rest) return null;
+  const rel = Math.abs(best.v - best.rest) / Math.max(Math.abs(best.rest), 1e-9);
+  if (rel < 0.1) return null;
+  const text = translate(locale, best.v > best.rest ? 'report.fAbove' : 'report.fBelow', { cat: best.cat, name, v: formatNumber(locale, best.v, 1), rest: formatNumber(locale, best.rest, 1) });
+  return { id: `segment:${item.id}:${name}`, text, weight: Math.min(rel, 3), itemId: item.id, kept: true };
+}
+
 export function findFindings(items: readonly ReportItem[], locale: Locale): Finding[] {
   const out: Finding[] = [];
   for (const item of items) {
@@ -90,7 +107,7 @@ export function findFindings(items: readonly ReportItem[], locale: Locale): Find
     for (const s of asList(option.series)) {
       if (!isRec(s)) continue;
       const name = typeof s.name === 'string' && s.name ? s.name : item.title;
-      const f = s.type === 'funnel' ? bottleneck(item, s, locale) : timeline ? biggestMove(item, cats, s, name, locale) : s.type === 'bar' && cats.length ? concentration(item, cats, s, name, locale) : null;
+      const f = s.type === 'funnel' ? bottleneck(item, s, locale) : timeline ? biggestMove(item, cats, s, name, locale) : s.type === 'bar' && cats.length ? concentration(item, cats, s, name, locale) : s.type === 'line' && cats.length ? outlier(item, cats, s, name, locale) : null;
       if (f) out.push(f);
     }
   }
