@@ -21,7 +21,7 @@ function chartItem(id: string, title: string): ReportItem {
     yAxis: { type: 'value', axisLabel: { formatter: (v: number) => `${v}` } },
     series: [{ name: COLUMN, type: 'bar', data: [12, 40, 7] }],
   });
-  return { id, title, source: 'Analytics', filters: [`segment: ${CUSTOMER}`], note: COLUMN, body: { kind: 'chart', option, description: describeChart(option, title, 'en') } };
+  return { id, title, source: 'Analytics', filters: [`segment: ${CUSTOMER}`], note: COLUMN, definition: `Revenue per ${COLUMN}`, sql: [`SELECT '${CUSTOMER}' AS "${COLUMN}"`], body: { kind: 'chart', option, description: describeChart(option, title, 'en') } };
 }
 
 function hostileDoc(): ReportDoc {
@@ -110,6 +110,8 @@ describe('docToHtml', () => {
     const island = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
     expect(island).not.toMatch(/[<>&\u2028\u2029]/);
     expect(JSON.stringify(JSON.parse(island))).toContain(COLUMN);
+    // The appendix prints each item's definition and SQL as text.
+    expect(html).toContain(`<pre><code>SELECT &#39;&lt;img src=x onerror=alert(1)&gt;&#39; AS &quot;&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot;</code></pre>`);
   });
 
   it('has every section, a CSP by hash and no http(s) URL outside the ECharts source', async () => {

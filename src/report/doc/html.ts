@@ -104,7 +104,14 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
   };
 
   const appendix = doc.items.length
-    ? `<dl>${doc.items.map((it, i) => `<dt>${esc(`${i + 1}. ${it.title}`)}</dt><dd>${esc(t('report.from', { page: it.source }))}; ${esc(it.filters.length ? t('report.filtered', { filters: it.filters.join('; ') }) : t('report.unfiltered'))}</dd>`).join('')}</dl>`
+    ? `<dl>${doc.items
+        .map((it, i) => {
+          const where = `${t('report.from', { page: it.source })}; ${it.filters.length ? t('report.filtered', { filters: it.filters.join('; ') }) : t('report.unfiltered')}`;
+          const definition = it.definition ? `<dd>${esc(it.definition)}</dd>` : '';
+          const sql = (it.sql ?? []).map((q) => `<dd><pre><code>${esc(q)}</code></pre></dd>`).join('');
+          return `<dt>${esc(`${i + 1}. ${it.title}`)}</dt><dd>${esc(where)}</dd>${definition}${sql}`;
+        })
+        .join('')}</dl>`
     : '';
 
   const body: Record<SectionId, string> = {

@@ -142,6 +142,8 @@ function item(v: unknown, i: number): ReportItem {
     source: text(v.source, `${where}.source`, 200),
     filters: list(v.filters, `${where}.filters`, (f, j) => text(f, `${where}.filters[${j}]`, 2000), 50),
     note: text(v.note ?? '', `${where}.note`),
+    ...(v.definition !== undefined ? { definition: text(v.definition, `${where}.definition`) } : {}),
+    ...(v.sql !== undefined ? { sql: list(v.sql, `${where}.sql`, (q, j) => text(q, `${where}.sql[${j}]`, 200_000), 20) } : {}),
     body: body(v.body, where),
   };
 }

@@ -30,6 +30,9 @@ export interface ReportItem {
   filters: string[];
   /** The user's note under it. */
   note: string;
+  /** The measure's definition and SQL, when it came from a measure panel (for the appendix). */
+  definition?: string;
+  sql?: string[];
   body: ItemBody;
 }
 

@@ -14,6 +14,9 @@ export interface ItemContext {
   source: string;
   filters: string[];
   locale: ReportLocale;
+  /** The measure's definition and SQL, from the enclosing measure panel. */
+  definition?: string;
+  sql?: string[];
   /** The workspace's tables now: the report's data-sources section keeps every table an item came from. */
   sources: DataSource[];
 }
@@ -86,7 +89,8 @@ export class ReportState {
   }
 
   #add(title: string, ctx: ItemContext, body: ReportItem['body']): number {
-    const doc = addItem(this.doc, { id: newItemId(), title, source: ctx.source, filters: ctx.filters, note: '', body });
+    const measure = { ...(ctx.definition ? { definition: ctx.definition } : {}), ...(ctx.sql?.length ? { sql: ctx.sql } : {}) };
+    const doc = addItem(this.doc, { id: newItemId(), title, source: ctx.source, filters: ctx.filters, note: '', ...measure, body });
     this.set({ ...doc, sources: mergeSources(doc.sources, ctx.sources) });
     return this.doc.items.length;
   }
