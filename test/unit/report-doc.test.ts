@@ -117,6 +117,8 @@ describe('docToHtml', () => {
   it('has every section, a CSP by hash and no http(s) URL outside the ECharts source', async () => {
     const html = await docToHtml(hostileDoc(), { echarts: ECHARTS });
     for (const s of SECTIONS) expect(html).toContain(`data-section="${s}"`);
+    // The KPI table lists the KPI card with its value, as text.
+    expect(/<section id="sec-kpis"[\s\S]*?<\/section>/.exec(html)?.[0]).toContain('<th scope="row">&lt;img src=x onerror=alert(1)&gt;</th><td>1,234</td>');
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
     expect(csp).toMatch(/^default-src 'none'; script-src 'sha256-[^']+' 'sha256-[^']+';/);
     expect(/script-src[^;]*/.exec(csp)?.[0]).not.toContain('unsafe');

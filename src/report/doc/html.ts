@@ -27,7 +27,7 @@ export interface HtmlOptions {
   now?: Date;
 }
 
-export const SECTIONS = ['summary', 'sources', 'analysis', 'findings', 'conclusions', 'appendix'] as const;
+export const SECTIONS = ['summary', 'sources', 'analysis', 'kpis', 'findings', 'conclusions', 'appendix'] as const;
 export type SectionId = (typeof SECTIONS)[number];
 
 const CHART_W = 760;
@@ -114,10 +114,20 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
         .join('')}</dl>`
     : '';
 
+  const kpiItems = doc.items.filter((i) => i.body.kind === 'kpi');
+  const kpiTable = kpiItems.length
+    ? table(
+        [t('report.kpiName'), t('report.kpiValue'), t('report.kpiWhere')],
+        kpiItems.map((i) => [i.title, i.body.kind === 'kpi' ? i.body.value : '', `${t('report.from', { page: i.source })}; ${i.filters.length ? t('report.filtered', { filters: i.filters.join('; ') }) : t('report.unfiltered')}`]),
+        t('report.sec.kpis'),
+      )
+    : `<p>${esc(t('report.noKpis'))}</p>`;
+
   const body: Record<SectionId, string> = {
     summary: paragraphs(doc.summary, t('report.noSummary')),
     sources,
     analysis: doc.items.length ? doc.items.map((it, i) => figure(it, i + 1)).join('') : `<p>${esc(t('report.noItems'))}</p>`,
+    kpis: kpiTable,
     findings,
     conclusions: paragraphs(doc.conclusions, t('report.noConclusions')),
     appendix,
