@@ -82,6 +82,22 @@ describe('findFindings', () => {
     expect(found.map((f) => f.text)).toEqual(['C stands out: Churn rate 35, against 11 on average for the rest.']);
   });
 
+  it('leaves out forecast bands and projections, and weighs moves by their size', () => {
+    const option = {
+      xAxis: { type: 'category', data: ['2024-01', '2024-02', '2024-03', '2024-04'] },
+      series: [
+        { name: 'Big', type: 'line', data: [1000, 1100, 1500, 1400] },
+        { name: 'Small', type: 'line', data: [10, 30, 20, 20] },
+        { name: 'Forecast', type: 'line', data: [null, null, 1500, 3000], lineStyle: { type: 'dashed' } },
+        { name: '__lower', type: 'line', data: [null, null, 1, 9000], stack: 'interval' },
+      ],
+    };
+    const found = findFindings([chart('x', 'Trend', option)], 'en');
+    // Small rose 200 % (10 → 30) but on a base of 10; Big rose 36.4 % (1,100 → 1,500) on its largest values: Big ranks first.
+    expect(found.map((f) => f.id)).toEqual(['move:x:Big', 'move:x:Small']);
+    expect(found[0]?.text).toBe('Big rose 36.4% from 2024-02 to 2024-03 (1,100 → 1,500).');
+  });
+
   it('drafts conclusions per tier with the counts', () => {
     const tiers: ReportItem = { id: 't', title: 'Value tiers (RFM)', source: 'Analytics', filters: [], note: '', body: { kind: 'table', columns: ['Tier', 'Customers', 'Revenue share', 'Suggested action'], rows: [['Important', '427', '64.6%', 'Keep them'], ['Low value', '441', '3.0%', 'Low-cost contact']] } };
     const text = draftConclusions([tiers], [{ id: 'x', text: 'Revenue rose.', weight: 1, kept: true }, { id: 'y', text: 'Dropped.', weight: 2, kept: false }], 'en');

@@ -28,7 +28,7 @@ function values(series: Rec): (number | null)[] {
 }
 
 /** Largest relative change between consecutive periods of one series. */
-function biggestMove(item: ReportItem, cats: string[], s: Rec, name: string, locale: Locale): Finding | null {
+function biggestMove(item: ReportItem, cats: string[], s: Rec, name: string, locale: Locale, chartMax: number): Finding | null {
   const vs = values(s);
   let best: { i: number; rel: number } | null = null;
   for (let i = 1; i < vs.length; i++) {
@@ -39,6 +39,8 @@ function biggestMove(item: ReportItem, cats: string[], s: Rec, name: string, loc
   }
   if (!best || Math.abs(best.rel) < 0.05) return null;
   const a = vs[best.i - 1] as number, b = vs[best.i] as number;
+  // A large share of a small number matters less: weigh the move by its size against the chart's largest value.
+  const scale = chartMax > 0 ? Math.min(1, (a + b) / (2 * chartMax)) : 0;
   const text = translate(locale, best.rel > 0 ? 'report.fRise' : 'report.fFall', {
     name,
     rel: formatPercent(locale, Math.abs(best.rel)),
@@ -47,7 +49,7 @@ function biggestMove(item: ReportItem, cats: string[], s: Rec, name: string, loc
     a: formatNumber(locale, a, 0),
     b: formatNumber(locale, b, 0),
   });
-  return { id: `move:${item.id}:${name}`, text, weight: Math.min(Math.abs(best.rel), 3), itemId: item.id, kept: true };
+  return { id: `move:${item.id}:${name}`, text, weight: Math.min(Math.abs(best.rel), 3) * scale, itemId: item.id, kept: true };
 }
 
 /** The step of a funnel that loses the most, and how many it loses. */
@@ -104,10 +106,12 @@ export function findFindings(items: readonly ReportItem[], locale: Locale): Find
     const option = item.body.option;
     const cats = categoryAxis(option);
     const timeline = cats.length > 2 && cats.every((c) => PERIOD.test(c));
-    for (const s of asList(option.series)) {
-      if (!isRec(s)) continue;
+    // Not the chart's own helpers (a forecast band's hidden base), stacked line bands or projected (dashed) lines: only observed figures.
+    const observed = asList(option.series).filter((s): s is Rec => isRec(s) && !(typeof s.name === 'string' && s.name.startsWith('_')) && !(s.stack !== undefined && s.type === 'line') && !(isRec(s.lineStyle) && s.lineStyle.type === 'dashed'));
+    const chartMax = Math.max(0, ...observed.flatMap((s) => values(s).filter((v): v is number => v !== null)));
+    for (const s of observed) {
       const name = typeof s.name === 'string' && s.name ? s.name : item.title;
-      const f = s.type === 'funnel' ? bottleneck(item, s, locale) : timeline ? biggestMove(item, cats, s, name, locale) : s.type === 'bar' && cats.length ? concentration(item, cats, s, name, locale) : s.type === 'line' && cats.length ? outlier(item, cats, s, name, locale) : null;
+      const f = s.type === 'funnel' ? bottleneck(item, s, locale) : timeline ? biggestMove(item, cats, s, name, locale, chartMax) : s.type === 'bar' && cats.length ? concentration(item, cats, s, name, locale) : s.type === 'line' && cats.length ? outlier(item, cats, s, name, locale) : null;
       if (f) out.push(f);
     }
   }
