@@ -79,6 +79,8 @@ export interface ClvSummaryRow {
   spend_holdout: number;
   /** Days from the first day of the data to the customer's first purchase. */
   birth_day: number;
+  /** Net spend of all the customer's purchases, calibration and hold-out (for revenue shares). */
+  spend_total: number;
 }
 
 /**
@@ -93,15 +95,17 @@ export function clvSummarySql(opts: ClvSummaryOptions & { calibrationEnd: string
     `cal AS (SELECT p.customer_id, f.first_day, CAST(count(*) - 1 AS DOUBLE) AS x, max(p.day) AS last_day,`,
     `  avg(p.spend) FILTER (WHERE p.day > f.first_day) AS zbar`,
     `  FROM purchases p JOIN firsts f USING (customer_id), ends WHERE p.day <= ends.cal_end GROUP BY p.customer_id, f.first_day),`,
-    `hold AS (SELECT customer_id, count(*) AS n, sum(spend) AS spend FROM purchases, ends WHERE day > ends.cal_end GROUP BY customer_id)`,
+    `hold AS (SELECT customer_id, count(*) AS n, sum(spend) AS spend FROM purchases, ends WHERE day > ends.cal_end GROUP BY customer_id),`,
+    `total AS (SELECT customer_id, sum(spend) AS spend FROM purchases GROUP BY customer_id)`,
     `SELECT cal.customer_id AS id, x,`,
     `  CASE WHEN x > 0 THEN date_diff('day', cal.first_day, cal.last_day) / 7.0 ELSE 0.0 END AS t_x,`,
     `  date_diff('day', cal.first_day, ends.cal_end) / 7.0 AS "T",`,
     `  CAST(zbar AS DOUBLE) AS zbar,`,
     `  CAST(coalesce(hold.n, 0) AS DOUBLE) AS x_holdout,`,
     `  CAST(coalesce(hold.spend, 0) AS DOUBLE) AS spend_holdout,`,
-    `  CAST(date_diff('day', ends.first_day, cal.first_day) AS DOUBLE) AS birth_day`,
-    `FROM cal LEFT JOIN hold USING (customer_id), ends ORDER BY id`,
+    `  CAST(date_diff('day', ends.first_day, cal.first_day) AS DOUBLE) AS birth_day,`,
+    `  CAST(coalesce(total.spend, 0) AS DOUBLE) AS spend_total`,
+    `FROM cal LEFT JOIN hold USING (customer_id) LEFT JOIN total USING (customer_id), ends ORDER BY id`,
   ].join('\n');
   return built(sql);
 }

@@ -42,9 +42,9 @@ describe('clv summary on a hand-checked log', () => {
     const orders = await load('clv_log', LOG, LOG_ROLES);
     const rows = await run(db, clvSummarySql({ orders, calibrationEnd: '2024-01-29' }));
     expect(rows).toEqual([
-      { id: 'A', x: 2, t_x: 3, T: 4, zbar: 25, x_holdout: 1, spend_holdout: 40, birth_day: 0 },
-      { id: 'B', x: 0, t_x: 0, T: 2, zbar: null, x_holdout: 0, spend_holdout: 0, birth_day: 14 },
-      { id: 'C', x: 1, t_x: 4, T: 4, zbar: 12, x_holdout: 1, spend_holdout: 10, birth_day: 0 },
+      { id: 'A', x: 2, t_x: 3, T: 4, zbar: 25, x_holdout: 1, spend_holdout: 40, birth_day: 0, spend_total: 105 },
+      { id: 'B', x: 0, t_x: 0, T: 2, zbar: null, x_holdout: 0, spend_holdout: 0, birth_day: 14, spend_total: 50 },
+      { id: 'C', x: 1, t_x: 4, T: 4, zbar: 12, x_holdout: 1, spend_holdout: 10, birth_day: 0, spend_total: 30 },
     ]);
   });
 
@@ -102,7 +102,7 @@ describe('clv summary on a quantity × unit price export with returns and float 
     expect(rows.map((r) => r.id)).toEqual(['12583', '17850']);
     expect(rows[0]).toMatchObject({ x: 0, t_x: 0, zbar: null, x_holdout: 0 });
     expect(rows[0]!.T).toBeCloseTo(18 / 7, 12);
-    expect(rows[1]).toMatchObject({ x: 1, zbar: 10, x_holdout: 1, spend_holdout: 8 });
+    expect(rows[1]).toMatchObject({ x: 1, zbar: 10, x_holdout: 1, spend_holdout: 8, spend_total: 28 });
     expect(rows[1]!.t_x).toBeCloseTo(9 / 7, 12);
     expect(rows[1]!.T).toBeCloseTo(20 / 7, 12);
     const [s] = await run(db, clvScopeSql({ orders, calibrationEnd: '2024-01-21' }));
