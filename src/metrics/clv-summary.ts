@@ -24,7 +24,9 @@
 import type { TableInfo } from '../ingest/model.ts';
 import { built, dateLiteral, missing, unavailable, type MetricQuery } from './common.ts';
 import { orderLinesFacts } from './facts.ts';
+import { RISK_TABLE } from './filters.ts';
 import { hasRevenue } from './measures.ts';
+import { ident } from '../lib/sql.ts';
 
 export interface ClvSummaryOptions {
   /** Needs `customer_id`, `order_date` and an amount (`amount`, or `quantity` and `unit_price`). */
@@ -212,4 +214,13 @@ export function clvScopeSql(opts: ClvSummaryOptions): MetricQuery {
     `FROM ends`,
   ].join('\n');
   return built(sql);
+}
+
+/**
+ * The churn lab's saved scores (`churn_scores`: `customer`, `probability`) as
+ * `id` (text, as the summary's ids) and `probability`: the risk the value
+ * tiers use when the table is there.
+ */
+export function churnRiskSql(): MetricQuery {
+  return built(`SELECT CAST(customer AS VARCHAR) AS id, CAST(probability AS DOUBLE) AS probability FROM ${ident(RISK_TABLE)} WHERE customer IS NOT NULL`);
 }

@@ -125,3 +125,6 @@ export function topAtRisk(clv: Float64Array, risk: Float64Array, n: number): num
   idx.sort((a, b) => var_(b) - var_(a) || clv[b]! - clv[a]! || a - b);
   return idx.slice(0, n);
 }
+
+/** The table the Customer value page writes back, as the churn lab writes `churn_scores`. */
+export const CUSTOMER_VALUE_TABLE = 'customer_value';
