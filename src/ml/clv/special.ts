@@ -70,16 +70,17 @@ export function logSumExp(values: ArrayLike<number>): number {
 const MAX_TERMS = 200_000;
 
 /**
- * Gauss's hypergeometric series 2F1(a, b; c; z) for 0 ≤ z < 1, summed until a
- * term no longer changes the sum (it converges like z^k, so z near 1 costs
- * many terms: z = 0.999 takes ~40,000). NaN outside [0, 1) or when c is a
- * non-positive integer.
+ * Gauss's hypergeometric series 2F1(a, b; c; z) − 1 (the terms after the
+ * leading 1, so a caller that subtracts 1 keeps its digits) for 0 ≤ z < 1,
+ * summed until a term no longer changes the sum. It converges like z^k: z near
+ * 1 costs many terms (z = 0.999 takes ~40,000). NaN outside [0, 1) or when c
+ * is a non-positive integer.
  */
-export function hyp2f1(a: number, b: number, c: number, z: number): number {
+export function hyp2f1Minus1(a: number, b: number, c: number, z: number): number {
   if (!(z >= 0 && z < 1)) return NaN;
   if (c <= 0 && Number.isInteger(c)) return NaN;
   let term = 1;
-  let sum = 1;
+  let sum = 0;
   for (let k = 0; k < MAX_TERMS; k++) {
     term *= (((a + k) * (b + k)) / ((c + k) * (k + 1))) * z;
     sum += term;
@@ -87,4 +88,9 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
     if (!Number.isFinite(sum)) return sum;
   }
   return sum;
+}
+
+/** Gauss's hypergeometric function 2F1(a, b; c; z) for 0 ≤ z < 1 (see hyp2f1Minus1). */
+export function hyp2f1(a: number, b: number, c: number, z: number): number {
+  return 1 + hyp2f1Minus1(a, b, c, z);
 }
