@@ -1,0 +1,142 @@
+/**
+ * Nelder–Mead minimisation with restarts, for the lifetime-value likelihoods.
+ * Parameters that must be positive are searched on the log scale
+ * (`minimizePositive`), so the simplex never leaves the domain.
+ */
+import { abortError } from '../../lib/errors.ts';
+
+export interface NelderMeadOptions {
+  /** Iteration budget of one run. */
+  maxIterations?: number;
+  /** Stop when the simplex's values span less than this … */
+  fTol?: number;
+  /** … and its vertices lie within this of the best one (each coordinate). */
+  xTol?: number;
+  /** Edge of the initial simplex along each coordinate. */
+  step?: number;
+  /** Checked between iterations; true ends the search with an AbortError. */
+  shouldStop?: () => boolean;
+}
+
+export interface NelderMeadResult {
+  x: number[];
+  f: number;
+  iterations: number;
+  converged: boolean;
+}
+
+/** Minimises `f` from `x0`; non-finite values count as +Infinity (outside the domain). */
+export function nelderMead(f: (x: number[]) => number, x0: number[], options: NelderMeadOptions = {}): NelderMeadResult {
+  const { maxIterations = 2000, fTol = 1e-10, xTol = 1e-8, step = 0.5, shouldStop } = options;
+  const n = x0.length;
+  const value = (x: number[]): number => {
+    const v = f(x);
+    return Number.isFinite(v) ? v : Infinity;
+  };
+  const simplex: number[][] = [x0.slice()];
+  for (let i = 0; i < n; i++) {
+    const v = x0.slice();
+    v[i]! += step;
+    simplex.push(v);
+  }
+  const fs = simplex.map(value);
+  const order = (): void => {
+    const idx = fs.map((_, i) => i).sort((i, j) => fs[i]! - fs[j]!);
+    const s = idx.map((i) => simplex[i]!);
+    const v = idx.map((i) => fs[i]!);
+    for (let i = 0; i <= n; i++) {
+      simplex[i] = s[i]!;
+      fs[i] = v[i]!;
+    }
+  };
+  const along = (centroid: number[], worst: number[], t: number): number[] => centroid.map((c, j) => c + t * (c - worst[j]!));
+  let iterations = 0;
+  let converged = false;
+  order();
+  while (iterations < maxIterations) {
+    if (shouldStop?.()) throw abortError();
+    let xSpread = 0;
+    for (let i = 1; i <= n; i++) for (let j = 0; j < n; j++) xSpread = Math.max(xSpread, Math.abs(simplex[i]![j]! - simplex[0]![j]!));
+    if (Number.isFinite(fs[0]!) && fs[n]! - fs[0]! <= fTol * (1 + Math.abs(fs[0]!)) && xSpread <= xTol) {
+      converged = true;
+      break;
+    }
+    iterations++;
+    const centroid = new Array<number>(n).fill(0);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) centroid[j]! += simplex[i]![j]! / n;
+    const worst = simplex[n]!;
+    const xr = along(centroid, worst, 1);
+    const fr = value(xr);
+    if (fr < fs[0]!) {
+      const xe = along(centroid, worst, 2);
+      const fe = value(xe);
+      if (fe < fr) [simplex[n], fs[n]] = [xe, fe];
+      else [simplex[n], fs[n]] = [xr, fr];
+    } else if (fr < fs[n - 1]!) {
+      [simplex[n], fs[n]] = [xr, fr];
+    } else {
+      const outside = fr < fs[n]!;
+      const xc = along(centroid, worst, outside ? 0.5 : -0.5);
+      const fc = value(xc);
+      if (fc < (outside ? fr : fs[n]!)) {
+        [simplex[n], fs[n]] = [xc, fc];
+      } else {
+        for (let i = 1; i <= n; i++) {
+          simplex[i] = simplex[i]!.map((v, j) => simplex[0]![j]! + 0.5 * (v - simplex[0]![j]!));
+          fs[i] = value(simplex[i]!);
+        }
+      }
+    }
+    order();
+  }
+  return { x: simplex[0]!, f: fs[0]!, iterations, converged };
+}
+
+export interface RestartOptions extends NelderMeadOptions {
+  /** Called before each restart (1-based), for progress. */
+  onRestart?: (restart: number, of: number) => void;
+}
+
+/** What a model fit takes: an abort check and a restart counter for progress. */
+export type FitOptions = Pick<RestartOptions, 'shouldStop' | 'onRestart'>;
+
+export interface RestartResult extends NelderMeadResult {
+  restarts: number;
+}
+
+/**
+ * Nelder–Mead from each start, each run re-started once from its own end
+ * (a fresh simplex escapes a collapsed one); the best end wins. `converged`
+ * is the winning run's.
+ */
+export function minimizeWithRestarts(f: (x: number[]) => number, starts: number[][], options: RestartOptions = {}): RestartResult {
+  let best: NelderMeadResult | null = null;
+  let iterations = 0;
+  starts.forEach((x0, i) => {
+    options.onRestart?.(i + 1, starts.length);
+    let run = nelderMead(f, x0, options);
+    iterations += run.iterations;
+    // Polish: a new simplex around the end point, smaller each time, until the value stops moving.
+    for (let polish = 0; polish < 3; polish++) {
+      const again = nelderMead(f, run.x, { ...options, step: (options.step ?? 0.5) / 4 ** (polish + 1) });
+      iterations += again.iterations;
+      const moved = run.f - again.f;
+      run = again.f <= run.f ? again : run;
+      if (moved <= (options.fTol ?? 1e-10) * (1 + Math.abs(run.f))) break;
+    }
+    if (!best || run.f < best.f) best = run;
+  });
+  if (!best) throw new Error('minimizeWithRestarts needs at least one start');
+  const b: NelderMeadResult = best;
+  return { ...b, iterations, restarts: starts.length };
+}
+
+/**
+ * Minimises over positive parameters by searching their logarithms. `f` sees
+ * the parameters themselves; starts are given as parameters too.
+ */
+export function minimizePositive(f: (theta: number[]) => number, starts: number[][], options: RestartOptions = {}): RestartResult & { theta: number[] } {
+  const logStarts = starts.map((s) => s.map(Math.log));
+  const r = minimizeWithRestarts((u) => (u.some((v) => Math.abs(v) > 40) ? Infinity : f(u.map(Math.exp))), logStarts, options);
+  return { ...r, theta: r.x.map(Math.exp) };
+}
