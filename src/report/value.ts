@@ -1,7 +1,7 @@
 /**
  * The Customer value page's runner (issue 11 §1, §3), Svelte-free: the
  * calibration summary from SQL (metrics/clv-summary.ts), the fit in a worker
- * (ml/clv, passed in as a `LifetimeEngine`), then per-customer predictions,
+ * (ml/clv/client.ts, started by the page), then per-customer predictions,
  * the paper's validation (tracking by week, hold-out by calibration
  * frequency, errors), value × risk tiers (metrics/value-tiers.ts) and the
  * `customer_value` table written back through the workspace.
@@ -12,27 +12,13 @@ import { sqlOf } from '../metrics/common.ts';
 import { churnRiskSql, clvBirthsSql, clvScopeSql, clvSummarySql, clvWeeklyRepeatsSql, type ClvScopeRow } from '../metrics/clv-summary.ts';
 import { RISK_TABLE } from '../metrics/filters.ts';
 import { customerTiersSql, type Tier } from '../metrics/tiers.ts';
-import type { BgNbdParams, CalibrationSummary, GammaGammaParams, LifetimeFit, ParetoNbdParams } from '../ml/clv/types.ts';
+import * as clvModels from '../ml/clv/predict.ts';
+import type { CalibrationSummary, LifetimeFit } from '../ml/clv/types.ts';
 
-/** Weeks in a month (365.25 / 12 / 7): the horizon is set in months, the models count weeks. */
-export const WEEKS_PER_MONTH = 365.25 / 12 / 7;
 /** The by-frequency chart groups calibration frequencies 0..7 and 7+ (as the paper's figure). */
 export const FREQUENCY_GROUPS = 8;
 
 export type CountModel = 'bgnbd' | 'pareto';
-
-/** What the page needs from ml/clv (client.ts and predict.ts), passed in so this runner stays testable and one-way. */
-export interface LifetimeEngine {
-  fitLifetime(summary: CalibrationSummary, opts: { signal?: AbortSignal; onProgress?: (p: { model: string; restart: number; of: number }) => void }): Promise<LifetimeFit>;
-  bgnbdPAlive(p: BgNbdParams, x: Float64Array, tx: Float64Array, T: Float64Array): Float64Array;
-  bgnbdConditionalExpected(p: BgNbdParams, t: number, x: Float64Array, tx: Float64Array, T: Float64Array): Float64Array;
-  bgnbdExpectedCumulative(p: BgNbdParams, t: number): number;
-  paretoPAlive(p: ParetoNbdParams, x: Float64Array, tx: Float64Array, T: Float64Array): Float64Array;
-  paretoConditionalExpected(p: ParetoNbdParams, t: number, x: Float64Array, tx: Float64Array, T: Float64Array): Float64Array;
-  paretoExpectedCumulative(p: ParetoNbdParams, t: number): number;
-  ggConditionalSpend(p: GammaGammaParams, x: Float64Array, zbar: Float64Array): Float64Array;
-  clv(o: { counts: CountModel; params: BgNbdParams | ParetoNbdParams; gg: GammaGammaParams; summary: CalibrationSummary; months: number; monthlyDiscount: number; margin: number }): Float64Array;
-}
 
 // ── data from SQL ────────────────────────────────────────────────────────────
 
@@ -149,22 +135,23 @@ export interface Predictions {
   spendFallback: boolean;
 }
 
-function countFns(e: LifetimeEngine, fit: LifetimeFit, model: CountModel) {
+function countFns(fit: LifetimeFit, model: CountModel) {
+  const m = clvModels;
   if (model === 'bgnbd') {
     const p = fit.bgnbd.params;
     return {
-      params: p as BgNbdParams | ParetoNbdParams,
-      pAlive: (s: CalibrationSummary) => e.bgnbdPAlive(p, s.x, s.tx, s.T),
-      conditional: (t: number, s: CalibrationSummary) => e.bgnbdConditionalExpected(p, t, s.x, s.tx, s.T),
-      cumulative: (t: number) => e.bgnbdExpectedCumulative(p, t),
+      counts: { counts: 'bgnbd', params: p } as const,
+      pAlive: (s: CalibrationSummary) => m.bgnbdPAlive(p, s.x, s.tx, s.T),
+      conditional: (t: number, s: CalibrationSummary) => m.bgnbdConditionalExpected(p, t, s.x, s.tx, s.T),
+      cumulative: (t: number) => m.bgnbdExpectedCumulative(p, t),
     };
   }
   const p = fit.pareto.params;
   return {
-    params: p as BgNbdParams | ParetoNbdParams,
-    pAlive: (s: CalibrationSummary) => e.paretoPAlive(p, s.x, s.tx, s.T),
-    conditional: (t: number, s: CalibrationSummary) => e.paretoConditionalExpected(p, t, s.x, s.tx, s.T),
-    cumulative: (t: number) => e.paretoExpectedCumulative(p, t),
+    counts: { counts: 'pareto', params: p } as const,
+    pAlive: (s: CalibrationSummary) => m.paretoPAlive(p, s.x, s.tx, s.T),
+    conditional: (t: number, s: CalibrationSummary) => m.paretoConditionalExpected(p, t, s.x, s.tx, s.T),
+    cumulative: (t: number) => m.paretoExpectedCumulative(p, t),
   };
 }
 
@@ -210,36 +197,26 @@ export function holdoutErrors(x: Float64Array, actual: Float64Array, predicted: 
   return { byFrequency: groups, mae: x.length > 0 ? abs / x.length : NaN, totalPctError: sa > 0 ? (sp - sa) / sa : NaN, totalActual: sa, totalPredicted: sp };
 }
 
-/** Discounted CLV without a spend model: monthly increments of expected purchases × a fixed spend × margin. */
-function fallbackClv(conditional: (t: number) => Float64Array, spend: Float64Array, s: ValueSettings): Float64Array {
-  const out = new Float64Array(spend.length);
-  let prev: Float64Array = new Float64Array(spend.length);
-  for (let m = 1; m <= s.months; m++) {
-    const cur = conditional(m * WEEKS_PER_MONTH);
-    const d = Math.pow(1 + s.monthlyDiscount, m);
-    for (let i = 0; i < out.length; i++) out[i]! += ((cur[i]! - prev[i]!) * spend[i]! * s.margin) / d;
-    prev = cur;
-  }
-  return out;
-}
-
-export function predict(e: LifetimeEngine, data: ValueData, fit: LifetimeFit, s: ValueSettings): Predictions {
-  const f = countFns(e, fit, s.model);
+/**
+ * Per-customer predictions for the chosen count model, horizon, discount and
+ * margin, and the validation figures. Without a spend model (too few repeat
+ * buyers) each customer's own mean repeat spend stands in, the mean of those
+ * for customers with none (`spendFallback`).
+ */
+export function predict(data: ValueData, fit: LifetimeFit, s: ValueSettings): Predictions {
+  const f = countFns(fit, s.model);
   const sum = data.summary;
-  const expectedPurchases = f.conditional(s.months * WEEKS_PER_MONTH, sum);
+  const expectedPurchases = f.conditional(s.months * clvModels.WEEKS_PER_MONTH, sum);
   const holdoutPredicted = data.holdoutWeeks > 0 ? f.conditional(data.holdoutWeeks, sum) : new Float64Array(sum.x.length);
   const gg = fit.gammaGamma?.params ?? null;
   let spendPerPurchase: Float64Array;
-  let clv: Float64Array;
-  if (gg) {
-    spendPerPurchase = e.ggConditionalSpend(gg, sum.x, sum.zbar);
-    clv = e.clv({ counts: s.model, params: f.params, gg, summary: sum, months: s.months, monthlyDiscount: s.monthlyDiscount, margin: s.margin });
-  } else {
+  if (gg) spendPerPurchase = clvModels.ggConditionalSpend(gg, sum.x, sum.zbar);
+  else {
     const repeat = Array.from(sum.zbar).filter(Number.isFinite);
     const mean = repeat.length > 0 ? repeat.reduce((a, b) => a + b, 0) / repeat.length : 0;
     spendPerPurchase = Float64Array.from(sum.zbar, (z) => (Number.isFinite(z) ? z : mean));
-    clv = fallbackClv((t) => f.conditional(t, sum), spendPerPurchase, s);
   }
+  const clv = clvModels.clv({ ...f.counts, gg: spendPerPurchase, summary: sum, months: s.months, monthlyDiscount: s.monthlyDiscount, margin: s.margin });
   return {
     pAlive: f.pAlive(sum),
     expectedPurchases,
