@@ -119,6 +119,13 @@ export interface Validation {
   totalPctError: number;
   totalActual: number;
   totalPredicted: number;
+  /** The naive baseline beside the model: each customer's calibration rate x / T carried over the hold-out. */
+  baseline: { mae: number; totalPctError: number; totalPredicted: number };
+}
+
+/** Hold-out purchases if each customer kept buying at their calibration rate (repeat purchases per week). */
+export function naiveHoldout(x: Float64Array, T: Float64Array, holdoutWeeks: number): Float64Array {
+  return Float64Array.from(x, (xi, i) => (T[i]! > 0 ? (xi / T[i]!) * holdoutWeeks : 0));
 }
 
 export interface Predictions {
@@ -197,6 +204,12 @@ export function holdoutErrors(x: Float64Array, actual: Float64Array, predicted: 
   return { byFrequency: groups, mae: x.length > 0 ? abs / x.length : NaN, totalPctError: sa > 0 ? (sp - sa) / sa : NaN, totalActual: sa, totalPredicted: sp };
 }
 
+function baselineErrors(data: ValueData): Validation['baseline'] {
+  const naive = naiveHoldout(data.summary.x, data.summary.T, data.holdoutWeeks);
+  const e = holdoutErrors(data.summary.x, data.holdoutX, naive);
+  return { mae: e.mae, totalPctError: e.totalPctError, totalPredicted: e.totalPredicted };
+}
+
 /**
  * Per-customer predictions for the chosen count model, horizon, discount and
  * margin, and the validation figures. Without a spend model (too few repeat
@@ -224,7 +237,7 @@ export function predict(data: ValueData, fit: LifetimeFit, s: ValueSettings): Pr
     expectedSpend: Float64Array.from(expectedPurchases, (n, i) => n * spendPerPurchase[i]!),
     clv,
     holdoutPredicted,
-    validation: { ...tracking(data, f.cumulative), ...holdoutErrors(sum.x, data.holdoutX, holdoutPredicted) },
+    validation: { ...tracking(data, f.cumulative), ...holdoutErrors(sum.x, data.holdoutX, holdoutPredicted), baseline: baselineErrors(data) },
     spendFallback: gg === null,
   };
 }

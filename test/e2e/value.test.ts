@@ -41,7 +41,8 @@ describe.skipIf(!existsSync(CDNOW))('Customer value on CDNOW master', () => {
     const params = await page.getByTestId('value-params').locator('tbody tr').allTextContents();
     const mae = await page.getByTestId('value-mae').textContent();
     const err = await page.getByTestId('value-total-error').textContent();
-    console.log(`[e2e value] fit in ${seconds.toFixed(1)} s; ${params.join(' | ')}; MAE ${mae}; total error ${err}`);
+    const baseline = await page.getByTestId('value-baseline').textContent();
+    console.log(`[e2e value] fit in ${seconds.toFixed(1)} s; ${params.join(' | ')}; MAE ${mae}; total error ${err}; ${baseline?.trim()}`);
     expect(params).toHaveLength(3);
     expect(params[0]).toContain('BG/NBD');
     await page.getByTestId('value-tracking').locator('svg, canvas').first().waitFor();
@@ -58,7 +59,7 @@ describe.skipIf(!existsSync(CDNOW))('Customer value on CDNOW master', () => {
     expect(csv).toHaveLength(23_571);
 
     await page.getByTestId('value-save').click();
-    await expect.poll(() => page.getByTestId('value-message').textContent(), { timeout: 60_000 }).toContain('customer_value');
+    await expect.poll(() => page.getByTestId('value-saved').textContent(), { timeout: 60_000 }).toContain('customer_value');
 
     await page.evaluate(() => document.fonts.ready);
     await page.getByTestId('lifetime').scrollIntoViewIfNeeded();

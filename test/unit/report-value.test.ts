@@ -6,7 +6,7 @@ import type { TableInfo } from '../../src/ingest/model.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fitLifetimeInline } from '../../src/ml/clv/fit.ts';
-import { holdoutErrors, loadSavedRisk, loadScope, loadValueData, predict, tracking, type ValueData } from '../../src/report/value.ts';
+import { holdoutErrors, naiveHoldout, loadSavedRisk, loadScope, loadValueData, predict, tracking, type ValueData } from '../../src/report/value.ts';
 import { DATA_DIR, hasDataSet } from './metrics-helpers.ts';
 import { customerValue, customerValueCsv, riskOf, saveCustomerValue } from '../../src/report/value-table.ts';
 
@@ -34,6 +34,11 @@ describe('value runner: validation figures', () => {
     // |0.5| + |−0.5| + |−1| + |1| = 3 over 4 customers; Σ predicted 6 vs actual 6 → 0 %.
     expect(e.mae).toBe(0.75);
     expect(e.totalPctError).toBe(0);
+  });
+
+  it('naive baseline: the calibration rate x / T carried over the hold-out (0 when T = 0)', () => {
+    // x 2 over 4 weeks → 0.5 a week × 6 weeks = 3; x 0 → 0; T 0 → 0.
+    expect(Array.from(naiveHoldout(f(2, 0, 1), f(4, 3, 0), 6))).toEqual([3, 0, 0]);
   });
 
   it('tracking: predicted = Σ births × E[X(t − birth)] at each week end, actual cumulated', () => {
@@ -102,7 +107,10 @@ describe('value runner on the CDNOW sample (real data)', () => {
     expect(Math.abs(fit.bgnbd.logLik + 9582.43)).toBeLessThan(0.1);
     const pred = predict(data, fit, { model: 'bgnbd', months: 12, monthlyDiscount: 0.01, margin: 0.3 });
     const v = pred.validation;
-    console.log(`[cdnow sample] hold-out repeat purchases actual ${v.totalActual}, predicted ${v.totalPredicted.toFixed(1)}, total error ${(100 * v.totalPctError).toFixed(2)} %, MAE ${v.mae.toFixed(4)}`);
+    console.log(
+      `[cdnow sample] hold-out repeat purchases actual ${v.totalActual}, predicted ${v.totalPredicted.toFixed(1)}, total error ${(100 * v.totalPctError).toFixed(2)} %, MAE ${v.mae.toFixed(4)}; ` +
+        `naive baseline predicted ${v.baseline.totalPredicted.toFixed(1)}, total error ${(100 * v.baseline.totalPctError).toFixed(2)} %, MAE ${v.baseline.mae.toFixed(4)}`,
+    );
     // Every figure is the sum over customers: the tracking curve at its last week and the by-frequency groups agree with it.
     expect(v.actualCum.at(-1)).toBe(v.totalActual + v.actualCum[Math.floor(data.calEndDay / 7)]!);
     expect(v.byFrequency.reduce((a, g) => a + g.customers * g.actual, 0)).toBeCloseTo(v.totalActual, 6);

@@ -44,6 +44,8 @@ export class LifetimeLab {
   riskCut = $state(DEFAULT_RISK_CUT);
   progress = $state<string | null>(null);
   message = $state<string | null>(null);
+  /** What the last save said, shown by the save button. */
+  saved = $state<string | null>(null);
   result = $state.raw<Fitted | null>(null);
   #controller: AbortController | null = null;
 
@@ -71,6 +73,7 @@ export class LifetimeLab {
     this.#controller?.abort();
     const controller = (this.#controller = new AbortController());
     this.message = null;
+    this.saved = null;
     this.progress = app.t('value.lt.loading');
     try {
       const db = await app.db();
@@ -110,7 +113,7 @@ export class LifetimeLab {
     if (!this.values) return;
     try {
       const saved = await saveCustomerValue(app.workspace, this.values, `model:${this.model}`);
-      this.message = app.t('value.saved', { rows: formatInt(app.locale, saved.rowCount), table: saved.name });
+      this.saved = app.t('value.saved', { rows: formatInt(app.locale, saved.rowCount), table: saved.name });
     } catch (e) {
       app.error = errorMessage(e);
     }
