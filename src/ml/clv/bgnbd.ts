@@ -21,21 +21,16 @@ export function bgnbdLogLik(p: BgNbdParams, x: number, tx: number, T: number): n
 /** Σ w ln L over weighted rows. */
 export function bgnbdTotalLogLik(p: BgNbdParams, c: WeightedCounts): number {
   const { r, alpha, a, b } = p;
-  // The gamma terms depend on x alone, and x takes few values: cache them per x.
-  const cache = new Map<number, number>();
+  // The gamma terms depend on x alone, and x takes few values: once per value.
+  const g = c.xLevels.map((x) => lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x));
   const base = r * Math.log(alpha) - lgamma(r) + lgamma(a + b) - lgamma(b);
   const logA = Math.log(a);
   let total = 0;
   for (let i = 0; i < c.x.length; i++) {
     const x = c.x[i]!;
-    let g = cache.get(x);
-    if (g === undefined) {
-      g = lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x);
-      cache.set(x, g);
-    }
     const a3 = -(r + x) * Math.log(alpha + c.T[i]!);
     const a4 = x > 0 ? logA - Math.log(b + x - 1) - (r + x) * Math.log(alpha + c.tx[i]!) : -Infinity;
-    total += c.w[i]! * (base + g + logAddExp(a3, a4));
+    total += c.w[i]! * (base + g[c.xLevel[i]!]! + logAddExp(a3, a4));
   }
   return total;
 }

@@ -27,7 +27,7 @@ export interface NelderMeadResult {
 
 /** Minimises `f` from `x0`; non-finite values count as +Infinity (outside the domain). */
 export function nelderMead(f: (x: number[]) => number, x0: number[], options: NelderMeadOptions = {}): NelderMeadResult {
-  const { maxIterations = 2000, fTol = 1e-10, xTol = 1e-8, step = 0.5, shouldStop } = options;
+  const { maxIterations = 2000, fTol = 1e-10, xTol = 1e-6, step = 0.5, shouldStop } = options;
   const n = x0.length;
   const value = (x: number[]): number => {
     const v = f(x);
@@ -104,31 +104,36 @@ export interface RestartResult extends NelderMeadResult {
   restarts: number;
 }
 
+/** Tolerances of the first, coarse pass from each start. */
+const COARSE = { fTol: 1e-7, xTol: 1e-3 };
+
 /**
- * Nelder–Mead from each start, each run re-started once from its own end
- * (a fresh simplex escapes a collapsed one); the best end wins. `converged`
- * is the winning run's.
+ * Nelder–Mead from each start to a coarse tolerance, then the best end is
+ * polished: re-started with a fresh, smaller simplex (which escapes a collapsed
+ * one) until the value stops moving. `converged` is the polish's.
  */
 export function minimizeWithRestarts(f: (x: number[]) => number, starts: number[][], options: RestartOptions = {}): RestartResult {
+  if (starts.length === 0) throw new Error('minimizeWithRestarts needs at least one start');
+  const fTol = options.fTol ?? 1e-10;
   let best: NelderMeadResult | null = null;
   let iterations = 0;
   starts.forEach((x0, i) => {
     options.onRestart?.(i + 1, starts.length);
-    let run = nelderMead(f, x0, options);
+    const run = nelderMead(f, x0, { ...options, fTol: Math.max(fTol, COARSE.fTol), xTol: Math.max(options.xTol ?? 0, COARSE.xTol) });
     iterations += run.iterations;
-    // Polish: a new simplex around the end point, smaller each time, until the value stops moving.
-    for (let polish = 0; polish < 3; polish++) {
-      const again = nelderMead(f, run.x, { ...options, step: (options.step ?? 0.5) / 4 ** (polish + 1) });
-      iterations += again.iterations;
-      const moved = run.f - again.f;
-      run = again.f <= run.f ? again : run;
-      if (moved <= (options.fTol ?? 1e-10) * (1 + Math.abs(run.f))) break;
-    }
     if (!best || run.f < best.f) best = run;
   });
-  if (!best) throw new Error('minimizeWithRestarts needs at least one start');
-  const b: NelderMeadResult = best;
-  return { ...b, iterations, restarts: starts.length };
+  let run: NelderMeadResult = best!;
+  let converged = false;
+  for (let polish = 0; polish < 4; polish++) {
+    const again = nelderMead(f, run.x, { ...options, step: (options.step ?? 0.5) / (10 * 4 ** polish) });
+    iterations += again.iterations;
+    const moved = run.f - again.f;
+    if (again.f <= run.f) run = again;
+    converged = again.converged;
+    if (polish > 0 && again.converged && moved <= fTol * (1 + Math.abs(run.f))) break;
+  }
+  return { ...run, converged, iterations, restarts: starts.length };
 }
 
 /**

@@ -4,10 +4,12 @@
  * Likelihood as in Fader & Hardie (2005), "A note on deriving the Pareto/NBD
  * model and related expressions", eq. (20)–(22), evaluated in logs.
  */
-import { hyp2f1, lgamma, logAddExp, logSubExp } from './special.ts';
+import { hyp2f1Minus1, lgamma, logAddExp, logSubExp } from './special.ts';
 import { minimizePositive, type FitOptions } from './optimize.ts';
 import { compressCounts, meanCounts, type CountsSummary, type WeightedCounts } from './rows.ts';
 import type { FitResult, ParetoNbdParams } from './types.ts';
+
+const SERIES_BUDGET = 20_000;
 
 /**
  * ln[ 2F1(m, k; m+1; z) / y^m ] with z = d / y, 0 ≤ z < 1. Euler's transform
@@ -16,7 +18,11 @@ import type { FitResult, ParetoNbdParams } from './types.ts';
  */
 function logHypTerm(m: number, k: number, d: number, y: number): number {
   const z = d / y;
-  return (1 - k) * Math.log1p(-z) + Math.log(hyp2f1(1, m + 1 - k, m + 1, z)) - m * Math.log(y);
+  // Its terms fall at least like z^n: when that needs more than SERIES_BUDGET terms (z > ~0.998,
+  // i.e. one rate hundreds of times the other: far from any fit to real data) the value is NaN,
+  // which the optimiser treats as outside the domain, rather than a slow sum.
+  if (z > 0 && (Math.log(1e-17) + Math.log1p(-z)) / Math.log(z) > SERIES_BUDGET) return NaN;
+  return (1 - k) * Math.log1p(-z) + Math.log(1 + hyp2f1Minus1(1, m + 1 - k, m + 1, z, SERIES_BUDGET)) - m * Math.log(y);
 }
 
 /**
@@ -48,18 +54,13 @@ export function paretoLogLik(p: ParetoNbdParams, x: number, tx: number, T: numbe
 export function paretoTotalLogLik(p: ParetoNbdParams, c: WeightedCounts): number {
   let total = 0;
   const lgr = lgamma(p.r);
-  const cache = new Map<number, number>();
+  const g = c.xLevels.map((x) => lgamma(p.r + x) - lgr);
   for (let i = 0; i < c.x.length; i++) {
     const x = c.x[i]!;
-    let g = cache.get(x);
-    if (g === undefined) {
-      g = lgamma(p.r + x) - lgr;
-      cache.set(x, g);
-    }
     const T = c.T[i]!;
     const logAlive = -(p.r + x) * Math.log(p.alpha + T) - p.s * Math.log(p.beta + T);
     const logDead = Math.log(p.s) - Math.log(p.r + p.s + x) + paretoLogA0(p, x, c.tx[i]!, T);
-    total += c.w[i]! * (g + logAddExp(logAlive, logDead));
+    total += c.w[i]! * (g[c.xLevel[i]!]! + logAddExp(logAlive, logDead));
   }
   return total + c.customers * (p.r * Math.log(p.alpha) + p.s * Math.log(p.beta));
 }

@@ -13,6 +13,9 @@ export interface WeightedCounts {
   w: Float64Array;
   /** Customers in all (Σ w). */
   customers: number;
+  /** The distinct values of x, and for each row the index of its x among them (for terms that depend on x alone). */
+  xLevels: Float64Array;
+  xLevel: Int32Array;
 }
 
 export type CountsSummary = Pick<CalibrationSummary, 'x' | 'tx' | 'T'>;
@@ -49,7 +52,10 @@ export function compressCounts(s: CountsSummary): WeightedCounts {
       w.push(1);
     }
   }
-  return { x: Float64Array.from(x), tx: Float64Array.from(tx), T: Float64Array.from(T), w: Float64Array.from(w), customers: n };
+  const levels = [...new Set(x)].sort((a, b) => a - b);
+  const levelOf = new Map(levels.map((v, i) => [v, i]));
+  const xLevel = Int32Array.from(x, (v) => levelOf.get(v)!);
+  return { x: Float64Array.from(x), tx: Float64Array.from(tx), T: Float64Array.from(T), w: Float64Array.from(w), customers: n, xLevels: Float64Array.from(levels), xLevel };
 }
 
 /** Means of x and T, for data-scaled starting points. */
