@@ -18,9 +18,9 @@ describe('lgamma', () => {
   it('is exactly 0 near 1 and 2 to within rounding, and right at tabulated irrational points', () => {
     expect(Math.abs(lgamma(1))).toBeLessThan(1e-15);
     expect(Math.abs(lgamma(2))).toBeLessThan(1e-15);
-    // Γ(1/3) = 2.678938534707747633…, Γ(1/4) = 3.625609908221908311… (Abramowitz & Stegun 6.1.10–11).
-    expect(lgamma(1 / 3)).toBeCloseTo(Math.log(2.678938534707747633), 13);
-    expect(lgamma(0.25)).toBeCloseTo(Math.log(3.625609908221908311), 13);
+    // Γ(1/3) = 2.678938534707748…, Γ(1/4) = 3.625609908221908… (Abramowitz & Stegun 6.1.10–11).
+    expect(lgamma(1 / 3)).toBeCloseTo(Math.log(2.678938534707748), 13);
+    expect(lgamma(0.25)).toBeCloseTo(Math.log(3.625609908221908), 13);
     // Reflection: Γ(−½) = −2√π.
     expect(lgamma(-0.5)).toBeCloseTo(Math.log(2 * Math.sqrt(Math.PI)), 13);
     expect(lgamma(0)).toBeNaN();
