@@ -21,7 +21,10 @@
  * folds and features, and the full default grid search in-process, beside the
  * reference.md figures. Data from $CRM_DATA_DIR, else ../shared/data (skipped if absent).
  *
- * Options: --steps node,browser,ml (all three) · --rows N (1,000,000) · --runs N (3, node step)
+ * CLV step (bench/clv.ts): BG/NBD, Pareto/NBD and Gamma-Gamma fits on the CDNOW sample
+ * (parameters beside reference.md) and the CDNOW master (timing), in Node.
+ *
+ * Options: --steps node,browser,ml,clv (all four) · --rows N (1,000,000) · --runs N (3, node step)
  * · --only native,native1,wasm,wasmcopy,papa · --file PATH · --browser-runs N (3)
  * · --big-rows N (5,000,000; 0 skips the big browser run).
  */
@@ -33,6 +36,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BrowserReport } from './browser.ts';
 import type { MlReport } from './ml.ts';
+import { clvBench, clvLines, defaultClvDataDir, type ClvReport } from './clv.ts';
 import { writeOrdersCsv } from './gen.ts';
 import { fmt, mb, median, targetLine, textTable, type Target } from './report.ts';
 import { ident, lit } from '../src/lib/sql.ts';
@@ -378,6 +382,7 @@ interface PreviousResults {
   nodeStep?: unknown;
   browserStep?: unknown;
   ml?: unknown;
+  clv?: unknown;
 }
 
 function previousResults(file: string): PreviousResults | null {
@@ -396,8 +401,8 @@ async function parent(argv: string[]): Promise<void> {
       'browser-runs': { type: 'string' }, 'big-rows': { type: 'string' },
     },
   });
-  const steps = new Set(values.steps?.split(',') ?? ['node', 'browser', 'ml']);
-  for (const s of steps) if (s !== 'node' && s !== 'browser' && s !== 'ml') throw new Error(`unknown step "${s}" (node, browser, ml)`);
+  const steps = new Set(values.steps?.split(',') ?? ['node', 'browser', 'ml', 'clv']);
+  for (const s of steps) if (!['node', 'browser', 'ml', 'clv'].includes(s)) throw new Error(`unknown step "${s}" (node, browser, ml, clv)`);
   const rows = positive(values.rows, 'rows', 1_000_000);
   const runs = positive(values.runs, 'runs', 3);
   const browserRuns = positive(values['browser-runs'], 'browser-runs', 3);
@@ -416,6 +421,7 @@ async function parent(argv: string[]): Promise<void> {
   let nodeReport: ReturnType<typeof nodeStep>['step'] | null = null;
   let browserReport: BrowserReport | null = null;
   let mlReport: MlReport | null = null;
+  let clvReport: ClvReport | null = null;
   if (file && steps.has('node')) {
     const n = nodeStep(file, runs, contenders);
     nodeReport = n.step;
@@ -444,6 +450,12 @@ async function parent(argv: string[]): Promise<void> {
     else targets = { ...targets, ...mlReport.targets };
     lines.push(...mlLines(mlReport));
   }
+  if (steps.has('clv')) {
+    clvReport = clvBench({ dataDir: defaultClvDataDir(), log });
+    if ('skipped' in clvReport) log(`CLV: ${clvReport.skipped}`);
+    else targets = { ...targets, ...clvReport.targets };
+    lines.push(...clvLines(clvReport));
+  }
   const elapsedS = (Date.now() - started.getTime()) / 1000;
   lines.push('', `Targets (${fmt(elapsedS)} s for the whole bench; 1-minute load average ${fmt(loadBefore[0]!, 1)} → ${fmt(os.loadavg()[0]!, 1)}):`);
   lines.push(...Object.values(targets).map(targetLine));
@@ -454,9 +466,9 @@ async function parent(argv: string[]): Promise<void> {
   // A step not run this time keeps its section from the previous results.json (stepsCarried says which, and from when);
   // targets, machine and load average are this run's.
   const previous = previousResults(resultsFile);
-  const carried = (name: 'nodeStep' | 'browserStep' | 'ml', ran: boolean): unknown => (ran ? null : previous?.[name] ?? null);
-  const stepsCarried = (['nodeStep', 'browserStep', 'ml'] as const)
-    .filter((name, i) => !steps.has(['node', 'browser', 'ml'][i]!) && carried(name, false) !== null)
+  const carried = (name: 'nodeStep' | 'browserStep' | 'ml' | 'clv', ran: boolean): unknown => (ran ? null : previous?.[name] ?? null);
+  const stepsCarried = (['nodeStep', 'browserStep', 'ml', 'clv'] as const)
+    .filter((name, i) => !steps.has(['node', 'browser', 'ml', 'clv'][i]!) && carried(name, false) !== null)
     .map((name) => ({ step: name, from: previous?.stepsCarried?.find((c) => c.step === name)?.from ?? previous?.startedAt ?? null }));
   const report = {
     startedAt: started.toISOString(),
@@ -476,6 +488,7 @@ async function parent(argv: string[]): Promise<void> {
     nodeStep: nodeReport ?? carried('nodeStep', steps.has('node')),
     browserStep: browserReport ?? carried('browserStep', steps.has('browser')),
     ml: mlReport ?? carried('ml', steps.has('ml')),
+    clv: clvReport ?? carried('clv', steps.has('clv')),
   };
   fs.writeFileSync(resultsFile, JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(`Wrote ${path.relative(process.cwd(), resultsFile)}\n`);
