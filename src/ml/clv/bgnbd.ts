@@ -4,8 +4,8 @@
  * customer drops out with probability p ~ Beta(a, b).
  */
 import { lgamma, logAddExp } from './special.ts';
-import { minimizePositive, type FitOptions } from './optimize.ts';
-import { compressCounts, meanCounts, type CountsSummary, type WeightedCounts } from './rows.ts';
+import { COARSE_ROWS, minimizePositive, type FitOptions } from './optimize.ts';
+import { compressCounts, meanCounts, thinCounts, type CountsSummary, type WeightedCounts } from './rows.ts';
 import type { BgNbdParams, FitResult } from './types.ts';
 
 /** ln L for one customer (paper eq. 6, in logs). */
@@ -50,9 +50,11 @@ export function fitBgNbd(summary: CountsSummary | WeightedCounts, options: FitOp
     [0.1, 0.1 / rate, 0.2, 0.5],
   ];
   const n = Math.max(1, c.customers);
+  const thin = thinCounts(c, COARSE_ROWS);
   const fit = minimizePositive((theta) => -bgnbdTotalLogLik(toParams(theta), c) / n, starts, {
     shouldStop: options.shouldStop,
     onRestart: options.onRestart,
+    coarse: thin === c ? undefined : (theta) => -bgnbdTotalLogLik(toParams(theta), thin) / n,
   });
   return {
     params: toParams(fit.theta),

@@ -27,7 +27,7 @@ export interface NelderMeadResult {
 
 /** Minimises `f` from `x0`; non-finite values count as +Infinity (outside the domain). */
 export function nelderMead(f: (x: number[]) => number, x0: number[], options: NelderMeadOptions = {}): NelderMeadResult {
-  const { maxIterations = 2000, fTol = 1e-10, xTol = 1e-6, step = 0.5, shouldStop } = options;
+  const { maxIterations = 2000, fTol = 1e-10, xTol = 1e-5, step = 0.5, shouldStop } = options;
   const n = x0.length;
   const value = (x: number[]): number => {
     const v = f(x);
@@ -95,17 +95,25 @@ export function nelderMead(f: (x: number[]) => number, x0: number[], options: Ne
 export interface RestartOptions extends NelderMeadOptions {
   /** Called before each restart (1-based), for progress. */
   onRestart?: (restart: number, of: number) => void;
+  /**
+   * A cheaper stand-in for `f` (e.g. on a subsample) for the coarse pass from each start;
+   * only the polish, which decides the result, evaluates `f` itself.
+   */
+  coarse?: (x: number[]) => number;
 }
 
 /** What a model fit takes: an abort check and a restart counter for progress. */
 export type FitOptions = Pick<RestartOptions, 'shouldStop' | 'onRestart'>;
+
+/** Rows above which the coarse pass runs on a subsample (rows.ts thinRows). */
+export const COARSE_ROWS = 1500;
 
 export interface RestartResult extends NelderMeadResult {
   restarts: number;
 }
 
 /** Tolerances of the first, coarse pass from each start. */
-const COARSE = { fTol: 1e-7, xTol: 1e-3 };
+const COARSE = { fTol: 1e-6, xTol: 1e-2 };
 
 /**
  * Nelder–Mead from each start to a coarse tolerance, then the best end is
@@ -119,11 +127,11 @@ export function minimizeWithRestarts(f: (x: number[]) => number, starts: number[
   let iterations = 0;
   starts.forEach((x0, i) => {
     options.onRestart?.(i + 1, starts.length);
-    const run = nelderMead(f, x0, { ...options, fTol: Math.max(fTol, COARSE.fTol), xTol: Math.max(options.xTol ?? 0, COARSE.xTol) });
+    const run = nelderMead(options.coarse ?? f, x0, { ...options, fTol: Math.max(fTol, COARSE.fTol), xTol: Math.max(options.xTol ?? 0, COARSE.xTol) });
     iterations += run.iterations;
     if (!best || run.f < best.f) best = run;
   });
-  let run: NelderMeadResult = best!;
+  let run: NelderMeadResult = options.coarse ? { ...best!, f: f(best!.x) } : best!;
   let converged = false;
   for (let polish = 0; polish < 4; polish++) {
     const again = nelderMead(f, run.x, { ...options, step: (options.step ?? 0.5) / (10 * 4 ** polish) });
@@ -142,6 +150,8 @@ export function minimizeWithRestarts(f: (x: number[]) => number, starts: number[
  */
 export function minimizePositive(f: (theta: number[]) => number, starts: number[][], options: RestartOptions = {}): RestartResult & { theta: number[] } {
   const logStarts = starts.map((s) => s.map(Math.log));
-  const r = minimizeWithRestarts((u) => (u.some((v) => Math.abs(v) > 40) ? Infinity : f(u.map(Math.exp))), logStarts, options);
+  const onLog = (g: (theta: number[]) => number) => (u: number[]) => (u.some((v) => Math.abs(v) > 40) ? Infinity : g(u.map(Math.exp)));
+  const { coarse } = options;
+  const r = minimizeWithRestarts(onLog(f), logStarts, { ...options, coarse: coarse && onLog(coarse) });
   return { ...r, theta: r.x.map(Math.exp) };
 }

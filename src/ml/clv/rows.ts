@@ -68,3 +68,34 @@ export function meanCounts(c: WeightedCounts): { x: number; T: number } {
   }
   return { x: sx / Math.max(1, c.customers), T: sT / Math.max(1, c.customers) };
 }
+
+/**
+ * A cheap likelihood of about the same shape, for the optimiser's coarse pass:
+ * rows standing for many customers (x = 0 mostly) all kept, of the others every
+ * k-th, weighted up to stand for all of them; at most about `maxRows` rows. The
+ * same counts when they are already small.
+ */
+export function thinCounts(c: WeightedCounts, maxRows: number): WeightedCounts {
+  const k = Math.ceil(c.x.length / maxRows);
+  if (k <= 1) return c;
+  const keep: number[] = [];
+  let light = 0;
+  let lightKept = 0;
+  let seen = 0;
+  for (let i = 0; i < c.w.length; i++) {
+    const heavy = c.w[i]! >= k;
+    if (!heavy) light += c.w[i]!;
+    if (heavy || seen++ % k === 0) {
+      keep.push(i);
+      if (!heavy) lightKept += c.w[i]!;
+    }
+  }
+  const scale = lightKept > 0 ? light / lightKept : 1;
+  const at = <A extends Float64Array | Int32Array>(a: A, make: (n: number) => A): A => {
+    const out = make(keep.length);
+    keep.forEach((j, i) => (out[i] = a[j]!));
+    return out;
+  };
+  const w = at(c.w, (n) => new Float64Array(n)).map((v) => (v >= k ? v : v * scale));
+  return { ...c, x: at(c.x, (n) => new Float64Array(n)), tx: at(c.tx, (n) => new Float64Array(n)), T: at(c.T, (n) => new Float64Array(n)), xLevel: at(c.xLevel, (n) => new Int32Array(n)), w };
+}
