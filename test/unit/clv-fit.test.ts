@@ -92,6 +92,16 @@ describe('fitLifetimeInline without enough spenders', () => {
     expect(fit.ggSkipped).toContain(String(MIN_SPEND_CUSTOMERS));
     expect(Number.isFinite(fit.bgnbd.logLik)).toBe(true);
   });
+  it('with no repeat purchase at all, ends at the edge where P(x = 0) → 1', () => {
+    const n = 200;
+    const summary = { x: new Float64Array(n), tx: new Float64Array(n), T: Float64Array.from({ length: n }, (_, i) => 10 + (i % 30)), zbar: new Float64Array(n).fill(NaN) };
+    const fit = fitLifetimeInline(summary);
+    // Every customer's likelihood is at most 1, so the best total is 0 (approached, never reached).
+    expect(fit.bgnbd.logLik).toBeLessThan(1e-6); // 0 up to rounding at such extreme parameters
+    expect(fit.bgnbd.logLik).toBeGreaterThan(-1e-3);
+    expect(fit.pareto.logLik).toBeGreaterThan(-1e-3);
+    expect(fit.gammaGamma).toBeNull();
+  });
   it('rejects impossible counts, naming the customer', () => {
     const bad = { x: Float64Array.of(1, 2), tx: Float64Array.of(5, 40), T: Float64Array.of(30, 30), zbar: Float64Array.of(3, 4) };
     expect(() => fitLifetimeInline(bad)).toThrow(/Customer 2/);

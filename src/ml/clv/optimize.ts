@@ -27,7 +27,7 @@ export interface NelderMeadResult {
 
 /** Minimises `f` from `x0`; non-finite values count as +Infinity (outside the domain). */
 export function nelderMead(f: (x: number[]) => number, x0: number[], options: NelderMeadOptions = {}): NelderMeadResult {
-  const { maxIterations = 2000, fTol = 1e-10, xTol = 1e-5, step = 0.5, shouldStop } = options;
+  const { maxIterations = 1000, fTol = 1e-10, xTol = 1e-5, step = 0.5, shouldStop } = options;
   const n = x0.length;
   const value = (x: number[]): number => {
     const v = f(x);
@@ -113,7 +113,7 @@ export interface RestartResult extends NelderMeadResult {
 }
 
 /** Tolerances of the first, coarse pass from each start. */
-const COARSE = { fTol: 1e-6, xTol: 1e-2 };
+const COARSE = { fTol: 1e-6, xTol: 1e-2, maxIterations: 400 };
 
 /**
  * Nelder–Mead from each start to a coarse tolerance, then the best end is
@@ -127,13 +127,18 @@ export function minimizeWithRestarts(f: (x: number[]) => number, starts: number[
   let iterations = 0;
   starts.forEach((x0, i) => {
     options.onRestart?.(i + 1, starts.length);
-    const run = nelderMead(options.coarse ?? f, x0, { ...options, fTol: Math.max(fTol, COARSE.fTol), xTol: Math.max(options.xTol ?? 0, COARSE.xTol) });
+    const run = nelderMead(options.coarse ?? f, x0, {
+      ...options,
+      fTol: Math.max(fTol, COARSE.fTol),
+      xTol: Math.max(options.xTol ?? 0, COARSE.xTol),
+      maxIterations: Math.min(options.maxIterations ?? Infinity, COARSE.maxIterations),
+    });
     iterations += run.iterations;
     if (!best || run.f < best.f) best = run;
   });
   let run: NelderMeadResult = options.coarse ? { ...best!, f: f(best!.x) } : best!;
   let converged = false;
-  for (let polish = 0; polish < 4; polish++) {
+  for (let polish = 0; polish < 3; polish++) {
     const again = nelderMead(f, run.x, { ...options, step: (options.step ?? 0.5) / (10 * 4 ** polish) });
     iterations += again.iterations;
     const moved = run.f - again.f;
@@ -145,12 +150,19 @@ export function minimizeWithRestarts(f: (x: number[]) => number, starts: number[
 }
 
 /**
+ * Parameters stay within e^±20 (2e-9 … 5e8): a fit that runs to the edge is one the data
+ * cannot pin down (say, no repeat purchases at all), and beyond it the likelihoods lose
+ * their digits to cancellation.
+ */
+export const LOG_BOX = 20;
+
+/**
  * Minimises over positive parameters by searching their logarithms. `f` sees
  * the parameters themselves; starts are given as parameters too.
  */
 export function minimizePositive(f: (theta: number[]) => number, starts: number[][], options: RestartOptions = {}): RestartResult & { theta: number[] } {
   const logStarts = starts.map((s) => s.map(Math.log));
-  const onLog = (g: (theta: number[]) => number) => (u: number[]) => (u.some((v) => Math.abs(v) > 40) ? Infinity : g(u.map(Math.exp)));
+  const onLog = (g: (theta: number[]) => number) => (u: number[]) => (u.some((v) => Math.abs(v) > LOG_BOX) ? Infinity : g(u.map(Math.exp)));
   const { coarse } = options;
   const r = minimizeWithRestarts(onLog(f), logStarts, { ...options, coarse: coarse && onLog(coarse) });
   return { ...r, theta: r.x.map(Math.exp) };

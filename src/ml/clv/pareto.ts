@@ -9,7 +9,7 @@ import { COARSE_ROWS, minimizePositive, type FitOptions } from './optimize.ts';
 import { compressCounts, meanCounts, thinCounts, type CountsSummary, type WeightedCounts } from './rows.ts';
 import type { FitResult, ParetoNbdParams } from './types.ts';
 
-const SERIES_BUDGET = 20_000;
+const SERIES_BUDGET = 3_000;
 
 /**
  * ln[ 2F1(m, k; m+1; z) / y^m ] with z = d / y, 0 ≤ z < 1. Euler's transform
@@ -18,9 +18,9 @@ const SERIES_BUDGET = 20_000;
  */
 function logHypTerm(m: number, k: number, d: number, y: number): number {
   const z = d / y;
-  // Its terms fall at least like z^n: when that needs more than SERIES_BUDGET terms (z > ~0.998,
-  // i.e. one rate hundreds of times the other: far from any fit to real data) the value is NaN,
-  // which the optimiser treats as outside the domain, rather than a slow sum.
+  // Its terms fall at least like z^n: when that needs more than SERIES_BUDGET terms (z > ~0.987,
+  // i.e. α and β more than ~75 times apart) the value is NaN, which the optimiser treats as
+  // outside the domain, rather than a slow sum.
   if (z > 0.9 && (Math.log(1e-17) + Math.log1p(-z)) / Math.log(z) > SERIES_BUDGET) return NaN;
   return (1 - k) * Math.log1p(-z) + Math.log(1 + hyp2f1Minus1(1, m + 1 - k, m + 1, z, SERIES_BUDGET)) - m * Math.log(y);
 }
@@ -113,11 +113,13 @@ export function fitParetoNbd(summary: CountsSummary | WeightedCounts, options: F
   const mean = meanCounts(c);
   const rate = Math.max(mean.x, 1e-3) / Math.max(mean.T, 1e-3);
   const span = Math.max(mean.T, 1e-3);
+  // α = r / rate, kept within 20× of β: further apart, the series needs too many terms (logHypTerm).
+  const a0 = (r: number, beta: number) => Math.min(Math.max(r / rate, beta / 20), beta * 20);
   const starts = [
-    [1, 1 / rate, 1, span],
-    [0.3, 0.3 / rate, 0.5, span / 4],
-    [3, 3 / rate, 2, 4 * span],
-    [0.5, 0.5 / rate, 0.5, span],
+    [1, a0(1, span), 1, span],
+    [0.3, a0(0.3, span / 4), 0.5, span / 4],
+    [3, a0(3, 4 * span), 2, 4 * span],
+    [0.5, a0(0.5, span), 0.5, span],
   ];
   const n = Math.max(1, c.customers);
   const thin = thinCounts(c, COARSE_ROWS);
