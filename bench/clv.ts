@@ -169,3 +169,11 @@ export function clvLines(r: ClvReport): string[] {
 }
 
 export const defaultClvDataDir = (): string => process.env.CRM_DATA_DIR ?? path.resolve(HERE, '../../shared/data');
+
+/** The step as bench/run.ts runs it: the report, its lines added to `lines`. */
+export function clvStep(lines: string[], log: (line: string) => void): ClvReport {
+  const report = clvBench({ dataDir: defaultClvDataDir(), log });
+  if ('skipped' in report) log(`CLV: ${report.skipped}`);
+  lines.push(...clvLines(report));
+  return report;
+}

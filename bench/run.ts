@@ -21,10 +21,7 @@
  * folds and features, and the full default grid search in-process, beside the
  * reference.md figures. Data from $CRM_DATA_DIR, else ../shared/data (skipped if absent).
  *
- * CLV step (bench/clv.ts): BG/NBD, Pareto/NBD and Gamma-Gamma fits on the CDNOW sample
- * (parameters beside reference.md) and the CDNOW master (timing), in Node.
- *
- * Options: --steps node,browser,ml,clv (all four) · --rows N (1,000,000) · --runs N (3, node step)
+ * Options: --steps node,browser,ml,clv (all four; clv: bench/clv.ts, lifetime-value fits on CDNOW) · --rows N (1,000,000) · --runs N (3, node step)
  * · --only native,native1,wasm,wasmcopy,papa · --file PATH · --browser-runs N (3)
  * · --big-rows N (5,000,000; 0 skips the big browser run).
  */
@@ -36,7 +33,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BrowserReport } from './browser.ts';
 import type { MlReport } from './ml.ts';
-import { clvBench, clvLines, defaultClvDataDir, type ClvReport } from './clv.ts';
 import { writeOrdersCsv } from './gen.ts';
 import { fmt, mb, median, targetLine, textTable, type Target } from './report.ts';
 import { ident, lit } from '../src/lib/sql.ts';
@@ -421,7 +417,6 @@ async function parent(argv: string[]): Promise<void> {
   let nodeReport: ReturnType<typeof nodeStep>['step'] | null = null;
   let browserReport: BrowserReport | null = null;
   let mlReport: MlReport | null = null;
-  let clvReport: ClvReport | null = null;
   if (file && steps.has('node')) {
     const n = nodeStep(file, runs, contenders);
     nodeReport = n.step;
@@ -450,12 +445,8 @@ async function parent(argv: string[]): Promise<void> {
     else targets = { ...targets, ...mlReport.targets };
     lines.push(...mlLines(mlReport));
   }
-  if (steps.has('clv')) {
-    clvReport = clvBench({ dataDir: defaultClvDataDir(), log });
-    if ('skipped' in clvReport) log(`CLV: ${clvReport.skipped}`);
-    else targets = { ...targets, ...clvReport.targets };
-    lines.push(...clvLines(clvReport));
-  }
+  const clvReport = steps.has('clv') ? (await import('./clv.ts')).clvStep(lines, log) : null;
+  if (clvReport && !('skipped' in clvReport)) targets = { ...targets, ...clvReport.targets };
   const elapsedS = (Date.now() - started.getTime()) / 1000;
   lines.push('', `Targets (${fmt(elapsedS)} s for the whole bench; 1-minute load average ${fmt(loadBefore[0]!, 1)} → ${fmt(os.loadavg()[0]!, 1)}):`);
   lines.push(...Object.values(targets).map(targetLine));
