@@ -88,6 +88,12 @@ describe('Nelder–Mead', () => {
     }, [[1, 1]]);
     expect(Math.min(...seen)).toBeGreaterThan(0);
     expect(r.theta[0]).toBeCloseTo(Math.exp(2), 5);
+    expect(r.converged).toBe(true);
+  });
+  it('does not call an end at the edge of the box converged', () => {
+    const r = minimizePositive(([a]) => a!, [[1]]);
+    expect(r.theta[0]).toBeLessThan(1e-8);
+    expect(r.converged).toBe(false);
   });
   it('takes its answer from f, not from the coarse stand-in', () => {
     const coarse = ([x, y]: number[]) => (x! - 1.2) ** 2 + (y! - 0.8) ** 2;

@@ -105,7 +105,7 @@ export interface RestartOptions extends NelderMeadOptions {
 /** What a model fit takes: an abort check and a restart counter for progress. */
 export type FitOptions = Pick<RestartOptions, 'shouldStop' | 'onRestart'>;
 
-/** Rows above which the coarse pass runs on a subsample (rows.ts thinRows). */
+/** Rows above which the coarse pass runs on a subsample (rows.ts thinCounts). */
 export const COARSE_ROWS = 1500;
 
 export interface RestartResult extends NelderMeadResult {
@@ -143,8 +143,9 @@ export function minimizeWithRestarts(f: (x: number[]) => number, starts: number[
     iterations += again.iterations;
     const moved = run.f - again.f;
     if (again.f <= run.f) run = again;
-    converged = again.converged;
-    if (polish > 0 && again.converged && moved <= fTol * (1 + Math.abs(run.f))) break;
+    // Converged: a fresh simplex at the end point met the tolerances and found nothing better.
+    converged = polish > 0 && again.converged && moved <= fTol * (1 + Math.abs(run.f));
+    if (converged) break;
   }
   return { ...run, converged, iterations, restarts: starts.length };
 }
@@ -158,12 +159,14 @@ export const LOG_BOX = 20;
 
 /**
  * Minimises over positive parameters by searching their logarithms. `f` sees
- * the parameters themselves; starts are given as parameters too.
+ * the parameters themselves; starts are given as parameters too. An end at
+ * the edge of the box is not a maximum of the likelihood: not converged.
  */
 export function minimizePositive(f: (theta: number[]) => number, starts: number[][], options: RestartOptions = {}): RestartResult & { theta: number[] } {
   const logStarts = starts.map((s) => s.map(Math.log));
   const onLog = (g: (theta: number[]) => number) => (u: number[]) => (u.some((v) => Math.abs(v) > LOG_BOX) ? Infinity : g(u.map(Math.exp)));
   const { coarse } = options;
   const r = minimizeWithRestarts(onLog(f), logStarts, { ...options, coarse: coarse && onLog(coarse) });
-  return { ...r, theta: r.x.map(Math.exp) };
+  const atEdge = r.x.some((v) => Math.abs(v) > LOG_BOX - 0.5);
+  return { ...r, converged: r.converged && !atEdge, theta: r.x.map(Math.exp) };
 }
