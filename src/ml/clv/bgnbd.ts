@@ -4,8 +4,8 @@
  * customer drops out with probability p ~ Beta(a, b).
  */
 import { lgamma, logAddExp } from './special.ts';
-import { minimizePositive, type FitOptions } from './optimize.ts';
-import { compressCounts, meanCounts, type CountsSummary, type WeightedCounts } from './rows.ts';
+import { COARSE_ROWS, minimizePositive, type FitOptions } from './optimize.ts';
+import { compressCounts, meanCounts, thinCounts, type CountsSummary, type WeightedCounts } from './rows.ts';
 import type { BgNbdParams, FitResult } from './types.ts';
 
 /** ln L for one customer (paper eq. 6, in logs). */
@@ -21,21 +21,16 @@ export function bgnbdLogLik(p: BgNbdParams, x: number, tx: number, T: number): n
 /** Σ w ln L over weighted rows. */
 export function bgnbdTotalLogLik(p: BgNbdParams, c: WeightedCounts): number {
   const { r, alpha, a, b } = p;
-  // The gamma terms depend on x alone, and x takes few values: cache them per x.
-  const cache = new Map<number, number>();
+  // The gamma terms depend on x alone, and x takes few values: once per value.
+  const g = c.xLevels.map((x) => lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x));
   const base = r * Math.log(alpha) - lgamma(r) + lgamma(a + b) - lgamma(b);
   const logA = Math.log(a);
   let total = 0;
   for (let i = 0; i < c.x.length; i++) {
     const x = c.x[i]!;
-    let g = cache.get(x);
-    if (g === undefined) {
-      g = lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x);
-      cache.set(x, g);
-    }
     const a3 = -(r + x) * Math.log(alpha + c.T[i]!);
     const a4 = x > 0 ? logA - Math.log(b + x - 1) - (r + x) * Math.log(alpha + c.tx[i]!) : -Infinity;
-    total += c.w[i]! * (base + g + logAddExp(a3, a4));
+    total += c.w[i]! * (base + g[c.xLevel[i]!]! + logAddExp(a3, a4));
   }
   return total;
 }
@@ -55,9 +50,11 @@ export function fitBgNbd(summary: CountsSummary | WeightedCounts, options: FitOp
     [0.1, 0.1 / rate, 0.2, 0.5],
   ];
   const n = Math.max(1, c.customers);
+  const thin = thinCounts(c, COARSE_ROWS);
   const fit = minimizePositive((theta) => -bgnbdTotalLogLik(toParams(theta), c) / n, starts, {
     shouldStop: options.shouldStop,
     onRestart: options.onRestart,
+    coarse: thin === c ? undefined : (theta) => -bgnbdTotalLogLik(toParams(theta), thin) / n,
   });
   return {
     params: toParams(fit.theta),

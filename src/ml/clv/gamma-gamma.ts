@@ -6,7 +6,7 @@
  * zbar of the x > 0 repeat purchases.
  */
 import { lgamma } from './special.ts';
-import { minimizePositive, type FitOptions } from './optimize.ts';
+import { COARSE_ROWS, minimizePositive, type FitOptions } from './optimize.ts';
 import type { FitResult, GammaGammaParams } from './types.ts';
 
 /** ln f(zbar | x) for one customer with x > 0 and zbar > 0. */
@@ -59,9 +59,14 @@ export function fitGammaGamma(xAll: Float64Array, zbarAll: Float64Array, options
     [10, 10, mean * 0.9],
   ];
   const n = x.length;
+  // Coarse pass on every k-th customer (their order carries no meaning for the fit).
+  const k = Math.ceil(n / COARSE_ROWS);
+  const xThin = x.filter((_, i) => i % k === 0);
+  const zThin = zbar.filter((_, i) => i % k === 0);
   const fit = minimizePositive((theta) => -ggTotalLogLik(toParams(theta), x, zbar) / n, starts, {
     shouldStop: options.shouldStop,
     onRestart: options.onRestart,
+    coarse: k > 1 ? (theta) => -ggTotalLogLik(toParams(theta), xThin, zThin) / xThin.length : undefined,
   });
   return {
     params: toParams(fit.theta),

@@ -27,7 +27,7 @@ export interface NelderMeadResult {
 
 /** Minimises `f` from `x0`; non-finite values count as +Infinity (outside the domain). */
 export function nelderMead(f: (x: number[]) => number, x0: number[], options: NelderMeadOptions = {}): NelderMeadResult {
-  const { maxIterations = 2000, fTol = 1e-10, xTol = 1e-8, step = 0.5, shouldStop } = options;
+  const { maxIterations = 1000, fTol = 1e-10, xTol = 1e-5, step = 0.5, shouldStop } = options;
   const n = x0.length;
   const value = (x: number[]): number => {
     const v = f(x);
@@ -95,48 +95,78 @@ export function nelderMead(f: (x: number[]) => number, x0: number[], options: Ne
 export interface RestartOptions extends NelderMeadOptions {
   /** Called before each restart (1-based), for progress. */
   onRestart?: (restart: number, of: number) => void;
+  /**
+   * A cheaper stand-in for `f` (e.g. on a subsample) for the coarse pass from each start;
+   * only the polish, which decides the result, evaluates `f` itself.
+   */
+  coarse?: (x: number[]) => number;
 }
 
 /** What a model fit takes: an abort check and a restart counter for progress. */
 export type FitOptions = Pick<RestartOptions, 'shouldStop' | 'onRestart'>;
 
+/** Rows above which the coarse pass runs on a subsample (rows.ts thinCounts). */
+export const COARSE_ROWS = 1500;
+
 export interface RestartResult extends NelderMeadResult {
   restarts: number;
 }
 
+/** Tolerances of the first, coarse pass from each start. */
+const COARSE = { fTol: 1e-6, xTol: 1e-2, maxIterations: 400 };
+
 /**
- * Nelder–Mead from each start, each run re-started once from its own end
- * (a fresh simplex escapes a collapsed one); the best end wins. `converged`
- * is the winning run's.
+ * Nelder–Mead from each start to a coarse tolerance, then the best end is
+ * polished: re-started with a fresh, smaller simplex (which escapes a collapsed
+ * one) until the value stops moving. `converged` is the polish's.
  */
 export function minimizeWithRestarts(f: (x: number[]) => number, starts: number[][], options: RestartOptions = {}): RestartResult {
+  if (starts.length === 0) throw new Error('minimizeWithRestarts needs at least one start');
+  const fTol = options.fTol ?? 1e-10;
   let best: NelderMeadResult | null = null;
   let iterations = 0;
   starts.forEach((x0, i) => {
     options.onRestart?.(i + 1, starts.length);
-    let run = nelderMead(f, x0, options);
+    const run = nelderMead(options.coarse ?? f, x0, {
+      ...options,
+      fTol: Math.max(fTol, COARSE.fTol),
+      xTol: Math.max(options.xTol ?? 0, COARSE.xTol),
+      maxIterations: Math.min(options.maxIterations ?? Infinity, COARSE.maxIterations),
+    });
     iterations += run.iterations;
-    // Polish: a new simplex around the end point, smaller each time, until the value stops moving.
-    for (let polish = 0; polish < 3; polish++) {
-      const again = nelderMead(f, run.x, { ...options, step: (options.step ?? 0.5) / 4 ** (polish + 1) });
-      iterations += again.iterations;
-      const moved = run.f - again.f;
-      run = again.f <= run.f ? again : run;
-      if (moved <= (options.fTol ?? 1e-10) * (1 + Math.abs(run.f))) break;
-    }
     if (!best || run.f < best.f) best = run;
   });
-  if (!best) throw new Error('minimizeWithRestarts needs at least one start');
-  const b: NelderMeadResult = best;
-  return { ...b, iterations, restarts: starts.length };
+  let run: NelderMeadResult = options.coarse ? { ...best!, f: f(best!.x) } : best!;
+  let converged = false;
+  for (let polish = 0; polish < 3; polish++) {
+    const again = nelderMead(f, run.x, { ...options, step: (options.step ?? 0.5) / (10 * 4 ** polish) });
+    iterations += again.iterations;
+    const moved = run.f - again.f;
+    if (again.f <= run.f) run = again;
+    // Converged: a fresh simplex at the end point met the tolerances and found nothing better.
+    converged = polish > 0 && again.converged && moved <= fTol * (1 + Math.abs(run.f));
+    if (converged) break;
+  }
+  return { ...run, converged, iterations, restarts: starts.length };
 }
 
 /**
+ * Parameters stay within e^±20 (2e-9 … 5e8): a fit that runs to the edge is one the data
+ * cannot pin down (say, no repeat purchases at all), and beyond it the likelihoods lose
+ * their digits to cancellation.
+ */
+export const LOG_BOX = 20;
+
+/**
  * Minimises over positive parameters by searching their logarithms. `f` sees
- * the parameters themselves; starts are given as parameters too.
+ * the parameters themselves; starts are given as parameters too. An end at
+ * the edge of the box is not a maximum of the likelihood: not converged.
  */
 export function minimizePositive(f: (theta: number[]) => number, starts: number[][], options: RestartOptions = {}): RestartResult & { theta: number[] } {
   const logStarts = starts.map((s) => s.map(Math.log));
-  const r = minimizeWithRestarts((u) => (u.some((v) => Math.abs(v) > 40) ? Infinity : f(u.map(Math.exp))), logStarts, options);
-  return { ...r, theta: r.x.map(Math.exp) };
+  const onLog = (g: (theta: number[]) => number) => (u: number[]) => (u.some((v) => Math.abs(v) > LOG_BOX) ? Infinity : g(u.map(Math.exp)));
+  const { coarse } = options;
+  const r = minimizeWithRestarts(onLog(f), logStarts, { ...options, coarse: coarse && onLog(coarse) });
+  const atEdge = r.x.some((v) => Math.abs(v) > LOG_BOX - 0.5);
+  return { ...r, converged: r.converged && !atEdge, theta: r.x.map(Math.exp) };
 }

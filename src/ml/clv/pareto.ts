@@ -4,10 +4,12 @@
  * Likelihood as in Fader & Hardie (2005), "A note on deriving the Pareto/NBD
  * model and related expressions", eq. (20)–(22), evaluated in logs.
  */
-import { hyp2f1, lgamma, logAddExp, logSubExp } from './special.ts';
-import { minimizePositive, type FitOptions } from './optimize.ts';
-import { compressCounts, meanCounts, type CountsSummary, type WeightedCounts } from './rows.ts';
+import { hyp2f1Minus1, lgamma, logAddExp, logSubExp } from './special.ts';
+import { COARSE_ROWS, minimizePositive, type FitOptions } from './optimize.ts';
+import { compressCounts, meanCounts, thinCounts, type CountsSummary, type WeightedCounts } from './rows.ts';
 import type { FitResult, ParetoNbdParams } from './types.ts';
+
+const SERIES_BUDGET = 3_000;
 
 /**
  * ln[ 2F1(m, k; m+1; z) / y^m ] with z = d / y, 0 ≤ z < 1. Euler's transform
@@ -16,7 +18,11 @@ import type { FitResult, ParetoNbdParams } from './types.ts';
  */
 function logHypTerm(m: number, k: number, d: number, y: number): number {
   const z = d / y;
-  return (1 - k) * Math.log1p(-z) + Math.log(hyp2f1(1, m + 1 - k, m + 1, z)) - m * Math.log(y);
+  // Its terms fall at least like z^n: when that needs more than SERIES_BUDGET terms (z > ~0.987,
+  // i.e. α and β more than ~75 times apart) the value is NaN, which the optimiser treats as
+  // outside the domain, rather than a slow sum.
+  if (z > 0.9 && (Math.log(1e-17) + Math.log1p(-z)) / Math.log(z) > SERIES_BUDGET) return NaN;
+  return (1 - k) * Math.log1p(-z) + Math.log(1 + hyp2f1Minus1(1, m + 1 - k, m + 1, z, SERIES_BUDGET)) - m * Math.log(y);
 }
 
 /**
@@ -45,23 +51,58 @@ export function paretoLogLik(p: ParetoNbdParams, x: number, tx: number, T: numbe
   return logBase + logAddExp(logAlive, logDead);
 }
 
+/**
+ * 2F1(1, B; B+k; z) − 1 for 0 ≤ z < 1 and k > 0: positive terms falling at least like z^n,
+ * summed to double precision of 1 + sum; NaN past SERIES_BUDGET terms.
+ */
+function seriesOneB(B: number, k: number, z: number): number {
+  if (z === 0) return 0;
+  const C = B + k;
+  let term = 1;
+  let sum = 0;
+  for (let n = 0; n < SERIES_BUDGET; n++) {
+    term *= ((B + n) / (C + n)) * z;
+    sum += term;
+    if (term <= 1e-17 * (1 + sum)) return sum;
+  }
+  return NaN;
+}
+
+/**
+ * Σ w ln L over weighted rows: paretoLogLik's arithmetic with the logarithms
+ * shared between its terms (ln(α+t), ln(β+t) serve both the alive part and the
+ * 2F1 terms, where ln(1−z) = ln(small+t) − ln(big+t)), as this is the fit's inner loop.
+ */
 export function paretoTotalLogLik(p: ParetoNbdParams, c: WeightedCounts): number {
+  const { r, alpha, s, beta } = p;
+  const lgr = lgamma(r);
+  const g = c.xLevels.map((x) => lgamma(r + x) - lgr);
+  const logShare = c.xLevels.map((x) => Math.log(s) - Math.log(r + s + x));
+  const alphaBig = alpha >= beta;
+  const big = alphaBig ? alpha : beta;
+  const small = alphaBig ? beta : alpha;
+  const d = big - small;
+  if (d / big > 0.9 && (Math.log(1e-17) + Math.log(small / big)) / Math.log(d / big) > SERIES_BUDGET) return NaN;
+  const logBig0 = Math.log(big);
+  const logSmall0 = Math.log(small);
   let total = 0;
-  const lgr = lgamma(p.r);
-  const cache = new Map<number, number>();
   for (let i = 0; i < c.x.length; i++) {
     const x = c.x[i]!;
-    let g = cache.get(x);
-    if (g === undefined) {
-      g = lgamma(p.r + x) - lgr;
-      cache.set(x, g);
-    }
     const T = c.T[i]!;
-    const logAlive = -(p.r + x) * Math.log(p.alpha + T) - p.s * Math.log(p.beta + T);
-    const logDead = Math.log(p.s) - Math.log(p.r + p.s + x) + paretoLogA0(p, x, c.tx[i]!, T);
-    total += c.w[i]! * (g + logAddExp(logAlive, logDead));
+    const tx = c.tx[i]!;
+    const lBigT = Math.log(big + T);
+    const lSmallT = Math.log(small + T);
+    const lBigTx = tx === 0 ? logBig0 : Math.log(big + tx);
+    const lSmallTx = tx === 0 ? logSmall0 : Math.log(small + tx);
+    const m = r + s + x;
+    const k = alphaBig ? s + 1 : r + x;
+    const hTx = (1 - k) * (lSmallTx - lBigTx) + Math.log1p(seriesOneB(m + 1 - k, k, d / (big + tx))) - m * lBigTx;
+    const hT = (1 - k) * (lSmallT - lBigT) + Math.log1p(seriesOneB(m + 1 - k, k, d / (big + T))) - m * lBigT;
+    const logAlive = alphaBig ? -(r + x) * lBigT - s * lSmallT : -(r + x) * lSmallT - s * lBigT;
+    const logDead = logShare[c.xLevel[i]!]! + logSubExp(hTx, hT);
+    total += c.w[i]! * (g[c.xLevel[i]!]! + logAddExp(logAlive, logDead));
   }
-  return total + c.customers * (p.r * Math.log(p.alpha) + p.s * Math.log(p.beta));
+  return total + c.customers * (r * Math.log(alpha) + s * Math.log(beta));
 }
 
 const toParams = ([r, alpha, s, beta]: number[]): ParetoNbdParams => ({ r: r!, alpha: alpha!, s: s!, beta: beta! });
@@ -72,16 +113,20 @@ export function fitParetoNbd(summary: CountsSummary | WeightedCounts, options: F
   const mean = meanCounts(c);
   const rate = Math.max(mean.x, 1e-3) / Math.max(mean.T, 1e-3);
   const span = Math.max(mean.T, 1e-3);
+  // α = r / rate, kept within 20× of β: further apart, the series needs too many terms (logHypTerm).
+  const a0 = (r: number, beta: number) => Math.min(Math.max(r / rate, beta / 20), beta * 20);
   const starts = [
-    [1, 1 / rate, 1, span],
-    [0.3, 0.3 / rate, 0.5, span / 4],
-    [3, 3 / rate, 2, 4 * span],
-    [0.5, 0.5 / rate, 0.5, span],
+    [1, a0(1, span), 1, span],
+    [0.3, a0(0.3, span / 4), 0.5, span / 4],
+    [3, a0(3, 4 * span), 2, 4 * span],
+    [0.5, a0(0.5, span), 0.5, span],
   ];
   const n = Math.max(1, c.customers);
+  const thin = thinCounts(c, COARSE_ROWS);
   const fit = minimizePositive((theta) => -paretoTotalLogLik(toParams(theta), c) / n, starts, {
     shouldStop: options.shouldStop,
     onRestart: options.onRestart,
+    coarse: thin === c ? undefined : (theta) => -paretoTotalLogLik(toParams(theta), thin) / n,
   });
   return {
     params: toParams(fit.theta),

@@ -35,7 +35,7 @@ function bgnbdGrowth(p: BgNbdParams, t: number, x: number, T: number): number {
   if (t <= 0) return 0;
   const { r, alpha, b } = p;
   // The formula is 0/0 at a = 1; its limit is continuous, so step around it.
-  if (Math.abs(p.a - 1) < 1e-7) return 0.5 * (bgnbdGrowth({ ...p, a: 1 - 1e-7 }, t, x, T) + bgnbdGrowth({ ...p, a: 1 + 1e-7 }, t, x, T));
+  if (Math.abs(p.a - 1) < 1e-7) return 0.5 * (bgnbdGrowth({ ...p, a: 1 - 2e-7 }, t, x, T) + bgnbdGrowth({ ...p, a: 1 + 2e-7 }, t, x, T));
   const a = p.a;
   const z = t / (alpha + T + t);
   const log1mz = Math.log1p(-z);

@@ -13,6 +13,9 @@ export interface WeightedCounts {
   w: Float64Array;
   /** Customers in all (Σ w). */
   customers: number;
+  /** The distinct values of x, and for each row the index of its x among them (for terms that depend on x alone). */
+  xLevels: Float64Array;
+  xLevel: Int32Array;
 }
 
 export type CountsSummary = Pick<CalibrationSummary, 'x' | 'tx' | 'T'>;
@@ -49,7 +52,10 @@ export function compressCounts(s: CountsSummary): WeightedCounts {
       w.push(1);
     }
   }
-  return { x: Float64Array.from(x), tx: Float64Array.from(tx), T: Float64Array.from(T), w: Float64Array.from(w), customers: n };
+  const levels = [...new Set(x)].sort((a, b) => a - b);
+  const levelOf = new Map(levels.map((v, i) => [v, i]));
+  const xLevel = Int32Array.from(x, (v) => levelOf.get(v)!);
+  return { x: Float64Array.from(x), tx: Float64Array.from(tx), T: Float64Array.from(T), w: Float64Array.from(w), customers: n, xLevels: Float64Array.from(levels), xLevel };
 }
 
 /** Means of x and T, for data-scaled starting points. */
@@ -61,4 +67,35 @@ export function meanCounts(c: WeightedCounts): { x: number; T: number } {
     sT += c.w[i]! * c.T[i]!;
   }
   return { x: sx / Math.max(1, c.customers), T: sT / Math.max(1, c.customers) };
+}
+
+/**
+ * A cheap likelihood of about the same shape, for the optimiser's coarse pass:
+ * rows standing for many customers (x = 0 mostly) all kept, of the others every
+ * k-th, weighted up to stand for all of them; at most about `maxRows` rows. The
+ * same counts when they are already small.
+ */
+export function thinCounts(c: WeightedCounts, maxRows: number): WeightedCounts {
+  const k = Math.ceil(c.x.length / maxRows);
+  if (k <= 1) return c;
+  const keep: number[] = [];
+  let light = 0;
+  let lightKept = 0;
+  let seen = 0;
+  for (let i = 0; i < c.w.length; i++) {
+    const heavy = c.w[i]! >= k;
+    if (!heavy) light += c.w[i]!;
+    if (heavy || seen++ % k === 0) {
+      keep.push(i);
+      if (!heavy) lightKept += c.w[i]!;
+    }
+  }
+  const scale = lightKept > 0 ? light / lightKept : 1;
+  const at = <A extends Float64Array | Int32Array>(a: A, make: (n: number) => A): A => {
+    const out = make(keep.length);
+    keep.forEach((j, i) => (out[i] = a[j]!));
+    return out;
+  };
+  const w = at(c.w, (n) => new Float64Array(n)).map((v) => (v >= k ? v : v * scale));
+  return { ...c, x: at(c.x, (n) => new Float64Array(n)), tx: at(c.tx, (n) => new Float64Array(n)), T: at(c.T, (n) => new Float64Array(n)), xLevel: at(c.xLevel, (n) => new Int32Array(n)), w };
 }

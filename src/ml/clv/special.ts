@@ -74,20 +74,20 @@ const MAX_TERMS = 200_000;
  * leading 1, so a caller that subtracts 1 keeps its digits) for 0 ≤ z < 1,
  * summed until a term no longer changes the sum. It converges like z^k: z near
  * 1 costs many terms (z = 0.999 takes ~40,000). NaN outside [0, 1) or when c
- * is a non-positive integer.
+ * is a non-positive integer, or when `maxTerms` terms do not reach full precision.
  */
-export function hyp2f1Minus1(a: number, b: number, c: number, z: number): number {
+export function hyp2f1Minus1(a: number, b: number, c: number, z: number, maxTerms = MAX_TERMS): number {
   if (!(z >= 0 && z < 1)) return NaN;
   if (c <= 0 && Number.isInteger(c)) return NaN;
   let term = 1;
   let sum = 0;
-  for (let k = 0; k < MAX_TERMS; k++) {
+  for (let k = 0; k < maxTerms; k++) {
     term *= (((a + k) * (b + k)) / ((c + k) * (k + 1))) * z;
     sum += term;
     if (term === 0 || (Math.abs(term) <= 1e-17 * Math.abs(sum) && k > 2)) return sum;
     if (!Number.isFinite(sum)) return sum;
   }
-  return sum;
+  return NaN;
 }
 
 /** Gauss's hypergeometric function 2F1(a, b; c; z) for 0 ≤ z < 1 (see hyp2f1Minus1). */
