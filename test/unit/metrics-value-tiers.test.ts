@@ -20,6 +20,9 @@ describe('value × risk tiers', () => {
     expect(valueTierOf(10, 0.2, t)).toBe('ordinary');
     expect(valueTierOf(10, 0.9, t)).toBe('low_value');
     expect(valueTierOf(0, 0.1, { valueCut: 0, riskCut: 0.5 })).toBe('ordinary');
+    // A prediction that is not a number (a fit at an extreme) is never high value and adds 0 to the sums.
+    expect(valueTierOf(NaN, 0.1, t)).toBe('ordinary');
+    expect(summarizeTiers(['ordinary'], f(NaN), f(0.1), f(5))[2]).toMatchObject({ customers: 1, expectedValue: 0, valueAtRisk: 0, revenue: 5 });
     expect(tierReason(60, 0.7, t)).toEqual({ highValue: true, highRisk: true, clv: 60, risk: 0.7 });
   });
 
