@@ -17,6 +17,7 @@
  * of the value (the Pareto share the RFM tiers report too). Default risk cut 0.5.
  * Pure functions over Float64Arrays, one index per customer.
  */
+import { VALUE_TABLE } from './filters.ts';
 import type { Tier } from './tiers.ts';
 
 export type ValueTier = Tier;
@@ -126,5 +127,5 @@ export function topAtRisk(clv: Float64Array, risk: Float64Array, n: number): num
   return idx.slice(0, n);
 }
 
-/** The table the Customer value page writes back, as the churn lab writes `churn_scores`. */
-export const CUSTOMER_VALUE_TABLE = 'customer_value';
+/** The table the Customer value page writes back, as the churn lab writes `churn_scores` (Analytics filters on its `tier`). */
+export const CUSTOMER_VALUE_TABLE = VALUE_TABLE;

@@ -6,6 +6,7 @@ import type { TableInfo } from '../../src/ingest/model.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fitLifetimeInline } from '../../src/ml/clv/fit.ts';
+import { orderLinesFacts } from '../../src/metrics/facts.ts';
 import { holdoutErrors, naiveHoldout, loadSavedRisk, loadScope, loadValueData, predict, tracking, type ValueData } from '../../src/report/value.ts';
 import { DATA_DIR, hasDataSet } from './metrics-helpers.ts';
 import { customerValue, customerValueCsv, riskOf, saveCustomerValue } from '../../src/report/value-table.ts';
@@ -86,6 +87,14 @@ describe('value runner on DuckDB', () => {
     expect(table).toMatchObject({ name: 'customer_value', rowCount: 3, kind: 'other', source: 'model:bgnbd', roles: { customer_id: 'customer_id' } });
     const rows = (await db.query('SELECT customer_id, clv, tier FROM customer_value ORDER BY customer_id')).rows;
     expect(rows).toEqual([{ customer_id: 'A', clv: 100, tier: 'potential' }, { customer_id: 'B', clv: 4, tier: 'ordinary' }, { customer_id: 'C', clv: 60, tier: 'important' }]);
+
+    // Analytics filters on it: the value tier "important" keeps C's two order lines of LOG only.
+    const t = await load('val_log_f', LOG);
+    const orders: TableInfo = { ...t, kind: 'orders', roles: { customer_id: 'customer', order_date: 'order_date', amount: 'amount' } };
+    const facts = orderLinesFacts(orders, { filters: { valueTier: ['important'] } });
+    const kept = (await db.query(`SELECT customer_id, count(*) AS n FROM (${facts.sql}) GROUP BY 1`)).rows;
+    expect(kept).toEqual([{ customer_id: 'C', n: 2 }]);
+    expect(facts.ignored).toEqual([]);
   });
 });
 

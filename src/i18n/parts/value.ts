@@ -97,6 +97,7 @@ export const valueEn = {
   'value.cross.intro': 'Rows: the RFM tiers (Analytics); columns: the value × risk tiers. Off the diagonal the two disagree.',
   'value.cross.none': 'No RFM tiers for these customers.',
   'value.cross.rfm': 'RFM tier',
+  'an.dim.valueTier': 'Value tier',
 } as const;
 
 export const valueZh: Record<keyof typeof valueEn, string> = {
@@ -197,4 +198,5 @@ export const valueZh: Record<keyof typeof valueEn, string> = {
   'value.cross.intro': '行：RFM 分层（分析页）；列：价值 × 风险分层。对角线以外是两者不一致之处。',
   'value.cross.none': '这些客户没有 RFM 分层。',
   'value.cross.rfm': 'RFM 分层',
+  'an.dim.valueTier': '价值分层',
 };
