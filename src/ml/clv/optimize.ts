@@ -106,7 +106,7 @@ export interface RestartOptions extends NelderMeadOptions {
 export type FitOptions = Pick<RestartOptions, 'shouldStop' | 'onRestart'>;
 
 /** Rows above which the coarse pass runs on a subsample (rows.ts thinCounts). */
-export const COARSE_ROWS = 1500;
+export const COARSE_ROWS = 1000;
 
 export interface RestartResult extends NelderMeadResult {
   restarts: number;
