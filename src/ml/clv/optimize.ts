@@ -106,7 +106,7 @@ export interface RestartOptions extends NelderMeadOptions {
 export type FitOptions = Pick<RestartOptions, 'shouldStop' | 'onRestart'>;
 
 /** Rows above which the coarse pass runs on a subsample (rows.ts thinCounts). */
-export const COARSE_ROWS = 1500;
+export const COARSE_ROWS = 1000;
 
 export interface RestartResult extends NelderMeadResult {
   restarts: number;
@@ -160,13 +160,13 @@ export const LOG_BOX = 20;
 /**
  * Minimises over positive parameters by searching their logarithms. `f` sees
  * the parameters themselves; starts are given as parameters too. An end at
- * the edge of the box is not a maximum of the likelihood: not converged.
+ * (or within e^2 of) the edge of the box is not a maximum of the likelihood: not converged.
  */
 export function minimizePositive(f: (theta: number[]) => number, starts: number[][], options: RestartOptions = {}): RestartResult & { theta: number[] } {
   const logStarts = starts.map((s) => s.map(Math.log));
   const onLog = (g: (theta: number[]) => number) => (u: number[]) => (u.some((v) => Math.abs(v) > LOG_BOX) ? Infinity : g(u.map(Math.exp)));
   const { coarse } = options;
   const r = minimizeWithRestarts(onLog(f), logStarts, { ...options, coarse: coarse && onLog(coarse) });
-  const atEdge = r.x.some((v) => Math.abs(v) > LOG_BOX - 0.5);
+  const atEdge = r.x.some((v) => Math.abs(v) > LOG_BOX - 2);
   return { ...r, converged: r.converged && !atEdge, theta: r.x.map(Math.exp) };
 }

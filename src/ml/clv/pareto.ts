@@ -4,7 +4,7 @@
  * Likelihood as in Fader & Hardie (2005), "A note on deriving the Pareto/NBD
  * model and related expressions", eq. (20)–(22), evaluated in logs.
  */
-import { hyp2f1Minus1, lgamma, logAddExp, logSubExp } from './special.ts';
+import { hyp2f1Minus1, lgamma, logAddExp, logIntegrateConcave, logSubExp } from './special.ts';
 import { COARSE_ROWS, minimizePositive, type FitOptions } from './optimize.ts';
 import { compressCounts, meanCounts, thinCounts, type CountsSummary, type WeightedCounts } from './rows.ts';
 import type { FitResult, ParetoNbdParams } from './types.ts';
@@ -18,11 +18,30 @@ const SERIES_BUDGET = 3_000;
  */
 function logHypTerm(m: number, k: number, d: number, y: number): number {
   const z = d / y;
-  // Its terms fall at least like z^n: when that needs more than SERIES_BUDGET terms (z > ~0.987,
-  // i.e. α and β more than ~75 times apart) the value is NaN, which the optimiser treats as
-  // outside the domain, rather than a slow sum.
-  if (z > 0.9 && (Math.log(1e-17) + Math.log1p(-z)) / Math.log(z) > SERIES_BUDGET) return NaN;
   return (1 - k) * Math.log1p(-z) + Math.log(1 + hyp2f1Minus1(1, m + 1 - k, m + 1, z, SERIES_BUDGET)) - m * Math.log(y);
+}
+
+/** Above this 2F1 argument the series is slow (terms fall like z^n): the integral is taken by quadrature instead. */
+const SERIES_MAX_Z = 0.9;
+
+/**
+ * ln A0 by its definition, A0 = (r+s+x) ∫_{t_x}^T (α+τ)^−(r+x) (β+τ)^−(s+1) dτ, integrated
+ * over v = ln(min(α, β) + τ), where the integrand's logarithm is concave (logIntegrateConcave).
+ * For α and β far apart, where the 2F1 argument nears 1.
+ */
+function paretoLogA0Quadrature(p: ParetoNbdParams, x: number, tx: number, T: number): number {
+  const { r, alpha, s, beta } = p;
+  const alphaSmall = alpha <= beta;
+  const small = alphaSmall ? alpha : beta;
+  const d = Math.abs(alpha - beta);
+  const pSmall = alphaSmall ? r + x : s + 1;
+  const pBig = alphaSmall ? s + 1 : r + x;
+  const psi = (v: number): number => (1 - pSmall) * v - pBig * Math.log(Math.exp(v) + d);
+  const dpsi = (v: number): number => {
+    const e = Math.exp(v);
+    return 1 - pSmall - (pBig * e) / (e + d);
+  };
+  return Math.log(r + s + x) + logIntegrateConcave(psi, dpsi, pBig / 4, Math.log(small + tx), Math.log(small + T));
 }
 
 /**
@@ -31,6 +50,7 @@ function logHypTerm(m: number, k: number, d: number, y: number): number {
  */
 export function paretoLogA0(p: ParetoNbdParams, x: number, tx: number, T: number): number {
   const { r, alpha, s, beta } = p;
+  if (Math.abs(alpha - beta) / (Math.max(alpha, beta) + tx) > SERIES_MAX_Z) return paretoLogA0Quadrature(p, x, tx, T);
   const m = r + s + x;
   if (alpha >= beta) return logSubExp(logHypTerm(m, s + 1, alpha - beta, alpha + tx), logHypTerm(m, s + 1, alpha - beta, alpha + T));
   return logSubExp(logHypTerm(m, r + x, beta - alpha, beta + tx), logHypTerm(m, r + x, beta - alpha, beta + T));
@@ -82,7 +102,6 @@ export function paretoTotalLogLik(p: ParetoNbdParams, c: WeightedCounts): number
   const big = alphaBig ? alpha : beta;
   const small = alphaBig ? beta : alpha;
   const d = big - small;
-  if (d / big > 0.9 && (Math.log(1e-17) + Math.log(small / big)) / Math.log(d / big) > SERIES_BUDGET) return NaN;
   const logBig0 = Math.log(big);
   const logSmall0 = Math.log(small);
   let total = 0;
@@ -96,10 +115,15 @@ export function paretoTotalLogLik(p: ParetoNbdParams, c: WeightedCounts): number
     const lSmallTx = tx === 0 ? logSmall0 : Math.log(small + tx);
     const m = r + s + x;
     const k = alphaBig ? s + 1 : r + x;
-    const hTx = (1 - k) * (lSmallTx - lBigTx) + Math.log1p(seriesOneB(m + 1 - k, k, d / (big + tx))) - m * lBigTx;
-    const hT = (1 - k) * (lSmallT - lBigT) + Math.log1p(seriesOneB(m + 1 - k, k, d / (big + T))) - m * lBigT;
+    let logA0: number;
+    if (d / (big + tx) > SERIES_MAX_Z) logA0 = paretoLogA0Quadrature(p, x, tx, T);
+    else {
+      const hTx = (1 - k) * (lSmallTx - lBigTx) + Math.log1p(seriesOneB(m + 1 - k, k, d / (big + tx))) - m * lBigTx;
+      const hT = (1 - k) * (lSmallT - lBigT) + Math.log1p(seriesOneB(m + 1 - k, k, d / (big + T))) - m * lBigT;
+      logA0 = logSubExp(hTx, hT);
+    }
     const logAlive = alphaBig ? -(r + x) * lBigT - s * lSmallT : -(r + x) * lSmallT - s * lBigT;
-    const logDead = logShare[c.xLevel[i]!]! + logSubExp(hTx, hT);
+    const logDead = logShare[c.xLevel[i]!]! + logA0;
     total += c.w[i]! * (g[c.xLevel[i]!]! + logAddExp(logAlive, logDead));
   }
   return total + c.customers * (r * Math.log(alpha) + s * Math.log(beta));
@@ -113,7 +137,7 @@ export function fitParetoNbd(summary: CountsSummary | WeightedCounts, options: F
   const mean = meanCounts(c);
   const rate = Math.max(mean.x, 1e-3) / Math.max(mean.T, 1e-3);
   const span = Math.max(mean.T, 1e-3);
-  // α = r / rate, kept within 20× of β: further apart, the series needs too many terms (logHypTerm).
+  // α = r / rate, kept within 20× of β: a start at rates far apart wastes the coarse pass.
   const a0 = (r: number, beta: number) => Math.min(Math.max(r / rate, beta / 20), beta * 20);
   const starts = [
     [1, a0(1, span), 1, span],

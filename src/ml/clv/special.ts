@@ -94,3 +94,52 @@ export function hyp2f1Minus1(a: number, b: number, c: number, z: number, maxTerm
 export function hyp2f1(a: number, b: number, c: number, z: number): number {
   return 1 + hyp2f1Minus1(a, b, c, z);
 }
+
+const GL8_X = [0.1834346424956498, 0.525532409916329, 0.7966664774136267, 0.9602898564975363];
+const GL8_W = [0.362683783378362, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763];
+
+/**
+ * ln ∫_lo^hi e^ψ(v) dv for ψ concave on [lo, hi], without overflow: 8-point
+ * Gauss–Legendre panels outward from ψ's maximum, each short enough that ψ
+ * changes by about one unit across it (|ψ'| w ≤ 1, |ψ''| w² ≤ 1), stopping
+ * where e^ψ has fallen below e^−45 of its peak. `curvature` bounds |ψ''|.
+ */
+export function logIntegrateConcave(psi: (v: number) => number, dpsi: (v: number) => number, curvature: number, lo: number, hi: number): number {
+  if (!(hi > lo)) return -Infinity;
+  let top = lo;
+  if (dpsi(lo) > 0) {
+    if (dpsi(hi) >= 0) top = hi;
+    else {
+      let a = lo;
+      let b = hi;
+      for (let i = 0; i < 100 && b - a > 1e-12 * (1 + Math.abs(a)); i++) {
+        const mid = 0.5 * (a + b);
+        if (dpsi(mid) > 0) a = mid;
+        else b = mid;
+      }
+      top = 0.5 * (a + b);
+    }
+  }
+  const peak = psi(top);
+  const maxStep = 1 / Math.sqrt(curvature + 1e-300);
+  let sum = 0;
+  for (const dir of [1, -1]) {
+    const end = dir > 0 ? hi : lo;
+    let v = top;
+    for (let panels = 0; dir * (end - v) > 0 && panels < 10_000; panels++) {
+      let w = Math.min(dir * (end - v), maxStep, 1 / Math.abs(dpsi(v)));
+      // Away from the peak |ψ'| grows: size the panel by its far end too.
+      w = Math.min(w, 1 / Math.abs(dpsi(v + dir * w)));
+      const mid = v + (dir * w) / 2;
+      let panel = 0;
+      for (let j = 0; j < 4; j++) {
+        const h = (GL8_X[j]! * w) / 2;
+        panel += GL8_W[j]! * (Math.exp(psi(mid - h) - peak) + Math.exp(psi(mid + h) - peak));
+      }
+      sum += (panel * w) / 2;
+      v += dir * w;
+      if (psi(v) - peak < -45) break;
+    }
+  }
+  return peak + Math.log(sum);
+}
