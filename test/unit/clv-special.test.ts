@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hyp2f1, hyp2f1Minus1, lgamma, logAddExp, logSubExp, logSumExp } from '../../src/ml/clv/special.ts';
+import { hyp2f1, hyp2f1Minus1, lgamma, logAddExp, logIntegrateConcave, logSubExp, logSumExp } from '../../src/ml/clv/special.ts';
 import { minimizePositive, minimizeWithRestarts, nelderMead } from '../../src/ml/clv/optimize.ts';
 import { compressCounts, thinCounts } from '../../src/ml/clv/rows.ts';
 
@@ -63,6 +63,21 @@ describe('hyp2f1', () => {
     expect(hyp2f1(1, 1, 2, 1)).toBeNaN();
     expect(hyp2f1(1, 1, 2, -0.5)).toBeNaN();
     expect(hyp2f1(1, 1, -2, 0.5)).toBeNaN();
+  });
+});
+
+describe('logIntegrateConcave', () => {
+  it('integrates exponentials and Gaussians of any width, in logs', () => {
+    const line = (k: number) => logIntegrateConcave((v) => -k * v, () => -k, () => 0, 0, 1);
+    expect(line(50)).toBeCloseTo(Math.log(-Math.expm1(-50) / 50), 13);
+    expect(line(1e-3)).toBeCloseTo(Math.log(-Math.expm1(-1e-3) / 1e-3), 13);
+    for (const c of [1, 1e6, 1e-4]) {
+      const half = 30 / Math.sqrt(c);
+      const got = logIntegrateConcave((v) => -c * (v - 0.3) ** 2, (v) => -2 * c * (v - 0.3), () => 2 * c, 0.3 - half, 0.3 + half);
+      expect(got).toBeCloseTo(0.5 * Math.log(Math.PI / c), 12);
+    }
+    // e^(−1000 v) on [0, 1]: ln of about 1/1000, far below any overflow.
+    expect(logIntegrateConcave((v) => 5000 - 1000 * v, () => -1000, () => 0, 0, 1)).toBeCloseTo(5000 + Math.log(1 / 1000), 10);
   });
 });
 

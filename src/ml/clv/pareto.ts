@@ -41,7 +41,11 @@ function paretoLogA0Quadrature(p: ParetoNbdParams, x: number, tx: number, T: num
     const e = Math.exp(v);
     return 1 - pSmall - (pBig * e) / (e + d);
   };
-  return Math.log(r + s + x) + logIntegrateConcave(psi, dpsi, pBig / 4, Math.log(small + tx), Math.log(small + T));
+  const curvature = (v: number): number => {
+    const e = Math.exp(v);
+    return (pBig * d * e) / ((e + d) * (e + d));
+  };
+  return Math.log(r + s + x) + logIntegrateConcave(psi, dpsi, curvature, Math.log(small + tx), Math.log(small + T));
 }
 
 /**

@@ -101,10 +101,17 @@ const GL8_W = [0.362683783378362, 0.3137066458778873, 0.2223810344533745, 0.1012
 /**
  * ln ∫_lo^hi e^ψ(v) dv for ψ concave on [lo, hi], without overflow: 8-point
  * Gauss–Legendre panels outward from ψ's maximum, each short enough that ψ
- * changes by about one unit across it (|ψ'| w ≤ 1, |ψ''| w² ≤ 1), stopping
- * where e^ψ has fallen below e^−45 of its peak. `curvature` bounds |ψ''|.
+ * changes by about one unit across it (|ψ'| w ≤ 1, |ψ''| w² ≤ 1 at both
+ * ends), stopping where e^ψ has fallen below e^−45 of its peak. `curvature`
+ * is |ψ''|.
  */
-export function logIntegrateConcave(psi: (v: number) => number, dpsi: (v: number) => number, curvature: number, lo: number, hi: number): number {
+export function logIntegrateConcave(
+  psi: (v: number) => number,
+  dpsi: (v: number) => number,
+  curvature: (v: number) => number,
+  lo: number,
+  hi: number,
+): number {
   if (!(hi > lo)) return -Infinity;
   let top = lo;
   if (dpsi(lo) > 0) {
@@ -121,15 +128,15 @@ export function logIntegrateConcave(psi: (v: number) => number, dpsi: (v: number
     }
   }
   const peak = psi(top);
-  const maxStep = 1 / Math.sqrt(curvature + 1e-300);
+  const step = (v: number): number => 1 / (Math.abs(dpsi(v)) + Math.sqrt(curvature(v)) + 1e-300);
   let sum = 0;
   for (const dir of [1, -1]) {
     const end = dir > 0 ? hi : lo;
     let v = top;
-    for (let panels = 0; dir * (end - v) > 0 && panels < 10_000; panels++) {
-      let w = Math.min(dir * (end - v), maxStep, 1 / Math.abs(dpsi(v)));
+    for (let panels = 0; dir * (end - v) > 0 && panels < 2000; panels++) {
+      let w = Math.min(dir * (end - v), step(v));
       // Away from the peak |ψ'| grows: size the panel by its far end too.
-      w = Math.min(w, 1 / Math.abs(dpsi(v + dir * w)));
+      w = Math.min(w, step(v + dir * w));
       const mid = v + (dir * w) / 2;
       let panel = 0;
       for (let j = 0; j < 4; j++) {
