@@ -83,6 +83,27 @@ describe('BG/NBD predictions', () => {
     }
   });
 
+  it('stays finite when dropout is almost nil (a and b in the thousands and millions, as a fit on the demo gives)', () => {
+    // The Euler-transformed series grows like (1−z)^−(a−1) before converging: with a ≈ 1,788 it overflowed to NaN.
+    const P = { r: 0.9, alpha: 12, a: 1788.38, b: 4011764 };
+    const xs = Float64Array.of(0, 1, 23, 57);
+    const txs = Float64Array.of(0, 3, 80, 100);
+    const Ts = Float64Array.of(50, 60, 100, 104);
+    const alive = bgnbdPAlive(P, xs, txs, Ts);
+    const got = bgnbdConditionalExpected(P, 26, xs, txs, Ts);
+    for (let i = 0; i < xs.length; i++) {
+      const xi = xs[i]!;
+      const Ti = Ts[i]!;
+      const { r, alpha, a, b } = P;
+      const growth = ((a + b + xi - 1) / (a - 1)) * (1 - ((alpha + Ti) / (alpha + Ti + 26)) ** (r + xi) * naive2f1(r + xi, b + xi, a + b + xi - 1, 26 / (alpha + Ti + 26)));
+      expect(Number.isFinite(got[i])).toBe(true);
+      expect(got[i]! / (growth * alive[i]!)).toBeCloseTo(1, 5);
+      // Near the no-dropout limit, a customer buys at the posterior rate (r+x)/(α+T) for the whole period.
+      expect(got[i]! / (((r + xi) / (alpha + Ti)) * 26)).toBeGreaterThan(0.95);
+      expect(got[i]! / (((r + xi) / (alpha + Ti)) * 26)).toBeLessThanOrEqual(1 + 1e-9);
+    }
+  });
+
   it('is continuous through a = 1, where the formula is 0/0', () => {
     const at = bgnbdConditionalExpected({ ...BG, a: 1 }, 20, x, tx, T);
     const near = bgnbdConditionalExpected({ ...BG, a: 1 + 1e-4 }, 20, x, tx, T);

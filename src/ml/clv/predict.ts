@@ -39,9 +39,13 @@ function bgnbdGrowth(p: BgNbdParams, t: number, x: number, T: number): number {
   const a = p.a;
   const z = t / (alpha + T + t);
   const log1mz = Math.log1p(-z);
-  const power = Math.exp((a - 1) * log1mz);
-  // 1 − (1−z)^(a−1) (1 + S) with S = 2F1 − 1.
-  const oneMinusF = -Math.expm1((a - 1) * log1mz) - power * hyp2f1Minus1(a + b - 1 - r, a - 1, a + b + x - 1, z);
+  // Each form's series grows like (1−z)^−m before it converges, m = a−1 (Euler) or r+x (direct):
+  // take the smaller, so a fit with a huge a and b (dropout almost never) does not overflow.
+  const m = r + x < a - 1 ? r + x : a - 1;
+  const power = Math.exp(m * log1mz);
+  // 1 − (1−z)^m (1 + S) with S = 2F1 − 1.
+  const S = m === a - 1 ? hyp2f1Minus1(a + b - 1 - r, a - 1, a + b + x - 1, z) : hyp2f1Minus1(r + x, b + x, a + b + x - 1, z);
+  const oneMinusF = -Math.expm1(m * log1mz) - power * S;
   return ((a + b + x - 1) / (a - 1)) * oneMinusF;
 }
 
