@@ -80,7 +80,7 @@ describe('valueTargetSql on real DuckDB-WASM, hand-checked', () => {
     const shared = (r: Row) => ({ id: r.id, orders_total: r.orders_total, spend_total: r.spend_total, days_since_last_order: r.days_since_last_order, orders_last_90d: r.orders_last_90d });
     expect(value.map(shared)).toEqual(churn.map(shared));
     const two = await rows({ cutoff: '2024-06-15', horizonMonths: 2 }); // window (06-15, 08-15]: b's o7 on its last day
-    expect(two.map((x) => x.future_spend)).toEqual([900, 70, 5]);
+    expect(two.map((x) => x.future_spend)).toEqual([910, 70, 5]); // a's o3 (06-30) is in this window too
   });
 
   it('the SQL refuses a window past the last order; the pure checks agree', async () => {
