@@ -110,7 +110,7 @@ describe('valueTargetSql on the generated demo workspace', () => {
     const r = await db.query(`WITH t AS (${sqlOf(valueTargetSql(tables, { cutoff, horizonMonths: 6 }))})
       SELECT count(*) AS n, avg(future_spend) AS mean, median(future_spend) AS med, avg(CASE WHEN future_spend > 0 THEN 1 ELSE 0 END) AS buyers,
         corr(future_spend, last_period_spend) AS r FROM t`);
-    const { n, mean, med, buyers, r: corr } = r.rows[0] as Record<string, number>;
+    const { n, mean, med, buyers, r: corr } = r.rows[0] as { n: number; mean: number; med: number; buyers: number; r: number };
     console.info(`[value-target demo] cut-off ${cutoff}, H 6: ${n} customers, mean ${mean.toFixed(1)}, median ${med.toFixed(1)}, buyers ${buyers.toFixed(3)}, corr with last period ${corr.toFixed(3)}`);
     expect(n).toBeGreaterThan(1000);
     expect(mean).toBeGreaterThan(med);
