@@ -53,3 +53,16 @@ export function valueRegistry(): ModelRegistry<ValueModelCard> {
   registry ??= new ModelRegistry(indexedDbModelStore(VALUE_MODEL_DB_NAME), VALUE_CARDS);
   return registry;
 }
+
+/** Leaderboard labels that fit a cell: the kind and only the parameters that differ between rows of that kind. */
+export function valueShortLabels(rows: readonly { configId: number; spec: { kind: string; params: object } }[]): Map<number, string> {
+  const show = (v: unknown): string => (Array.isArray(v) ? v.join('-') : String(v));
+  const out = new Map<number, string>();
+  for (const kind of new Set(rows.map((r) => r.spec.kind))) {
+    const group = rows.filter((r) => r.spec.kind === kind);
+    const params = group.map((r) => r.spec.params as Record<string, unknown>);
+    const keys = Object.keys(params[0] ?? {}).filter((k) => new Set(params.map((p) => show(p[k]))).size > 1);
+    group.forEach((r, i) => out.set(r.configId, [kind, ...keys.map((k) => `${k}=${show(params[i]![k])}`)].join(' ')));
+  }
+  return out;
+}
