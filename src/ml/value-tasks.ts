@@ -5,10 +5,18 @@
  * same features.ts); folds are tasks.ts's stratified k-fold on y > 0, so
  * every fold has buyers and non-buyers. Every model is fresh and disposed
  * before the task ends. Needs a TensorFlow.js backend.
+ *
+ * Spend-like inputs are as skewed as the target: numeric columns that are
+ * never negative enter the models as log(1 + x) (a fixed transform, so no
+ * statistic of the test rows leaks; trees are unaffected, ridge and the MLP
+ * stop being dominated by a few big spenders). Predictions are clipped to the
+ * training target's range (in the transformed space) before expm1, so a
+ * linear extrapolation cannot become an exponential one. The baselines read
+ * the untransformed columns.
  */
 import { abortError } from '../lib/errors.ts';
 import { inputError } from './errors.ts';
-import { applyFeatures, fitFeatures, toNumber, cellAt, type FittedFeatures, type Matrix } from './features.ts';
+import { applyFeatures, fitFeatures, toNumber, cellAt, type ColumnData, type FittedFeatures, type Matrix } from './features.ts';
 import type { AbortFlag } from './logreg.ts';
 import { Mlp } from './mlp.ts';
 import type { TaskRunner } from './search.ts';
@@ -32,6 +40,8 @@ interface ValueFoldData {
 export interface LoadedValueDataset {
   task: 'regression';
   payload: ValueDatasetPayload;
+  /** The payload's columns with non-negative numeric ones as log(1 + x) (the target and baselines read `payload.columns`). */
+  featureColumns: ColumnData[];
   info: ValueDatasetInfo;
   usable: number[];
   y: Float64Array;
@@ -68,7 +78,13 @@ export function loadValueDataset(payload: ValueDatasetPayload): LoadedValueDatas
   const folds = stratifiedKFold(Uint8Array.from(y, (v) => (v > 0 ? 1 : 0)), k, seed);
   const foldOf = new Array<number>(y.length);
   folds.forEach((f, i) => f.test.forEach((pos) => (foldOf[pos] = i)));
-  const all = fitFeatures(columns, { target, exclude, ...(maxLevels ? { maxLevels } : {}) }, usable);
+  const featureColumns = columns.map((c): ColumnData => {
+    if (c.name === target || !(c.values instanceof Float64Array)) return c;
+    const v = c.values;
+    for (let i = 0; i < v.length; i++) if (v[i]! < 0) return c;
+    return { name: c.name, values: Float64Array.from(v, (x) => Math.log1p(x)) };
+  });
+  const all = fitFeatures(featureColumns, { target, exclude, ...(maxLevels ? { maxLevels } : {}) }, usable);
   const info: ValueDatasetInfo = {
     nRows: column!.values.length,
     nUsable: y.length,
@@ -82,7 +98,7 @@ export function loadValueDataset(payload: ValueDatasetPayload): LoadedValueDatas
     features: all.names,
     dropped: all.dropped,
   };
-  return { task: 'regression', payload, info, usable, y, folds, cache: new Map() };
+  return { task: 'regression', payload, featureColumns, info, usable, y, folds, cache: new Map() };
 }
 
 function foldData(ds: LoadedValueDataset, fold: number): ValueFoldData {
@@ -90,7 +106,8 @@ function foldData(ds: LoadedValueDataset, fold: number): ValueFoldData {
   if (hit) return hit;
   const split = ds.folds[fold];
   if (!split) throw new Error(`Fold ${fold} does not exist (k = ${ds.folds.length})`);
-  const { columns, target, exclude, maxLevels } = ds.payload;
+  const { target, exclude, maxLevels } = ds.payload;
+  const columns = ds.featureColumns;
   const trainRows = split.train.map((i) => ds.usable[i]!);
   const testRows = split.test.map((i) => ds.usable[i]!);
   const fitted = fitFeatures(columns, { target, exclude, ...(maxLevels ? { maxLevels } : {}) }, trainRows);
@@ -110,6 +127,17 @@ function foldData(ds: LoadedValueDataset, fold: number): ValueFoldData {
 /** The training target: log1p of spend (negative net spend counts as 0) or spend itself. */
 export function transformTarget(y: ArrayLike<number>, log1p: boolean): Float64Array {
   return Float64Array.from(y as ArrayLike<number>, (v) => (log1p ? Math.log1p(Math.max(v, 0)) : v));
+}
+
+/** Predictions clipped to [min, max] of the training target. */
+export function clipToRange(p: ArrayLike<number>, y: ArrayLike<number>): Float64Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < y.length; i++) {
+    lo = Math.min(lo, y[i]!);
+    hi = Math.max(hi, y[i]!);
+  }
+  return Float64Array.from(p as ArrayLike<number>, (v) => Math.min(hi, Math.max(lo, v)));
 }
 
 export function untransform(p: ArrayLike<number>, log1p: boolean): Float64Array {
@@ -160,8 +188,9 @@ async function runValueFold(ds: LoadedValueDataset, task: Extract<SearchTask, { 
       return typeof v === 'number' ? v : 0;
     });
   } else {
-    const fit = await fitPredict(task.spec, data.xTrain, transformTarget(data.yTrain, ds.payload.log1p), data.xTest, task.seed, signal);
-    p = untransform(fit.p, ds.payload.log1p);
+    const yT = transformTarget(data.yTrain, ds.payload.log1p);
+    const fit = await fitPredict(task.spec, data.xTrain, yT, data.xTest, task.seed, signal);
+    p = untransform(clipToRange(fit.p, yT), ds.payload.log1p);
     note = fit.note;
   }
   return {

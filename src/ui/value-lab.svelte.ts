@@ -37,6 +37,8 @@ export class ValueLab {
   result = $state.raw<ValueSearchResult | null>(null);
   trained = $state.raw<(ValueTable & { cutoff: string; months: number; columns: ColumnData[]; exclude: string[] }) | null>(null);
   message = $state<string | null>(null);
+  /** Said beside the save button. */
+  savedMessage = $state<string | null>(null);
   listed = $state.raw<ListedCards<ValueModelCard>>({ cards: [], unreadable: [] });
   #run: SearchRun<ValueSearchResult> | null = null;
 
@@ -95,6 +97,7 @@ export class ValueLab {
     const months = this.horizon;
     this.result = null;
     this.message = null;
+    this.savedMessage = null;
     this.building = true;
     try {
       const db = await app.db();
@@ -154,7 +157,7 @@ export class ValueLab {
       const card = buildValueCard({ result: r, columns: t.columns, table: t.table, target: FUTURE_SPEND_COLUMN, excluded: t.exclude, cutoff: t.cutoff, horizonMonths: t.months });
       await valueRegistry().save(card);
       await this.refreshRegistry();
-      this.message = app.t('valueModel.saved', { model: card.label, id: card.id });
+      this.savedMessage = app.t('valueModel.saved', { model: card.label, id: card.id });
     } catch (e) {
       app.error = errorMessage(e);
     }

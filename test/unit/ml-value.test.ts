@@ -180,6 +180,8 @@ describe('value search (grid × k-fold) on real TF.js', () => {
       for (const key of ['mae', 'rmse', 'r2', 'spearman'] as const) expect(Number.isFinite(r.best.scores[key].mean)).toBe(true);
       // Out-of-fold predictions recompute the per-fold MAE mean (equal fold sizes within one row).
       expect(r.oof.every(Number.isFinite)).toBe(true);
+      // Clipped to the training target's range: no model extrapolates past the biggest spender.
+      expect(Math.max(...r.oof)).toBeLessThanOrEqual(Math.max(...r.dataset.y) * (1 + 1e-6));
       expect(mae(r.dataset.y, r.oof)).toBeCloseTo(r.best.scores.mae.mean, -1);
       console.info(`[value search, log1p ${log1p}] best ${r.best.label}: MAE ${r.best.scores.mae.mean.toFixed(1)}, last-period MAE ${last.scores.mae.mean.toFixed(1)}`);
     }
