@@ -21,7 +21,7 @@
  * folds and features, and the full default grid search in-process, beside the
  * reference.md figures. Data from $CRM_DATA_DIR, else ../shared/data (skipped if absent).
  *
- * Options: --steps node,browser,ml (all three) · --rows N (1,000,000) · --runs N (3, node step)
+ * Options: --steps node,browser,ml,clv (all four; clv: bench/clv.ts, lifetime-value fits on CDNOW) · --rows N (1,000,000) · --runs N (3, node step)
  * · --only native,native1,wasm,wasmcopy,papa · --file PATH · --browser-runs N (3)
  * · --big-rows N (5,000,000; 0 skips the big browser run).
  */
@@ -378,6 +378,7 @@ interface PreviousResults {
   nodeStep?: unknown;
   browserStep?: unknown;
   ml?: unknown;
+  clv?: unknown;
 }
 
 function previousResults(file: string): PreviousResults | null {
@@ -396,8 +397,8 @@ async function parent(argv: string[]): Promise<void> {
       'browser-runs': { type: 'string' }, 'big-rows': { type: 'string' },
     },
   });
-  const steps = new Set(values.steps?.split(',') ?? ['node', 'browser', 'ml']);
-  for (const s of steps) if (s !== 'node' && s !== 'browser' && s !== 'ml') throw new Error(`unknown step "${s}" (node, browser, ml)`);
+  const steps = new Set(values.steps?.split(',') ?? ['node', 'browser', 'ml', 'clv']);
+  for (const s of steps) if (!['node', 'browser', 'ml', 'clv'].includes(s)) throw new Error(`unknown step "${s}" (node, browser, ml, clv)`);
   const rows = positive(values.rows, 'rows', 1_000_000);
   const runs = positive(values.runs, 'runs', 3);
   const browserRuns = positive(values['browser-runs'], 'browser-runs', 3);
@@ -444,6 +445,8 @@ async function parent(argv: string[]): Promise<void> {
     else targets = { ...targets, ...mlReport.targets };
     lines.push(...mlLines(mlReport));
   }
+  const clvReport = steps.has('clv') ? (await import('./clv.ts')).clvStep(lines, log) : null;
+  if (clvReport && !('skipped' in clvReport)) targets = { ...targets, ...clvReport.targets };
   const elapsedS = (Date.now() - started.getTime()) / 1000;
   lines.push('', `Targets (${fmt(elapsedS)} s for the whole bench; 1-minute load average ${fmt(loadBefore[0]!, 1)} → ${fmt(os.loadavg()[0]!, 1)}):`);
   lines.push(...Object.values(targets).map(targetLine));
@@ -454,9 +457,9 @@ async function parent(argv: string[]): Promise<void> {
   // A step not run this time keeps its section from the previous results.json (stepsCarried says which, and from when);
   // targets, machine and load average are this run's.
   const previous = previousResults(resultsFile);
-  const carried = (name: 'nodeStep' | 'browserStep' | 'ml', ran: boolean): unknown => (ran ? null : previous?.[name] ?? null);
-  const stepsCarried = (['nodeStep', 'browserStep', 'ml'] as const)
-    .filter((name, i) => !steps.has(['node', 'browser', 'ml'][i]!) && carried(name, false) !== null)
+  const carried = (name: 'nodeStep' | 'browserStep' | 'ml' | 'clv', ran: boolean): unknown => (ran ? null : previous?.[name] ?? null);
+  const stepsCarried = (['nodeStep', 'browserStep', 'ml', 'clv'] as const)
+    .filter((name, i) => !steps.has(['node', 'browser', 'ml', 'clv'][i]!) && carried(name, false) !== null)
     .map((name) => ({ step: name, from: previous?.stepsCarried?.find((c) => c.step === name)?.from ?? previous?.startedAt ?? null }));
   const report = {
     startedAt: started.toISOString(),
@@ -476,6 +479,7 @@ async function parent(argv: string[]): Promise<void> {
     nodeStep: nodeReport ?? carried('nodeStep', steps.has('node')),
     browserStep: browserReport ?? carried('browserStep', steps.has('browser')),
     ml: mlReport ?? carried('ml', steps.has('ml')),
+    clv: clvReport ?? carried('clv', steps.has('clv')),
   };
   fs.writeFileSync(resultsFile, JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(`Wrote ${path.relative(process.cwd(), resultsFile)}\n`);

@@ -12,7 +12,7 @@ if (!target) throw new Error('#app element missing from index.html');
 
 // Text drawn before its font subset arrives is not always repainted (seen in headless Chromium):
 // fetch the subsets for the header's Chinese text first, waiting at most a moment.
-const chrome = ['lang.switch', 'nav.overview', 'nav.analytics', 'nav.churn', 'nav.data', 'app.tagline', 'app.privacy', 'overview.title'] as const;
+const chrome = ['lang.switch', 'nav.overview', 'nav.analytics', 'nav.churn', 'nav.value', 'nav.report', 'nav.data', 'app.tagline', 'app.privacy', 'overview.title'] as const;
 const sample = `中文${chrome.map((k) => zhCN[k]).join('')}`;
 await Promise.race([document.fonts?.load('16px "Noto Sans SC"', sample).catch(() => undefined), new Promise((r) => setTimeout(r, 1500))]);
 

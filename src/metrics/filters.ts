@@ -25,6 +25,11 @@ export interface Filters {
    */
   risk?: string[];
   /**
+   * Value × risk tiers (important / potential / ordinary / low_value) from the table the
+   * Customer value page saves as `customer_value` (columns `customer_id`, `tier`).
+   */
+  valueTier?: string[];
+  /**
    * Net revenue (default: return and cancellation lines count, as negatives) or gross (sales lines
    * only: return lines are left out of every order-line measure). See measures.ts.
    */
@@ -33,6 +38,8 @@ export interface Filters {
 
 /** The table the model lab writes scored customers to. */
 export const RISK_TABLE = 'churn_scores';
+/** The table the Customer value page writes per-customer value and tiers to. */
+export const VALUE_TABLE = 'customer_value';
 
 export type FilterKey = keyof Filters;
 export type DimensionFilter = 'segment' | 'region' | 'channel' | 'category';
@@ -123,6 +130,14 @@ export function filterClause(table: TableInfo, filters: Filters | undefined, opt
       applied.push('risk');
     } else {
       ignored.push('risk');
+    }
+  }
+  if (active(f.valueTier) && !skip.has('valueTier')) {
+    if (customerId) {
+      parts.push(`${asText(customerId)} IN (SELECT CAST(customer_id AS VARCHAR) FROM ${ident(VALUE_TABLE)} WHERE tier IN (${litList(f.valueTier)}))`);
+      applied.push('valueTier');
+    } else {
+      ignored.push('valueTier');
     }
   }
   return { sql: parts.length > 0 ? parts.join(' AND ') : 'TRUE', applied, ignored };

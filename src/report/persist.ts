@@ -182,6 +182,8 @@ export function isQuotaError(e: unknown): boolean {
 const META = 'meta';
 const FILES = 'files';
 const MANIFEST_KEY = 'manifest';
+/** The report the user is building (report/doc), beside the manifest: saved with the workspace, forgotten with it. */
+const REPORT_KEY = 'report';
 const OPFS_DIR = 'crm-lens-workspace';
 const PERSIST_ASKED_KEY = 'crm-lens.persist-asked';
 
@@ -232,6 +234,19 @@ export async function writeManifest(m: Manifest): Promise<void> {
   for (const name of names) if (!keep.has(name)) await dir.removeEntry(name).catch(() => undefined);
 }
 
+/** The saved report as its JSON text (parsed and checked by report/doc/model.ts), or null. */
+export async function readReportText(): Promise<string | null> {
+  const text = await withStores('readonly', (meta) => idbRequest(meta.get(REPORT_KEY)));
+  return typeof text === 'string' ? text : null;
+}
+
+export async function writeReportText(text: string | null): Promise<void> {
+  await withStores('readwrite', async (meta) => {
+    if (text === null) meta.delete(REPORT_KEY);
+    else meta.put(text, REPORT_KEY);
+  });
+}
+
 /** Save a file's bytes under `id`; OPFS when the page can write it, IndexedDB otherwise. */
 export async function saveFileBytes(id: string, blob: Blob): Promise<FileStore> {
   const dir = await opfsDir(true);
@@ -275,6 +290,7 @@ export async function readFileBytes(f: Pick<SavedFile, 'id' | 'store'>): Promise
 export async function clearSaved(): Promise<void> {
   await withStores('readwrite', async (meta, files) => {
     meta.delete(MANIFEST_KEY);
+    meta.delete(REPORT_KEY);
     files.clear();
   });
   if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function') return;

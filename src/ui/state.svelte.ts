@@ -17,6 +17,9 @@ import { browserStore } from '../report/saved.ts';
 import type { MappingTemplate } from '../report/mapping.ts';
 import { LocaleState } from './state/locale.svelte.ts';
 import { TemplatesState } from './state/templates.svelte.ts';
+import { ReportState, type ItemContext } from './state/report.svelte.ts';
+import { filterNotes } from '../report/doc/filters.ts';
+import { sourcesOf } from '../report/doc/sources.ts';
 
 export { isDerived, DERIVED_SOURCE } from '../report/materialize.ts';
 export type { Task } from '../report/workspace.ts';
@@ -41,6 +44,9 @@ export class AppState {
   ws = $state.raw<WorkspaceState>({ tables: [], logs: [], loads: {}, isDemo: false, savedFiles: [], version: 0, tableVersions: {}, generation: 0 });
   /** Global filters of the analytics page (date range, segment, region, channel, category). */
   filters = $state<Filters>({});
+
+  /** The report being built (Report page); items come from "Add to report" on any page. */
+  readonly report = new ReportState(this.#locale.current);
 
   #db: Promise<Db> | null = null;
 
@@ -109,6 +115,21 @@ export class AppState {
     this.#locale.set(locale);
   }
 
+  /** What an item added to the report now says about where it came from. */
+  reportContext(): ItemContext {
+    const t = (key: string, params?: Params) => this.t(key as MessageKey, params);
+    return {
+      source: this.t(this.page === 'sql' ? 'sql.nav' : (`nav.${this.page}` as MessageKey)), filters: filterNotes(this.filters, this.page === 'analytics' ? 'all' : 'revenue', t),
+      locale: this.locale,
+      sources: sourcesOf(this.tables, this.logs, t, (n) => formatInt(this.locale, n)),
+    };
+  }
+
+  /** Add to the report and say so. */
+  added(title: string, count: number): void {
+    this.notice = this.t('report.added', { title, n: count });
+  }
+
   /** Role mappings the user saved, applied to later files with the same headers. */
   get templates(): MappingTemplate[] {
     return this.#templates.list;
@@ -139,6 +160,7 @@ export class AppState {
 
   /** On start-up: the workspace saved in this browser when there is one, else the demo. */
   start(): Promise<void> {
+    void this.report.restore();
     return this.#show(this.workspace.start());
   }
   loadDemo(): Promise<void> {

@@ -2,7 +2,7 @@
 import { app } from '../../state.svelte.ts';
 import type { DimensionFilter } from '../../../metrics/filters.ts';
 
-export function setDim(dim: DimensionFilter | 'risk', value: string): void {
+export function setDim(dim: DimensionFilter | 'risk' | 'valueTier', value: string): void {
   const next = { ...app.filters };
   if (value === '') delete next[dim];
   else next[dim] = [value];

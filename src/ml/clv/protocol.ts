@@ -1,0 +1,18 @@
+/** Messages between the lifetime-value client (client.ts) and its worker (worker.ts). One worker per fit; cancel ends the worker. */
+import type { SerializedError } from '../../lib/errors.ts';
+import type { LifetimeProgress } from './fit.ts';
+import type { LifetimeFit } from './types.ts';
+
+export interface LifetimeRequest {
+  type: 'fit';
+  id: number;
+  x: Float64Array;
+  tx: Float64Array;
+  T: Float64Array;
+  zbar: Float64Array;
+}
+
+export type LifetimeResponse =
+  | { type: 'progress'; id: number; progress: LifetimeProgress }
+  | { type: 'done'; id: number; fit: LifetimeFit }
+  | { type: 'error'; id: number; error: SerializedError };

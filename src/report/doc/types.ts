@@ -1,0 +1,74 @@
+/**
+ * The report document: what the user collected from the pages (charts, KPI
+ * cards, tables), in their order, with the text they wrote. Plain JSON: it is
+ * saved with the workspace, exported as a report file and re-opened from one,
+ * so everything in it is data (chart options hold only the aggregated figures
+ * they draw), never code.
+ */
+
+export const REPORT_VERSION = 1;
+export const REPORT_FORMAT = 'crm-lens-report';
+
+export type ReportLocale = 'en' | 'zh-CN';
+
+export type Cell = string | number | null;
+
+export type ItemBody =
+  /** An ECharts option as the page drew it, functions dropped; `description` is generated from its data. */
+  | { kind: 'chart'; option: Record<string, unknown>; description: string }
+  /** A KPI card as shown: the value formatted as the page formatted it. */
+  | { kind: 'kpi'; value: string; hint?: string }
+  /** `customerLevel`: one row per customer (left out of exports unless asked for); `idColumn`: the customer id column, for masking. */
+  | { kind: 'table'; columns: string[]; rows: Cell[][]; customerLevel?: boolean; idColumn?: number };
+
+export interface ReportItem {
+  id: string;
+  title: string;
+  /** The page it was added from (its name, in the language it was added in). */
+  source: string;
+  /** The filters it was made under, as sentences; empty when it was unfiltered. */
+  filters: string[];
+  /** The user's note under it. */
+  note: string;
+  /** The measure's definition and SQL, when it came from a measure panel (for the appendix). */
+  definition?: string;
+  sql?: string[];
+  body: ItemBody;
+}
+
+/** A problem or opportunity found in the data, with the item (chart) that shows it. */
+export interface Finding {
+  id: string;
+  text: string;
+  /** Larger ranks first. */
+  weight: number;
+  /** Item id of the chart behind it, when it is in the report. */
+  itemId?: string;
+  kept: boolean;
+}
+
+export interface DataSource {
+  file: string;
+  table: string;
+  rows: number;
+  /** Cleaning-log lines: what each step changed. */
+  cleaning: string[];
+}
+
+export interface ReportMeta {
+  title: string;
+  author: string;
+  period: string;
+  locale: ReportLocale;
+}
+
+export interface ReportDoc {
+  format: typeof REPORT_FORMAT;
+  version: typeof REPORT_VERSION;
+  meta: ReportMeta;
+  summary: string;
+  sources: DataSource[];
+  items: ReportItem[];
+  findings: Finding[];
+  conclusions: string;
+}

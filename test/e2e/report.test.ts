@@ -1,0 +1,290 @@
+/**
+ * Issue 12, end to end: a report built from the demo workspace (KPI cards,
+ * Overview and Analytics charts, the RFM tiers table), then a file with a
+ * hostile name, column and customer; exported as one HTML file and opened in
+ * a page whose every request is aborted; printed to PDF; saved as a report
+ * file and opened in a fresh browser; checked with axe-core.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Download, Page } from 'playwright-core';
+import * as XLSX from '@e965/xlsx';
+import { ROOT, SCREENSHOTS, dropFiles, startSession, type Session } from './browser.ts';
+
+const CUSTOMER = '<img src=x onerror=alert(1)>';
+const COLUMN = '</script><script>alert(1)</script>';
+const FILE = '"><svg onload=alert(1)>.csv';
+const AXE = readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+let session: Session;
+let page: Page;
+const dialogs: string[] = [];
+/** What the app showed for each item added, in order: KPI values and table cells. */
+const kpis: { title: string; value: string }[] = [];
+let tiersCells: string[] = [];
+let html = '';
+let reportJson = '';
+let findingsKept = 0;
+
+beforeAll(async () => {
+  session = await startSession('/');
+  page = await session.newPage();
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(session.baseUrl);
+  await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+});
+
+afterAll(async () => {
+  await session?.close();
+});
+
+async function saved(click: () => Promise<void>): Promise<{ name: string; text: string }> {
+  const [dl] = (await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), click()])) as [Download, void];
+  return { name: dl.suggestedFilename(), text: readFileSync((await dl.path()) as string, 'utf8') };
+}
+
+async function nav(name: string): Promise<void> {
+  await page.getByRole('button', { name, exact: true }).click();
+}
+
+/** axe-core's serious and critical violations on the page as it is (run through the DevTools protocol, so the page's CSP does not stop it). */
+async function axeViolations(p: Page, scope: string): Promise<string[]> {
+  await p.evaluate(AXE);
+  return p.evaluate(async (scope) => {
+    const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const r = await axe.run(document.querySelector(scope) as unknown as Document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  }, scope);
+}
+
+const count = async () => Number(/\d+/.exec((await page.getByTestId('report-count').textContent()) ?? '')?.[0] ?? 0);
+
+describe('reports that travel (issue 12)', () => {
+  it('collects KPI cards, charts and a table from the demo pages, each captioned with its page and filters', async () => {
+    for (const key of ['customers', 'revenue', 'orders']) {
+      const card = page.getByTestId(`kpi-${key}`);
+      kpis.push({ title: ((await card.locator('.label').textContent()) ?? '').trim(), value: ((await card.locator('.value').textContent()) ?? '').trim() });
+      await card.hover();
+      await card.getByTestId('add-to-report').click();
+    }
+    await page.getByTestId('overview-chart').getByTestId('add-to-report').click();
+
+    await nav('Analytics');
+    await expect.poll(() => page.getByTestId('filters').getAttribute('data-ready'), { timeout: 180_000 }).toBe('true');
+    const charts = page.locator('main figure.chart [data-testid="add-to-report"]');
+    await expect.poll(() => charts.count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
+    for (let i = 0; i < 4; i++) await charts.nth(i).click();
+    const tiers = page.getByTestId('tiers');
+    tiersCells = (await tiers.locator('tbody td').allTextContents()).map((s) => s.trim());
+    await page.getByTestId('sec-tiers').getByTestId('add-table-to-report').click();
+
+    await nav('Report');
+    expect(await count()).toBe(9);
+    const items = page.getByTestId('report-items').locator(':scope > li');
+    expect(await items.count()).toBe(9);
+    for (let i = 0; i < 3; i++) expect(await items.nth(i).getByTestId('item-kpi').textContent()).toBe(kpis[i]?.value);
+    expect(await items.nth(0).getByTestId('item-caption').textContent()).toContain('From Overview');
+    expect(await items.nth(5).getByTestId('item-caption').textContent()).toContain('From Analytics');
+    expect(await items.nth(8).locator('tbody td').allTextContents()).toEqual(tiersCells);
+    // Each chart's text description is generated from its data.
+    expect(await items.nth(3).getByTestId('item-desc').textContent()).toMatch(/points, highest/);
+  });
+
+  it('reorders by keyboard and by the buttons', async () => {
+    const items = page.getByTestId('report-items').locator(':scope > li');
+    const titles = async () => (await page.getByTestId('item-title').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)));
+    const before = await titles();
+    await items.nth(1).focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    expect(await titles()).toEqual([before[1], before[0], ...before.slice(2)]);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-item'))).toBeTruthy();
+    await items.nth(0).getByTestId('item-down').click();
+    expect(await titles()).toEqual(before);
+    // By drag and drop (picked up by the item's margin, not its inputs).
+    const corner = { x: 5, y: 5 };
+    await items.nth(0).dragTo(items.nth(2), { sourcePosition: corner, targetPosition: corner });
+    expect(await titles()).toEqual([before[1], before[2], before[0], ...before.slice(3)]);
+    await items.nth(2).dragTo(items.nth(0), { sourcePosition: corner, targetPosition: corner });
+    expect(await titles()).toEqual(before);
+  });
+
+  it('shows a hostile file name, column and customer as text, and the report keeps them as text too', async () => {
+    const csv = `customer_id,name,${JSON.stringify(COLUMN)}\n1,"${CUSTOMER}",A\n2,Bo,B\n3,"${CUSTOMER}",A\n4,Cy,A\n`;
+    await dropFiles(page, [{ name: FILE, type: 'text/csv', text: csv }]);
+    await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 120_000 }).toContain('Loaded');
+    await nav('Data');
+    await expect.poll(async () => (await page.locator('main').textContent()) ?? '', { timeout: 30_000 }).toContain(FILE);
+    expect(await page.locator('main').textContent()).toContain(COLUMN);
+    // An item from the new file brings it into the report's data sources, beside the demo tables.
+    await nav('Overview');
+    const card = page.locator('[data-testid="kpis"] > div:has([data-testid="add-to-report"])').first();
+    await card.waitFor({ timeout: 60_000 });
+    kpis.push({ title: ((await card.locator('.label').textContent()) ?? '').trim(), value: ((await card.locator('.value').textContent()) ?? '').trim() });
+    await card.hover();
+    await card.getByTestId('add-to-report').click();
+    await nav('Report');
+    expect(await count()).toBe(10);
+    const sources = (await page.getByTestId('report-sources').textContent()) ?? '';
+    expect(sources).toContain(FILE);
+    expect(sources).toContain('demo_customers');
+    await page.getByTestId('report-title').fill(`Q4 review ${COLUMN}`);
+    await page.getByTestId('report-title').press('Tab');
+    await page.getByTestId('report-author').fill(CUSTOMER);
+    await page.getByTestId('report-author').press('Tab');
+    await page.getByTestId('report-period').fill('2024');
+    await page.getByTestId('report-period').press('Tab');
+    await page.getByTestId('report-summary').fill(`Customers named ${CUSTOMER} bought most.`);
+    await page.getByTestId('report-summary').press('Tab');
+    await page.getByTestId('report-conclusions').fill('Retain the champions.');
+    await page.getByTestId('report-conclusions').press('Tab');
+
+    // Problems and opportunities from the charts' data: ranked, one edited, one dropped; then a first draft of the conclusions.
+    await page.getByTestId('find-findings').click();
+    const findings = page.getByTestId('findings').locator(':scope > li');
+    await expect.poll(() => findings.count()).toBeGreaterThanOrEqual(3);
+    const texts = await page.getByTestId('finding-text').evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value));
+    expect(texts.join(' ')).toMatch(/Revenue (rose|fell) \d/);
+    expect(texts.join(' ')).toMatch(/holds \d+(\.\d)?% of/);
+    await page.getByTestId('finding-text').first().fill(`${texts[0]} Checked by ${CUSTOMER}.`);
+    await page.getByTestId('finding-text').first().press('Tab');
+    await findings.last().getByRole('checkbox').uncheck();
+    findingsKept = (await findings.count()) - 1;
+    await page.getByTestId('draft-conclusions').click();
+    const conclusions = await page.getByTestId('report-conclusions').inputValue();
+    expect(conclusions).toContain('Retain the champions.');
+    expect(conclusions).toContain('Per customer tier:');
+    // Each tier with its count as the app showed it (tier, customers, share, action per row).
+    for (let r = 0; r < tiersCells.length; r += 4) expect(conclusions).toContain(`• ${tiersCells[r]} (${tiersCells[r + 1]}): ${tiersCells[r + 3]}`);
+    expect(dialogs).toEqual([]);
+    expect(await page.locator('main img[src="x"], main [onerror], main [onload]').count()).toBe(0);
+
+    // The tiers table as XLSX, through the app's XLSX writer: the same cells.
+    const table = page.locator('li[data-kind="table"]').first();
+    const [dl] = (await Promise.all([page.waitForEvent('download'), table.getByTestId('item-xlsx').click()])) as [Download, void];
+    expect(dl.suggestedFilename()).toMatch(/\.xlsx$/);
+    const book = XLSX.read(readFileSync((await dl.path()) as string), { type: 'buffer' });
+    const rows = XLSX.utils.sheet_to_json<string[]>(book.Sheets[book.SheetNames[0]!]!, { header: 1 });
+    expect(rows.slice(1).flat().map(String)).toEqual(tiersCells);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'report-view.png'), fullPage: true });
+    // Print / PDF from the app: the print stylesheet leaves the app's header and controls out.
+    const appPdf = await page.pdf({ format: 'A4' });
+    expect(appPdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect((appPdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('has no serious or critical axe-core violation on the report view', async () => {
+    // The page's main region (the app header's language button has a finding of its own, outside this issue).
+    expect(await axeViolations(page, 'main')).toEqual([]);
+  });
+
+  it('exports one HTML file that opens with every request aborted, draws every chart and shows the app’s numbers', async () => {
+    // In Simplified Chinese: labels in Chinese, the font slices for them embedded.
+    await page.getByTestId('report-locale').selectOption('zh-CN');
+    const file = await saved(() => page.getByTestId('export-html').click());
+    html = file.text;
+    const bytes = Buffer.byteLength(html);
+    console.log(`[report] HTML export ${file.name}: ${bytes} bytes`);
+    expect(bytes).toBeLessThan(2 * 1024 * 1024);
+    expect(file.name).toMatch(/\.html$/);
+
+    const context = await session.browser.newContext({ viewport: { width: 1000, height: 1200 }, locale: 'en-US' });
+    const offline = await context.newPage();
+    const requests: string[] = [];
+    const offlineDialogs: string[] = [];
+    const errors: string[] = [];
+    offline.on('request', (r) => requests.push(r.url()));
+    offline.on('dialog', (d) => {
+      offlineDialogs.push(d.message());
+      void d.dismiss();
+    });
+    offline.on('pageerror', (e) => errors.push(e.message));
+    offline.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await context.route('**', (r) => r.abort());
+    await offline.setContent(html, { waitUntil: 'load' });
+    await expect.poll(() => offline.locator('[data-chart][data-rendered="true"]').count(), { timeout: 30_000 }).toBe(5);
+    expect(await offline.locator('[data-chart] svg path').count()).toBeGreaterThan(20);
+    expect(requests).toEqual([]);
+    expect(errors).toEqual([]);
+    for (const s of ['summary', 'sources', 'analysis', 'findings', 'conclusions', 'appendix']) expect(await offline.locator(`[data-section="${s}"] h2`).count()).toBe(1);
+    expect(await offline.locator('[data-section="summary"] h2').textContent()).toBe('执行摘要');
+    expect(html).toContain('@font-face');
+    expect(await offline.evaluate(async () => (await document.fonts.ready, document.fonts.check('16px "Noto Sans SC"', '目录执行摘要问题与机会')))).toBe(true);
+    const kept = offline.locator('[data-section="findings"] li');
+    expect(await kept.count()).toBe(findingsKept);
+    expect(await kept.first().textContent()).toContain(`Checked by ${CUSTOMER}.`);
+    for (const href of await offline.locator('[data-section="findings"] a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))) {
+      expect(await offline.locator(`[id="${href.slice(1)}"][data-kind="chart"]`).count()).toBe(1);
+    }
+    expect(await offline.locator('[data-section="conclusions"]').textContent()).toContain('Per customer tier:');
+    const kpiValues = await offline.locator('figure.kpi .value').allTextContents();
+    expect(kpiValues).toEqual(kpis.map((k) => k.value));
+    expect(await offline.locator('figure[data-kind="table"] tbody').first().locator('th, td').allTextContents()).toEqual(tiersCells);
+    const text = (await offline.locator('body').textContent()) ?? '';
+    for (const s of [CUSTOMER, COLUMN, FILE]) expect(text).toContain(s);
+    expect(await offline.locator('img, [onerror], [onload]').count()).toBe(0);
+    expect(offlineDialogs).toEqual([]);
+    await offline.screenshot({ path: path.join(SCREENSHOTS, 'report-html.png'), fullPage: true });
+    await offline.screenshot({ path: path.join(SCREENSHOTS, 'report-html-top.png') });
+
+    expect(await axeViolations(offline, 'html')).toEqual([]);
+
+    const pdf = await offline.pdf({ format: 'A4', printBackground: true, displayHeaderFooter: false });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    console.log(`[report] PDF: ${pdf.length} bytes, ${pages} pages`);
+    expect(pages).toBeGreaterThanOrEqual(4);
+    // The PDF's first two pages as print media lays them out (cover, contents).
+    await offline.emulateMedia({ media: 'print' });
+    await offline.setViewportSize({ width: 794, height: 1123 });
+    await offline.screenshot({ path: path.join(SCREENSHOTS, 'report-pdf-page1.png'), clip: { x: 0, y: 0, width: 794, height: 1123 } });
+    const toc = await offline.locator('.toc').boundingBox();
+    await offline.screenshot({ path: path.join(SCREENSHOTS, 'report-pdf-page2.png'), clip: { x: 0, y: toc?.y ?? 1123, width: 794, height: 1123 }, fullPage: true });
+    expect(offlineDialogs).toEqual([]);
+    // The context is left open: closing one in this single-process Chromium ends the browser.
+  });
+
+  it('saves a report file that re-opens in a fresh browser with the same items and text, and survives a reload', async () => {
+    reportJson = (await saved(() => page.getByTestId('export-json').click())).text;
+    const original = JSON.parse(reportJson) as { items: unknown[]; meta: unknown; conclusions: string; summary: string };
+    expect(original.items).toHaveLength(10);
+
+    await page.reload();
+    await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+    await nav('Report');
+    await expect.poll(count, { timeout: 30_000 }).toBe(10);
+    expect(await page.getByTestId('report-author').inputValue()).toBe(CUSTOMER);
+
+    const fresh = await session.newPage();
+    fresh.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await fresh.goto(session.baseUrl);
+    await fresh.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+    await fresh.getByRole('button', { name: 'Report', exact: true }).click();
+    // Contexts of this single-process Chromium may share IndexedDB, so the saved report can show up here: empty it first.
+    if (await fresh.getByTestId('report-items').count()) await fresh.getByTestId('report-clear').click();
+    await expect.poll(() => fresh.getByTestId('report-items').count()).toBe(0);
+    await fresh.getByTestId('import-json-input').setInputFiles({ name: 'report.crm-report.json', mimeType: 'application/json', buffer: Buffer.from(reportJson) });
+    await expect.poll(() => fresh.getByTestId('report-items').locator(':scope > li').count(), { timeout: 30_000 }).toBe(10);
+    const [dl] = (await Promise.all([fresh.waitForEvent('download'), fresh.getByTestId('export-json').click()])) as [Download, void];
+    const again = JSON.parse(readFileSync((await dl.path()) as string, 'utf8')) as typeof original;
+    expect(again.items).toEqual(original.items);
+    expect(await fresh.getByTestId('report-sources').textContent()).toContain(FILE);
+    expect(again.meta).toEqual(original.meta);
+    expect([again.summary, again.conclusions]).toEqual([original.summary, original.conclusions]);
+    expect(await fresh.locator('figure.chart canvas').count()).toBeGreaterThanOrEqual(5);
+
+    // A file that is not a report is refused with a sentence, and the report is left as it was.
+    await fresh.getByTestId('import-json-input').setInputFiles({ name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"crm-lens-report","version":1,"meta":{}}') });
+    await expect.poll(() => fresh.locator('[role="alert"]').textContent()).toContain('Could not open x.json');
+    expect(await fresh.getByTestId('report-items').locator(':scope > li').count()).toBe(10);
+    expect(dialogs).toEqual([]);
+  });
+});
