@@ -137,7 +137,13 @@ export function churnTargetSql(tables: readonly TableInfo[], options: ChurnTarge
       `printf('Churn target: cut-off %s with a %s-day horizon needs orders up to %s, but they run from %s to %s. Choose a cut-off from %s to %s.', ` +
       `${lit(options.cutoff)}, ${lit(String(n))}, strftime(${labelEnd}, '%Y-%m-%d'), strftime(${first}, '%Y-%m-%d'), strftime(${last}, '%Y-%m-%d'), ` +
       `strftime(${first}, '%Y-%m-%d'), strftime(${last} - INTERVAL ${n} DAY, '%Y-%m-%d'))`,
-    labels: [{ name: CHURN_LABEL_COLUMN, cte: `SELECT DISTINCT cid FROM o WHERE d > ${cut} AND d <= ${labelEnd}`, select: (l) => `CASE WHEN ${l}.cid IS NULL THEN 1 ELSE 0 END` }],
+    labels: [
+      {
+        names: [CHURN_LABEL_COLUMN],
+        cte: `SELECT DISTINCT cid FROM o WHERE d > ${cut} AND d <= ${labelEnd}`,
+        select: (l) => `CASE WHEN ${l}.cid IS NULL THEN 1 ELSE 0 END AS ${ident(CHURN_LABEL_COLUMN)}`,
+      },
+    ],
   });
 }
 
@@ -147,8 +153,8 @@ export interface CutoffLabels {
   windowEnd: string;
   /** A printf(…) error text, given the SQL of the first and last order day. */
   guardMessage: (first: string, last: string) => string;
-  /** Per label column: a CTE over `o` (cid, k, d, amount) keyed by `cid`, LEFT JOINed, and the select expression given the CTE's alias. */
-  labels: { name: string; cte: string; select: (alias: string) => string }[];
+  /** Per CTE over `o` (cid, k, d, amount) keyed by `cid`, LEFT JOINed: the columns it adds, and their `expr AS name` list given the CTE's alias. */
+  labels: { names: string[]; cte: string; select: (alias: string) => string }[];
   /** Extra feature columns computed in the features CTE `f` (grouped by cid over orders on or before the cut-off), as `expr AS name`. */
   extraFeatures?: { name: string; expr: string }[];
 }
@@ -199,7 +205,7 @@ export function cutoffTrainingSql(tables: readonly TableInfo[], cutoff: string, 
   ];
   const featureExpr = (name: string): string =>
     name === 'tickets_total' ? 'coalesce(t.tickets_total, 0) AS tickets_total' : name === 'avg_satisfaction' ? 't.avg_satisfaction' : `f.${ident(name)}`;
-  const taken = new Set([...features, ...target.labels.map((l) => l.name)]);
+  const taken = new Set([...features, ...target.labels.flatMap((l) => l.names)]);
   const leaky = new Set(LEAKY_CUSTOMER_ROLES.map((r) => customers.roles[r]).filter((c): c is string => c !== undefined));
   const cid = roleColumn(customers, 'customer_id')!;
   const own = customers.columns.map((c) => c.name).filter((c) => c === cid.name || (!leaky.has(c) && !taken.has(c)));
@@ -232,7 +238,7 @@ export function cutoffTrainingSql(tables: readonly TableInfo[], cutoff: string, 
     ...ticketCte,
     `SELECT ${own.map((c) => `c.${ident(c)}`).join(', ')},`,
     `  ${features.map(featureExpr).join(', ')},`,
-    `  ${target.labels.map((l, i) => `${l.select(labelAlias(i))} AS ${ident(l.name)}`).join(', ')}`,
+    `  ${target.labels.map((l, i) => l.select(labelAlias(i))).join(', ')}`,
     `FROM ${ident(customers.name)} AS c`,
     `JOIN f ON f.cid = CAST(c.${ident(cid.name)} AS VARCHAR)`,
     ...target.labels.map((_, i) => `LEFT JOIN ${labelAlias(i)} ON ${labelAlias(i)}.cid = f.cid`),

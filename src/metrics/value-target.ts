@@ -24,6 +24,14 @@ export const FUTURE_SPEND_COLUMN = 'future_spend';
 export const LAST_PERIOD_COLUMN = 'last_period_spend';
 export const HIST_MEAN_COLUMN = 'hist_mean_spend';
 export const DEFAULT_HORIZON_MONTHS = 6;
+/**
+ * The BG/NBD × Gamma-Gamma summary as of the cut-off (time in weeks, a
+ * purchase = a customer's order day): repeat purchase days x, weeks from the
+ * first to the last purchase t_x, weeks from the first purchase to the cut-off
+ * T, mean spend of the repeat days zbar (NULL when x = 0). Read by that
+ * baseline only; the models leave them out (they restate the features).
+ */
+export const CLV_COLUMNS = { x: 'clv_x', tx: 'clv_t_x', T: 'clv_T', zbar: 'clv_zbar' } as const;
 /** Average month length used to count H-month windows of history (365.25 / 12). */
 export const MONTH_DAYS = 30.4375;
 
@@ -84,7 +92,18 @@ export function valueTargetSql(tables: readonly TableInfo[], options: ValueTarge
       { name: LAST_PERIOD_COLUMN, expr: `coalesce(sum(amount) FILTER (WHERE d > ${cut} - INTERVAL ${h} MONTH), 0)` },
       { name: HIST_MEAN_COLUMN, expr: `coalesce(sum(amount), 0) / greatest(1, ceil((date_diff('day', min(d), ${cut}) + 1) / ${h * MONTH_DAYS}))` },
     ],
-    labels: [{ name: FUTURE_SPEND_COLUMN, cte: `SELECT cid, sum(amount) AS s FROM o WHERE d > ${cut} AND d <= ${end} GROUP BY cid`, select: (l) => `coalesce(${l}.s, 0)` }],
+    labels: [
+      {
+        names: [CLV_COLUMNS.x, CLV_COLUMNS.tx, CLV_COLUMNS.T, CLV_COLUMNS.zbar],
+        cte: [
+          `SELECT cid, count(*) - 1 AS x, date_diff('day', min(d), max(d)) / 7 AS tx, date_diff('day', min(d), ${cut}) / 7 AS big_t,`,
+          `  sum(spend) FILTER (WHERE d > first_d) / nullif(count(*) - 1, 0) AS zbar`,
+          `FROM (SELECT cid, d, sum(amount) AS spend, min(d) OVER (PARTITION BY cid) AS first_d FROM o WHERE d <= ${cut} GROUP BY cid, d) GROUP BY cid`,
+        ].join('\n'),
+        select: (l) => `${l}.x AS ${ident(CLV_COLUMNS.x)}, ${l}.tx AS ${ident(CLV_COLUMNS.tx)}, ${l}.big_t AS ${ident(CLV_COLUMNS.T)}, ${l}.zbar AS ${ident(CLV_COLUMNS.zbar)}`,
+      },
+      { names: [FUTURE_SPEND_COLUMN], cte: `SELECT cid, sum(amount) AS s FROM o WHERE d > ${cut} AND d <= ${end} GROUP BY cid`, select: (l) => `coalesce(${l}.s, 0) AS ${ident(FUTURE_SPEND_COLUMN)}` },
+    ],
   });
 }
 

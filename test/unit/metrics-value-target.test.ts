@@ -72,6 +72,12 @@ describe('valueTargetSql on real DuckDB-WASM, hand-checked', () => {
     expect(hist[1]).toBeCloseTo(100 / 7, 10);
     expect(hist[2]).toBeCloseTo(80, 10);
     expect(r.map((x) => x.segment)).toEqual(['Consumer', 'Business', 'Business']);
+    // BG/NBD summary at the cut-off (weeks): a buys on 3 days (x 2, zbar (50 + 10) / 2), b on 2 (x 1, zbar 60), e once.
+    expect(r.map((x) => [x.clv_x, x.clv_t_x, x.clv_T, x.clv_zbar])).toEqual([
+      [2, 172 / 7, 172 / 7, 30],
+      [1, 171 / 7, 212 / 7, 60],
+      [0, 0, 29 / 7, null],
+    ]);
   });
 
   it('shares its features with the churn target (one code path), and a longer horizon reaches later orders', async () => {
