@@ -166,8 +166,15 @@ export interface ValueDatasetPayload {
   maxLevels?: number;
   /** Train on log1p(max(y, 0)) and predict expm1 of the output; scores are always in the target's units. */
   log1p: boolean;
-  /** Columns the naive baselines predict with (absent: that baseline is left out). */
-  baselineColumns: { lastPeriod?: string; histMean?: string };
+  /** Columns the baselines predict with (absent: that baseline is left out). */
+  baselineColumns: ValueBaselineColumns;
+}
+
+export interface ValueBaselineColumns {
+  lastPeriod?: string;
+  histMean?: string;
+  /** The BG/NBD × Gamma-Gamma baseline: the summary columns (weeks) and the horizon in months. */
+  lifetime?: { x: string; tx: string; T: string; zbar: string; months: number };
 }
 
 export interface ValueSearchSettings {

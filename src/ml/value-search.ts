@@ -7,7 +7,7 @@
  */
 import { abortError } from '../lib/errors.ts';
 import { inputError } from './errors.ts';
-import type { SearchTask, ValueDatasetInfo, ValueFoldResult, ValueLeaderboardRow, ValueSearchProgress, ValueSearchResult, ValueSearchSettings } from './protocol.ts';
+import type { SearchTask, ValueBaselineColumns, ValueDatasetInfo, ValueFoldResult, ValueLeaderboardRow, ValueSearchProgress, ValueSearchResult, ValueSearchSettings } from './protocol.ts';
 import { REGRESSION_SCORE_NAMES, type RegressionScores } from './regression-metrics.ts';
 import { meanStd, runQueue, SearchControl, taskSeed, type TaskRunner } from './search.ts';
 import { checkValueSpecs, expandValueGrid, isValueBaseline, valueSpecLabel, type ValueGridSpec, type ValueSpec } from './value-specs.ts';
@@ -20,12 +20,13 @@ export interface ValueConfig {
 }
 
 /** The grid's configurations (duplicates dropped), then the baselines whose column the data set has. */
-export function valueSearchConfigs(grid: readonly ValueGridSpec[], baselines: { lastPeriod?: string; histMean?: string }): ValueConfig[] {
+export function valueSearchConfigs(grid: readonly ValueGridSpec[], baselines: ValueBaselineColumns): ValueConfig[] {
   const seen = new Set<string>();
   const specs: ValueSpec[] = [];
   const base: ValueSpec[] = [
     ...(baselines.lastPeriod ? [{ kind: 'lastPeriod', params: {} } as const] : []),
     ...(baselines.histMean ? [{ kind: 'histMean', params: {} } as const] : []),
+    ...(baselines.lifetime ? [{ kind: 'bgnbd', params: {} } as const] : []),
   ];
   for (const spec of [...grid.flatMap(expandValueGrid), ...base]) {
     const label = valueSpecLabel(spec);
@@ -81,7 +82,7 @@ export function valueOutOfFold(dataset: ValueDatasetInfo, results: readonly Valu
 
 export async function coordinateValueSearch(
   dataset: ValueDatasetInfo,
-  settings: ValueSearchSettings & { baselineColumns: { lastPeriod?: string; histMean?: string } },
+  settings: ValueSearchSettings & { baselineColumns: ValueBaselineColumns },
   runner: TaskRunner,
   control: SearchControl = new SearchControl(),
   onProgress?: (progress: ValueSearchProgress) => void,

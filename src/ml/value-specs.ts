@@ -24,11 +24,13 @@ export interface ValueParams {
   lastPeriod: Record<string, never>;
   /** Baseline: mean spend per H-month window before the cut-off. */
   histMean: Record<string, never>;
+  /** Baseline: BG/NBD expected purchases in H months × Gamma-Gamma expected spend per purchase, fitted on the training fold. */
+  bgnbd: Record<string, never>;
 }
 
 export type ValueKind = keyof ValueParams;
 export type ValueTunableKind = 'ridge' | 'mlp' | 'gbt';
-export type ValueBaselineKind = 'lastPeriod' | 'histMean';
+export type ValueBaselineKind = 'lastPeriod' | 'histMean' | 'bgnbd';
 export type ValueSpec = { [K in ValueKind]: { kind: K; params: ValueParams[K] } }[ValueKind];
 
 export type ValueGridSpec = {
@@ -62,7 +64,7 @@ export function expandValueGrid(grid: ValueGridSpec): ValueSpec[] {
 }
 
 export function isValueBaseline(spec: ValueSpec): boolean {
-  return spec.kind === 'lastPeriod' || spec.kind === 'histMean';
+  return spec.kind === 'lastPeriod' || spec.kind === 'histMean' || spec.kind === 'bgnbd';
 }
 
 /** "gbt loss=huber maxDepth=3 …", every parameter listed. */
@@ -84,6 +86,7 @@ export function valueSpecProblems(spec: ValueSpec): string[] {
     }
     case 'lastPeriod':
     case 'histMean':
+    case 'bgnbd':
       return [];
     default:
       return spec satisfies never;

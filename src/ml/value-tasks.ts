@@ -25,6 +25,7 @@ import { regressionScores } from './regression-metrics.ts';
 import { fitRidge } from './ridge.ts';
 import { stratifiedKFold, type Split } from './split.ts';
 import { GradientBoosting } from './trees.ts';
+import { lifetimeBaseline } from './value-lifetime.ts';
 import type { ValueSpec } from './value-specs.ts';
 
 interface ValueFoldData {
@@ -167,6 +168,7 @@ export async function fitPredict(spec: ValueSpec, xTrain: Matrix, yTrain: Float6
     }
     case 'lastPeriod':
     case 'histMean':
+    case 'bgnbd':
       throw new Error(`${spec.kind} is a baseline: it reads a column and is not fitted`);
     default:
       return spec satisfies never;
@@ -178,7 +180,14 @@ async function runValueFold(ds: LoadedValueDataset, task: Extract<SearchTask, { 
   const started = performance.now();
   let p: Float64Array;
   let note: string | undefined;
-  if (task.spec.kind === 'lastPeriod' || task.spec.kind === 'histMean') {
+  if (task.spec.kind === 'bgnbd') {
+    const lifetime = ds.payload.baselineColumns.lifetime;
+    if (!lifetime) throw new Error('The BG/NBD baseline needs the lifetime summary columns');
+    const split = ds.folds[task.fold]!;
+    const fit = lifetimeBaseline(ds.payload.columns, lifetime, split.train.map((i) => ds.usable[i]!), data.testRows, signal instanceof AbortSignal ? signal : undefined);
+    p = fit.p;
+    note = fit.note;
+  } else if (task.spec.kind === 'lastPeriod' || task.spec.kind === 'histMean') {
     const name = ds.payload.baselineColumns[task.spec.kind];
     const column = ds.payload.columns.find((c) => c.name === name);
     if (!column) throw new Error(`The ${task.spec.kind} baseline needs column "${String(name)}"`);

@@ -11,7 +11,7 @@ import { decileMeans, residualsByGroup, topDecileLift } from '../ml/regression-m
 import { DEFAULT_VALUE_GRID } from '../ml/value-specs.ts';
 import { buildValueCard, type ValueModelCard } from '../ml/value-card.ts';
 import type { ListedCards } from '../ml/registry.ts';
-import { DEFAULT_HORIZON_MONTHS, FUTURE_SPEND_COLUMN, HIST_MEAN_COLUMN, LAST_PERIOD_COLUMN, valueCutoffProblem, valueCutoffRange } from '../metrics/value-target.ts';
+import { CLV_COLUMNS, DEFAULT_HORIZON_MONTHS, FUTURE_SPEND_COLUMN, HIST_MEAN_COLUMN, LAST_PERIOD_COLUMN, valueCutoffProblem, valueCutoffRange } from '../metrics/value-target.ts';
 import type { CutoffProblem, OrderSpan } from '../metrics/churn-target.ts';
 import type { TableInfo } from '../ingest/model.ts';
 import { buildValueTable, fetchColumns, getSearchPool, valueRegistry, type ValueTable } from '../report/value-model.ts';
@@ -23,7 +23,8 @@ const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 /** The customer id, name and dates say nothing general; a raw date column is not a feature either. */
 function excluded(table: TableInfo): string[] {
   const ids = [table.roles.customer_id, table.roles.name].filter((c): c is string => c !== undefined);
-  return [...new Set([...ids, ...table.columns.filter((c) => /DATE|TIME/i.test(c.type)).map((c) => c.name)])];
+  // The BG/NBD summary columns feed that baseline only; they restate the features.
+  return [...new Set([...ids, ...table.columns.filter((c) => /DATE|TIME/i.test(c.type)).map((c) => c.name), ...Object.values(CLV_COLUMNS)])];
 }
 
 export class ValueLab {
@@ -115,7 +116,7 @@ export class ValueLab {
           k: this.k,
           seed: 1,
           log1p: this.log1p,
-          baselineColumns: { lastPeriod: LAST_PERIOD_COLUMN, histMean: HIST_MEAN_COLUMN },
+          baselineColumns: { lastPeriod: LAST_PERIOD_COLUMN, histMean: HIST_MEAN_COLUMN, lifetime: { ...CLV_COLUMNS, months } },
           grid: DEFAULT_VALUE_GRID,
         },
         (p) => (this.progress = p),

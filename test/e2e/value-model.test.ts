@@ -46,9 +46,10 @@ describe('value model on the demo workspace', () => {
     for (const tr of await page.getByTestId('value-leaderboard').locator('tbody tr').all()) {
       rows.push({ kind: (await tr.getAttribute('data-kind'))!, mae: Number(await tr.getAttribute('data-mae')), label: (await tr.locator('td').first().textContent())!.trim() });
     }
-    const models = rows.filter((r) => !['lastPeriod', 'histMean'].includes(r.kind));
+    const models = rows.filter((r) => !['lastPeriod', 'histMean', 'bgnbd'].includes(r.kind));
     const last = rows.find((r) => r.kind === 'lastPeriod')!;
     const hist = rows.find((r) => r.kind === 'histMean')!;
+    expect(rows.find((r) => r.kind === 'bgnbd')).toBeDefined();
     console.info(`[e2e value] ${models.length} models in ${seconds.toFixed(1)} s; best ${models[0]!.label} MAE ${models[0]!.mae.toFixed(1)}; last-period MAE ${last.mae.toFixed(1)}; historical mean MAE ${hist.mae.toFixed(1)}`);
     for (const r of rows) console.info(`[e2e value]   ${r.kind.padEnd(10)} ${r.mae.toFixed(1).padStart(9)}  ${r.label}`);
     expect(models.length).toBe(12);

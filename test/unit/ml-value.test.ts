@@ -251,7 +251,18 @@ describe('value search on the generated demo workspace (DuckDB-WASM + TF.js)', (
       const columns = await fetchColumns(db, 'vt');
       const before = liveTensors();
       const grid: ValueGridSpec[] = [{ kind: 'ridge', grid: { l2: [0.1] } }, { kind: 'gbt', grid: { loss: ['squared', 'huber'] } }];
-      const p: ValueSearchPayload = { task: 'regression', columns, target: 'future_spend', exclude: ['customer_id', 'name', 'signup_date'], k: 5, seed: 1, log1p: true, baselineColumns: { lastPeriod: 'last_period_spend', histMean: 'hist_mean_spend' }, grid };
+      const { CLV_COLUMNS } = await import('../../src/metrics/value-target.ts');
+      const p: ValueSearchPayload = {
+        task: 'regression',
+        columns,
+        target: 'future_spend',
+        exclude: ['customer_id', 'name', 'signup_date', ...Object.values(CLV_COLUMNS)],
+        k: 5,
+        seed: 1,
+        log1p: true,
+        baselineColumns: { lastPeriod: 'last_period_spend', histMean: 'hist_mean_spend', lifetime: { ...CLV_COLUMNS, months: 6 } },
+        grid,
+      };
       const ds = loadValueDataset(p);
       const control = new SearchControl();
       const r = await coordinateValueSearch(ds.info, p, localValueRunner(ds, control.signal), control);
@@ -259,6 +270,12 @@ describe('value search on the generated demo workspace (DuckDB-WASM + TF.js)', (
       const last = r.baselines.find((b) => b.spec.kind === 'lastPeriod')!.scores.mae.mean;
       for (const row of [...r.leaderboard, ...r.baselines]) console.info(`[value demo] ${row.label.padEnd(90)} MAE ${row.scores.mae.mean.toFixed(1)} RMSE ${row.scores.rmse.mean.toFixed(1)} R² ${row.scores.r2.mean.toFixed(3)} ρ ${row.scores.spearman.mean.toFixed(3)}`);
       expect(r.dataset.nUsable).toBe(1334);
+      const bgnbd = r.baselines.find((b) => b.spec.kind === 'bgnbd')!;
+      expect(bgnbd.notes.every((n) => n.endsWith('× Gamma-Gamma'))).toBe(true);
+      expect(Number.isFinite(bgnbd.scores.mae.mean)).toBe(true);
+      console.info(`[value demo] lifetime baseline: ${bgnbd.notes.join('; ')}`);
+      // A fitted probabilistic model ranks customers better than last period's spend alone.
+      expect(bgnbd.scores.spearman.mean).toBeGreaterThan(r.baselines.find((b) => b.spec.kind === 'lastPeriod')!.scores.spearman.mean);
       for (const row of r.leaderboard) expect(row.scores.mae.mean).toBeLessThan(last);
     } finally {
       await db.close();
