@@ -13,8 +13,9 @@
  */
 import type { TableInfo } from '../ingest/model.ts';
 import { ident, lit } from '../lib/sql.ts';
-import { cutoffTrainingSql, type CutoffProblem, type OrderSpan } from './churn-target.ts';
-import { dateLiteral, positiveInt, type MetricQuery } from './common.ts';
+import { churnTargetUnavailable, cutoffTrainingSql, type CutoffProblem, type OrderSpan } from './churn-target.ts';
+import { clvSummarySql } from './clv-summary.ts';
+import { dateLiteral, positiveInt, sqlOf, type MetricQuery } from './common.ts';
 import { tableOfKind } from '../ingest/model.ts';
 import { hasRevenue } from './measures.ts';
 
@@ -25,10 +26,10 @@ export const LAST_PERIOD_COLUMN = 'last_period_spend';
 export const HIST_MEAN_COLUMN = 'hist_mean_spend';
 export const DEFAULT_HORIZON_MONTHS = 6;
 /**
- * The BG/NBD × Gamma-Gamma summary as of the cut-off (time in weeks, a
- * purchase = a customer's order day): repeat purchase days x, weeks from the
- * first to the last purchase t_x, weeks from the first purchase to the cut-off
- * T, mean spend of the repeat days zbar (NULL when x = 0). Read by that
+ * The BG/NBD × Gamma-Gamma summary as of the cut-off, as `clvSummarySql`
+ * (clv-summary.ts) defines it with the cut-off as calibration end (weeks; a
+ * purchase is a customer-day): repeat purchases x, t_x, T, mean repeat spend
+ * zbar (NULL when x = 0); 0 for a customer with no purchase day. Read by that
  * baseline only; the models leave them out (they restate the features).
  */
 export const CLV_COLUMNS = { x: 'clv_x', tx: 'clv_t_x', T: 'clv_T', zbar: 'clv_zbar' } as const;
@@ -78,7 +79,9 @@ export function valueCutoffProblem(span: OrderSpan, options: ValueTargetOptions)
  */
 export function valueTargetSql(tables: readonly TableInfo[], options: ValueTargetOptions): MetricQuery {
   const orders = tableOfKind(tables, 'orders');
-  if (orders && !hasRevenue(orders)) return { ok: false, unavailable: { reason: 'missing_role', kind: 'orders', table: orders.name, roles: ['amount'] } };
+  const m = churnTargetUnavailable(tables);
+  if (m || !orders) return { ok: false, unavailable: m ?? { reason: 'no_table', kind: 'orders' } };
+  if (!hasRevenue(orders)) return { ok: false, unavailable: { reason: 'missing_role', kind: 'orders', table: orders.name, roles: ['amount'] } };
   const h = positiveInt(options.horizonMonths, 'Horizon (months)');
   const cut = dateLiteral(options.cutoff, 'cut-off date');
   const end = `${cut} + INTERVAL ${h} MONTH`;
@@ -95,12 +98,10 @@ export function valueTargetSql(tables: readonly TableInfo[], options: ValueTarge
     labels: [
       {
         names: [CLV_COLUMNS.x, CLV_COLUMNS.tx, CLV_COLUMNS.T, CLV_COLUMNS.zbar],
-        cte: [
-          `SELECT cid, count(*) - 1 AS x, date_diff('day', min(d), max(d)) / 7 AS tx, date_diff('day', min(d), ${cut}) / 7 AS big_t,`,
-          `  sum(spend) FILTER (WHERE d > first_d) / nullif(count(*) - 1, 0) AS zbar`,
-          `FROM (SELECT cid, d, sum(amount) AS spend, min(d) OVER (PARTITION BY cid) AS first_d FROM o WHERE d <= ${cut} GROUP BY cid, d) GROUP BY cid`,
-        ].join('\n'),
-        select: (l) => `${l}.x AS ${ident(CLV_COLUMNS.x)}, ${l}.tx AS ${ident(CLV_COLUMNS.tx)}, ${l}.big_t AS ${ident(CLV_COLUMNS.T)}, ${l}.zbar AS ${ident(CLV_COLUMNS.zbar)}`,
+        // The lifetime page's summary (clv-summary.ts), with the cut-off as its calibration end: one definition of a purchase.
+        cte: `SELECT id AS cid, x, t_x AS tx, "T" AS big_t, zbar FROM (${sqlOf(clvSummarySql({ orders, calibrationEnd: options.cutoff }))})`,
+        select: (l) =>
+          `coalesce(${l}.x, 0) AS ${ident(CLV_COLUMNS.x)}, coalesce(${l}.tx, 0) AS ${ident(CLV_COLUMNS.tx)}, coalesce(${l}.big_t, 0) AS ${ident(CLV_COLUMNS.T)}, ${l}.zbar AS ${ident(CLV_COLUMNS.zbar)}`,
       },
       { names: [FUTURE_SPEND_COLUMN], cte: `SELECT cid, sum(amount) AS s FROM o WHERE d > ${cut} AND d <= ${end} GROUP BY cid`, select: (l) => `coalesce(${l}.s, 0) AS ${ident(FUTURE_SPEND_COLUMN)}` },
     ],

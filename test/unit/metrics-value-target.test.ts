@@ -103,6 +103,8 @@ describe('valueTargetSql on real DuckDB-WASM, hand-checked', () => {
     expect(addMonths('2024-11-15', 3)).toBe('2025-02-15');
     const bare: TableInfo = { ...orders, roles: { customer_id: 'cust', order_date: 'day' } };
     expect(valueTargetSql([customers, bare], OPTIONS)).toMatchObject({ ok: false, unavailable: { reason: 'missing_role', roles: ['amount'] } });
+    expect(valueTargetSql([customers], OPTIONS)).toMatchObject({ ok: false, unavailable: { reason: 'no_table', kind: 'orders' } });
+    expect(valueTargetSql([customers, { ...orders, roles: { customer_id: 'cust', amount: 'amt' } }], OPTIONS)).toMatchObject({ ok: false, unavailable: { roles: ['order_date'] } });
   });
 });
 

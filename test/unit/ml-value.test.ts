@@ -140,6 +140,16 @@ function spendTable(n: number, seed: number): ColumnData[] {
   ];
 }
 
+/** A worker stand-in running the real handler in this thread, messages structured-cloned both ways. */
+function inProcessWorker(): WorkerLike {
+  const worker: WorkerLike = { onmessage: null, onerror: null, postMessage: (m) => handle(structuredClone(m)), terminate: () => {} };
+  const handle = createChurnHandler((message) => {
+    const copy = structuredClone(message);
+    setTimeout(() => worker.onmessage?.({ data: copy } as MessageEvent<ChurnResponse>));
+  }, ensureNodeBackend);
+  return worker;
+}
+
 const SMALL_GRID: ValueGridSpec[] = [
   { kind: 'ridge', grid: { l2: [0, 0.01] } },
   { kind: 'mlp', base: { hidden: [16], maxEpochs: 30 }, grid: { loss: ['squared', 'huber'] } },
@@ -207,15 +217,7 @@ describe('value search (grid × k-fold) on real TF.js', () => {
 
   it('runs through the worker pool (the real handler in-process) with the same numbers as in-process', async () => {
     const before = liveTensors();
-    const spawn = (): WorkerLike => {
-      const worker: WorkerLike = { onmessage: null, onerror: null, postMessage: (m) => handle(structuredClone(m)), terminate: () => {} };
-      const handle = createChurnHandler((message) => {
-        const copy = structuredClone(message);
-        setTimeout(() => worker.onmessage?.({ data: copy } as MessageEvent<ChurnResponse>));
-      }, ensureNodeBackend);
-      return worker;
-    };
-    const pool = createSearchPool({ size: 2, spawn });
+    const pool = createSearchPool({ size: 2, spawn: inProcessWorker });
     const grid: ValueGridSpec[] = [{ kind: 'ridge', grid: { l2: [0, 0.1] } }, { kind: 'gbt', base: { nEstimators: 30 } }];
     const pooled = await pool.valueSearch(payload(true, grid)).result;
     const p = payload(true, grid);
@@ -263,9 +265,10 @@ describe('value search on the generated demo workspace (DuckDB-WASM + TF.js)', (
         baselineColumns: { lastPeriod: 'last_period_spend', histMean: 'hist_mean_spend', lifetime: { ...CLV_COLUMNS, months: 6 } },
         grid,
       };
-      const ds = loadValueDataset(p);
-      const control = new SearchControl();
-      const r = await coordinateValueSearch(ds.info, p, localValueRunner(ds, control.signal), control);
+      // Through the worker pool's real handler (in-process), as the page runs it.
+      const pool = createSearchPool({ size: 2, spawn: inProcessWorker });
+      const r = await pool.valueSearch(p).result;
+      pool.dispose();
       expect(liveTensors()).toBe(before);
       const last = r.baselines.find((b) => b.spec.kind === 'lastPeriod')!.scores.mae.mean;
       for (const row of [...r.leaderboard, ...r.baselines]) console.info(`[value demo] ${row.label.padEnd(90)} MAE ${row.scores.mae.mean.toFixed(1)} RMSE ${row.scores.rmse.mean.toFixed(1)} R² ${row.scores.r2.mean.toFixed(3)} ρ ${row.scores.spearman.mean.toFixed(3)}`);
