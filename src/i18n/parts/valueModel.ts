@@ -2,7 +2,7 @@
 export const valueModelEn = {
   'valueModel.title': 'Value model: predicted spend, grid search with cross-validation',
   'valueModel.intro':
-    'Predicts each customer’s spend in the H months after a cut-off from their behaviour up to it (orders, spend, recency, trend, tickets). Ridge regression, an MLP and boosted trees are tried on a grid, each scored by k-fold cross-validation beside naive baselines, in two background workers.',
+    'Predicts each customer’s spend in the H months after a cut-off from their behaviour up to it (orders, spend, recency, trend, tickets). Ridge regression, an MLP and boosted trees are tried on a grid, each scored by k-fold cross-validation beside three baselines (last-period spend, historical mean, BG/NBD × Gamma-Gamma expected spend), in two background workers.',
   'valueModel.cutoff': 'Cut-off (last day the features use)',
   'valueModel.horizon': 'Horizon H (months)',
   'valueModel.log1p': 'Train on log(1 + spend) (spend is skewed)',
@@ -28,7 +28,6 @@ export const valueModelEn = {
   'valueModel.baseline.histMean': 'Historical mean: spend per {months} months since the first order',
   'valueModel.baseline.bgnbd': 'BG/NBD × Gamma-Gamma: expected purchases in {months} months × expected spend per purchase',
   'valueModel.baselineRow': 'baseline',
-  'valueModel.noBgNbd': 'The BG/NBD × Gamma-Gamma expected-spend baseline is not in this build yet.',
   'valueModel.best': 'Best: {model}. MAE {mae} against {base} for last-period spend ({pct} lower).',
   'valueModel.bestWorse': 'Best: {model}. MAE {mae}: not better than last-period spend ({base}).',
   'valueModel.scatter': 'Predicted vs actual (log scale)',
@@ -58,7 +57,7 @@ export const valueModelEn = {
 export const valueModelZh: Record<keyof typeof valueModelEn, string> = {
   'valueModel.title': '价值模型：预测消费额，网格搜索与交叉验证',
   'valueModel.intro':
-    '根据客户截至截止日期的行为（订单、消费、最近购买、趋势、工单）预测其在截止日期后 H 个月内的消费额。在网格上尝试岭回归、MLP 和梯度提升树，每个都用 k 折交叉验证评分，并与朴素基线对比，在两个后台线程中运行。',
+    '根据客户截至截止日期的行为（订单、消费、最近购买、趋势、工单）预测其在截止日期后 H 个月内的消费额。在网格上尝试岭回归、MLP 和梯度提升树，每个都用 k 折交叉验证评分，并与三个基线（上期消费、历史均值、BG/NBD × Gamma-Gamma 期望消费）对比，在两个后台线程中运行。',
   'valueModel.cutoff': '截止日期（特征使用的最后一天）',
   'valueModel.horizon': '预测期 H（月）',
   'valueModel.log1p': '以 log(1 + 消费额) 训练（消费额分布偏斜）',
@@ -84,7 +83,6 @@ export const valueModelZh: Record<keyof typeof valueModelEn, string> = {
   'valueModel.baseline.histMean': '历史均值：自首单以来每 {months} 个月的消费额',
   'valueModel.baseline.bgnbd': 'BG/NBD × Gamma-Gamma：{months} 个月内的期望购买次数 × 每次购买的期望消费',
   'valueModel.baselineRow': '基线',
-  'valueModel.noBgNbd': 'BG/NBD × Gamma-Gamma 期望消费基线尚未包含在此版本中。',
   'valueModel.best': '最佳：{model}。MAE {mae}，上期消费基线为 {base}（低 {pct}）。',
   'valueModel.bestWorse': '最佳：{model}。MAE {mae}：未优于上期消费基线（{base}）。',
   'valueModel.scatter': '预测与实际（对数刻度）',
