@@ -124,37 +124,74 @@ export function describeCutoffProblem(p: CutoffProblem): string {
 // ---------------------------------------------------------------- the training rows
 
 /**
- * One row per customer of the customers table with at least one order on or
- * before the cut-off:
+ * The churn training rows: `cutoffTrainingSql`'s features, and `churned`: 1
+ * when the customer has no order in (cutoff, cutoff + N days], else 0.
+ */
+export function churnTargetSql(tables: readonly TableInfo[], options: ChurnTargetOptions): MetricQuery {
+  const n = positiveInt(options.horizonDays, 'Horizon (days)');
+  const cut = dateLiteral(options.cutoff, 'cut-off date');
+  const labelEnd = `${cut} + INTERVAL ${n} DAY`;
+  return cutoffTrainingSql(tables, options.cutoff, {
+    windowEnd: labelEnd,
+    guardMessage: (first, last) =>
+      `printf('Churn target: cut-off %s with a %s-day horizon needs orders up to %s, but they run from %s to %s. Choose a cut-off from %s to %s.', ` +
+      `${lit(options.cutoff)}, ${lit(String(n))}, strftime(${labelEnd}, '%Y-%m-%d'), strftime(${first}, '%Y-%m-%d'), strftime(${last}, '%Y-%m-%d'), ` +
+      `strftime(${first}, '%Y-%m-%d'), strftime(${last} - INTERVAL ${n} DAY, '%Y-%m-%d'))`,
+    labels: [
+      {
+        names: [CHURN_LABEL_COLUMN],
+        cte: `SELECT DISTINCT cid FROM o WHERE d > ${cut} AND d <= ${labelEnd}`,
+        select: (l) => `CASE WHEN ${l}.cid IS NULL THEN 1 ELSE 0 END AS ${ident(CHURN_LABEL_COLUMN)}`,
+      },
+    ],
+  });
+}
+
+/** What a target adds to the cut-off training rows (see `cutoffTrainingSql`). */
+export interface CutoffLabels {
+  /** SQL for the end of the label window, e.g. `DATE '…' + INTERVAL 90 DAY`; orders must reach it. */
+  windowEnd: string;
+  /** A printf(…) error text, given the SQL of the first and last order day. */
+  guardMessage: (first: string, last: string) => string;
+  /** Per CTE over `o` (cid, k, d, amount) keyed by `cid`, LEFT JOINed: the columns it adds, and their `expr AS name` list given the CTE's alias. */
+  labels: { names: string[]; cte: string; select: (alias: string) => string }[];
+  /** Extra feature columns computed in the features CTE `f` (grouped by cid over orders on or before the cut-off), as `expr AS name`. */
+  extraFeatures?: { name: string; expr: string }[];
+}
+
+/**
+ * The one code path of every cut-off target (churn here, future spend in
+ * value-target.ts): one row per customer of the customers table with at least
+ * one order on or before the cut-off, holding
  * - the customer's own columns, less `LEAKY_CUSTOMER_ROLES` and any column
  *   whose name a feature below takes;
- * - `orders_total` (distinct orders), `spend_total`, `avg_order_value`,
+ * - the behaviour of `customer_features` measured as of the cut-off:
+ *   `orders_total` (distinct orders), `spend_total`, `avg_order_value`,
  *   `days_since_last_order` (recency to the cut-off), `days_since_first_order`
  *   (tenure), `orders_last_90d` / `orders_prior_90d` (the frequency trend: the
  *   90 days up to the cut-off and the 90 before them), all from orders dated on
- *   or before the cut-off;
+ *   or before the cut-off, and the target's extra features;
  * - with a tickets table that has `opened_at`: `tickets_total` opened on or
  *   before the cut-off, and `avg_satisfaction` of those, counting a rating only
  *   when the ticket was also closed by the cut-off when there is `closed_at`
  *   (a rating is given at closing, so a later one is not known yet);
- * - `churned`: 1 when the customer has no order in (cutoff, cutoff + N days], else 0.
- * The SQL stops with an error naming the possible cut-offs when the label
- * window runs past the last order date, or the cut-off precedes the first one
- * (the data may have changed since the form checked).
+ * - the target's label columns, measured after the cut-off.
+ * The SQL stops with the target's error when the label window runs past the
+ * last order date, or the cut-off precedes the first one (the data may have
+ * changed since the form checked).
  */
-export function churnTargetSql(tables: readonly TableInfo[], options: ChurnTargetOptions): MetricQuery {
+export function cutoffTrainingSql(tables: readonly TableInfo[], cutoff: string, target: CutoffLabels): MetricQuery {
   const customers = tableOfKind(tables, 'customers');
   const orders = tableOfKind(tables, 'orders');
   const m = churnTargetUnavailable(tables);
   if (m || !customers || !orders) return unavailable(m!);
-  const cut = dateLiteral(options.cutoff, 'cut-off date');
-  const n = positiveInt(options.horizonDays, 'Horizon (days)');
-  const labelEnd = `${cut} + INTERVAL ${n} DAY`;
+  const cut = dateLiteral(cutoff, 'cut-off date');
   const hasAmount = hasRevenue(orders);
   const tickets = tableOfKind(tables, 'tickets');
   const ticketRoles = tickets && tickets.roles.customer_id !== undefined && tickets.roles.opened_at !== undefined;
   const rated = ticketRoles && tickets.roles.satisfaction !== undefined;
   const closedKnown = ticketRoles && tickets.roles.closed_at !== undefined;
+  const extra = target.extraFeatures ?? [];
 
   const features: string[] = [
     'orders_total',
@@ -163,19 +200,16 @@ export function churnTargetSql(tables: readonly TableInfo[], options: ChurnTarge
     'days_since_first_order',
     'orders_last_90d',
     'orders_prior_90d',
+    ...extra.map((e) => e.name),
     ...(ticketRoles ? ['tickets_total', 'avg_satisfaction'] : []),
   ];
   const featureExpr = (name: string): string =>
     name === 'tickets_total' ? 'coalesce(t.tickets_total, 0) AS tickets_total' : name === 'avg_satisfaction' ? 't.avg_satisfaction' : `f.${ident(name)}`;
-  const taken = new Set([...features, CHURN_LABEL_COLUMN]);
+  const taken = new Set([...features, ...target.labels.flatMap((l) => l.names)]);
   const leaky = new Set(LEAKY_CUSTOMER_ROLES.map((r) => customers.roles[r]).filter((c): c is string => c !== undefined));
   const cid = roleColumn(customers, 'customer_id')!;
   const own = customers.columns.map((c) => c.name).filter((c) => c === cid.name || (!leaky.has(c) && !taken.has(c)));
 
-  const guardMessage =
-    `printf('Churn target: cut-off %s with a %s-day horizon needs orders up to %s, but they run from %s to %s. Choose a cut-off from %s to %s.', ` +
-    `${lit(options.cutoff)}, ${lit(String(n))}, strftime(${labelEnd}, '%Y-%m-%d'), strftime(first_d, '%Y-%m-%d'), strftime(last_d, '%Y-%m-%d'), ` +
-    `strftime(first_d, '%Y-%m-%d'), strftime(last_d - INTERVAL ${n} DAY, '%Y-%m-%d'))`;
   const ticketCte = ticketRoles
     ? [
         `, t AS (`,
@@ -185,26 +219,29 @@ export function churnTargetSql(tables: readonly TableInfo[], options: ChurnTarge
         `)`,
       ]
     : [];
+  const labelAlias = (i: number): string => `label${i}`;
   const parts = [
     `WITH o AS (`,
     `  SELECT customer_id AS cid, order_key AS k, day AS d, amount FROM (${orderLinesFacts(orders).sql}) WHERE customer_id IS NOT NULL AND day IS NOT NULL`,
     `), span AS (SELECT min(d) AS first_d, max(d) AS last_d FROM o),`,
-    `guard AS (SELECT CASE WHEN last_d IS NULL OR last_d < ${labelEnd} OR first_d > ${cut} THEN error(${guardMessage}) ELSE TRUE END AS ok FROM span),`,
+    `guard AS (SELECT CASE WHEN last_d IS NULL OR last_d < ${target.windowEnd} OR first_d > ${cut} THEN error(${target.guardMessage('first_d', 'last_d')}) ELSE TRUE END AS ok FROM span),`,
     `f AS (`,
     `  SELECT cid, count(DISTINCT k) AS orders_total,`,
     ...(hasAmount ? [`    coalesce(sum(amount), 0) AS spend_total, sum(amount) / count(DISTINCT k) AS avg_order_value,`] : []),
+    ...extra.map((e) => `    ${e.expr} AS ${ident(e.name)},`),
     `    date_diff('day', max(d), ${cut}) AS days_since_last_order, date_diff('day', min(d), ${cut}) AS days_since_first_order,`,
     `    count(DISTINCT k) FILTER (WHERE d > ${cut} - INTERVAL ${TREND_DAYS} DAY) AS orders_last_90d,`,
     `    count(DISTINCT k) FILTER (WHERE d <= ${cut} - INTERVAL ${TREND_DAYS} DAY AND d > ${cut} - INTERVAL ${2 * TREND_DAYS} DAY) AS orders_prior_90d`,
     `  FROM o WHERE d <= ${cut} GROUP BY cid`,
-    `), later AS (SELECT DISTINCT cid FROM o WHERE d > ${cut} AND d <= ${labelEnd})`,
+    `)`,
+    ...target.labels.map((l, i) => `, ${labelAlias(i)} AS (${l.cte})`),
     ...ticketCte,
     `SELECT ${own.map((c) => `c.${ident(c)}`).join(', ')},`,
     `  ${features.map(featureExpr).join(', ')},`,
-    `  CASE WHEN later.cid IS NULL THEN 1 ELSE 0 END AS ${ident(CHURN_LABEL_COLUMN)}`,
+    `  ${target.labels.map((l, i) => l.select(labelAlias(i))).join(', ')}`,
     `FROM ${ident(customers.name)} AS c`,
     `JOIN f ON f.cid = CAST(c.${ident(cid.name)} AS VARCHAR)`,
-    `LEFT JOIN later ON later.cid = f.cid`,
+    ...target.labels.map((_, i) => `LEFT JOIN ${labelAlias(i)} ON ${labelAlias(i)}.cid = f.cid`),
     ...(ticketRoles ? [`LEFT JOIN t ON t.cid = f.cid`] : []),
     `CROSS JOIN guard WHERE guard.ok`,
   ];

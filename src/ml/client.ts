@@ -23,9 +23,15 @@ import type {
   SearchTask,
   TaskResult,
   TrainPayload,
+  ValueDatasetInfo,
+  ValueDatasetPayload,
+  ValueSearchPayload,
+  ValueSearchProgress,
+  ValueSearchResult,
 } from './protocol.ts';
 import type { ColumnData } from './features.ts';
 import { coordinateSearch, SearchControl, type TaskRunner } from './search.ts';
+import { coordinateValueSearch } from './value-search.ts';
 import ChurnWorker from './worker.ts?worker';
 
 /** The part of a Worker the client uses; tests pass an in-process stand-in. */
@@ -37,8 +43,8 @@ export interface WorkerLike {
 }
 
 /** A search under way. `result` rejects with an AbortError once cancelled. */
-export interface SearchRun {
-  result: Promise<SearchResult>;
+export interface SearchRun<R = SearchResult> {
+  result: Promise<R>;
   /** Finish the fits running now, then wait. */
   pause(): void;
   resume(): void;
@@ -249,6 +255,8 @@ export function createChurnTrainer(spawn: () => WorkerLike = () => new ChurnWork
 export interface SearchPool {
   /** Grid search × cross-validation with the (configuration, fold) tasks dealt across the pool's workers. */
   search(payload: SearchPayload, onProgress?: (progress: SearchProgress) => void, signal?: AbortSignal): SearchRun;
+  /** The value model's grid × k-fold (a numeric target), on the same workers. */
+  valueSearch(payload: ValueSearchPayload, onProgress?: (progress: ValueSearchProgress) => void, signal?: AbortSignal): SearchRun<ValueSearchResult>;
   /** Cancel every search and end the workers. */
   dispose(): void;
 }
@@ -281,37 +289,45 @@ export function createSearchPool(options: SearchPoolOptions = {}): SearchPool {
     });
   }
 
-  return {
-    search(payload, onProgress, signal) {
-      const control = new SearchControl();
-      controls.add(control);
-      const onAbort = (): void => control.cancel();
-      if (signal?.aborted) control.cancel();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const datasetId = nextId++;
-      // The caller keeps its columns (model cards and drift read them), so each worker gets its own copy: one memcpy per numeric column.
-      const dataset = splitPayload(payload);
-      const result = (async (): Promise<SearchResult> => {
-        try {
-          const infos: DatasetInfo[] = await Promise.all(connections.map((c) => call(c, { type: 'load', id: datasetId, payload: dataset }, 'loaded', (m) => m.info, control)));
-          const runner: TaskRunner = {
-            size,
-            run: (slot: number, task: SearchTask): Promise<TaskResult> => call(connections[slot]!, { type: 'task', id: nextId++, datasetId, task }, 'taskResult', (m) => m.result, control),
-          };
-          return await coordinateSearch(infos[0]!, payload, runner, control, onProgress);
-        } finally {
-          signal?.removeEventListener('abort', onAbort);
-          controls.delete(control);
-          for (const c of connections) {
-            try {
-              c.send({ type: 'unload', id: datasetId });
-            } catch {
-              // A worker that cannot take messages any more holds nothing to unload.
-            }
+  /** Loads `dataset` on every worker, runs `coordinate` over them as a task runner, and unloads it whatever happens. */
+  function pooled<I, R>(dataset: DatasetPayload | ValueDatasetPayload, signal: AbortSignal | undefined, coordinate: (info: I, runner: TaskRunner, control: SearchControl) => Promise<R>): SearchRun<R> {
+    const control = new SearchControl();
+    controls.add(control);
+    const onAbort = (): void => control.cancel();
+    if (signal?.aborted) control.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const datasetId = nextId++;
+    const result = (async (): Promise<R> => {
+      try {
+        const infos = await Promise.all(connections.map((c) => call(c, { type: 'load', id: datasetId, payload: dataset }, 'loaded', (m) => m.info, control)));
+        const runner: TaskRunner = {
+          size,
+          run: (slot: number, task: SearchTask): Promise<TaskResult> => call(connections[slot]!, { type: 'task', id: nextId++, datasetId, task }, 'taskResult', (m) => m.result, control),
+        };
+        return await coordinate(infos[0] as I, runner, control);
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        controls.delete(control);
+        for (const c of connections) {
+          try {
+            c.send({ type: 'unload', id: datasetId });
+          } catch {
+            // A worker that cannot take messages any more holds nothing to unload.
           }
         }
-      })();
-      return { result, pause: () => control.pause(), resume: () => control.resume(), cancel: () => control.cancel() };
+      }
+    })();
+    return { result, pause: () => control.pause(), resume: () => control.resume(), cancel: () => control.cancel() };
+  }
+
+  return {
+    search(payload, onProgress, signal) {
+      // The caller keeps its columns (model cards and drift read them), so each worker gets its own copy: one memcpy per numeric column.
+      return pooled<DatasetInfo, SearchResult>(splitPayload(payload), signal, (info, runner, control) => coordinateSearch(info, payload, runner, control, onProgress));
+    },
+    valueSearch(payload, onProgress, signal) {
+      const { grid, ...dataset } = payload;
+      return pooled<ValueDatasetInfo, ValueSearchResult>(dataset, signal, (info, runner, control) => coordinateValueSearch(info, { grid, baselineColumns: payload.baselineColumns }, runner, control, onProgress));
     },
     dispose() {
       for (const control of controls) control.cancel();

@@ -10,11 +10,12 @@ import type { ChurnRequest, ChurnResponse } from './protocol.ts';
 import { SearchControl } from './search.ts';
 import { loadDataset, runSearch, runTask, type LoadedDataset } from './tasks.ts';
 import { trainChurnModel } from './train.ts';
+import { loadValueDataset, runValueTask, type LoadedValueDataset } from './value-tasks.ts';
 
 export function createChurnHandler(post: (message: ChurnResponse) => void, ready: () => Promise<unknown>): (request: ChurnRequest) => void {
   const running = new Map<number, AbortController>();
   const searches = new Map<number, SearchControl>();
-  const datasets = new Map<number, LoadedDataset>();
+  const datasets = new Map<number, LoadedDataset | LoadedValueDataset>();
 
   /** Runs `work` after the backend is ready; answers with its response or an error, under `id`. */
   const answer = (id: number, work: () => Promise<ChurnResponse>): void => {
@@ -47,7 +48,7 @@ export function createChurnHandler(post: (message: ChurnResponse) => void, ready
       case 'load': {
         const { id, payload } = request;
         answer(id, async () => {
-          const ds = loadDataset(payload);
+          const ds = payload.task === 'regression' ? loadValueDataset(payload) : loadDataset(payload);
           datasets.set(id, ds);
           return { type: 'loaded', id, info: ds.info };
         });
@@ -60,7 +61,8 @@ export function createChurnHandler(post: (message: ChurnResponse) => void, ready
         answer(id, async () => {
           const ds = datasets.get(datasetId);
           if (!ds) throw new Error(`Data set ${datasetId} is not loaded in this worker`);
-          return { type: 'taskResult', id, result: await runTask(ds, task, controller.signal) };
+          const result = 'task' in ds ? await runValueTask(ds, task, controller.signal) : await runTask(ds, task, controller.signal);
+          return { type: 'taskResult', id, result };
         });
         return;
       }

@@ -5,6 +5,11 @@
  * kept). A hand-written training loop rather than tf.layers so that sample
  * weights, seeding and cancellation are explicit and every tensor is accounted
  * for: after `fit` only the weight variables live, and `dispose` frees them.
+ *
+ * As a regressor (the value model): a linear output on the target
+ * standardised with the training rows' mean and standard deviation (undone in
+ * `predict`), squared or Huber loss (δ = 1 standard deviation), and the
+ * validation split stratified by y > 0 (spend or none).
  */
 import * as tf from '@tensorflow/tfjs';
 import { abortError } from '../lib/errors.ts';
@@ -34,14 +39,21 @@ function uniform(random: () => number, size: number, limit: number): Float32Arra
   return Float32Array.from({ length: size }, () => (random() * 2 - 1) * limit);
 }
 
+export type RegressionLoss = 'squared' | 'huber';
+
 export class Mlp {
   private layers: Layer[] = [];
   private cols = 0;
+  /** Regression only: the target's training mean and standard deviation. */
+  private yMean = 0;
+  private yStd = 1;
   info: MlpFitInfo | undefined;
 
   constructor(
     readonly params: MlpParams,
     readonly seed: number,
+    /** Set for a regressor; a classifier otherwise. */
+    readonly regression?: { loss: RegressionLoss },
   ) {}
 
   private forward(x: tf.Tensor2D, dropoutSeed?: number): tf.Tensor2D {
@@ -67,10 +79,25 @@ export class Mlp {
     const random = mulberry32(this.seed);
 
     // Early stopping needs both classes on each side; with too few rows, train on all and run maxEpochs.
-    let nPos = 0;
-    for (let i = 0; i < y.length; i++) nPos += y[i] === 1 ? 1 : 0;
-    const canValidate = validationFraction > 0 && Math.min(nPos, y.length - nPos) >= 4;
-    const split = canValidate ? stratifiedSplit(y, validationFraction, this.seed) : { train: Array.from({ length: X.rows }, (_, i) => i), test: [] };
+    let strata: ArrayLike<number> = y;
+    let canValidate: boolean;
+    if (this.regression) {
+      let sum = 0;
+      for (let i = 0; i < y.length; i++) sum += y[i]!;
+      this.yMean = sum / y.length;
+      let v = 0;
+      for (let i = 0; i < y.length; i++) v += (y[i]! - this.yMean) ** 2;
+      this.yStd = Math.sqrt(v / y.length) || 1;
+      strata = Uint8Array.from(y as ArrayLike<number>, (t) => (t > 0 ? 1 : 0));
+      const scaled = Float32Array.from(y as ArrayLike<number>, (t) => (t - this.yMean) / this.yStd);
+      y = scaled;
+      canValidate = validationFraction > 0 && y.length >= 20;
+    } else {
+      let nPos = 0;
+      for (let i = 0; i < y.length; i++) nPos += y[i] === 1 ? 1 : 0;
+      canValidate = validationFraction > 0 && Math.min(nPos, y.length - nPos) >= 4;
+    }
+    const split = canValidate ? stratifiedSplit(strata, validationFraction, this.seed) : { train: Array.from({ length: X.rows }, (_, i) => i), test: [] };
     const trainPos = Int32Array.from(split.train);
     const n = trainPos.length;
 
@@ -151,10 +178,14 @@ export class Mlp {
     }
   }
 
-  /** Weighted mean log loss, plus weight decay on the kernels when l2 > 0. Dropout only when a seed is given. */
+  /** Weighted mean log loss (regression: squared or Huber loss), plus weight decay on the kernels when l2 > 0. Dropout only when a seed is given. */
   private loss(x: tf.Tensor2D, y: tf.Tensor2D, w: tf.Tensor2D, l2: number, dropoutSeed?: number): tf.Scalar {
     const logits = this.forward(x, dropoutSeed);
-    const perRow = tf.losses.sigmoidCrossEntropy(y, logits, undefined, undefined, tf.Reduction.NONE);
+    const perRow = !this.regression
+      ? tf.losses.sigmoidCrossEntropy(y, logits, undefined, undefined, tf.Reduction.NONE)
+      : this.regression.loss === 'huber'
+        ? tf.losses.huberLoss(y, logits, undefined, 1, tf.Reduction.NONE)
+        : tf.squaredDifference(y, logits);
     let loss: tf.Scalar = tf.div(tf.sum(tf.mul(perRow, w)), tf.sum(w));
     if (l2 > 0) for (const layer of this.layers) loss = tf.add(loss, tf.mul(l2 / 2, tf.sum(tf.square(layer.w))));
     return loss;
@@ -166,7 +197,10 @@ export class Mlp {
     const out = new Float32Array(X.rows);
     for (let start = 0; start < X.rows; start += PREDICT_CHUNK) {
       const end = Math.min(start + PREDICT_CHUNK, X.rows);
-      const p = tf.tidy(() => tf.sigmoid(this.forward(tf.tensor2d(X.data.subarray(start * X.cols, end * X.cols), [end - start, X.cols]))));
+      const p = tf.tidy(() => {
+        const out = this.forward(tf.tensor2d(X.data.subarray(start * X.cols, end * X.cols), [end - start, X.cols]));
+        return this.regression ? tf.add(tf.mul(out, this.yStd), this.yMean) : tf.sigmoid(out);
+      });
       out.set(p.dataSync(), start);
       p.dispose();
     }

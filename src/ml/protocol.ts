@@ -9,11 +9,15 @@ import type { Reason } from './explain.ts';
 import type { ColumnData } from './features.ts';
 import type { Confusion, ScoreSet } from './metrics.ts';
 import { DEFAULT_GRID, type GridSpec, type ModelSpec } from './specs.ts';
+import type { RegressionScores } from './regression-metrics.ts';
+import type { ValueGridSpec, ValueSpec } from './value-specs.ts';
 import { DEFAULT_TIERS, type CalibrationBin, type GainPoint, type RiskTier, type ThresholdPoint, type TierThresholds } from './thresholds.ts';
 
 export type { EpochProgress } from './logreg.ts';
 export type { Reason } from './explain.ts';
 export type { ScoreSet } from './metrics.ts';
+export type { RegressionScores } from './regression-metrics.ts';
+export type { ValueGridSpec, ValueSpec } from './value-specs.ts';
 export type { ClassWeight, GbtParams, GridSpec, LogRegParams, MlpParams, ModelKind, ModelSpec, OneFeatureParams, TreeParams } from './specs.ts';
 export type { CalibrationBin, GainPoint, RiskTier, ThresholdPoint, TierThresholds } from './thresholds.ts';
 
@@ -84,6 +88,8 @@ export interface ChurnResult {
 
 /** The table and target a search works on; sent once per worker. */
 export interface DatasetPayload {
+  /** Absent or 'classification': a churn search. */
+  task?: 'classification';
   columns: ColumnData[];
   target: string;
   /** Columns to leave out (e.g. bank marketing's `duration`); ID-like columns are left out anyway. */
@@ -147,8 +153,103 @@ export interface DatasetInfo {
   dropped: { column: string; reason: string }[];
 }
 
+// ── value model search (issue 11 §2): the same pool, tasks and controls, a numeric target ──
+
+/** A regression data set: the target is a number (future spend); rows without one are left out. */
+export interface ValueDatasetPayload {
+  task: 'regression';
+  columns: ColumnData[];
+  target: string;
+  exclude: string[];
+  k: number;
+  seed: number;
+  maxLevels?: number;
+  /** Train on log1p(max(y, 0)) and predict expm1 of the output; scores are always in the target's units. */
+  log1p: boolean;
+  /** Columns the baselines predict with (absent: that baseline is left out). */
+  baselineColumns: ValueBaselineColumns;
+}
+
+export interface ValueBaselineColumns {
+  lastPeriod?: string;
+  histMean?: string;
+  /** The BG/NBD × Gamma-Gamma baseline: the summary columns (weeks) and the horizon in months. */
+  lifetime?: { x: string; tx: string; T: string; zbar: string; months: number };
+}
+
+export interface ValueSearchSettings {
+  grid: ValueGridSpec[];
+}
+
+export type ValueSearchPayload = ValueDatasetPayload & ValueSearchSettings;
+
+export interface ValueDatasetInfo {
+  nRows: number;
+  nUsable: number;
+  /** Table row of each usable position. */
+  rows: number[];
+  /** Target of each usable position, in its own units. */
+  y: number[];
+  /** Test fold of each usable position (folds stratified by y > 0). */
+  foldOf: number[];
+  k: number;
+  seed: number;
+  log1p: boolean;
+  droppedRows: number;
+  features: string[];
+  dropped: { column: string; reason: string }[];
+}
+
+export interface ValueFoldResult {
+  kind: 'fitValueFold';
+  configId: number;
+  fold: number;
+  scores: RegressionScores;
+  /** Predictions for the fold's test rows, ascending positions, in the target's units. */
+  p: number[];
+  fitMs: number;
+  note?: string;
+}
+
+export interface ValueLeaderboardRow {
+  configId: number;
+  spec: ValueSpec;
+  label: string;
+  baseline: boolean;
+  folds: number;
+  scores: Record<keyof RegressionScores, MeanStd>;
+  perFold: RegressionScores[];
+  fitMs: number;
+  notes: string[];
+}
+
+export interface ValueSearchProgress {
+  done: number;
+  total: number;
+  elapsedMs: number;
+  etaMs: number | null;
+  paused: boolean;
+  /** Models so far, lowest mean absolute error first; baselines apart. */
+  leaderboard: ValueLeaderboardRow[];
+  baselines: ValueLeaderboardRow[];
+}
+
+export interface ValueSearchResult {
+  dataset: ValueDatasetInfo;
+  /** Lowest cross-validated MAE first. */
+  leaderboard: ValueLeaderboardRow[];
+  baselines: ValueLeaderboardRow[];
+  best: ValueLeaderboardRow;
+  /** Out-of-fold predictions aligned with dataset.rows: the best model's, and each baseline's by configId. */
+  oof: number[];
+  baselineOof: { configId: number; oof: number[] }[];
+  tasks: number;
+  elapsedMs: number;
+}
+
 /** One unit of work for a worker; `seed` is fixed by the coordinator so a task gives the same result on any worker. */
 export type SearchTask =
+  | { kind: 'fitValueFold'; configId: number; spec: ValueSpec; fold: number; seed: number }
   | { kind: 'fitFold'; configId: number; spec: ModelSpec; fold: number; seed: number }
   | { kind: 'importance'; spec: ModelSpec; fold: number; seed: number; repeats: number }
   | { kind: 'refit'; spec: ModelSpec; seed: number; tiers: TierThresholds; reasons: number };
@@ -203,7 +304,7 @@ export interface RefitResult {
   final: FinalModel;
 }
 
-export type TaskResult = FoldResult | ImportanceResult | RefitResult;
+export type TaskResult = FoldResult | ImportanceResult | RefitResult | ValueFoldResult;
 
 export interface MeanStd {
   mean: number;
@@ -286,7 +387,7 @@ export type ChurnRequest =
   | { type: 'pause'; id: number }
   | { type: 'resume'; id: number }
   /** Worker pools: keep a data set under `id` for the tasks that follow. */
-  | { type: 'load'; id: number; payload: DatasetPayload }
+  | { type: 'load'; id: number; payload: DatasetPayload | ValueDatasetPayload }
   | { type: 'task'; id: number; datasetId: number; task: SearchTask }
   /** Forget the data set loaded under `id`; no answer. */
   | { type: 'unload'; id: number };
@@ -297,5 +398,5 @@ export type ChurnResponse =
   | { type: 'error'; id: number; error: SerializedError }
   | { type: 'searchProgress'; id: number; progress: SearchProgress }
   | { type: 'searchResult'; id: number; result: SearchResult }
-  | { type: 'loaded'; id: number; info: DatasetInfo }
+  | { type: 'loaded'; id: number; info: DatasetInfo | ValueDatasetInfo }
   | { type: 'taskResult'; id: number; result: TaskResult };

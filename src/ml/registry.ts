@@ -24,24 +24,36 @@ export function memoryModelStore(): ModelStore & { data: Map<string, unknown> } 
   };
 }
 
-export interface ListedCards {
+export interface ListedCards<C = ModelCard> {
   /** Newest first. */
-  cards: ModelCard[];
+  cards: C[];
   /** Stored records that no longer read as a card, with why (they stay stored until deleted). */
   unreadable: { id: string; reason: string }[];
 }
 
-/** The registry over a store: reads check every card, writes store what `serializeModelCard` gives. */
-export class ModelRegistry {
-  constructor(private readonly store: ModelStore) {}
+/** How a registry reads, checks and writes one kind of card (churn cards by default; value-card.ts has the value model's). */
+export interface CardCodec<C extends { id: string; createdAt: string }> {
+  parse(text: string): C;
+  check(raw: unknown): C;
+  serialize(card: C): string;
+}
 
-  async list(): Promise<ListedCards> {
-    const cards: ModelCard[] = [];
-    const unreadable: ListedCards['unreadable'] = [];
+export const CHURN_CARDS: CardCodec<ModelCard> = { parse: parseModelCard, check: checkModelCard, serialize: serializeModelCard };
+
+/** The registry over a store: reads check every card, writes store what the codec's `serialize` gives. */
+export class ModelRegistry<C extends { id: string; createdAt: string } = ModelCard> {
+  constructor(
+    private readonly store: ModelStore,
+    private readonly codec: CardCodec<C> = CHURN_CARDS as unknown as CardCodec<C>,
+  ) {}
+
+  async list(): Promise<ListedCards<C>> {
+    const cards: C[] = [];
+    const unreadable: ListedCards<C>['unreadable'] = [];
     for (const { id, text } of await this.store.entries()) {
       try {
         if (typeof text !== 'string') throw new Error('not stored as text');
-        cards.push(parseModelCard(text));
+        cards.push(this.codec.parse(text));
       } catch (e) {
         unreadable.push({ id, reason: e instanceof Error ? e.message : String(e) });
       }
@@ -50,8 +62,8 @@ export class ModelRegistry {
     return { cards, unreadable };
   }
 
-  async save(card: ModelCard): Promise<void> {
-    await this.store.put(card.id, serializeModelCard(checkModelCard(JSON.parse(serializeModelCard(card)))));
+  async save(card: C): Promise<void> {
+    await this.store.put(card.id, this.codec.serialize(this.codec.check(JSON.parse(this.codec.serialize(card)))));
   }
 
   async remove(id: string): Promise<void> {
@@ -59,8 +71,8 @@ export class ModelRegistry {
   }
 
   /** Check and store a card from an exported file's text; the card with the same id is replaced. */
-  async importText(text: string): Promise<ModelCard> {
-    const card = parseModelCard(text);
+  async importText(text: string): Promise<C> {
+    const card = this.codec.parse(text);
     await this.save(card);
     return card;
   }

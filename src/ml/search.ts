@@ -200,7 +200,7 @@ export interface TaskRunner {
 }
 
 /** Runs `tasks` on the runner's slots, each slot taking the next task when it is free. */
-async function runQueue(tasks: readonly SearchTask[], runner: TaskRunner, control: SearchControl, onResult: (result: TaskResult) => void): Promise<void> {
+export async function runQueue(tasks: readonly SearchTask[], runner: TaskRunner, control: SearchControl, onResult: (result: TaskResult) => void): Promise<void> {
   let next = 0;
   const slot = async (index: number): Promise<void> => {
     for (;;) {

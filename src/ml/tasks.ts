@@ -198,6 +198,8 @@ export function runTask(ds: LoadedDataset, task: SearchTask, signal?: AbortFlag)
       return runImportance(ds, task, signal);
     case 'refit':
       return runRefit(ds, task, signal);
+    case 'fitValueFold':
+      return Promise.reject(new Error('A churn data set cannot run a value model task'));
     default:
       return task satisfies never;
   }

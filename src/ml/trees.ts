@@ -10,6 +10,9 @@
  *    exactly minimising weighted Gini impurity; the leaf is the positive rate.
  *  - Boosting on log loss (Newton steps, as XGBoost): A = Σ w·(y − p),
  *    B = Σ w·p·(1 − p); the leaf is the Newton step −G / (H + λ).
+ *  - Boosting a regression (the value model): squared loss, A = Σ w·(y − F),
+ *    B = Σ w; Huber loss, the residual clipped to ±δ in A and B = Σ w (a
+ *    gradient step on the Huber pseudo-residuals, as scikit-learn).
  */
 import { abortError } from '../lib/errors.ts';
 import { mulberry32 } from '../lib/random.ts';
@@ -332,6 +335,34 @@ export interface BoostingOptions {
   subsample: number;
   l2: number;
   seed: number;
+  /** Default 'logloss' (classification, predicts a probability); 'squared' and 'huber' predict F itself. */
+  loss?: BoostingLoss;
+  /** Huber's δ in the target's units (default: 1.345 × the robust spread of y, see `huberDelta`). */
+  huberDelta?: number;
+}
+
+export type BoostingLoss = 'logloss' | 'squared' | 'huber';
+
+/**
+ * Huber's δ for a target: 1.345 × 1.4826 × MAD (95% efficiency under normal
+ * noise); the standard deviation when more than half the values are equal
+ * (MAD 0, common for spend, where many customers spend nothing); 1 when y is constant.
+ */
+export function huberDelta(y: ArrayLike<number>): number {
+  const n = y.length;
+  if (n === 0) return 1;
+  const sorted = Float64Array.from(y).sort();
+  const median = (v: Float64Array): number => (v.length % 2 ? v[v.length >> 1]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2);
+  const m = median(sorted);
+  const mad = median(Float64Array.from(sorted, (v) => Math.abs(v - m)).sort());
+  if (mad > 0) return 1.345 * 1.4826 * mad;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += y[i]!;
+  mean /= n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (y[i]! - mean) ** 2;
+  const sd = Math.sqrt(v / n);
+  return sd > 0 ? 1.345 * sd : 1;
 }
 
 /** How often boosting lets queued messages (a cancel request) run. */
@@ -339,7 +370,7 @@ const YIELD_EVERY_MS = 20;
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
-/** Gradient-boosted trees on log loss: F = F₀ + η·Σ trees, p = σ(F). */
+/** Gradient-boosted trees: F = F₀ + η·Σ trees; on log loss p = σ(F), on squared or Huber loss the prediction is F. */
 export class GradientBoosting {
   trees: FlatTree[] = [];
   init = 0;
@@ -357,8 +388,13 @@ export class GradientBoosting {
       wPos += w[i]! * y[i]!;
       wAll += w[i]!;
     }
-    const rate = Math.min(Math.max(wPos / wAll, 1e-6), 1 - 1e-6);
-    this.init = Math.log(rate / (1 - rate));
+    const loss = this.options.loss ?? 'logloss';
+    const delta = loss === 'huber' ? (this.options.huberDelta ?? huberDelta(y)) : Infinity;
+    if (loss === 'logloss') {
+      const rate = Math.min(Math.max(wPos / wAll, 1e-6), 1 - 1e-6);
+      this.init = Math.log(rate / (1 - rate));
+    } else if (loss === 'squared') this.init = wPos / wAll;
+    else this.init = Float64Array.from(y).sort()[Math.floor((n - 1) / 2)]!;
     this.cols = X.cols;
     this.trees = [];
     const binned = binMatrix(X);
@@ -372,10 +408,18 @@ export class GradientBoosting {
     let lastYield = performance.now();
     for (let t = 0; t < nEstimators; t++) {
       if (signal?.aborted) throw abortError('Training cancelled');
-      for (let i = 0; i < n; i++) {
-        const p = sigmoid(F[i]!);
-        a[i] = w[i]! * (y[i]! - p);
-        b[i] = w[i]! * p * (1 - p);
+      if (loss === 'logloss') {
+        for (let i = 0; i < n; i++) {
+          const p = sigmoid(F[i]!);
+          a[i] = w[i]! * (y[i]! - p);
+          b[i] = w[i]! * p * (1 - p);
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const r = y[i]! - F[i]!;
+          a[i] = w[i]! * (r > delta ? delta : r < -delta ? -delta : r);
+          b[i] = w[i]!;
+        }
       }
       let rows: Int32Array;
       if (nSample < n) {
@@ -405,7 +449,7 @@ export class GradientBoosting {
     for (let i = 0; i < X.rows; i++) {
       let f = this.init;
       for (const tree of this.trees) f += treeValue(tree, X.data, i * X.cols);
-      out[i] = sigmoid(f);
+      out[i] = (this.options.loss ?? 'logloss') === 'logloss' ? sigmoid(f) : f;
     }
     return out;
   }

@@ -69,6 +69,7 @@ function scriptedRunner(size = 1, gate?: (task: SearchTask) => Promise<void>): T
         return { kind: 'fitFold', configId: task.configId, fold: task.fold, scores: { auc, prAuc: auc, logLoss: 1 - auc, accuracy: auc, precision: auc, recall: auc, f1: auc }, p: [task.configId, task.fold, 0.5], fitMs: 1 };
       }
       if (task.kind === 'importance') return { kind: 'importance', fold: task.fold, base: 0.8, drops: [{ column: 'x', values: [0.1 + task.fold / 10] }], fitMs: 1 };
+      if (task.kind !== 'refit') throw new Error(`A churn search sent a ${task.kind} task`);
       return { kind: 'refit', final: { spec: task.spec, label: 'refit', features: ['x'], reasonUnit: 'probability', tiers: task.tiers, scored: [], fitMs: 1 } };
     },
   };
