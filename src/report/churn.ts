@@ -2,7 +2,7 @@ import type { Db } from '../db/types.ts';
 import { allRowsSql } from '../metrics/profile.ts';
 import { createChurnTrainer, createSearchPool, type ChurnTrainer, type SearchPool } from '../ml/client.ts';
 import type { ChurnResult, LeaderboardRow, ScoredRow } from '../ml/protocol.ts';
-import { cellAt, type Cell, type ColumnData } from '../ml/features.ts';
+import { cellAt, parseBinaryTarget, type Cell, type ColumnData } from '../ml/features.ts';
 import type { TableInfo } from '../ingest/model.ts';
 import { csvText, type CsvOptions, type CsvValue } from '../lib/csv.ts';
 
@@ -119,4 +119,23 @@ export function scoresCsv(idColumn: ColumnData | undefined, scored: readonly Sco
 
 function idCell(v: unknown): CsvValue {
   return v === null || v === undefined || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? v : String(v);
+}
+
+/** The scored rows split for acting on them: who is still active, and who is already lost. */
+export interface WarningList {
+  /** Rows not (yet) lost: target negative or missing, highest churn probability first. */
+  active: ScoredRow[];
+  /** Rows whose target already says churned: their scores are history, for evaluation only. */
+  lost: number;
+}
+
+/**
+ * A warning list scores the customers one can still keep: the model trains on
+ * every labelled row (history), but a customer whose target already says
+ * churned is not at risk, it is gone. Rows with a missing target count as not lost.
+ */
+export function warningList(scored: readonly ScoredRow[], targetColumn: ColumnData): WarningList {
+  const { labels } = parseBinaryTarget(targetColumn);
+  const active = scored.filter((s) => labels[s.row] !== 1).sort((a, b) => b.probability - a.probability || a.row - b.row);
+  return { active, lost: scored.length - active.length };
 }
