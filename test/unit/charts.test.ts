@@ -96,4 +96,15 @@ describe('analytics chart builders', () => {
     const fn = funnelOption([{ stage: 'Lead', count: 100 }, { stage: 'Won', count: 10 }], { title: 'F' });
     expect(renderSvg(fn, 400, 300)).toContain('Won: 10 (10.0 %)');
   });
+
+  it('funnel steps in words with the locale\'s numbers; the tooltip names the column', () => {
+    const zh = new Intl.NumberFormat('zh-CN');
+    const fn = funnelOption(
+      [{ stage: '新线索', count: 12000, column: '创建日期' }, { stage: '营销认可线索（MQL）', count: 3000, column: 'MQL日期' }],
+      { title: '漏斗', count: (n) => zh.format(n), share: (s) => `${(s * 100).toFixed(1)}%`, column: '列' },
+    );
+    expect(renderSvg(fn, 500, 300)).toContain('营销认可线索（MQL）: 3,000 (25.0%)');
+    const tooltip = (fn as { tooltip: { formatter: (p: unknown) => string } }).tooltip.formatter;
+    expect(tooltip({ name: '营销认可线索（MQL）' })).toBe('营销认可线索（MQL）: 3,000 (25.0%)<br/>列: MQL日期');
+  });
 });

@@ -8,6 +8,16 @@ export const planEn = {
   'plan.churn.direction': 'Effect',
   'plan.churn.raises': 'higher → more churn',
   'plan.churn.lowers': 'higher → less churn',
+  // Funnel steps in words; the column stays in the tooltip.
+  'plan.funnel.column': 'Column',
+  'plan.funnel.step.created': 'Lead created',
+  'plan.funnel.step.contacted': 'Contacted',
+  'plan.funnel.step.mql': 'Marketing qualified',
+  'plan.funnel.step.sql': 'Sales qualified',
+  'plan.funnel.step.opportunity': 'Opportunity',
+  'plan.funnel.step.proposal': 'Proposal',
+  'plan.funnel.step.won': 'Won',
+  'plan.funnel.step.lost': 'Lost',
 } as const;
 
 export const planZh: Record<keyof typeof planEn, string> = {
@@ -18,4 +28,13 @@ export const planZh: Record<keyof typeof planEn, string> = {
   'plan.churn.direction': '影响',
   'plan.churn.raises': '越高 → 越易流失',
   'plan.churn.lowers': '越高 → 越不易流失',
+  'plan.funnel.column': '列',
+  'plan.funnel.step.created': '新线索',
+  'plan.funnel.step.contacted': '已联系',
+  'plan.funnel.step.mql': '营销认可线索（MQL）',
+  'plan.funnel.step.sql': '销售认可线索（SQL）',
+  'plan.funnel.step.opportunity': '商机',
+  'plan.funnel.step.proposal': '方案报价',
+  'plan.funnel.step.won': '成交',
+  'plan.funnel.step.lost': '丢单',
 };
