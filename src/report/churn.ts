@@ -111,10 +111,15 @@ export function scoresCsv(idColumn: ColumnData | undefined, scored: readonly Sco
   const head = ['customer', 'probability', 'risk_tier', 'reason_1', 'reason_2', 'reason_3'];
   const rows = scored.map((s): CsvValue[] => {
     const id = idColumn ? cellAt(idColumn.values, s.row) : s.row + 1;
-    const reasons = [0, 1, 2].map((k) => (s.reasons[k] ? `${s.reasons[k]!.column}=${String(s.reasons[k]!.value ?? '')}` : ''));
+    const reasons = [0, 1, 2].map((k) => (s.reasons[k] ? `${s.reasons[k]!.column}=${reasonValue(s.reasons[k]!.value)}` : ''));
     return [idCell(id), s.probability.toFixed(6), s.tier, ...reasons];
   });
   return csvText(head, rows, opts);
+}
+
+/** A reason's value as text: numbers without binary float noise (41624.35999999999 → 41624.36). */
+export function reasonValue(v: unknown): string {
+  return typeof v === 'number' && Number.isFinite(v) ? String(Number(v.toPrecision(12))) : String(v ?? '');
 }
 
 function idCell(v: unknown): CsvValue {

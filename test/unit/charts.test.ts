@@ -97,6 +97,17 @@ describe('analytics chart builders', () => {
     expect(renderSvg(fn, 400, 300)).toContain('Won: 10 (10.0 %)');
   });
 
+  it('bar axes and tooltips use the page locale\'s number format (万 in Chinese, as on the cards)', () => {
+    type Fmt = { xAxis: { axisLabel: { formatter: (v: number) => string } }; yAxis: { axisLabel: { formatter: (v: number) => string } }; tooltip: { valueFormatter: (v: unknown) => string } };
+    const zh = barsOption(['a'], [{ name: 'r', values: [12_000_000] }], { title: 'T', locale: 'zh-CN' }) as unknown as Fmt;
+    expect(zh.yAxis.axisLabel.formatter(12_000_000)).toBe('1200万');
+    expect(zh.yAxis.axisLabel.formatter(2_000_000)).toBe('200万');
+    const en = barsOption(['a'], [{ name: 'r', values: [1] }], { title: 'T', horizontal: true }) as unknown as Fmt;
+    expect(en.xAxis.axisLabel.formatter(2_000_000)).toBe('2M');
+    expect(en.tooltip.valueFormatter(41624.35999999999)).toBe('41,624.36');
+    expect(zh.tooltip.valueFormatter(null)).toBe('—');
+  });
+
   it('funnel steps in words with the locale\'s numbers; the tooltip names the column', () => {
     const zh = new Intl.NumberFormat('zh-CN');
     const fn = funnelOption(

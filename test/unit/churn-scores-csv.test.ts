@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scoresCsv, warningList } from '../../src/report/churn.ts';
+import { reasonValue, scoresCsv, warningList } from '../../src/report/churn.ts';
 import type { ScoredRow } from '../../src/ml/protocol.ts';
 
 const scored: ScoredRow[] = [
@@ -24,6 +24,16 @@ describe('scored customers CSV', () => {
   it('numeric keys stay numbers, and rows are numbered when there is no key', () => {
     expect(scoresCsv({ name: 'id', values: [-7, 8] }, scored).split('\r\n')[1]).toBe('-7,0.912346,high,plan==cmd,,');
     expect(scoresCsv(undefined, scored).split('\r\n')[2]).toBe('2,0.100000,low,,,');
+  });
+});
+
+describe('reason values', () => {
+  it('numbers lose their binary float noise, in the CSV too', () => {
+    expect(reasonValue(41624.35999999999)).toBe('41624.36');
+    expect(reasonValue(0.1 + 0.2)).toBe('0.3');
+    expect(reasonValue('Fiber optic')).toBe('Fiber optic');
+    const row: ScoredRow = { row: 0, probability: 0.5, tier: 'medium', reasons: [{ column: 'spend_total', value: 41624.35999999999 } as ScoredRow['reasons'][number]] };
+    expect(scoresCsv(undefined, [row]).split('\r\n')[1]).toBe('1,0.500000,medium,spend_total=41624.36,,');
   });
 });
 
