@@ -41,6 +41,8 @@ export const planEn = {
   'plan.credit.days': 'Days overdue (oldest)',
   'plan.credit.limit': 'Credit limit',
   'plan.credit.use': 'Limit used',
+  'plan.cohort.size': 'n = {n}',
+  'plan.unit.hours': '{n} h',
 } as const;
 
 export const planZh: Record<keyof typeof planEn, string> = {
@@ -82,4 +84,6 @@ export const planZh: Record<keyof typeof planEn, string> = {
   'plan.credit.days': '最长逾期天数',
   'plan.credit.limit': '信用额度',
   'plan.credit.use': '额度使用率',
+  'plan.cohort.size': '{n} 人',
+  'plan.unit.hours': '{n} 小时',
 };
