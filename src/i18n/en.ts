@@ -286,7 +286,7 @@ export const en = {
   "an.monthsSince": "Months since first order",
   "an.cohort": "Cohort",
   "an.sec.clusters": "Customer clusters (k-means)",
-  "an.def.clusters": "k-means on standardised recency, orders, spend (log), order value (log) and tenure of every customer who ordered (all data; filters apply only to the lists); k from 2 to 6 chosen by the highest silhouette.",
+  "an.def.clusters": "k-means on standardised recency, orders, spend (log), order value (log) and tenure of every customer who ordered (all data; filters apply only to the lists); k from 2 to 8, by default the best silhouette among k ≥ 3 when close to the best; you can choose k.",
   "an.cluster": "Cluster",
   "an.share": "Share",
   "an.profile": "Profile",

@@ -287,7 +287,7 @@ export const zhCN: Catalogue = {
   "an.monthsSince": "距首单月数",
   "an.cohort": "同期群",
   "an.sec.clusters": "客户聚类（k-means）",
-  "an.def.clusters": "对全部下过单的客户（全部数据；筛选只作用于名单），按标准化后的最近购买天数、订单数、消费额（取对数）、客单价（取对数）和客户时长做 k-means；k 在 2–6 之间按最高轮廓系数选择。",
+  "an.def.clusters": "对全部下过单的客户（全部数据；筛选只作用于名单），按标准化后的最近购买天数、订单数、消费额（取对数）、客单价（取对数）和客户时长做 k-means；k 取 2–8，默认取 k ≥ 3 中轮廓系数最高且接近全局最高者；可自行选择 k。",
   "an.cluster": "簇",
   "an.share": "占比",
   "an.profile": "画像",

@@ -43,6 +43,11 @@ export const planEn = {
   'plan.credit.use': 'Limit used',
   'plan.cohort.size': 'n = {n}',
   'plan.unit.hours': '{n} h',
+  'plan.cluster.k': 'Number of clusters',
+  'plan.cluster.suggested': 'suggested',
+  'plan.cluster.silhouette': 'Silhouette by k (higher: better separated)',
+  'plan.cluster.score': 'Silhouette',
+  'plan.cluster.why': 'Suggested k = {k}: the best silhouette among k ≥ 3 when it is within {tol} of the best overall (k = 2 usually splits only big spenders from the rest, too coarse to act on).',
 } as const;
 
 export const planZh: Record<keyof typeof planEn, string> = {
@@ -86,4 +91,9 @@ export const planZh: Record<keyof typeof planEn, string> = {
   'plan.credit.use': '额度使用率',
   'plan.cohort.size': '{n} 人',
   'plan.unit.hours': '{n} 小时',
+  'plan.cluster.k': '簇数',
+  'plan.cluster.suggested': '建议',
+  'plan.cluster.silhouette': '各 k 的轮廓系数（越高，簇分得越开）',
+  'plan.cluster.score': '轮廓系数',
+  'plan.cluster.why': '建议 k = {k}：k ≥ 3 中轮廓系数最高者，只要与全局最高相差不超过 {tol}（k = 2 通常只把高消费客户与其余客户分开，太粗，难以据此行动）。',
 };
