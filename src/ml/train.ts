@@ -80,6 +80,30 @@ async function fitAndPredict(prep: Prepared, train: number[], test: number[], on
   return { fitted, model, yTrain, yTest, xTest, p: model.predict(xTest) };
 }
 
+/** Pearson correlation of design-matrix column `col` (row-major, `cols` wide) with `p`; 0 when either is constant. */
+function correlation(data: Float32Array, cols: number, col: number, p: ArrayLike<number>): number {
+  const n = p.length;
+  let mx = 0;
+  let mp = 0;
+  for (let i = 0; i < n; i++) {
+    mx += data[i * cols + col]!;
+    mp += p[i]!;
+  }
+  mx /= n;
+  mp /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let spp = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = data[i * cols + col]! - mx;
+    const dp = p[i]! - mp;
+    sxy += dx * dp;
+    sxx += dx * dx;
+    spp += dp * dp;
+  }
+  return sxx > 0 && spp > 0 ? sxy / Math.sqrt(sxx * spp) : 0;
+}
+
 export async function trainChurnModel(
   payload: TrainPayload,
   onProgress?: (progress: EpochProgress) => void,
@@ -98,7 +122,9 @@ export async function trainChurnModel(
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
       const group = groups[g]!;
-      const direction = group.kind === 'numeric' ? Math.sign(model.weights[group.start] ?? 0) : 0;
+      // The sign of a weight flips between correlated columns (orders_total beside orders_last_90d):
+      // the direction a user reads is how the model's hold-out scores move with the column overall.
+      const direction = group.kind === 'numeric' ? Math.sign(correlation(xTest.data, xTest.cols, group.start, p)) : 0;
       return { column, mean, std, direction };
     })
     .sort((a, b) => b.mean - a.mean || a.column.localeCompare(b.column));
