@@ -110,9 +110,10 @@ describe.skipIf(!existsSync(TELCO))('model lab on Telco', () => {
     expect(best(run.rows, 'logreg')).toBeGreaterThanOrEqual(0.84);
     expect(best(run.rows, 'mlp')).toBeGreaterThanOrEqual(0.84);
     expect(run.rows.some((r) => r.baseline)).toBe(true);
-    // The warning list and its export hold the customers still active: 7,043 less the 1,869 with Churn = Yes.
+    // The warning list and its export hold the customers still active: 7,043 less the 1,869 with Churn = Yes
+    // (read as a boolean column at load, so the page names the classes 1 and 0).
     expect(run.csv).toHaveLength(5174 + 1);
-    expect(await page.getByTestId('warning-scope').textContent()).toContain('Scores 5,174 customers not yet lost (Churn = No or unknown)');
+    expect(await page.getByTestId('warning-scope').textContent()).toContain('Scores 5,174 customers not yet lost (Churn = 0 or unknown)');
     expect(run.csv[0]).toBe('customer,probability,risk_tier,reason_1,reason_2,reason_3');
     // The four out-of-fold charts and the profit curve are drawn; the threshold shows its rates.
     await expect.poll(() => page.getByTestId('lab-charts').locator('canvas').count()).toBeGreaterThanOrEqual(4);
