@@ -65,3 +65,36 @@ export function formatBytes(locale: Locale, bytes: number): string {
   }
   return `${formatNumber(locale, v, u === 0 ? 0 : 1)} ${units[u]}`;
 }
+
+/**
+ * Date fields in the UI language. Chromium draws `<input type="date">` in the
+ * browser's own locale whatever `lang` says (mm/dd/yyyy on an English browser
+ * even for a Chinese page), so the app's date fields are text in this format.
+ */
+export function dateInputPattern(locale: Locale): string {
+  return locale === 'zh-CN' ? '年/月/日' : 'mm/dd/yyyy';
+}
+
+/** `YYYY-MM-DD` → "06/30/2025" (en) / "2025/06/30" (zh-CN); '' for '' or anything else. */
+export function formatDateInput(locale: Locale, iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return '';
+  return locale === 'zh-CN' ? `${m[1]}/${m[2]}/${m[3]}` : `${m[2]}/${m[3]}/${m[1]}`;
+}
+
+/**
+ * What the user typed → `YYYY-MM-DD`, or null when it is not a whole, real
+ * date. Reads the locale's order (en m/d/y, zh-CN y/m/d with / . - or
+ * 年月日), and ISO `YYYY-MM-DD` in either language.
+ */
+export function parseDateInput(locale: Locale, text: string): string | null {
+  const t = text.trim().replace(/[年月]/g, '/').replace(/日$/, '');
+  let y: number, mo: number, d: number;
+  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(t);
+  if (m) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if (locale === 'en' && (m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(t))) [y, mo, d] = [Number(m[3]), Number(m[1]), Number(m[2])];
+  else return null;
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return date.toISOString().slice(0, 10);
+}

@@ -162,7 +162,9 @@ export interface CutoffLabels {
 /**
  * The one code path of every cut-off target (churn here, future spend in
  * value-target.ts): one row per customer of the customers table with at least
- * one order on or before the cut-off, holding
+ * one order on or before the cut-off (without a customers table, one row per
+ * customer id of the orders with an order by then, as CDNOW-style order logs
+ * give), holding
  * - the customer's own columns, less `LEAKY_CUSTOMER_ROLES` and any column
  *   whose name a feature below takes;
  * - the behaviour of `customer_features` measured as of the cut-off:
@@ -181,10 +183,10 @@ export interface CutoffLabels {
  * changed since the form checked).
  */
 export function cutoffTrainingSql(tables: readonly TableInfo[], cutoff: string, target: CutoffLabels): MetricQuery {
-  const customers = tableOfKind(tables, 'customers');
+  const customers = customersTable(tables);
   const orders = tableOfKind(tables, 'orders');
   const m = churnTargetUnavailable(tables);
-  if (m || !customers || !orders) return unavailable(m!);
+  if (m || !orders) return unavailable(m!);
   const cut = dateLiteral(cutoff, 'cut-off date');
   const hasAmount = hasRevenue(orders);
   const tickets = tableOfKind(tables, 'tickets');
@@ -206,9 +208,14 @@ export function cutoffTrainingSql(tables: readonly TableInfo[], cutoff: string, 
   const featureExpr = (name: string): string =>
     name === 'tickets_total' ? 'coalesce(t.tickets_total, 0) AS tickets_total' : name === 'avg_satisfaction' ? 't.avg_satisfaction' : `f.${ident(name)}`;
   const taken = new Set([...features, ...target.labels.flatMap((l) => l.names)]);
-  const leaky = new Set(LEAKY_CUSTOMER_ROLES.map((r) => customers.roles[r]).filter((c): c is string => c !== undefined));
-  const cid = roleColumn(customers, 'customer_id')!;
-  const own = customers.columns.map((c) => c.name).filter((c) => c === cid.name || (!leaky.has(c) && !taken.has(c)));
+  const leaky = new Set(LEAKY_CUSTOMER_ROLES.map((r) => customers?.roles[r]).filter((c): c is string => c !== undefined));
+  const cid = roleColumn(customers ?? orders, 'customer_id')!;
+  const own = customers ? customers.columns.map((c) => c.name).filter((c) => c === cid.name || (!leaky.has(c) && !taken.has(c))) : [];
+  // Without a customers table the customer list is everyone who ordered by the cut-off (the rows of f).
+  const from = customers
+    ? [`SELECT ${own.map((c) => `c.${ident(c)}`).join(', ')},`, `  ${features.map(featureExpr).join(', ')},`]
+    : [`SELECT f.cid AS ${ident(cid.name)},`, `  ${features.map(featureExpr).join(', ')},`];
+  const join = customers ? [`FROM ${ident(customers.name)} AS c`, `JOIN f ON f.cid = CAST(c.${ident(cid.name)} AS VARCHAR)`] : [`FROM f`];
 
   const ticketCte = ticketRoles
     ? [
@@ -236,11 +243,9 @@ export function cutoffTrainingSql(tables: readonly TableInfo[], cutoff: string, 
     `)`,
     ...target.labels.map((l, i) => `, ${labelAlias(i)} AS (${l.cte})`),
     ...ticketCte,
-    `SELECT ${own.map((c) => `c.${ident(c)}`).join(', ')},`,
-    `  ${features.map(featureExpr).join(', ')},`,
+    ...from,
     `  ${target.labels.map((l, i) => l.select(labelAlias(i))).join(', ')}`,
-    `FROM ${ident(customers.name)} AS c`,
-    `JOIN f ON f.cid = CAST(c.${ident(cid.name)} AS VARCHAR)`,
+    ...join,
     ...target.labels.map((_, i) => `LEFT JOIN ${labelAlias(i)} ON ${labelAlias(i)}.cid = f.cid`),
     ...(ticketRoles ? [`LEFT JOIN t ON t.cid = f.cid`] : []),
     `CROSS JOIN guard WHERE guard.ok`,
@@ -248,9 +253,15 @@ export function cutoffTrainingSql(tables: readonly TableInfo[], cutoff: string, 
   return built(parts.join('\n'));
 }
 
-/** Why the workspace cannot give churn training rows (no customers table with `customer_id`, or no orders with `customer_id` and `order_date`); undefined when it can. */
+/** The customers table when it has a `customer_id` to join on; otherwise the customers are derived from the orders. */
+function customersTable(tables: readonly TableInfo[]): TableInfo | undefined {
+  const c = tableOfKind(tables, 'customers');
+  return c?.roles.customer_id !== undefined ? c : undefined;
+}
+
+/** Why the workspace cannot give churn training rows (no orders with `customer_id` and `order_date`; a customers table is optional); undefined when it can. */
 export function churnTargetUnavailable(tables: readonly TableInfo[]): Unavailable | undefined {
-  return missing(tableOfKind(tables, 'customers'), 'customers', ['customer_id']) ?? missing(tableOfKind(tables, 'orders'), 'orders', ['customer_id', 'order_date']);
+  return missing(tableOfKind(tables, 'orders'), 'orders', ['customer_id', 'order_date']);
 }
 
 /**
@@ -259,8 +270,8 @@ export function churnTargetUnavailable(tables: readonly TableInfo[]): Unavailabl
  * page picks it up as the target.
  */
 export function churnTargetRoles(tables: readonly TableInfo[]): TableInfo['roles'] {
-  const customers = tableOfKind(tables, 'customers');
-  const id = customers?.roles.customer_id;
+  const customers = customersTable(tables);
+  const id = (customers ?? tableOfKind(tables, 'orders'))?.roles.customer_id;
   const name = customers?.roles.name;
   return { ...(id ? { customer_id: id } : {}), ...(name ? { name } : {}), churn: CHURN_LABEL_COLUMN };
 }

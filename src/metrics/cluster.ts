@@ -260,6 +260,11 @@ export interface ChooseKOptions {
    * of this many, and the winning centroids then label every row.
    */
   maxFitRows?: number;
+  /**
+   * Which k to return from the scores: a fixed k in kMin…kMax (the user's
+   * choice), or a rule; default `pickK`.
+   */
+  pick?: number | ((scores: readonly KScore[]) => number);
 }
 
 /** One k tried: silhouette (higher is better) and inertia (the elbow curve). */
@@ -270,15 +275,36 @@ export interface KScore {
 }
 
 export interface ClusterChoice {
-  /** The fit with the highest silhouette (the smaller k on a tie), labelling every row. */
+  /** The fit of the chosen k (by default `pickK`), labelling every row. */
   best: KMeansResult;
   scores: KScore[];
+  /** The k `pickK` suggests, whatever `pick` asked for. */
+  suggested: number;
+}
+
+/** Default for `pickK`: a k ≥ 3 may score this much lower (absolute silhouette) than the best and still be preferred. */
+export const K_TOLERANCE = 0.1;
+
+/**
+ * The k to show by default. k = 2 (the best silhouette on most customer data:
+ * big spenders vs the rest) is too coarse to act on, so the best k ≥ `minK`
+ * wins when its silhouette is within `tolerance` of the best overall; else the
+ * best overall. Ties go to the smaller k.
+ */
+export function pickK(scores: readonly KScore[], opts: { minK?: number; tolerance?: number } = {}): number {
+  if (scores.length === 0) throw new Error('pickK: no scores');
+  const better = (a: KScore, b: KScore) => (b.silhouette > a.silhouette || (b.silhouette === a.silhouette && b.k < a.k) ? b : a);
+  const best = scores.reduce(better);
+  const wide = scores.filter((s) => s.k >= (opts.minK ?? 3));
+  if (wide.length === 0) return best.k;
+  const bestWide = wide.reduce(better);
+  return bestWide.silhouette >= best.silhouette - (opts.tolerance ?? K_TOLERANCE) ? bestWide.k : best.k;
 }
 
 /**
- * k-means for each k in kMin…kMax on `x` (already standardised); the k with
- * the highest mean silhouette wins. Inertia is reported beside it for an elbow
- * chart. Deterministic for a seed.
+ * k-means for each k in kMin…kMax on `x` (already standardised), each scored
+ * by mean silhouette; the fit returned is the k `opts.pick` names (default
+ * `pickK`). Inertia is reported beside it for an elbow chart. Deterministic for a seed.
  */
 export function chooseK(x: Matrix, opts: ChooseKOptions = {}): ClusterChoice {
   const kMin = Math.max(2, opts.kMin ?? 2);
@@ -290,14 +316,16 @@ export function chooseK(x: Matrix, opts: ChooseKOptions = {}): ClusterChoice {
   const fitRows = sampleRows(x.rows, opts.maxFitRows ?? 50_000, seed ^ 0x5f3759df);
   const fitX = fitRows.length === x.rows ? x : subset(x, fitRows);
   const scores: KScore[] = [];
-  let best: { fit: KMeansResult; s: number } | undefined;
+  const fits = new Map<number, KMeansResult>();
   for (let k = kMin; k <= kMax; k++) {
     const fit = kmeans(fitX, { k, seed, ...(opts.restarts !== undefined ? { restarts: opts.restarts } : {}) });
     const s = silhouette(fitX, fit.labels, { sampleSize: opts.silhouetteSample ?? 3000, seed });
     scores.push({ k, silhouette: s, inertia: fit.inertia });
-    if (!best || s > best.s) best = { fit, s };
+    fits.set(k, fit);
   }
-  let fit = best!.fit;
+  const suggested = pickK(scores);
+  const wanted = opts.pick === undefined ? suggested : typeof opts.pick === 'number' ? opts.pick : opts.pick(scores);
+  let fit = fits.get(wanted) ?? fits.get(suggested)!;
   if (fitX !== x) {
     const labels = assignClusters(x, fit.centroids);
     const dist = new Float64Array(x.rows);
@@ -305,5 +333,5 @@ export function chooseK(x: Matrix, opts: ChooseKOptions = {}): ClusterChoice {
     const sorted = bySize(labels, fit.centroids.data, fit.k, x.cols);
     fit = { ...fit, labels: sorted.labels, centroids: { ...fit.centroids, data: sorted.centers }, sizes: sorted.sizes, inertia };
   }
-  return { best: fit, scores };
+  return { best: fit, scores, suggested };
 }

@@ -171,3 +171,35 @@ export function leadDealFunnelSql(opts: LeadDealOptions): MetricQuery {
   ].join('\n');
   return built(sql, l.ignored);
 }
+
+/** What a funnel step means, for a label in words; null when neither the role nor the name says. */
+export type FunnelStepKind = 'created' | 'contacted' | 'mql' | 'sql' | 'opportunity' | 'proposal' | 'won' | 'lost';
+
+const STEP_NAMES: readonly [FunnelStepKind, RegExp][] = [
+  ['mql', /mql|marketingqualified|营销认可|市场认可/],
+  ['sql', /(^|[^a-z])sql|salesqualified|销售认可/],
+  ['opportunity', /opportunit|oppty|商机/],
+  ['proposal', /proposal|quote|报价|方案/],
+  ['contacted', /contact|联系|接触/],
+  ['won', /won|closedwon|成交|赢单/],
+  ['lost', /lost|丢单|输单/],
+  ['created', /created|创建/],
+];
+
+/**
+ * The kind of a funnel step's column: `created_at` and `won_at` by their role,
+ * other columns by their name (`mql_at`, `SQL日期`, `opportunity_at`, `商机日期` …).
+ * For a stage-column funnel, pass the stage value.
+ */
+export function funnelStepKind(leads: TableInfo, column: string): FunnelStepKind | null {
+  if (column === leads.roles.created_at) return 'created';
+  if (column === leads.roles.won_at) return 'won';
+  const key = column.toLowerCase().replace(/[\s_\-.]+/g, '');
+  return STEP_NAMES.find(([, re]) => re.test(key))?.[0] ?? null;
+}
+
+/** A column name as words when no kind fits: `first_call_at` → "First call". */
+export function humanizeColumn(column: string): string {
+  const words = column.replace(/[_\-.]+/g, ' ').replace(/\s+(at|date|time|on|dt|ts)$/i, '').trim();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : column;
+}

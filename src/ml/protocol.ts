@@ -72,6 +72,12 @@ export interface ChurnResult {
   features: string[];
   weights: number[];
   bias: number;
+  /**
+   * Per source column (one-hot levels together), the hold-out ROC AUC lost when
+   * its values are shuffled (mean ± std of 3 repeats), largest first;
+   * direction: +1 when the hold-out churn scores rise with a numeric column (its correlation with them), −1 when they fall, 0 for categories.
+   */
+  importance: { column: string; mean: number; std: number; direction: number }[];
   /** Columns not used as features, and why. */
   dropped: { column: string; reason: string }[];
   /** Rows left out because the target was missing. */

@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { abortError } from '../lib/errors.ts';
 import { inputError } from './errors.ts';
-import { applyFeatures, fitFeatures, indexColumns, parseBinaryTarget, type ColumnData } from './features.ts';
+import { permutationImportance } from './explain.ts';
+import { applyFeatures, featureGroups, fitFeatures, indexColumns, parseBinaryTarget, type ColumnData } from './features.ts';
 import { trainLogReg, type AbortFlag, type EpochProgress } from './logreg.ts';
 import { confusionMatrix, logLoss, metricsFromConfusion, rocAuc, rocCurve } from './metrics.ts';
 import type { ChurnResult, TrainConfig, TrainPayload } from './protocol.ts';
@@ -75,7 +76,32 @@ async function fitAndPredict(prep: Prepared, train: number[], test: number[], on
   const fitted = fitFeatures(columns, { target, exclude }, trainRows);
   const model = await trainLogReg(applyFeatures(fitted, columns, trainRows), yTrain, config, { onEpoch: onProgress, signal });
   if (signal?.aborted) throw abortError('Training cancelled');
-  return { fitted, model, yTrain, yTest, p: model.predict(applyFeatures(fitted, columns, testRows)) };
+  const xTest = applyFeatures(fitted, columns, testRows);
+  return { fitted, model, yTrain, yTest, xTest, p: model.predict(xTest) };
+}
+
+/** Pearson correlation of design-matrix column `col` (row-major, `cols` wide) with `p`; 0 when either is constant. */
+function correlation(data: Float32Array, cols: number, col: number, p: ArrayLike<number>): number {
+  const n = p.length;
+  let mx = 0;
+  let mp = 0;
+  for (let i = 0; i < n; i++) {
+    mx += data[i * cols + col]!;
+    mp += p[i]!;
+  }
+  mx /= n;
+  mp /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let spp = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = data[i * cols + col]! - mx;
+    const dp = p[i]! - mp;
+    sxy += dx * dp;
+    sxx += dx * dx;
+    spp += dp * dp;
+  }
+  return sxx > 0 && spp > 0 ? sxy / Math.sqrt(sxx * spp) : 0;
 }
 
 export async function trainChurnModel(
@@ -86,7 +112,22 @@ export async function trainChurnModel(
   const started = performance.now();
   const prep = prepare(payload);
   const split = stratifiedSplit(prep.y, payload.config.testFraction, payload.config.seed);
-  const { fitted, model, yTrain, yTest, p } = await fitAndPredict(prep, split.train, split.test, onProgress, signal);
+  const { fitted, model, yTrain, yTest, xTest, p } = await fitAndPredict(prep, split.train, split.test, onProgress, signal);
+  // Weights of correlated or one-hot columns split and flip between them; the
+  // AUC lost when a whole source column is shuffled on the hold-out does not.
+  const groups = featureGroups(fitted);
+  const perm = permutationImportance((X) => model.predict(X), xTest, yTest, groups, { repeats: 3, seed: payload.config.seed });
+  const importance = perm.drops
+    .map(({ column, values }, g) => {
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+      const group = groups[g]!;
+      // The sign of a weight flips between correlated columns (orders_total beside orders_last_90d):
+      // the direction a user reads is how the model's hold-out scores move with the column overall.
+      const direction = group.kind === 'numeric' ? Math.sign(correlation(xTest.data, xTest.cols, group.start, p)) : 0;
+      return { column, mean, std, direction };
+    })
+    .sort((a, b) => b.mean - a.mean || a.column.localeCompare(b.column));
 
   const confusion = confusionMatrix(yTest, p, 0.5);
   // Majority-class baseline: the training churn rate as every test row's score.
@@ -108,6 +149,7 @@ export async function trainChurnModel(
     features: fitted.names,
     weights: model.weights,
     bias: model.bias,
+    importance,
     dropped: fitted.dropped,
     droppedRows: prep.missingTargets,
     roc: rocCurve(yTest, p),

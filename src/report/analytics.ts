@@ -14,7 +14,7 @@ import { loyaltySql, retentionSql } from '../metrics/loyalty.ts';
 import { satisfactionChurnSql, serviceTimesSql } from '../metrics/service.ts';
 import { funnelSql, type FunnelStages } from '../metrics/funnel.ts';
 import { lorenzSql, paretoSql, tierSummarySql } from '../metrics/tiers.ts';
-import { cohortRetentionSql } from '../metrics/cohorts.ts';
+import { cohortRetentionSql, lifecycleStagesSql } from '../metrics/cohorts.ts';
 import { compareSql, sparklineSql, type CompareKpi } from '../metrics/compare.ts';
 import { drilldownSql, scopeTotalsSql, type DrillSelection, type DrillTables } from '../metrics/drilldown.ts';
 import { leadDealFunnelSql } from '../metrics/funnel.ts';
@@ -51,7 +51,8 @@ export type MeasureId =
   | 'sparkAov'
   | 'scope'
   | 'leadDeal'
-  | 'leadDealByChannel';
+  | 'leadDealByChannel'
+  | 'lifecycle';
 
 export type Analytics = Record<MeasureId, Measure> & {
   asOf: string | null;
@@ -148,6 +149,7 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
     ['pareto', withAsOf((o, d) => paretoSql({ orders: o, ...c, asOf: d, filters }))],
     ['lorenz', withAsOf((o, d) => lorenzSql({ orders: o, ...c, asOf: d, points: 40, filters }))],
     ['cohorts', withOrders((o) => cohortRetentionSql({ orders: o, ...c, maxMonths: 12, filters }))],
+    ['lifecycle', withAsOf((o, d) => lifecycleStagesSql({ orders: o, ...c, asOf: d, filters }))],
     ['compareRevenue', compare('revenue')],
     ['compareOrders', compare('orders')],
     ['compareBuyers', compare('buyers')],

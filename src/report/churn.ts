@@ -2,7 +2,7 @@ import type { Db } from '../db/types.ts';
 import { allRowsSql } from '../metrics/profile.ts';
 import { createChurnTrainer, createSearchPool, type ChurnTrainer, type SearchPool } from '../ml/client.ts';
 import type { ChurnResult, LeaderboardRow, ScoredRow } from '../ml/protocol.ts';
-import { cellAt, type Cell, type ColumnData } from '../ml/features.ts';
+import { cellAt, parseBinaryTarget, type Cell, type ColumnData } from '../ml/features.ts';
 import type { TableInfo } from '../ingest/model.ts';
 import { csvText, type CsvOptions, type CsvValue } from '../lib/csv.ts';
 
@@ -111,12 +111,36 @@ export function scoresCsv(idColumn: ColumnData | undefined, scored: readonly Sco
   const head = ['customer', 'probability', 'risk_tier', 'reason_1', 'reason_2', 'reason_3'];
   const rows = scored.map((s): CsvValue[] => {
     const id = idColumn ? cellAt(idColumn.values, s.row) : s.row + 1;
-    const reasons = [0, 1, 2].map((k) => (s.reasons[k] ? `${s.reasons[k]!.column}=${String(s.reasons[k]!.value ?? '')}` : ''));
+    const reasons = [0, 1, 2].map((k) => (s.reasons[k] ? `${s.reasons[k]!.column}=${reasonValue(s.reasons[k]!.value)}` : ''));
     return [idCell(id), s.probability.toFixed(6), s.tier, ...reasons];
   });
   return csvText(head, rows, opts);
 }
 
+/** A reason's value as text: numbers without binary float noise (41624.35999999999 → 41624.36). */
+export function reasonValue(v: unknown): string {
+  return typeof v === 'number' && Number.isFinite(v) ? String(Number(v.toPrecision(12))) : String(v ?? '');
+}
+
 function idCell(v: unknown): CsvValue {
   return v === null || v === undefined || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? v : String(v);
+}
+
+/** The scored rows split for acting on them: who is still active, and who is already lost. */
+export interface WarningList {
+  /** Rows not (yet) lost: target negative or missing, highest churn probability first. */
+  active: ScoredRow[];
+  /** Rows whose target already says churned: their scores are history, for evaluation only. */
+  lost: number;
+}
+
+/**
+ * A warning list scores the customers one can still keep: the model trains on
+ * every labelled row (history), but a customer whose target already says
+ * churned is not at risk, it is gone. Rows with a missing target count as not lost.
+ */
+export function warningList(scored: readonly ScoredRow[], targetColumn: ColumnData): WarningList {
+  const { labels } = parseBinaryTarget(targetColumn);
+  const active = scored.filter((s) => labels[s.row] !== 1).sort((a, b) => b.probability - a.probability || a.row - b.row);
+  return { active, lost: scored.length - active.length };
 }

@@ -10,12 +10,13 @@ import { bigCustomersSql, customerStatusSql, type CustomerDimension } from '../m
 import { salesCycleSql, salesSql } from '../metrics/sales.ts';
 import type { DimChoice } from '../metrics/breakdown-dims.ts';
 import { satisfactionSql, ticketVolumeSql } from '../metrics/service.ts';
-import { receivablesSql } from '../metrics/risk.ts';
+import { creditExposureSql, receivablesSql } from '../metrics/risk.ts';
+import type { Row } from '../db/types.ts';
 import type { MetricQuery } from '../metrics/common.ts';
 import type { Filters } from '../metrics/filters.ts';
 import { lastOrderDate, runMeasure, type Measure } from './analytics.ts';
 
-export type MoreKey = 'status' | 'sales' | 'big' | 'cycle' | 'volume' | 'satisfaction' | 'receivables';
+export type MoreKey = 'status' | 'sales' | 'big' | 'cycle' | 'volume' | 'satisfaction' | 'receivables' | 'credit';
 
 export interface MoreMeasures {
   measures: Record<MoreKey, Measure>;
@@ -45,6 +46,30 @@ export async function loadMoreMeasures(db: Db, tables: readonly TableInfo[], fil
     volume: await runMeasure(db, tickets ? ticketVolumeSql({ tickets, ...c, grain: 'month', byCategory: true, filters }) : none('tickets')),
     satisfaction: await runMeasure(db, tickets ? satisfactionSql({ tickets, ...c, filters }) : none('tickets')),
     receivables: await runMeasure(db, orders && asOf ? receivablesSql({ orders, ...c, asOf, filters }) : none('orders')),
+    credit: await runMeasure(db, orders && asOf ? creditExposureSql({ orders, ...c, asOf, filters }) : none('orders')),
   };
   return { measures, column: choice?.column ?? '' };
+}
+
+/** A receivables ageing bucket: not yet due, then days past due. */
+export type AgingBucket = 'current' | 'd1_30' | 'd31_60' | 'd61_90' | 'd90_plus';
+
+/**
+ * The open amount of a `receivablesSql` row by age: not yet due (open less
+ * overdue), then overdue by days past due. Null without due dates (no ageing).
+ * An order overdue by its status but without a due date is in no overdue
+ * bucket, so the buckets can sum to less than the open amount.
+ */
+export function agingBuckets(row: Row | undefined): { bucket: AgingBucket; amount: number }[] | null {
+  const n = (k: string): number | null => (typeof row?.[k] === 'number' ? (row[k] as number) : null);
+  const open = n('open_amount');
+  const overdue = n('overdue_amount');
+  if (open === null || overdue === null || n('due_1_30') === null) return null;
+  return [
+    { bucket: 'current', amount: open - overdue },
+    { bucket: 'd1_30', amount: n('due_1_30') ?? 0 },
+    { bucket: 'd31_60', amount: n('due_31_60') ?? 0 },
+    { bucket: 'd61_90', amount: n('due_61_90') ?? 0 },
+    { bucket: 'd90_plus', amount: n('due_over_90') ?? 0 },
+  ];
 }

@@ -4,7 +4,7 @@
  * (download it, save it as a table). The component only presents it.
  */
 import { RISK_TABLE } from '../metrics/filters.ts';
-import { fetchColumns, getSearchPool, scoresCsv, shortLabels } from '../report/churn.ts';
+import { fetchColumns, getSearchPool, scoresCsv, shortLabels, warningList } from '../report/churn.ts';
 import { DEFAULT_SEARCH_SETTINGS, type LeaderboardRow, type SearchProgress, type SearchResult } from '../ml/protocol.ts';
 import type { SearchRun } from '../ml/client.ts';
 import { cellAt, type Cell, type ColumnData } from '../ml/features.ts';
@@ -41,6 +41,8 @@ export class ModelLab {
   chartsShown = $state(0);
   /** Target and feature selection of the search shown, to say when the page's selection has moved on. */
   ranWith = $state('');
+  /** The target of the search shown. */
+  ranTarget = $state('');
 
   readonly #input: () => LabInput;
   #run: SearchRun | null = null;
@@ -73,10 +75,15 @@ export class ModelLab {
   /** Source columns the models saw: every column but the target and the dropped ones. */
   readonly usedColumns = $derived(this.result ? this.columns.length - 1 - this.result.dataset.dropped.length : 0);
   readonly idColumn = $derived(this.columns.find((c) => c.name === this.#input().table.roles.customer_id));
-  readonly topRisk = $derived(this.result ? [...this.result.final.scored].sort((a, b) => b.probability - a.probability).slice(0, 25) : []);
+  /** Customers still active, ranked; the already churned are left out (their out-of-fold scores are the evaluation). */
+  readonly warning = $derived.by(() => {
+    const targetColumn = this.columns.find((c) => c.name === this.ranTarget);
+    return this.result && targetColumn ? warningList(this.result.final.scored, targetColumn) : { active: [], lost: 0 };
+  });
+  readonly topRisk = $derived(this.warning.active.slice(0, 25));
   readonly tierCounts = $derived.by(() => {
     const c = { high: 0, medium: 0, low: 0 };
-    for (const s of this.result?.final.scored ?? []) c[s.tier]++;
+    for (const s of this.warning.active) c[s.tier]++;
     return c;
   });
   readonly oneFeature = $derived(this.result?.baselines.find((b) => b.spec.kind === 'oneFeature'));
@@ -104,6 +111,7 @@ export class ModelLab {
       // The pool copies the columns to each worker: the page keeps them for the scored list and the model card.
       this.#run = getSearchPool().search({ ...DEFAULT_SEARCH_SETTINGS, k: this.k, grid, columns: this.columns, target, exclude }, (p) => (this.progress = p));
       const r = await this.#run.result;
+      this.ranTarget = target;
       this.result = r;
       this.ranWith = key;
       this.threshold = Math.round(r.curves.bestF1.threshold * 100) / 100;
@@ -135,14 +143,14 @@ export class ModelLab {
   }
 
   exportCsv(): void {
-    if (this.result) downloadText(scoresCsv(this.idColumn, this.result.final.scored), `${safeFileName(this.#input().table.name)}_churn_scores.csv`, 'text/csv;charset=utf-8');
+    if (this.result) downloadText(scoresCsv(this.idColumn, this.warning.active), `${safeFileName(this.#input().table.name)}_churn_scores.csv`, 'text/csv;charset=utf-8');
   }
 
   async saveTable(): Promise<void> {
     if (!this.result) return;
     try {
       const best = this.result.best.label;
-      const csv = scoresCsv(this.idColumn, this.result.final.scored, { spreadsheet: false });
+      const csv = scoresCsv(this.idColumn, this.warning.active, { spreadsheet: false });
       const saved = await app.workspace.addTable(RISK_TABLE, async (db) => {
         const res = await loadDelimited(db, { fileName: 'churn_scores.csv', bytes: new TextEncoder().encode(csv), tableName: RISK_TABLE });
         return { ...res.table, source: `model:${best}`, kind: 'other', roles: {} };

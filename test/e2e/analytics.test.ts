@@ -40,6 +40,8 @@ describe('analytics page (demo workspace)', () => {
     expect(await text('rules-summary')).toMatch(/[1-9][\d,]* rules from [\d,]+ baskets/);
     await page.getByTestId('backtest').waitFor({ timeout: 60_000 });
     expect(await text('backtest')).toMatch(/MAPE \d+\.\d%/);
+    // Charts draw a few per frame; the cohort heatmap (up to 36 cohorts × 13 months) can be the last.
+    await page.getByTestId('chart-cohorts').locator('canvas').first().waitFor({ timeout: 30_000 });
     for (const id of ['sec-compare', 'sec-customers', 'sec-sales', 'sec-forecast', 'sec-loyalty', 'sec-service', 'sec-funnel', 'sec-tiers', 'sec-cohorts', 'sec-clusters', 'sec-rules', 'sec-more', 'sec-more-service']) {
       expect(await page.getByTestId(id).locator('canvas, table, .card').count(), id).toBeGreaterThan(0);
       expect(await text(id), id).not.toContain('Not available');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderSvg } from '../../src/charts/echarts.ts';
-import { cohortCellName, cohortOption, parseCohortCell, type CohortCell } from '../../src/charts/cohort/option.ts';
+import { cohortCellName, cohortChartHeight, cohortOption, parseCohortCell, type CohortCell } from '../../src/charts/cohort/option.ts';
 
 const LABELS = { title: 'Retention by first-purchase month', x: 'Months since first order', y: 'Cohort' };
 
@@ -36,12 +36,20 @@ describe('cohortOption', () => {
     expect(opt.grid.right).toBeGreaterThanOrEqual(60);
   });
 
-  it('keeps the latest cohorts only', () => {
-    const many = Array.from({ length: 15 }, (_, i) => ({ cohort: `2024-${String((i % 12) + 1).padStart(2, '0')}-01`.replace('2024', String(2024 + Math.floor(i / 12))), monthsSince: 0, retention: 1 }));
+  it('shows three years of cohorts (the demo’s 2023–2025 all fit), the latest when there are more', () => {
+    const month = (i: number) => `${2022 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`;
+    const many = Array.from({ length: 40 }, (_, i) => ({ cohort: month(i), monthsSince: 0, retention: 1 }));
     const opt = cohortOption(many, LABELS) as unknown as Opt;
-    expect(opt.yAxis.data).toHaveLength(12);
-    expect(opt.yAxis.data[0]).toBe('2024-04');
-    expect(opt.yAxis.data.at(-1)).toBe('2025-03');
+    expect(opt.yAxis.data).toHaveLength(36);
+    expect(opt.yAxis.data[0]).toBe('2022-05');
+    expect(opt.yAxis.data.at(-1)).toBe('2025-04');
+    expect(cohortChartHeight(36)).toBeGreaterThanOrEqual(36 * 20);
+  });
+
+  it('labels each cohort row with its size', () => {
+    const sized = cells.map((c) => ({ ...c, cohortSize: c.cohort === '1997-01-01' ? 7846 : 8476 }));
+    const opt = cohortOption(sized, { ...LABELS, size: (n) => `n = ${n.toLocaleString('en-US')}` }) as unknown as Opt;
+    expect(opt.yAxis.data).toEqual(['1997-01  n = 7,846', '1997-02  n = 8,476']);
   });
 
   it('reads a clicked cell back', () => {

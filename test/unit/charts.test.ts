@@ -96,4 +96,26 @@ describe('analytics chart builders', () => {
     const fn = funnelOption([{ stage: 'Lead', count: 100 }, { stage: 'Won', count: 10 }], { title: 'F' });
     expect(renderSvg(fn, 400, 300)).toContain('Won: 10 (10.0 %)');
   });
+
+  it('bar axes and tooltips use the page locale\'s number format (万 in Chinese, as on the cards)', () => {
+    type Fmt = { xAxis: { axisLabel: { formatter: (v: number) => string } }; yAxis: { axisLabel: { formatter: (v: number) => string } }; tooltip: { valueFormatter: (v: unknown) => string } };
+    const zh = barsOption(['a'], [{ name: 'r', values: [12_000_000] }], { title: 'T', locale: 'zh-CN' }) as unknown as Fmt;
+    expect(zh.yAxis.axisLabel.formatter(12_000_000)).toBe('1200万');
+    expect(zh.yAxis.axisLabel.formatter(2_000_000)).toBe('200万');
+    const en = barsOption(['a'], [{ name: 'r', values: [1] }], { title: 'T', horizontal: true }) as unknown as Fmt;
+    expect(en.xAxis.axisLabel.formatter(2_000_000)).toBe('2M');
+    expect(en.tooltip.valueFormatter(41624.35999999999)).toBe('41,624.36');
+    expect(zh.tooltip.valueFormatter(null)).toBe('—');
+  });
+
+  it('funnel steps in words with the locale\'s numbers; the tooltip names the column', () => {
+    const zh = new Intl.NumberFormat('zh-CN');
+    const fn = funnelOption(
+      [{ stage: '新线索', count: 12000, column: '创建日期' }, { stage: '营销认可线索（MQL）', count: 3000, column: 'MQL日期' }],
+      { title: '漏斗', count: (n) => zh.format(n), share: (s) => `${(s * 100).toFixed(1)}%`, column: '列' },
+    );
+    expect(renderSvg(fn, 500, 300)).toContain('营销认可线索（MQL）: 3,000 (25.0%)');
+    const tooltip = (fn as { tooltip: { formatter: (p: unknown) => string } }).tooltip.formatter;
+    expect(tooltip({ name: '营销认可线索（MQL）' })).toBe('营销认可线索（MQL）: 3,000 (25.0%)<br/>列: MQL日期');
+  });
 });

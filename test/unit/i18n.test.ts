@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../src/i18n/en.ts';
 import { zhCN } from '../../src/i18n/zh-CN.ts';
-import { formatPercent, preferredLocale, translate } from '../../src/i18n/index.ts';
+import { formatDateInput, formatPercent, parseDateInput, preferredLocale, translate } from '../../src/i18n/index.ts';
 
 describe('i18n', () => {
   it('has the same keys and placeholders in both catalogues', () => {
@@ -26,5 +26,24 @@ describe('i18n', () => {
     expect(preferredLocale(['zh-TW', 'en'])).toBe('zh-CN');
     expect(preferredLocale(['fr', 'en-GB'])).toBe('en');
     expect(preferredLocale([])).toBe('en');
+  });
+});
+
+describe('date fields in the UI language', () => {
+  it('write a date in the language\'s order', () => {
+    expect(formatDateInput('en', '2025-06-30')).toBe('06/30/2025');
+    expect(formatDateInput('zh-CN', '2025-06-30')).toBe('2025/06/30');
+    expect(formatDateInput('zh-CN', '')).toBe('');
+  });
+
+  it('read what a user types, in that order or ISO, and refuse dates that do not exist', () => {
+    expect(parseDateInput('en', '6/30/2025')).toBe('2025-06-30');
+    expect(parseDateInput('en', '2025-06-30')).toBe('2025-06-30');
+    expect(parseDateInput('zh-CN', '2025/6/30')).toBe('2025-06-30');
+    expect(parseDateInput('zh-CN', '2025年6月30日')).toBe('2025-06-30');
+    expect(parseDateInput('zh-CN', '06/30/2025')).toBeNull();
+    expect(parseDateInput('en', '02/30/2025')).toBeNull();
+    expect(parseDateInput('en', '2025-06')).toBeNull();
+    expect(parseDateInput('en', '')).toBeNull();
   });
 });

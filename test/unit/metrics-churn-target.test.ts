@@ -148,7 +148,24 @@ describe('churnTargetSql on real DuckDB-WASM, hand-checked', () => {
     expect(after.map((r) => [r.id, r.churned])).toEqual([['a', 0], ['b', 0], ['e', 0]]);
   });
 
-  it('works without tickets or amounts, and needs customers and dated orders', async () => {
+  it('without a customers table, derives the customers from the orders (a CDNOW-style log)', async () => {
+    const q = churnTargetSql([orders('ox'), tickets('tx')], OPTIONS);
+    const r = (await db.query(`${sqlOf(q)} ORDER BY cust`)).rows;
+    // The same features as with the customers table, plus z (o11 on 03-01, nothing after: churned), keyed by the orders' column.
+    expect(r.map((x) => [x.cust, x.orders_total, x.spend_total, x.days_since_last_order, x.tickets_total, x.churned])).toEqual([
+      ['a', 3, 160, 0, 2, 0],
+      ['b', 2, 100, 41, 2, 1],
+      ['e', 1, 80, 29, 0, 0],
+      ['z', 1, 1, 121, 0, 1],
+    ]);
+    expect(Object.keys(r[0]!)[0]).toBe('cust');
+    expect(churnTargetRoles([orders('ox')])).toEqual({ customer_id: 'cust', churn: 'churned' });
+    // A customers table without a customer id cannot be joined: the orders give the list then too.
+    const noKey: TableInfo = { ...customers, roles: { segment: 'segment' } };
+    expect((await db.query(sqlOf(churnTargetSql([noKey, orders('ox')], OPTIONS)))).rows).toHaveLength(4);
+  });
+
+  it('works without tickets or amounts, and needs dated orders', async () => {
     const bare: TableInfo = { ...orders('ox'), roles: { customer_id: 'cust', order_date: 'day' } };
     const r = await rows([customers, bare]);
     expect(r.map((x) => [x.id, x.orders_total, x.churned])).toEqual([['a', 3, 0], ['b', 2, 1], ['e', 1, 0]]);

@@ -4,7 +4,7 @@ import type { Db } from '../../src/db/types.ts';
 import { loadDelimited } from '../../src/ingest/load.ts';
 import { demoWorkspace } from '../../src/demo/generate.ts';
 import { Random } from '../../src/lib/random.ts';
-import { assignClusters, chooseK, kmeans, silhouette } from '../../src/metrics/cluster.ts';
+import { assignClusters, chooseK, kmeans, pickK, silhouette } from '../../src/metrics/cluster.ts';
 import { standardize, toMatrix, type Matrix } from '../../src/metrics/cluster-matrix.ts';
 import { clusterProfiles, describeCluster, featureWords, type ClusterProfile } from '../../src/metrics/cluster-profile.ts';
 import { rfmSql } from '../../src/metrics/rfm.ts';
@@ -68,6 +68,23 @@ describe('silhouette', () => {
     const single = silhouette(x, Int32Array.from([0, 0, 0, 1]));
     expect(single).toBeCloseTo((6.5 / 12 + 6 / 11 - 7.5 / 9.5 + 0) / 4, 12);
     expect(silhouette(x, Int32Array.from([0, 0, 0, 0]))).toBeNaN();
+  });
+});
+
+describe('pickK', () => {
+  const scores = (sil: number[]) => sil.map((silhouette, i) => ({ k: i + 2, silhouette, inertia: 0 }));
+
+  it('prefers the best k ≥ 3 within the tolerance of the best (the demo: k = 2 0.292, k = 4 0.237; CDNOW: k = 2 0.393, k = 3 0.299)', () => {
+    expect(pickK(scores([0.292, 0.229, 0.237, 0.214, 0.213, 0.208, 0.209]))).toBe(4);
+    expect(pickK(scores([0.393, 0.299, 0.292, 0.279, 0.285, 0.287, 0.285]))).toBe(3);
+  });
+
+  it('keeps k = 2 when every finer split is much worse, and the best when it is already ≥ 3', () => {
+    expect(pickK(scores([0.6, 0.3, 0.25]))).toBe(2);
+    expect(pickK(scores([0.3, 0.5, 0.4]))).toBe(3);
+    expect(pickK(scores([0.3, 0.25, 0.25]))).toBe(3);
+    expect(pickK(scores([0.3, 0.25]), { tolerance: 0.01 })).toBe(2);
+    expect(pickK(scores([0.3]))).toBe(2);
   });
 });
 
@@ -191,7 +208,9 @@ describe('clusters of the demo workspace (RFM + order value + tenure)', () => {
     );
 
     expect(raw.rows).toBeGreaterThan(1500);
-    expect(choice.best.k).toBeGreaterThanOrEqual(2);
+    // k = 2 has the best silhouette here, but the default is a finer split close to it (pickK).
+    expect(choice.best.k).toBeGreaterThanOrEqual(3);
+    expect(choice.best.k).toBe(choice.suggested);
     expect(choice.best.k).toBeLessThanOrEqual(8);
     expect(choice.scores.find((s) => s.k === choice.best.k)!.silhouette).toBeGreaterThan(0.2);
     expect(profiles.reduce((s, p) => s + p.size, 0)).toBe(raw.rows);

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb } from '../../src/db/node.ts';
 import type { Db } from '../../src/db/types.ts';
 import { loadDelimited } from '../../src/ingest/load.ts';
-import { funnelSql, leadDealFunnelSql, type FunnelStages } from '../../src/metrics/funnel.ts';
+import { funnelSql, funnelStepKind, humanizeColumn, leadDealFunnelSql, type FunnelStages } from '../../src/metrics/funnel.ts';
+import type { TableInfo } from '../../src/ingest/model.ts';
 import { DATA_DIR, hasDataSet, loadDemo, loadMeasureFixture, run, type DemoTables, type MeasureFixture } from './metrics-helpers.ts';
 
 const HAS_OLIST = hasDataSet('olist_marketing_funnel', 'metrics-funnel');
@@ -112,5 +113,26 @@ describe.skipIf(!HAS_OLIST)('leadDealFunnelSql on the Olist marketing funnel (re
     const byOrigin = await run(db, leadDealFunnelSql({ leads, deals, by: 'channel' }));
     expect(byOrigin.reduce((s, r) => s + Number(r.deals), 0)).toBe(842);
     console.info(`[metrics-funnel] olist: median ${row!.median_days_to_deal} days from first contact to deal; by origin ${byOrigin.map((r) => `${r.group_value} ${r.deals}/${r.leads}`).join(', ')}`);
+  });
+});
+
+describe('funnel step names in words', () => {
+  const leads = (names: string[], roles: TableInfo['roles']): TableInfo => ({
+    name: 'l', source: 'test', kind: 'leads', rowCount: 0, columns: names.map((name) => ({ name, type: 'DATE' })), roles,
+  });
+
+  it('reads the demo steps (English and Chinese headers) by role and by name', () => {
+    const en = leads(['created_at', 'mql_at', 'sql_at', 'opportunity_at', 'won_at'], { created_at: 'created_at', won_at: 'won_at' });
+    expect(en.columns.map((c) => funnelStepKind(en, c.name))).toEqual(['created', 'mql', 'sql', 'opportunity', 'won']);
+    const zh = leads(['创建日期', 'MQL日期', 'SQL日期', '商机日期', '成交日期'], { created_at: '创建日期', won_at: '成交日期' });
+    expect(zh.columns.map((c) => funnelStepKind(zh, c.name))).toEqual(['created', 'mql', 'sql', 'opportunity', 'won']);
+  });
+
+  it('leaves unknown columns to a humanised name, and does not read "sql" inside another word', () => {
+    const l = leads(['first_call_at', 'mysql_sync_at'], {});
+    expect(funnelStepKind(l, 'first_call_at')).toBeNull();
+    expect(funnelStepKind(l, 'mysql_sync_at')).toBeNull();
+    expect(humanizeColumn('first_call_at')).toBe('First call');
+    expect(humanizeColumn('Demo Date')).toBe('Demo');
   });
 });

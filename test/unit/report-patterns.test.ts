@@ -12,7 +12,10 @@ import { basketItemsSql, fetchTransactions, transactionsFromBaskets } from '../.
 import { handlePatterns, type PatternsRequest, type PatternsResponse } from '../../src/report/patterns/protocol.ts';
 import { loadClusters, loadForecast, loadRules } from '../../src/report/patterns/load.ts';
 import { inlineRunner, workerRunner, type WorkerLike } from '../../src/report/patterns/runner.ts';
-import { loadDemo } from './metrics-helpers.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadDelimited } from '../../src/ingest/load.ts';
+import { DATA_DIR, hasDataSet, loadDemo } from './metrics-helpers.ts';
 import type { TableInfo } from '../../src/ingest/model.ts';
 
 let db: Db;
@@ -74,6 +77,31 @@ describe('pattern analyses on the demo workspace', () => {
     expect(f!.chart.futurePeriods).toHaveLength(6);
     expect(f!.chart.mean.every((v) => v >= 0)).toBe(true);
   });
+});
+
+describe('cluster count', () => {
+  it('scores k = 2…8, suggests a k ≥ 3 on the demo, and fits the k the user picks', async () => {
+    const c = await loadClusters(db, demo, 'en', inlineRunner);
+    expect(c!.scores.map((s) => s.k)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    console.info(`[report-patterns] demo clusters: ${c!.scores.map((s) => `k=${s.k} ${s.silhouette.toFixed(3)}`).join(', ')}; suggested ${c!.suggested}`);
+    expect(c!.suggested).toBeGreaterThanOrEqual(3);
+    expect(c!.k).toBe(c!.suggested);
+    expect(c!.clusters).toHaveLength(c!.k);
+    const five = await loadClusters(db, demo, 'en', inlineRunner, undefined, 5);
+    expect(five!.k).toBe(5);
+    expect(five!.clusters).toHaveLength(5);
+    expect(five!.suggested).toBe(c!.suggested);
+    expect(five!.clusters.reduce((n, x) => n + x.size, 0)).toBe(c!.clusters.reduce((n, x) => n + x.size, 0));
+  });
+
+  it.skipIf(!hasDataSet('cdnow', 'report-patterns'))('suggests a k ≥ 3 on CDNOW too (k = 2 had the best silhouette)', async () => {
+    const bytes = new Uint8Array(readFileSync(path.join(DATA_DIR, 'cdnow', 'CDNOW_master.txt')));
+    const { table } = await loadDelimited(db, { fileName: 'CDNOW_master.txt', bytes });
+    const c = await loadClusters(db, [table], 'en', inlineRunner);
+    console.info(`[report-patterns] CDNOW clusters: ${c!.scores.map((s) => `k=${s.k} ${s.silhouette.toFixed(3)}`).join(', ')}; suggested ${c!.suggested}`);
+    expect(c!.suggested).toBeGreaterThanOrEqual(3);
+    expect(c!.clusters).toHaveLength(c!.suggested);
+  }, 120_000);
 });
 
 describe('workerRunner', () => {

@@ -1,6 +1,8 @@
 import type { ChartOption } from '../echarts.ts';
 import { MUTED, PALETTE } from '../palette.ts';
 import { orderCategories } from '../../lib/natural-order.ts';
+import type { Locale } from '../../i18n/index.ts';
+import { axisNumber, tooltipNumber } from '../numbers.ts';
 
 export interface BarSeries {
   name: string;
@@ -20,6 +22,8 @@ export interface BarsLabels {
    * value). `given`: always as given, for rankings whose order is the point.
    */
   order?: 'natural' | 'given';
+  /** Axis and tooltip numbers in this locale's format (default en). */
+  locale?: Locale;
 }
 
 /** Counts as bars per category; any `rate` series as a line on a 0–100 % axis. */
@@ -30,12 +34,12 @@ export function barsOption(givenCategories: readonly string[], givenSeries: read
   const series = givenSeries.map((s) => ({ ...s, values: order.map((i) => s.values[i] ?? null) }));
   const hasRate = series.some((s) => s.rate);
   const catAxis = { type: 'category', data: [...categories], axisLabel: { color: MUTED, interval: 0, hideOverlap: true } };
-  const valAxis = { type: 'value', axisLabel: { color: MUTED, hideOverlap: true, formatter: compact } };
+  const valAxis = { type: 'value', axisLabel: { color: MUTED, hideOverlap: true, formatter: axisNumber(labels.locale) } };
   const rateAxis = { type: 'value', axisLabel: { color: MUTED, formatter: '{value} %' }, splitLine: { show: false }, min: 0 };
   return {
     color: [...PALETTE],
     title: { text: labels.title, left: 0, textStyle: { fontSize: 14 } },
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', valueFormatter: tooltipNumber(labels.locale) },
     legend: { data: series.map((s) => s.name), top: 0, right: 0 },
     grid: { left: labels.horizontal ? 140 : 56, right: hasRate ? 56 : 16, top: 72, bottom: 32 },
     xAxis: labels.horizontal ? valAxis : catAxis,
@@ -46,13 +50,4 @@ export function barsOption(givenCategories: readonly string[], givenSeries: read
         : { name: s.name, type: 'bar', barMaxWidth: 40, ...(labels.stacked ? { stack: 'total' } : {}), data: [...s.values] },
     ),
   };
-}
-
-/** Axis numbers that fit: 2,000,000 → 2M. */
-function compact(v: number): string {
-  const a = Math.abs(v);
-  if (a >= 1e9) return `${+(v / 1e9).toFixed(1)}B`;
-  if (a >= 1e6) return `${+(v / 1e6).toFixed(1)}M`;
-  if (a >= 1e4) return `${+(v / 1e3).toFixed(0)}k`;
-  return String(v);
 }

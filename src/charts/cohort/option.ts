@@ -8,12 +8,24 @@ export interface CohortCell {
   monthsSince: number;
   /** Share 0–1, or null. */
   retention: number | null;
+  /** Customers in the cohort, shown beside its month. */
+  cohortSize?: number | null;
 }
 
 export interface CohortLabels {
   title: string;
   x: string;
   y: string;
+  /** A cohort's size as the row label shows it, e.g. `n => "n = 1,234"`; no sizes without it. */
+  size?: (n: number) => string;
+}
+
+/** Cohorts shown at most: three years of months (the demo's whole history), the latest when there are more. */
+export const MAX_COHORTS = 36;
+
+/** Chart height that gives each cohort row room for its label. */
+export function cohortChartHeight(cohorts: number): number {
+  return Math.max(320, 130 + 22 * Math.min(cohorts, MAX_COHORTS));
 }
 
 /**
@@ -35,8 +47,10 @@ export function parseCohortCell(name: string): { cohort: string; monthsSince: nu
  * first order (columns), cells in percent with the colour scale at the right
  * (clear of the axis names). Each cell is named by `cohortCellName`.
  */
-export function cohortOption(cells: readonly CohortCell[], labels: CohortLabels, maxCohorts = 12): ChartOption {
+export function cohortOption(cells: readonly CohortCell[], labels: CohortLabels, maxCohorts = MAX_COHORTS): ChartOption {
   const cohorts = [...new Set(cells.map((c) => c.cohort))].sort().slice(-maxCohorts);
+  const sizes = new Map(cells.filter((c) => typeof c.cohortSize === 'number').map((c) => [c.cohort, c.cohortSize!]));
+  const rowLabel = (c: string) => (labels.size && sizes.has(c) ? `${c.slice(0, 7)}  ${labels.size(sizes.get(c)!)}` : c.slice(0, 7));
   const months = [...new Set(cells.map((c) => c.monthsSince))].sort((a, b) => a - b);
   const kept = cells.filter((c) => cohorts.includes(c.cohort));
   const values = kept.map((c) => c.retention).filter((v): v is number => v !== null);
@@ -44,10 +58,10 @@ export function cohortOption(cells: readonly CohortCell[], labels: CohortLabels,
   return {
     title: { text: labels.title, left: 0, textStyle: { fontSize: 14 } },
     tooltip: { position: 'top', formatter: '{b}' },
-    grid: { left: 80, right: 72, top: 64, bottom: 48 },
+    grid: { left: labels.size ? 128 : 80, right: 72, top: 64, bottom: 48 },
     xAxis: { type: 'category', data: months.map(String), name: labels.x, nameLocation: 'middle', nameGap: 28, splitArea: { show: true }, axisLabel: { color: MUTED } },
     // Inverse: the name goes on top ('start'), above the first cohort, not beside the first month.
-    yAxis: { type: 'category', data: cohorts.map((c) => c.slice(0, 7)), name: labels.y, nameLocation: 'start', nameGap: 8, inverse: true, splitArea: { show: true }, axisLabel: { color: MUTED } },
+    yAxis: { type: 'category', data: cohorts.map(rowLabel), name: labels.y, nameLocation: 'start', nameGap: 8, inverse: true, splitArea: { show: true }, axisLabel: { color: MUTED } },
     // The colour scale stands at the right, clear of both axis names.
     visualMap: {
       min: 0,

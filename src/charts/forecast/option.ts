@@ -1,5 +1,7 @@
 import type { ChartOption } from '../echarts.ts';
 import { BLUE, MUTED, ORANGE } from '../palette.ts';
+import type { Locale } from '../../i18n/index.ts';
+import { axisNumber, tooltipNumber } from '../numbers.ts';
 
 export interface ForecastChartData {
   periods: readonly string[];
@@ -16,6 +18,8 @@ export interface ForecastLabels {
   actual: string;
   forecast: string;
   interval: string;
+  /** Axis and tooltip numbers in this locale's format (default en). */
+  locale?: Locale;
 }
 
 /**
@@ -42,11 +46,11 @@ export function forecastOption(d: ForecastChartData, labels: ForecastLabels): Ch
   return {
     color: [BLUE, ORANGE, MUTED],
     title: { text: labels.title, left: 0, textStyle: { fontSize: 14 } },
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', valueFormatter: tooltipNumber(labels.locale) },
     legend: { data: [labels.actual, labels.forecast, labels.interval], top: 0, right: 0 },
     grid: { left: 64, right: 16, top: 72, bottom: 32 },
     xAxis: { type: 'category', data: [...d.periods, ...d.futurePeriods], axisLabel: { color: MUTED } },
-    yAxis: { type: 'value', axisLabel: { color: MUTED } },
+    yAxis: { type: 'value', axisLabel: { color: MUTED, formatter: axisNumber(labels.locale) } },
     series: [
       { name: labels.actual, type: 'line', data: pad(d.actual.map(r2), 0, h), showSymbol: false },
       { name: labels.forecast, type: 'line', data: mean, lineStyle: { type: 'dashed' }, showSymbol: false },

@@ -86,13 +86,15 @@ export interface Clusters {
   features: string[];
   scores: KScore[];
   k: number;
+  /** The k shown by default (`pickK`); `k` differs when the user chose another. */
+  suggested: number;
   clusters: ClusterRow[];
 }
 
 const DAY_MS = 86_400_000;
 
-/** k-means on recency, orders, spend, order value and tenure, k chosen by silhouette. */
-export function computeClusters(b: Behaviour, lang: 'en' | 'zh'): Clusters {
+/** k-means on recency, orders, spend, order value and tenure for k = 2…8; the k shown is `k` when given, else `pickK`'s. */
+export function computeClusters(b: Behaviour, lang: 'en' | 'zh', k?: number): Clusters {
   const n = b.ids.length;
   let asOf = -Infinity;
   for (let i = 0; i < n; i++) asOf = Math.max(asOf, b.lastOrder[i]!);
@@ -105,7 +107,7 @@ export function computeClusters(b: Behaviour, lang: 'en' | 'zh'): Clusters {
   const raw = toMatrix(rows);
   // Spend and counts are heavy-tailed: log1p before z-scores keeps a few big customers from owning a cluster.
   const scaled = standardize(raw, ['none', 'log1p', 'log1p', 'log1p', 'none']);
-  const choice = chooseK(scaled.matrix, { kMin: 2, kMax: 6, seed: 1 });
+  const choice = chooseK(scaled.matrix, { kMin: 2, kMax: 8, seed: 1, ...(k !== undefined ? { pick: k } : {}) });
   const profiles = clusterProfiles(raw, scaled.matrix, choice.best.labels, choice.best.k);
   const ids: string[][] = profiles.map(() => []);
   choice.best.labels.forEach((label, i) => ids[label]?.push(b.ids[i]!));
@@ -113,6 +115,7 @@ export function computeClusters(b: Behaviour, lang: 'en' | 'zh'): Clusters {
     features: [...CLUSTER_FEATURES],
     scores: choice.scores,
     k: choice.best.k,
+    suggested: choice.suggested,
     clusters: profiles.map((p) => ({
       cluster: p.cluster,
       size: p.size,

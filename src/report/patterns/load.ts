@@ -65,10 +65,17 @@ export async function loadRules(
 /**
  * k-means on the behaviour of every customer who ordered (recency, orders,
  * spend, order value, tenure, from the order lines as of the last order; no
- * filters), k chosen by silhouette; null with fewer than 10 such customers or
+ * filters), k = `k` or the default of `pickK` (silhouette, preferring k ≥ 3); null with fewer than 10 such customers or
  * no orders table with a customer id and an order date.
  */
-export async function loadClusters(db: Db, tables: readonly TableInfo[], lang: 'en' | 'zh', runner: PatternsRunner, signal?: AbortSignal): Promise<ClustersResult | null> {
+export async function loadClusters(
+  db: Db,
+  tables: readonly TableInfo[],
+  lang: 'en' | 'zh',
+  runner: PatternsRunner,
+  signal?: AbortSignal,
+  k?: number,
+): Promise<ClustersResult | null> {
   const orders = tableOfKind(tables, 'orders');
   if (!orders?.roles.customer_id || !orders.roles.order_date) return null;
   const q = drilldownSql({ orders, customers: tableOfKind(tables, 'customers') }, { kind: 'filtered' });
@@ -85,7 +92,7 @@ export async function loadClusters(db: Db, tables: readonly TableInfo[], lang: '
     orders: v.orders as Float64Array,
     spend: v.revenue as Float64Array,
   };
-  const clusters = await runner.run<'clusters'>({ type: 'clusters', behaviour, lang }, signal);
+  const clusters = await runner.run<'clusters'>({ type: 'clusters', behaviour, lang, ...(k !== undefined ? { k } : {}) }, signal);
   return { ...clusters, sql: q.sql };
 }
 

@@ -10,7 +10,7 @@ import { computeClusters, computeForecast, computeRules, type Behaviour, type Cl
 
 export type PatternsRequest =
   | { type: 'rules'; id: number; tx: Transactions; minSupport: number; minConfidence: number }
-  | { type: 'clusters'; id: number; behaviour: Behaviour; lang: 'en' | 'zh' }
+  | { type: 'clusters'; id: number; behaviour: Behaviour; lang: 'en' | 'zh'; k?: number }
   | { type: 'forecast'; id: number; series: Series; grain: Grain };
 
 export interface PatternsResults {
@@ -28,6 +28,6 @@ export function handlePatterns(req: PatternsRequest): PatternsResults[keyof Patt
 
 const HANDLERS: { [K in PatternsRequest['type']]: (req: Extract<PatternsRequest, { type: K }>) => PatternsResults[K] } = {
   rules: (r) => computeRules(r.tx, r.minSupport, r.minConfidence),
-  clusters: (r) => computeClusters(r.behaviour, r.lang),
+  clusters: (r) => computeClusters(r.behaviour, r.lang, r.k),
   forecast: (r) => computeForecast(r.series, r.grain),
 };

@@ -15,6 +15,8 @@ export const first = (m: Measure | undefined): Row | undefined => m?.rows[0];
 export const pct = (locale: Locale, v: number | null): string => (v === null ? '—' : formatPercent(locale, v));
 export const signed = (locale: Locale, v: number | null): string => (v === null ? '—' : `${v > 0 ? '+' : ''}${formatPercent(locale, v)}`);
 export const days = (locale: Locale, v: number | null): string => (v === null ? '—' : formatNumber(locale, v, 1));
+/** Hours with their unit ("3.5 h" / "3.5 小时"). */
+export const hours = (t: Translate, locale: Locale, v: number | null): string => (v === null ? '—' : t('plan.unit.hours', { n: formatNumber(locale, v, 1) }));
 
 /** Why a section cannot be shown: the first reason among its measures, when none of them is available. */
 export function missingOf(measures: (Measure | undefined)[]): Unavailable | undefined {
