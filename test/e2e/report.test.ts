@@ -167,8 +167,12 @@ describe('reports that travel (issue 12)', () => {
     const [dl] = (await Promise.all([page.waitForEvent('download'), table.getByTestId('item-xlsx').click()])) as [Download, void];
     expect(dl.suggestedFilename()).toMatch(/\.xlsx$/);
     const book = XLSX.read(readFileSync((await dl.path()) as string), { type: 'buffer' });
-    const rows = XLSX.utils.sheet_to_json<string[]>(book.Sheets[book.SheetNames[0]!]!, { header: 1 });
-    expect(rows.slice(1).flat().map(String)).toEqual(tiersCells);
+    const rows = XLSX.utils.sheet_to_json<(string | number)[]>(book.Sheets[book.SheetNames[0]!]!, { header: 1 });
+    // Numbers travel as numbers (typed cells), written as the app wrote them: customers as an integer, revenue share as a percentage.
+    const int = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
+    const pct = new Intl.NumberFormat('en', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    for (const r of rows.slice(1)) expect([typeof r[1], typeof r[2]]).toEqual(['number', 'number']);
+    expect(rows.slice(1).flatMap((r) => [String(r[0]), int.format(r[1] as number), pct.format(r[2] as number), String(r[3])])).toEqual(tiersCells);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'report-view.png'), fullPage: true });
     // Print / PDF from the app: the print stylesheet leaves the app's header and controls out.
     const appPdf = await page.pdf({ format: 'A4' });
@@ -184,6 +188,14 @@ describe('reports that travel (issue 12)', () => {
   it('exports one HTML file that opens with every request aborted, draws every chart and shows the app’s numbers', async () => {
     // In Simplified Chinese: labels in Chinese, the font slices for them embedded.
     await page.getByTestId('report-locale').selectOption('zh-CN');
+    // The report view writes its KPI numbers in the report's language at once; an amount in millions becomes 万 in Chinese.
+    const zhKpis = (await page.getByTestId('item-kpi').allTextContents()).map((v) => v.trim());
+    expect(zhKpis).toHaveLength(kpis.length);
+    kpis.forEach((k, i) => {
+      if (/\d[MB]$/.test(k.value)) expect(zhKpis[i]).toMatch(/\d(万|亿)$/);
+      else expect(zhKpis[i]).toBe(k.value);
+    });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'report-view-zh.png') });
     const file = await saved(() => page.getByTestId('export-html').click());
     html = file.text;
     const bytes = Buffer.byteLength(html);
@@ -223,7 +235,7 @@ describe('reports that travel (issue 12)', () => {
     }
     expect(await offline.locator('[data-section="conclusions"]').textContent()).toContain('Per customer tier:');
     const kpiValues = await offline.locator('figure.kpi .value').allTextContents();
-    expect(kpiValues).toEqual(kpis.map((k) => k.value));
+    expect(kpiValues).toEqual(zhKpis);
     expect(await offline.locator('figure[data-kind="table"] tbody').first().locator('th, td').allTextContents()).toEqual(tiersCells);
     const text = (await offline.locator('body').textContent()) ?? '';
     for (const s of [CUSTOMER, COLUMN, FILE]) expect(text).toContain(s);
@@ -239,7 +251,9 @@ describe('reports that travel (issue 12)', () => {
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
     console.log(`[report] PDF: ${pdf.length} bytes, ${pages} pages`);
     expect(pages).toBeGreaterThanOrEqual(4);
-    // The PDF's first two pages as print media lays them out (cover, contents).
+    // The PDF's first two pages, approximated: no PDF rasteriser is installed (pdfjs-dist is not a dependency, and
+    // nothing is downloaded at test time), so these two screenshots are the same file laid out with print media
+    // at A4 size (cover, then contents), not pictures rendered from the PDF bytes above. The page count is the PDF's own.
     await offline.emulateMedia({ media: 'print' });
     await offline.setViewportSize({ width: 794, height: 1123 });
     await offline.screenshot({ path: path.join(SCREENSHOTS, 'report-pdf-page1.png'), clip: { x: 0, y: 0, width: 794, height: 1123 } });
@@ -286,5 +300,41 @@ describe('reports that travel (issue 12)', () => {
     await expect.poll(() => fresh.locator('[role="alert"]').textContent()).toContain('Could not open x.json');
     expect(await fresh.getByTestId('report-items').locator(':scope > li').count()).toBe(10);
     expect(dialogs).toEqual([]);
+  });
+  it('adds clusters and cross-sell rules: segmentation gets its own section, findings name the top rules by lift', async () => {
+    await nav('Analytics');
+    await expect.poll(() => page.getByTestId('filters').getAttribute('data-ready'), { timeout: 180_000 }).toBe('true');
+    await page.getByTestId('sec-clusters').getByTestId('add-table-to-report').click();
+    await page.getByTestId('sec-rules').getByTestId('add-table-to-report').click();
+    await nav('Report');
+    await expect.poll(count).toBe(12);
+    await page.getByTestId('report-locale').selectOption('zh-CN');
+    // The rules table is ordered by lift, highest first.
+    const rulesItem = page.locator('li[data-kind="table"]').last();
+    const liftTexts = (await rulesItem.locator('tbody tr td:nth-child(4)').allTextContents()).map((t) => t.trim());
+    const lifts = liftTexts.map(Number);
+    expect(lifts.length).toBeGreaterThan(0);
+    expect(lifts).toEqual([...lifts].sort((a, b) => b - a));
+    await page.getByTestId('find-findings').click();
+    await expect.poll(async () => (await page.getByTestId('finding-text').evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value))).join(' ')).toContain('按提升度排序的主要交叉销售规则');
+    const texts = await page.getByTestId('finding-text').evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value));
+    expect(texts.join(' ')).toContain(`(提升度 ${liftTexts[0]})`);
+
+    const file = await saved(() => page.getByTestId('export-html').click());
+    const bytes = Buffer.byteLength(file.text);
+    console.log(`[report] HTML export with clusters and rules: ${bytes} bytes`);
+    expect(bytes).toBeLessThan(2 * 1024 * 1024);
+    const context = await session.browser.newContext({ viewport: { width: 1000, height: 1200 } });
+    const offline = await context.newPage();
+    await context.route('**', (r) => r.abort());
+    await offline.setContent(file.text, { waitUntil: 'load' });
+    await expect.poll(() => offline.locator('body').getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
+    const seg = offline.locator('[data-section="segmentation"]');
+    expect(await seg.locator('h2').textContent()).toBe('客户细分');
+    expect(await seg.locator('figure[data-role]').evaluateAll((fs) => fs.map((f) => f.getAttribute('data-role')))).toEqual(['rfmTiers', 'clusters']);
+    expect(await offline.locator('[data-section="analysis"] figure[data-role="rules"]').count()).toBe(1);
+    expect(await offline.locator('.toc a').allTextContents()).toContain('客户细分');
+    expect(await offline.locator('[data-section="findings"]').textContent()).toContain('按提升度排序的主要交叉销售规则');
+    await seg.screenshot({ path: path.join(SCREENSHOTS, 'report-html-segmentation.png') });
   });
 });
