@@ -26,6 +26,7 @@ let tiersCells: string[] = [];
 let html = '';
 let reportJson = '';
 let findingsKept = 0;
+let liftTexts: string[] = [];
 
 beforeAll(async () => {
   session = await startSession('/');
@@ -81,15 +82,22 @@ describe('reports that travel (issue 12)', () => {
     const tiers = page.getByTestId('tiers');
     tiersCells = (await tiers.locator('tbody td').allTextContents()).map((s) => s.trim());
     await page.getByTestId('sec-tiers').getByTestId('add-table-to-report').click();
+    // Clusters (customer segmentation) and the cross-sell rules, mined from the demo baskets.
+    await page.getByTestId('sec-clusters').getByTestId('add-table-to-report').click();
+    await page.getByTestId('sec-rules').getByTestId('add-table-to-report').click();
 
     await nav('Report');
-    expect(await count()).toBe(9);
+    expect(await count()).toBe(11);
     const items = page.getByTestId('report-items').locator(':scope > li');
-    expect(await items.count()).toBe(9);
+    expect(await items.count()).toBe(11);
     for (let i = 0; i < 3; i++) expect(await items.nth(i).getByTestId('item-kpi').textContent()).toBe(kpis[i]?.value);
     expect(await items.nth(0).getByTestId('item-caption').textContent()).toContain('From Overview');
     expect(await items.nth(5).getByTestId('item-caption').textContent()).toContain('From Analytics');
     expect(await items.nth(8).locator('tbody td').allTextContents()).toEqual(tiersCells);
+    // The rules table is ordered by lift, highest first.
+    liftTexts = (await items.nth(10).locator('tbody tr td:nth-child(4)').allTextContents()).map((t) => t.trim());
+    expect(liftTexts.length).toBeGreaterThan(0);
+    expect(liftTexts.map(Number)).toEqual(liftTexts.map(Number).sort((a, b) => b - a));
     // Each chart's text description is generated from its data.
     expect(await items.nth(3).getByTestId('item-desc').textContent()).toMatch(/points, highest/);
   });
@@ -127,7 +135,7 @@ describe('reports that travel (issue 12)', () => {
     await card.hover();
     await card.getByTestId('add-to-report').click();
     await nav('Report');
-    expect(await count()).toBe(10);
+    expect(await count()).toBe(12);
     const sources = (await page.getByTestId('report-sources').textContent()) ?? '';
     expect(sources).toContain(FILE);
     expect(sources).toContain('demo_customers');
@@ -231,12 +239,12 @@ describe('reports that travel (issue 12)', () => {
     expect(await kept.count()).toBe(findingsKept);
     expect(await kept.first().textContent()).toContain(`Checked by ${CUSTOMER}.`);
     for (const href of await offline.locator('[data-section="findings"] a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))) {
-      expect(await offline.locator(`[id="${href.slice(1)}"][data-kind="chart"]`).count()).toBe(1);
+      expect(await offline.locator(`figure[id="${href.slice(1)}"]`).count()).toBe(1);
     }
     expect(await offline.locator('[data-section="conclusions"]').textContent()).toContain('Per customer tier:');
     const kpiValues = await offline.locator('figure.kpi .value').allTextContents();
     expect(kpiValues).toEqual(zhKpis);
-    expect(await offline.locator('figure[data-kind="table"] tbody').first().locator('th, td').allTextContents()).toEqual(tiersCells);
+    expect(await offline.locator('figure[data-role="rfmTiers"] tbody').locator('th, td').allTextContents()).toEqual(tiersCells);
     const text = (await offline.locator('body').textContent()) ?? '';
     for (const s of [CUSTOMER, COLUMN, FILE]) expect(text).toContain(s);
     expect(await offline.locator('img, [onerror], [onload]').count()).toBe(0);
@@ -266,12 +274,12 @@ describe('reports that travel (issue 12)', () => {
   it('saves a report file that re-opens in a fresh browser with the same items and text, and survives a reload', async () => {
     reportJson = (await saved(() => page.getByTestId('export-json').click())).text;
     const original = JSON.parse(reportJson) as { items: unknown[]; meta: unknown; conclusions: string; summary: string };
-    expect(original.items).toHaveLength(10);
+    expect(original.items).toHaveLength(12);
 
     await page.reload();
     await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
     await nav('Report');
-    await expect.poll(count, { timeout: 30_000 }).toBe(10);
+    await expect.poll(count, { timeout: 30_000 }).toBe(12);
     expect(await page.getByTestId('report-author').inputValue()).toBe(CUSTOMER);
 
     const fresh = await session.newPage();
@@ -286,7 +294,7 @@ describe('reports that travel (issue 12)', () => {
     if (await fresh.getByTestId('report-items').count()) await fresh.getByTestId('report-clear').click();
     await expect.poll(() => fresh.getByTestId('report-items').count()).toBe(0);
     await fresh.getByTestId('import-json-input').setInputFiles({ name: 'report.crm-report.json', mimeType: 'application/json', buffer: Buffer.from(reportJson) });
-    await expect.poll(() => fresh.getByTestId('report-items').locator(':scope > li').count(), { timeout: 30_000 }).toBe(10);
+    await expect.poll(() => fresh.getByTestId('report-items').locator(':scope > li').count(), { timeout: 30_000 }).toBe(12);
     const [dl] = (await Promise.all([fresh.waitForEvent('download'), fresh.getByTestId('export-json').click()])) as [Download, void];
     const again = JSON.parse(readFileSync((await dl.path()) as string, 'utf8')) as typeof original;
     expect(again.items).toEqual(original.items);
@@ -298,27 +306,20 @@ describe('reports that travel (issue 12)', () => {
     // A file that is not a report is refused with a sentence, and the report is left as it was.
     await fresh.getByTestId('import-json-input').setInputFiles({ name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"crm-lens-report","version":1,"meta":{}}') });
     await expect.poll(() => fresh.locator('[role="alert"]').textContent()).toContain('Could not open x.json');
-    expect(await fresh.getByTestId('report-items').locator(':scope > li').count()).toBe(10);
+    expect(await fresh.getByTestId('report-items').locator(':scope > li').count()).toBe(12);
     expect(dialogs).toEqual([]);
   });
-  it('adds clusters and cross-sell rules: segmentation gets its own section, findings name the top rules by lift', async () => {
-    await nav('Analytics');
-    await expect.poll(() => page.getByTestId('filters').getAttribute('data-ready'), { timeout: 180_000 }).toBe('true');
-    await page.getByTestId('sec-clusters').getByTestId('add-table-to-report').click();
-    await page.getByTestId('sec-rules').getByTestId('add-table-to-report').click();
+  it('puts clusters and tiers under customer segmentation, and names the top cross-sell rules by lift in Chinese', async () => {
     await nav('Report');
     await expect.poll(count).toBe(12);
     await page.getByTestId('report-locale').selectOption('zh-CN');
-    // The rules table is ordered by lift, highest first.
-    const rulesItem = page.locator('li[data-kind="table"]').last();
-    const liftTexts = (await rulesItem.locator('tbody tr td:nth-child(4)').allTextContents()).map((t) => t.trim());
-    const lifts = liftTexts.map(Number);
-    expect(lifts.length).toBeGreaterThan(0);
-    expect(lifts).toEqual([...lifts].sort((a, b) => b - a));
     await page.getByTestId('find-findings').click();
-    await expect.poll(async () => (await page.getByTestId('finding-text').evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value))).join(' ')).toContain('按提升度排序的主要交叉销售规则');
-    const texts = await page.getByTestId('finding-text').evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value));
-    expect(texts.join(' ')).toContain(`(提升度 ${liftTexts[0]})`);
+    const findingTexts = async () => (await page.getByTestId('finding-text').evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value))).join(' ');
+    // Found again in the report's language; the finding the user rewrote keeps their words.
+    await expect.poll(findingTexts).toContain('按提升度排序的主要交叉销售规则：');
+    expect(await findingTexts()).toContain(`(提升度 ${liftTexts[0]})`);
+    expect(await findingTexts()).toContain(`Checked by ${CUSTOMER}.`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'report-findings-zh.png'), fullPage: true });
 
     const file = await saved(() => page.getByTestId('export-html').click());
     const bytes = Buffer.byteLength(file.text);

@@ -12,7 +12,7 @@ import type { Db } from '../../src/db/types.ts';
 import type { TableInfo } from '../../src/ingest/model.ts';
 import { loadClusters, loadRules, type ClustersResult, type RulesResult } from '../../src/report/patterns/load.ts';
 import { inlineRunner } from '../../src/report/patterns/runner.ts';
-import { addItem, emptyReport, parseReport, serializeReport } from '../../src/report/doc/model.ts';
+import { addItem, emptyReport, mergeFindings, parseReport, serializeReport, updateFinding } from '../../src/report/doc/model.ts';
 import { docToHtml } from '../../src/report/doc/html.ts';
 import { findFindings } from '../../src/report/doc/findings.ts';
 import { cellText, formatKind, kpiText } from '../../src/report/doc/numbers.ts';
@@ -21,6 +21,7 @@ import { translate, type Locale, type MessageKey, type Params } from '../../src/
 import type { LeaderboardRow } from '../../src/ml/protocol.ts';
 import type { ReportDoc, ReportItem } from '../../src/report/doc/types.ts';
 import { loadDemo } from './metrics-helpers.ts';
+import { loadValueTiers } from '../../src/report/segments.ts';
 
 let db: Db;
 let demo: TableInfo[];
@@ -144,5 +145,33 @@ describe('report sections from the app’s own results', () => {
     // In Chinese from the same (English-added) tables.
     const zh = findFindings(fullDoc('en').items, 'zh-CN');
     expect(zh.find((f) => f.id === 'model:s')?.text).toBe('流失模型 GBT depth 3：交叉验证 ROC AUC 为 0.812 ± 0.015，最佳基线（One feature）为 0.641。');
+  });
+
+  it('adds value tiers from a customer_value table only when the workspace has one', async () => {
+    expect(await loadValueTiers(db, demo, 'en')).toBeNull();
+    await db.exec(`CREATE OR REPLACE TABLE customer_value AS SELECT * FROM (VALUES ('c1','important'),('c2','important'),('c3','potential'),('c4','low_value'),('c5',NULL),('c6','mystery')) v(customer_id, tier)`);
+    const info: TableInfo = { name: 'customer_value', source: 'model:value', kind: 'other', rowCount: 6, roles: {}, columns: [{ name: 'customer_id', type: 'VARCHAR' }, { name: 'tier', type: 'VARCHAR' }] } as unknown as TableInfo;
+    const t = await loadValueTiers(db, [...demo, info], 'zh-CN');
+    expect(t?.role).toBe('valueTiers');
+    // Five customers with a tier; the unnamed tier keeps its own name.
+    expect(t?.rows).toEqual([['重要', 2, 0.4], ['低价值', 1, 0.2], ['mystery', 1, 0.2], ['潜力', 1, 0.2]]);
+    const doc = addItem(emptyReport('zh-CN', ''), tableItem('v', t!));
+    const html = await docToHtml(doc, { echarts: null });
+    expect(/<section id="sec-segmentation"[\s\S]*?<\/section>/.exec(html)?.[0]).toContain('<th scope="row">重要</th><td class="num">2</td><td class="num">40.0%</td>');
+    await db.exec('DROP TABLE customer_value');
+  });
+
+  it('finds again in the report’s new language, keeping the words of a finding the user rewrote', () => {
+    let doc = fullDoc('en');
+    doc = { ...doc, findings: mergeFindings([], findFindings(doc.items, 'en')) };
+    doc = updateFinding(doc, 'drivers:d', { text: 'Recency drives churn.' });
+    doc = updateFinding(doc, 'risk:t', { kept: false });
+    const again = parseReport(serializeReport(doc));
+    expect(again.ok).toBe(true);
+    const merged = mergeFindings(again.ok ? again.doc.findings : [], findFindings(doc.items, 'zh-CN'));
+    const byId = new Map(merged.map((f) => [f.id, f]));
+    expect(byId.get('drivers:d')?.text).toBe('Recency drives churn.');
+    expect(byId.get('risk:t')).toMatchObject({ kept: false, text: '3 位客户（15.0%）流失风险高。' });
+    expect(byId.get('rules:r')?.text).toMatch(/^按提升度排序的主要交叉销售规则：/);
   });
 });

@@ -57,17 +57,17 @@ export function updateMeta(doc: ReportDoc, patch: Partial<ReportMeta>): ReportDo
 }
 
 export function updateFinding(doc: ReportDoc, id: string, patch: Partial<Pick<Finding, 'text' | 'kept'>>): ReportDoc {
-  return { ...doc, findings: doc.findings.map((f) => (f.id === id ? { ...f, ...patch } : f)) };
+  return { ...doc, findings: doc.findings.map((f) => (f.id === id ? { ...f, ...patch, ...(patch.text !== undefined && patch.text !== f.text ? { edited: true } : {}) } : f)) };
 }
 
-/** New findings replace the old, but a finding the user edited or dropped keeps what they did. */
+/** New findings replace the old (in the report's language now), but a finding the user edited or dropped keeps what they did. */
 export function mergeFindings(old: readonly Finding[], found: readonly Finding[]): Finding[] {
   const byId = new Map(old.map((f) => [f.id, f]));
   return [...found]
     .sort((a, b) => b.weight - a.weight)
     .map((f) => {
       const was = byId.get(f.id);
-      return was ? { ...f, text: was.text, kept: was.kept } : f;
+      return was ? { ...f, kept: was.kept, ...(was.edited ? { text: was.text, edited: true } : {}) } : f;
     });
 }
 
@@ -176,6 +176,7 @@ function finding(v: unknown, i: number): Finding {
     weight: v.weight,
     kept: v.kept,
     ...(v.itemId !== undefined ? { itemId: text(v.itemId, `${where}.itemId`, 100) } : {}),
+    ...(v.edited === true ? { edited: true } : {}),
   };
 }
 

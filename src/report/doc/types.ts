@@ -59,6 +59,8 @@ export interface Finding {
   /** Item id of the chart behind it, when it is in the report. */
   itemId?: string;
   kept: boolean;
+  /** The user rewrote its text: finding again keeps their words (otherwise the new wording, in the report's language, replaces it). */
+  edited?: boolean;
 }
 
 export interface DataSource {
