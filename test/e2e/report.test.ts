@@ -315,10 +315,13 @@ describe('reports that travel (issue 12)', () => {
     await page.getByTestId('report-locale').selectOption('zh-CN');
     await page.getByTestId('find-findings').click();
     const findingTexts = async () => (await page.getByTestId('finding-text').evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value))).join(' ');
-    // Found again in the report's language; the finding the user rewrote keeps their words.
-    await expect.poll(findingTexts).toContain('按提升度排序的主要交叉销售规则：');
-    expect(await findingTexts()).toContain(`(提升度 ${liftTexts[0]})`);
-    expect(await findingTexts()).toContain(`Checked by ${CUSTOMER}.`);
+    // Found again in the report's language (a rise reads 上升), except the finding the user rewrote: the top cross-sell
+    // rules by lift, ranked first and edited in English above, keep the user's words.
+    await expect.poll(findingTexts).toContain('上升');
+    const rewritten = (await page.getByTestId('finding-text').first().inputValue());
+    expect(rewritten).toMatch(/^Top cross-sell rules by lift: .+ → .+/);
+    expect(rewritten).toContain(`(Lift ${liftTexts[0]})`);
+    expect(rewritten).toContain(`Checked by ${CUSTOMER}.`);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'report-findings-zh.png'), fullPage: true });
 
     const file = await saved(() => page.getByTestId('export-html').click());
@@ -335,7 +338,8 @@ describe('reports that travel (issue 12)', () => {
     expect(await seg.locator('figure[data-role]').evaluateAll((fs) => fs.map((f) => f.getAttribute('data-role')))).toEqual(['rfmTiers', 'clusters']);
     expect(await offline.locator('[data-section="analysis"] figure[data-role="rules"]').count()).toBe(1);
     expect(await offline.locator('.toc a').allTextContents()).toContain('客户细分');
-    expect(await offline.locator('[data-section="findings"]').textContent()).toContain('按提升度排序的主要交叉销售规则');
+    expect(await offline.locator('[data-section="findings"]').textContent()).toContain(`Top cross-sell rules by lift`);
+    expect(await offline.locator('[data-section="findings"]').textContent()).toContain('上升');
     await seg.screenshot({ path: path.join(SCREENSHOTS, 'report-html-segmentation.png') });
   });
 });

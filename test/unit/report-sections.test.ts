@@ -22,6 +22,7 @@ import type { LeaderboardRow } from '../../src/ml/protocol.ts';
 import type { ReportDoc, ReportItem } from '../../src/report/doc/types.ts';
 import { loadDemo } from './metrics-helpers.ts';
 import { loadValueTiers } from '../../src/report/segments.ts';
+import { describeChart } from '../../src/report/doc/describe.ts';
 
 let db: Db;
 let demo: TableInfo[];
@@ -82,6 +83,12 @@ describe('numbers in the report language', () => {
     expect(formatKind('en', 12345.6, 'int')).toBe('12,346');
     expect(cellText('en', null, 'int')).toBe('—');
     expect(cellText('en', 'text', 'int')).toBe('text');
+  });
+
+  it('leaves a chart’s helper series (a forecast band’s hidden base) out of its description', () => {
+    const d = describeChart({ xAxis: { data: ['2025-01', '2025-02'] }, series: [{ name: 'Forecast', data: [5, 9] }, { name: '__lower', data: [1, 2] }] }, 'Forecast', 'en');
+    expect(d).toContain('Forecast: 2 points');
+    expect(d).not.toContain('__lower');
   });
 
   it('round-trips numbers, formats and roles through the report file, and refuses an unknown format', () => {
