@@ -129,6 +129,8 @@ describe('report sections from the app’s own results', () => {
     expect(churn).toContain('<th scope="row">GBT depth 3</th><td class="num">0.812</td><td class="num">0.015</td>');
     expect(churn).toContain('<th scope="row">One feature</th><td class="num">0.641</td>');
     expect(churn).toContain('<th scope="row">High</th><td class="num">3</td><td class="num">15.0%</td>');
+    // Numeric columns are right-aligned, their headers too.
+    expect(churn).toContain('<th scope="col" class="num">ROC AUC</th>');
   });
 
   it('writes the whole report in Chinese: labels, the KPI and every table number', async () => {

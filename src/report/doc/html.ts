@@ -96,6 +96,7 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
         [t('report.srcFile'), t('report.srcTable'), t('report.srcRows'), t('report.srcCleaning')],
         doc.sources.map((s) => [s.file, s.table, formatInt(locale, s.rows), s.cleaning.length ? s.cleaning.join(' · ') : t('report.srcNoCleaning')]),
         t('report.sec.sources'),
+        [false, false, true, false],
       )
     : `<p>${esc(t('report.noSources'))}</p>`;
 
