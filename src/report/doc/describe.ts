@@ -37,7 +37,8 @@ export function describeChart(option: Rec, title: string, locale: Locale): strin
   const cats = categories(option);
   const fmt = (n: number) => formatNumber(locale, n, 2);
   const parts = asList(option.series).flatMap((s, k) => {
-    if (!isRec(s)) return [];
+    // A chart's own helpers (a forecast band's hidden base, named with a leading underscore) are not read out.
+    if (!isRec(s) || (typeof s.name === 'string' && s.name.startsWith('_'))) return [];
     const points = asList(s.data).flatMap((d, i) => {
       const p = point(d, i, cats);
       return p ? [p] : [];

@@ -7,6 +7,8 @@
  */
 import { formatInt, formatNumber, formatPercent, translate, type Locale } from '../../i18n/index.ts';
 import type { Finding, ReportItem } from './types.ts';
+import { cellText } from './numbers.ts';
+import { tableFindings } from './table-findings.ts';
 
 type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -102,6 +104,8 @@ function outlier(item: ReportItem, cats: string[], s: Rec, name: string, locale:
 export function findFindings(items: readonly ReportItem[], locale: Locale): Finding[] {
   const out: Finding[] = [];
   for (const item of items) {
+    const fromTable = tableFindings(item, locale);
+    if (fromTable) out.push(fromTable);
     if (item.body.kind !== 'chart') continue;
     const option = item.body.option;
     const cats = categoryAxis(option);
@@ -127,9 +131,9 @@ export function draftConclusions(items: readonly ReportItem[], findings: readonl
     const b = item.body;
     if (b.kind !== 'table' || b.customerLevel || b.columns.length < 4) continue;
     const rows = b.rows.filter((r) => typeof r[0] === 'string' && r[3] !== null && r[3] !== undefined);
-    if (!rows.length || !/tier|层级|分层/i.test(item.title + b.columns.join(' '))) continue;
+    if (!rows.length || (b.role !== 'rfmTiers' && !/tier|层级|分层/i.test(item.title + b.columns.join(' ')))) continue;
     lines.push(translate(locale, 'report.draftTiers'));
-    for (const r of rows) lines.push(`• ${String(r[0])} (${String(r[1])}): ${String(r[3])}`);
+    for (const r of rows) lines.push(`• ${String(r[0])} (${cellText(locale, r[1] ?? null, b.formats?.[1])}): ${String(r[3])}`);
     break;
   }
   return lines.join('\n');

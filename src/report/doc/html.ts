@@ -7,6 +7,8 @@
  */
 import { renderSvg } from '../../charts/echarts.ts';
 import { formatInt, translate, type MessageKey, type Params } from '../../i18n/index.ts';
+import { kpiText, tableText } from './numbers.ts';
+import { sectionOf } from './sections.ts';
 import { cssString, esc, jsonForScript, sha256Base64 } from './escape.ts';
 import { REPORT_CSS } from './html-style.ts';
 import type { Cell, ReportDoc, ReportItem } from './types.ts';
@@ -27,7 +29,9 @@ export interface HtmlOptions {
   now?: Date;
 }
 
-export const SECTIONS = ['summary', 'sources', 'analysis', 'kpis', 'findings', 'conclusions', 'appendix'] as const;
+export const SECTIONS = ['summary', 'sources', 'analysis', 'segmentation', 'churn', 'kpis', 'findings', 'conclusions', 'appendix'] as const;
+/** Sections left out (and out of the contents) when no item belongs there. */
+const OPTIONAL: ReadonlySet<SectionId> = new Set(['segmentation', 'churn']);
 export type SectionId = (typeof SECTIONS)[number];
 
 const CHART_W = 760;
@@ -45,9 +49,10 @@ function masker(): (v: Cell) => Cell {
   };
 }
 
-function table(columns: readonly string[], rows: readonly Cell[][], caption: string): string {
-  const head = columns.map((c) => `<th scope="col">${esc(c)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${esc(c ?? '')}</th>` : `<td>${esc(c ?? '')}</td>`)).join('')}</tr>`).join('');
+/** `numeric`: columns whose cells are numbers (right-aligned). */
+function table(columns: readonly string[], rows: readonly Cell[][], caption: string, numeric?: readonly unknown[]): string {
+  const head = columns.map((c, i) => `<th scope="col"${numeric?.[i] ? ' class="num"' : ''}>${esc(c)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${esc(c ?? '')}</th>` : `<td${numeric?.[i] ? ' class="num"' : ''}>${esc(c ?? '')}</td>`)).join('')}</tr>`).join('');
   return `<table><caption>${esc(caption)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
@@ -57,6 +62,8 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
   const title = doc.meta.title || t('report.untitled');
   const charts: Record<string, unknown> = {};
   const mask = masker();
+  /** Items in the order the file prints them (section by section, the user's order within each), numbered so. */
+  const ordered = SECTIONS.flatMap((s) => doc.items.filter((it) => sectionOf(it) === s));
 
   const caption = (item: ReportItem) =>
     `<p class="caption">${esc(t('report.from', { page: item.source }))} · ${esc(item.filters.length ? t('report.filtered', { filters: item.filters.join('; ') }) : t('report.unfiltered'))}</p>`;
@@ -66,14 +73,14 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
     const note = item.note ? `<p class="note">${esc(item.note)}</p>` : '';
     const head = `<h3>${esc(`${n}. ${item.title}`)}</h3>`;
     if (b.kind === 'kpi') {
-      return `<figure class="item kpi" id="${esc(item.id)}" data-kind="kpi">${head}<p class="value" data-testid="kpi-value">${esc(b.value)}</p>${b.hint ? `<p class="hint">${esc(b.hint)}</p>` : ''}${caption(item)}${note}</figure>`;
+      return `<figure class="item kpi" id="${esc(item.id)}" data-kind="kpi">${head}<p class="value" data-testid="kpi-value">${esc(kpiText(locale, b))}</p>${b.hint ? `<p class="hint">${esc(b.hint)}</p>` : ''}${caption(item)}${note}</figure>`;
     }
     if (b.kind === 'table') {
       if (b.customerLevel && !opts.customerRows) {
         return `<figure class="item" id="${esc(item.id)}" data-kind="table">${head}<p class="hint">${esc(t('report.customerRowsLeftOut', { n: formatInt(locale, b.rows.length) }))}</p>${caption(item)}${note}</figure>`;
       }
       const rows = b.customerLevel && opts.maskIds && b.idColumn !== undefined ? b.rows.map((r) => r.map((c, i) => (i === b.idColumn ? mask(c) : c))) : b.rows;
-      return `<figure class="item" id="${esc(item.id)}" data-kind="table">${head}${table(b.columns, rows, item.title)}${caption(item)}${note}</figure>`;
+      return `<figure class="item" id="${esc(item.id)}" data-kind="table"${b.role ? ` data-role="${esc(b.role)}"` : ''}>${head}${table(b.columns, tableText(locale, { ...b, rows }), item.title, b.formats)}${caption(item)}${note}</figure>`;
     }
     const desc = `<p class="desc">${esc(b.description)}</p>`;
     if (assets.echarts === null) {
@@ -89,6 +96,7 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
         [t('report.srcFile'), t('report.srcTable'), t('report.srcRows'), t('report.srcCleaning')],
         doc.sources.map((s) => [s.file, s.table, formatInt(locale, s.rows), s.cleaning.length ? s.cleaning.join(' · ') : t('report.srcNoCleaning')]),
         t('report.sec.sources'),
+        [false, false, true, false],
       )
     : `<p>${esc(t('report.noSources'))}</p>`;
 
@@ -104,7 +112,7 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
   };
 
   const appendix = doc.items.length
-    ? `<dl>${doc.items
+    ? `<dl>${ordered
         .map((it, i) => {
           const where = `${t('report.from', { page: it.source })}; ${it.filters.length ? t('report.filtered', { filters: it.filters.join('; ') }) : t('report.unfiltered')}`;
           const definition = it.definition ? `<dd>${esc(it.definition)}</dd>` : '';
@@ -118,23 +126,27 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
   const kpiTable = kpiItems.length
     ? table(
         [t('report.kpiName'), t('report.kpiValue'), t('report.kpiWhere')],
-        kpiItems.map((i) => [i.title, i.body.kind === 'kpi' ? i.body.value : '', `${t('report.from', { page: i.source })}; ${i.filters.length ? t('report.filtered', { filters: i.filters.join('; ') }) : t('report.unfiltered')}`]),
+        kpiItems.map((i) => [i.title, i.body.kind === 'kpi' ? kpiText(locale, i.body) : '', `${t('report.from', { page: i.source })}; ${i.filters.length ? t('report.filtered', { filters: i.filters.join('; ') }) : t('report.unfiltered')}`]),
         t('report.sec.kpis'),
       )
     : `<p>${esc(t('report.noKpis'))}</p>`;
 
+  const figures = (section: SectionId) => ordered.flatMap((it, i) => (sectionOf(it) === section ? [figure(it, i + 1)] : [])).join('');
   const body: Record<SectionId, string> = {
     summary: paragraphs(doc.summary, t('report.noSummary')),
     sources,
-    analysis: doc.items.length ? doc.items.map((it, i) => figure(it, i + 1)).join('') : `<p>${esc(t('report.noItems'))}</p>`,
+    analysis: figures('analysis') || `<p>${esc(t(doc.items.length ? 'report.restInSections' : 'report.noItems'))}</p>`,
+    segmentation: figures('segmentation'),
+    churn: figures('churn'),
     kpis: kpiTable,
     findings,
     conclusions: paragraphs(doc.conclusions, t('report.noConclusions')),
     appendix,
   };
 
-  const toc = `<nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">${esc(t('report.contents'))}</h2><ol>${SECTIONS.map((s) => `<li><a href="#sec-${s}">${esc(t(`report.sec.${s}`))}</a></li>`).join('')}</ol></nav>`;
-  const sections = SECTIONS.map((s) => `<section id="sec-${s}" data-section="${s}"><h2>${esc(t(`report.sec.${s}`))}</h2>${body[s]}</section>`).join('');
+  const shown = SECTIONS.filter((s) => !OPTIONAL.has(s) || body[s] !== '');
+  const toc = `<nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">${esc(t('report.contents'))}</h2><ol>${shown.map((s) => `<li><a href="#sec-${s}">${esc(t(`report.sec.${s}`))}</a></li>`).join('')}</ol></nav>`;
+  const sections = shown.map((s) => `<section id="sec-${s}" data-section="${s}"><h2>${esc(t(`report.sec.${s}`))}</h2>${body[s]}</section>`).join('');
   const made = (opts.now ?? new Date()).toLocaleDateString(locale, { year: 'numeric', month: 'long', day: 'numeric' });
   const cover = `<header class="cover"><h1>${esc(title)}</h1><p class="meta">${[doc.meta.author && t('report.by', { author: doc.meta.author }), doc.meta.period && t('report.periodIs', { period: doc.meta.period }), t('report.made', { date: made })].filter(Boolean).map((x) => esc(x as string)).join(' · ')}</p></header>`;
 

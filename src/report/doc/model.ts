@@ -1,5 +1,6 @@
 /** Pure operations on a report document: create, add, reorder, edit, and read one back from JSON with every field checked. */
-import { REPORT_FORMAT, REPORT_VERSION, type Cell, type DataSource, type Finding, type ItemBody, type ReportDoc, type ReportItem, type ReportLocale, type ReportMeta } from './types.ts';
+import { REPORT_FORMAT, REPORT_VERSION, type Cell, type DataSource, type Finding, type ItemBody, type NumberKind, type ReportDoc, type ReportItem, type ReportLocale, type ReportMeta, type TableRole } from './types.ts';
+import { NUMBER_KINDS } from './numbers.ts';
 
 export function emptyReport(locale: ReportLocale, title: string): ReportDoc {
   return { format: REPORT_FORMAT, version: REPORT_VERSION, meta: { title, author: '', period: '', locale }, summary: '', sources: [], items: [], findings: [], conclusions: '' };
@@ -56,17 +57,17 @@ export function updateMeta(doc: ReportDoc, patch: Partial<ReportMeta>): ReportDo
 }
 
 export function updateFinding(doc: ReportDoc, id: string, patch: Partial<Pick<Finding, 'text' | 'kept'>>): ReportDoc {
-  return { ...doc, findings: doc.findings.map((f) => (f.id === id ? { ...f, ...patch } : f)) };
+  return { ...doc, findings: doc.findings.map((f) => (f.id === id ? { ...f, ...patch, ...(patch.text !== undefined && patch.text !== f.text ? { edited: true } : {}) } : f)) };
 }
 
-/** New findings replace the old, but a finding the user edited or dropped keeps what they did. */
+/** New findings replace the old (in the report's language now), but a finding the user edited or dropped keeps what they did. */
 export function mergeFindings(old: readonly Finding[], found: readonly Finding[]): Finding[] {
   const byId = new Map(old.map((f) => [f.id, f]));
   return [...found]
     .sort((a, b) => b.weight - a.weight)
     .map((f) => {
       const was = byId.get(f.id);
-      return was ? { ...f, text: was.text, kept: was.kept } : f;
+      return was ? { ...f, kept: was.kept, ...(was.edited ? { text: was.text, edited: true } : {}) } : f;
     });
 }
 
@@ -113,6 +114,13 @@ function jsonValue(v: unknown, where: string, depth = 0): unknown {
   throw new Invalid(`${where}: not JSON data`);
 }
 
+const TABLE_ROLES: readonly TableRole[] = ['rfmTiers', 'valueTiers', 'clusters', 'rules', 'churnScores', 'churnDrivers', 'churnTiers'];
+
+function kind(v: unknown, where: string): NumberKind {
+  if (typeof v === 'string' && (NUMBER_KINDS as readonly string[]).includes(v)) return v as NumberKind;
+  throw new Invalid(`${where}: unknown number format`);
+}
+
 function body(v: unknown, where: string): ItemBody {
   if (!isRecord(v)) throw new Invalid(`${where}: no body`);
   if (v.kind === 'chart') {
@@ -121,14 +129,23 @@ function body(v: unknown, where: string): ItemBody {
     return { kind: 'chart', option, description: text(v.description, `${where}.description`) };
   }
   if (v.kind === 'kpi') {
-    return { kind: 'kpi', value: text(v.value, `${where}.value`, 200), ...(v.hint !== undefined ? { hint: text(v.hint, `${where}.hint`) } : {}) };
+    let number: { n: number; format: NumberKind } | undefined;
+    if (v.number !== undefined) {
+      const n = isRecord(v.number) ? v.number : {};
+      if (typeof n.n !== 'number' || !Number.isFinite(n.n)) throw new Invalid(`${where}.number: not a finite number`);
+      number = { n: n.n, format: kind(n.format, `${where}.number.format`) };
+    }
+    return { kind: 'kpi', value: text(v.value, `${where}.value`, 200), ...(number ? { number } : {}), ...(v.hint !== undefined ? { hint: text(v.hint, `${where}.hint`) } : {}) };
   }
   if (v.kind === 'table') {
     const columns = list(v.columns, `${where}.columns`, (c, i) => text(c, `${where}.columns[${i}]`, 500));
     const rows = list(v.rows, `${where}.rows`, (r, i) => list(r, `${where}.rows[${i}]`, (c, j) => cell(c, `${where}.rows[${i}][${j}]`), columns.length), MAX_ROWS);
     const idColumn = v.idColumn;
     if (idColumn !== undefined && (typeof idColumn !== 'number' || !Number.isInteger(idColumn) || idColumn < 0 || idColumn >= columns.length)) throw new Invalid(`${where}.idColumn: not a column`);
-    return { kind: 'table', columns, rows, ...(v.customerLevel === true ? { customerLevel: true } : {}), ...(idColumn !== undefined ? { idColumn } : {}) };
+    const formats = v.formats === undefined ? undefined : list(v.formats, `${where}.formats`, (f, i) => (f === null ? null : kind(f, `${where}.formats[${i}]`)), columns.length);
+    if (v.role !== undefined && !(typeof v.role === 'string' && (TABLE_ROLES as readonly string[]).includes(v.role))) throw new Invalid(`${where}.role: unknown table role`);
+    const role = v.role as TableRole | undefined;
+    return { kind: 'table', columns, rows, ...(formats ? { formats } : {}), ...(role ? { role } : {}), ...(v.customerLevel === true ? { customerLevel: true } : {}), ...(idColumn !== undefined ? { idColumn } : {}) };
   }
   throw new Invalid(`${where}: unknown kind`);
 }
@@ -159,6 +176,7 @@ function finding(v: unknown, i: number): Finding {
     weight: v.weight,
     kept: v.kept,
     ...(v.itemId !== undefined ? { itemId: text(v.itemId, `${where}.itemId`, 100) } : {}),
+    ...(v.edited === true ? { edited: true } : {}),
   };
 }
 

@@ -13,13 +13,27 @@ export type ReportLocale = 'en' | 'zh-CN';
 
 export type Cell = string | number | null;
 
+/** How a number is written (in the report's language, when shown or exported): see numbers.ts. */
+export type NumberKind = 'int' | 'number1' | 'number2' | 'number3' | 'number4' | 'percent' | 'amount';
+
+/**
+ * What a table is, for the report's structure and findings: RFM or value tiers and
+ * clusters go under customer segmentation; the churn model's cross-validated scores
+ * beside its baselines, its drivers and its customers at risk by tier under churn
+ * risk; cross-sell rules (by lift) stay in the analysis.
+ */
+export type TableRole = 'rfmTiers' | 'valueTiers' | 'clusters' | 'rules' | 'churnScores' | 'churnDrivers' | 'churnTiers';
+
 export type ItemBody =
   /** An ECharts option as the page drew it, functions dropped; `description` is generated from its data. */
   | { kind: 'chart'; option: Record<string, unknown>; description: string }
-  /** A KPI card as shown: the value formatted as the page formatted it. */
-  | { kind: 'kpi'; value: string; hint?: string }
-  /** `customerLevel`: one row per customer (left out of exports unless asked for); `idColumn`: the customer id column, for masking. */
-  | { kind: 'table'; columns: string[]; rows: Cell[][]; customerLevel?: boolean; idColumn?: number };
+  /** A KPI card: `value` as the page showed it; `number`, when known, is written out in the report's language instead. */
+  | { kind: 'kpi'; value: string; number?: { n: number; format: NumberKind }; hint?: string }
+  /**
+   * `formats`: per column, how its number cells are written (null: text or plain);
+   * `customerLevel`: one row per customer (left out of exports unless asked for); `idColumn`: the customer id column, for masking.
+   */
+  | { kind: 'table'; columns: string[]; rows: Cell[][]; formats?: (NumberKind | null)[]; role?: TableRole; customerLevel?: boolean; idColumn?: number };
 
 export interface ReportItem {
   id: string;
@@ -45,6 +59,8 @@ export interface Finding {
   /** Item id of the chart behind it, when it is in the report. */
   itemId?: string;
   kept: boolean;
+  /** The user rewrote its text: finding again keeps their words (otherwise the new wording, in the report's language, replaces it). */
+  edited?: boolean;
 }
 
 export interface DataSource {

@@ -6,7 +6,7 @@
 import { addItem, emptyReport, mergeFindings, moveItem, moveItemTo, newItemId, parseReport, plainOption, removeItem, serializeReport, updateFinding, updateItem, updateMeta } from '../../report/doc/model.ts';
 import { describeChart } from '../../report/doc/describe.ts';
 import { readReportText, writeReportText } from '../../report/persist.ts';
-import type { Cell, DataSource, Finding, ReportDoc, ReportItem, ReportLocale, ReportMeta } from '../../report/doc/types.ts';
+import type { Cell, DataSource, Finding, NumberKind, ReportDoc, ReportItem, ReportLocale, ReportMeta, TableRole } from '../../report/doc/types.ts';
 import { errorMessage } from '../../lib/errors.ts';
 
 /** Where an item is added from: the page's name and the filters in effect there. */
@@ -26,6 +26,14 @@ function mergeSources(old: readonly DataSource[], now: readonly DataSource[]): D
   const key = (s: DataSource) => `${s.table}\u0000${s.file}`;
   const fresh = new Set(now.map(key));
   return [...old.filter((s) => !fresh.has(key(s))), ...now];
+}
+
+/** A table as added: numbers as numbers, each numeric column with its format kind. */
+export interface ReportTable {
+  columns: string[];
+  rows: Cell[][];
+  formats?: (NumberKind | null)[];
+  role?: TableRole;
 }
 
 const SAVE_DELAY_MS = 250;
@@ -100,12 +108,14 @@ export class ReportState {
     return this.#add(title, ctx, { kind: 'chart', option: plain, description: describeChart(plain, title, ctx.locale) });
   }
 
-  addKpi(title: string, value: string, hint: string | undefined, ctx: ItemContext): number {
-    return this.#add(title, ctx, { kind: 'kpi', value, ...(hint ? { hint } : {}) });
+  /** `number`: the value itself, written out in the report's language (`value` is what the card showed). */
+  addKpi(title: string, value: string, hint: string | undefined, ctx: ItemContext, number?: { n: number; format: NumberKind }): number {
+    return this.#add(title, ctx, { kind: 'kpi', value, ...(number && Number.isFinite(number.n) ? { number } : {}), ...(hint ? { hint } : {}) });
   }
 
-  addTable(title: string, columns: string[], rows: Cell[][], ctx: ItemContext, customer?: { idColumn: number }): number {
-    return this.#add(title, ctx, { kind: 'table', columns, rows, ...(customer ? { customerLevel: true, idColumn: customer.idColumn } : {}) });
+  addTable(title: string, table: ReportTable, ctx: ItemContext, customer?: { idColumn: number }): number {
+    const { columns, rows, formats, role } = table;
+    return this.#add(title, ctx, { kind: 'table', columns, rows, ...(formats ? { formats } : {}), ...(role ? { role } : {}), ...(customer ? { customerLevel: true, idColumn: customer.idColumn } : {}) });
   }
 
   has(title: string): boolean {
