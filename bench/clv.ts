@@ -250,6 +250,8 @@ function chromiumLines(r: Extract<ClvReport, { errors: unknown }>): string[] {
     '',
     `CLV in Chromium: ${c.engine}; fits in the app's module worker (fitLifetime, a fresh worker per fit); times taken in the page;`,
     'SQL summary = loadValueData (src/report/value.ts: scope, summary, weekly repeats, births); Node s = Node summary (JS, master) + fit;',
+    `SQL summary again (same page, after the fit; not in the totals): master ${c.master ? s(c.master.summaryAgainMs) : '–'} s, `
+      + `line items ${c.orders ? s(c.orders.summaryAgainMs) : '–'} s (master runs first in the page; its first summary pays one-off costs, as a user's first would)`,
     `(sample: ${c.sample.runsMs.length} fits, ${c.sample.runsMs.map((v) => fmt(v)).join(' / ')} ms; master calibration end ${c.master?.calibrationEnd ?? '–'}; `
       + `${c.orders ? `${c.orders.file}, ${fmt(c.orders.bytes / 1e6, 1)} MB, calibration end ${c.orders.calibrationEnd} (the default)` : 'no generated lines'})`,
     ...textTable(

@@ -83,6 +83,8 @@ export interface ClvOrdersResult {
   summaryMs: number;
   /** `fitLifetime` in the worker, from the call to the fit in hand. */
   fitMs: number;
+  /** The same `loadValueData` once more, after the fit (not in the totals): the first run pays one-off costs (WASM tier-up). */
+  summaryAgainMs: number;
   fit: FitSummary;
 }
 
