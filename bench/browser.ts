@@ -126,7 +126,7 @@ interface ChromiumRun extends EngineRun {
 /** Per filter change, per query, the rows (native's still hold Dates and BigInts). */
 type DashboardResults = Record<string, unknown>[][][];
 
-async function bench(page: Page): Promise<BenchPage> {
+async function bench(page: Page): Promise<Pick<BenchPage, 'boot' | 'load' | 'run' | 'rfm' | 'memory'>> {
   await page.waitForFunction(() => window.crmBench !== undefined);
   // Each method runs in the page; the wrapper only forwards.
   return {
@@ -359,7 +359,7 @@ export interface BrowserReport {
   runs: { chromium: ChromiumRun[]; native: EngineRun[] };
 }
 
-async function buildPage(): Promise<number> {
+export async function buildPage(): Promise<number> {
   const t0 = performance.now();
   await build({
     configFile: false,
@@ -372,7 +372,7 @@ async function buildPage(): Promise<number> {
   return performance.now() - t0;
 }
 
-async function servePage(): Promise<{ server: PreviewServer; url: string }> {
+export async function servePage(): Promise<{ server: PreviewServer; url: string }> {
   const server = await preview({
     configFile: false,
     root: PAGE_SRC,

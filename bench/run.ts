@@ -21,7 +21,7 @@
  * folds and features, and the full default grid search in-process, beside the
  * reference.md figures. Data from $CRM_DATA_DIR, else ../shared/data (skipped if absent).
  *
- * Options: --steps node,browser,ml,clv (all four; clv: bench/clv.ts, lifetime-value fits on CDNOW) · --rows N (1,000,000) · --runs N (3, node step)
+ * Options: --steps node,browser,ml,clv (all four; clv: bench/clv.ts, lifetime-value fits on CDNOW in Node and, with the SQL summary, in Chromium) · --rows N (1,000,000) · --runs N (3, node step)
  * · --only native,native1,wasm,wasmcopy,papa · --file PATH · --browser-runs N (3)
  * · --big-rows N (5,000,000; 0 skips the big browser run).
  */
@@ -445,7 +445,7 @@ async function parent(argv: string[]): Promise<void> {
     else targets = { ...targets, ...mlReport.targets };
     lines.push(...mlLines(mlReport));
   }
-  const clvReport = steps.has('clv') ? (await import('./clv.ts')).clvStep(lines, log) : null;
+  const clvReport = steps.has('clv') ? await (await import('./clv.ts')).clvStep(lines, log) : null;
   if (clvReport && !('skipped' in clvReport)) targets = { ...targets, ...clvReport.targets };
   const elapsedS = (Date.now() - started.getTime()) / 1000;
   lines.push('', `Targets (${fmt(elapsedS)} s for the whole bench; 1-minute load average ${fmt(loadBefore[0]!, 1)} → ${fmt(os.loadavg()[0]!, 1)}):`);

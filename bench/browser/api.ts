@@ -4,6 +4,7 @@
  * page with `performance.now()`, so Playwright's round trips are not counted.
  */
 import type { Row } from '../../src/db/types.ts';
+import type { LifetimeFit } from '../../src/ml/clv/types.ts';
 
 export interface LoadOptions {
   table: string;
@@ -45,6 +46,46 @@ export interface BenchPage {
   /** Per-customer RFM: time to JS rows, and the result's digest (bench/rfm.ts). */
   rfm(sql: string): Promise<{ ms: number; customers: number; digest: string }>;
   memory(): Promise<MemoryReport>;
+  /**
+   * Lifetime value (bench/clv-browser.ts): the picked file is the CDNOW sample summary
+   * (`ID,x,t_x,T,zbar`); parsed untimed, then `fitLifetime` (src/ml/clv/client.ts, a module
+   * worker per call, as the app) `runs` times, each timed from the call to the fit in hand.
+   */
+  clvSample(runs: number): Promise<{ customers: number; ms: number[]; fit: FitSummary }>;
+  /**
+   * Lifetime value from order lines: the picked file is loaded (`cdnow`: CDNOW_master.txt's
+   * whitespace columns; `orders`: a bench/gen.ts orders CSV) into `table`, then the SQL summary
+   * as the Value page runs it (`loadValueData`, src/report/value.ts; scope, summary, weekly
+   * repeats, births) and the worker fit, each timed; the load is timed apart.
+   */
+  clvOrders(opts: ClvOrdersOptions): Promise<ClvOrdersResult>;
+}
+
+/** The worker's fit as it comes back (parameters, log-likelihood, convergence, ms per model: plain values). */
+export type FitSummary = LifetimeFit;
+
+export interface ClvOrdersOptions {
+  table: string;
+  format: 'cdnow' | 'orders';
+  /** `YYYY-MM-DD`; null: the summary's default (the last third of the span is the hold-out). */
+  calibrationEnd: string | null;
+}
+
+export interface ClvOrdersResult {
+  lines: number;
+  /** Customers with a purchase day (the scope query), and those in the fit (first purchase by the calibration end). */
+  customersAll: number;
+  customers: number;
+  withRepeat: number;
+  calibrationEnd: string;
+  loadMs: number;
+  /** `loadValueData` (its scope query included). */
+  summaryMs: number;
+  /** `fitLifetime` in the worker, from the call to the fit in hand. */
+  fitMs: number;
+  /** The same `loadValueData` once more, after the fit (not in the totals): the first run pays one-off costs (WASM tier-up). */
+  summaryAgainMs: number;
+  fit: FitSummary;
 }
 
 declare global {

@@ -6,7 +6,10 @@ import { getBrowserDb } from '../../src/db/browser.ts';
 import type { Db } from '../../src/db/types.ts';
 import { ident, lit } from '../../src/lib/sql.ts';
 import { digest, fromRows } from '../rfm.ts';
-import type { BenchPage, LoadOptions } from './api.ts';
+import type { TableInfo } from '../../src/ingest/model.ts';
+import { fitLifetime } from '../../src/ml/clv/client.ts';
+import { loadScope, loadValueData } from '../../src/report/value.ts';
+import type { BenchPage, ClvOrdersOptions, LoadOptions } from './api.ts';
 
 let db: Db | null = null;
 
@@ -21,6 +24,27 @@ function pickedFile(): File {
   if (!file) throw new Error('crmBench: no file picked (setInputFiles on #file first)');
   return file;
 }
+
+/** The orders table as the Value page would see it after ingest: the roles the CLV summary reads. */
+function ordersTable(name: string, format: ClvOrdersOptions['format']): TableInfo {
+  const cols: [string, string][] = format === 'cdnow'
+    ? [['customer_id', 'VARCHAR'], ['order_date', 'DATE'], ['quantity', 'BIGINT'], ['amount', 'DOUBLE']]
+    : [['order_id', 'VARCHAR'], ['customer_id', 'VARCHAR'], ['order_date', 'DATE'], ['quantity', 'BIGINT'], ['unit_price', 'DOUBLE'], ['discount', 'DOUBLE'], ['amount', 'DOUBLE']];
+  return {
+    name, source: 'bench', kind: 'orders', rowCount: 0,
+    columns: cols.map(([n, type]) => ({ name: n, type })),
+    roles: Object.fromEntries(cols.map(([n]) => [n, n])),
+  } as TableInfo;
+}
+
+/** CDNOW_master.txt: `customer_id yyyymmdd number_of_cds dollar_value`, space-aligned, header line first. */
+const cdnowLoadSql = (table: string, file: string): string => [
+  `CREATE TABLE ${ident(table)} AS SELECT f[1] AS customer_id, strptime(f[2], '%Y%m%d')::DATE AS order_date,`,
+  `  CAST(f[3] AS BIGINT) AS quantity, CAST(f[4] AS DOUBLE) AS amount`,
+  `FROM (SELECT string_split_regex(trim(line), '\\s+') AS f`,
+  `  FROM read_csv(${lit(file)}, columns = {'line': 'VARCHAR'}, header = false, delim = '\t', quote = '', escape = ''))`,
+  `WHERE regexp_matches(f[2], '^[0-9]{8}$')`,
+].join('\n');
 
 const page: BenchPage = {
   async boot() {
@@ -75,6 +99,49 @@ const page: BenchPage = {
     const rows = (await opened().query('SELECT sum(memory_usage_bytes) AS b FROM duckdb_memory()')).rows;
     const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
     return { duckdbBytes: Number(rows[0]?.b ?? 0), mainJsHeapBytes: heap ? heap.usedJSHeapSize : null };
+  },
+
+  async clvSample(runs) {
+    const text = await pickedFile().text();
+    const rows = text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(1).map((l) => l.split(',').map(Number));
+    const col = (j: number): Float64Array => Float64Array.from(rows, (r) => r[j]!);
+    const x = col(1);
+    const summary = { x, tx: col(2), T: col(3), zbar: col(4).map((z, i) => (x[i] === 0 ? NaN : z)) };
+    const ms: number[] = [];
+    let fit = null;
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      fit = await fitLifetime(summary);
+      ms.push(performance.now() - t0);
+    }
+    return { customers: rows.length, ms, fit: fit! };
+  },
+
+  async clvOrders({ table, format, calibrationEnd }) {
+    const d = opened();
+    const file = pickedFile();
+    const name = `${table}.${format === 'cdnow' ? 'txt' : 'csv'}`;
+    const t0 = performance.now();
+    if (!d.registerFile) throw new Error('crmBench: this Db cannot register a File by handle');
+    await d.registerFile(name, file);
+    await d.exec(format === 'cdnow' ? cdnowLoadSql(table, name) : `CREATE TABLE ${ident(table)} AS SELECT * FROM read_csv(${lit(name)})`);
+    const loadMs = performance.now() - t0;
+    await d.dropFile(name);
+    const lines = Number((await d.query(`SELECT count(*) AS n FROM ${ident(table)}`)).rows[0]?.n);
+    const orders = ordersTable(table, format);
+    const t1 = performance.now();
+    const end = calibrationEnd ?? (await loadScope(d, orders)).default_end;
+    if (!end) throw new Error('crmBench: no purchase days, no calibration end');
+    const data = await loadValueData(d, orders, end);
+    const t2 = performance.now();
+    const fit = await fitLifetime(data.summary);
+    const t3 = performance.now();
+    await loadValueData(d, orders, end);
+    const summaryAgainMs = performance.now() - t3;
+    return {
+      lines, customersAll: Number(data.scope.customers), customers: data.summary.x.length, withRepeat: data.summary.x.filter((v) => v > 0).length, calibrationEnd: end,
+      loadMs, summaryMs: t2 - t1, fitMs: t3 - t2, summaryAgainMs, fit,
+    };
   },
 };
 
