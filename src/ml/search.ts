@@ -110,13 +110,13 @@ export function aggregateImportance(results: readonly ImportanceResult[]): Impor
 }
 
 /** Scores of one configuration's fold results placed at their rows (positions with foldOf = fold, ascending). */
-export function outOfFold(dataset: DatasetInfo, results: readonly FoldResult[]): number[] {
+export function outOfFold(dataset: Pick<DatasetInfo, 'nUsable' | 'k' | 'foldOf'>, results: readonly { fold: number; p: ArrayLike<number> }[]): number[] {
   const oof = new Array<number>(dataset.nUsable).fill(NaN);
   const positions: number[][] = Array.from({ length: dataset.k }, () => []);
   dataset.foldOf.forEach((f, i) => positions[f]!.push(i));
   for (const r of results) {
     const at = positions[r.fold]!;
-    if (at.length !== r.p.length) throw new Error(`Fold ${r.fold} has ${at.length} test rows but ${r.p.length} scores came back`);
+    if (at.length !== r.p.length) throw new Error(`Fold ${r.fold} has ${at.length} test rows but ${r.p.length} predictions came back`);
     at.forEach((i, k) => (oof[i] = r.p[k]!));
   }
   return oof;

@@ -9,7 +9,7 @@ import { abortError } from '../lib/errors.ts';
 import { inputError } from './errors.ts';
 import type { SearchTask, ValueBaselineColumns, ValueDatasetInfo, ValueFoldResult, ValueLeaderboardRow, ValueSearchProgress, ValueSearchResult, ValueSearchSettings } from './protocol.ts';
 import { REGRESSION_SCORE_NAMES, type RegressionScores } from './regression-metrics.ts';
-import { meanStd, runQueue, SearchControl, taskSeed, type TaskRunner } from './search.ts';
+import { meanStd, outOfFold, runQueue, SearchControl, taskSeed, type TaskRunner } from './search.ts';
 import { checkValueSpecs, expandValueGrid, isValueBaseline, valueSpecLabel, type ValueGridSpec, type ValueSpec } from './value-specs.ts';
 
 export interface ValueConfig {
@@ -67,17 +67,9 @@ export function valueLeaderboard(configs: readonly ValueConfig[], results: reado
   return { models: rows.filter((r) => !r.baseline), baselines: rows.filter((r) => r.baseline) };
 }
 
-/** One configuration's fold predictions placed at their positions. */
+/** One configuration's fold predictions placed at their positions (the churn search's `outOfFold`). */
 export function valueOutOfFold(dataset: ValueDatasetInfo, results: readonly ValueFoldResult[]): number[] {
-  const oof = new Array<number>(dataset.nUsable).fill(NaN);
-  const positions: number[][] = Array.from({ length: dataset.k }, () => []);
-  dataset.foldOf.forEach((f, i) => positions[f]!.push(i));
-  for (const r of results) {
-    const at = positions[r.fold]!;
-    if (at.length !== r.p.length) throw new Error(`Fold ${r.fold} has ${at.length} test rows but ${r.p.length} predictions came back`);
-    at.forEach((i, k) => (oof[i] = r.p[k]!));
-  }
-  return oof;
+  return outOfFold(dataset, results);
 }
 
 export async function coordinateValueSearch(
