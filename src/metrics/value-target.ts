@@ -15,7 +15,7 @@ import type { TableInfo } from '../ingest/model.ts';
 import { ident, lit } from '../lib/sql.ts';
 import { churnTargetUnavailable, cutoffTrainingSql, type CutoffProblem, type OrderSpan } from './churn-target.ts';
 import { clvSummarySql } from './clv-summary.ts';
-import { dateLiteral, positiveInt, sqlOf, type MetricQuery } from './common.ts';
+import { built, dateLiteral, positiveInt, sqlOf, type MetricQuery } from './common.ts';
 import { tableOfKind } from '../ingest/model.ts';
 import { hasRevenue } from './measures.ts';
 
@@ -142,4 +142,16 @@ export function valueTargetRoles(tables: readonly TableInfo[]): TableInfo['roles
 /** Customers in a training table, and their total and mean future spend. */
 export function valueStatsSql(table: string): string {
   return `SELECT count(*) AS n, coalesce(sum(${ident(FUTURE_SPEND_COLUMN)}), 0) AS total, avg(${ident(FUTURE_SPEND_COLUMN)}) AS mean FROM ${ident(table)}`;
+}
+
+/**
+ * The value model's saved scores (`value_scores`: `customer`, `predicted_spend`,
+ * `model`, `horizon_months`) with the id as text (as the lifetime summary's
+ * ids): the value the tiers use when the user picks the value model.
+ */
+export function valueScoresSql(): MetricQuery {
+  return built(
+    `SELECT CAST(customer AS VARCHAR) AS id, CAST(predicted_spend AS DOUBLE) AS spend, CAST(model AS VARCHAR) AS model, CAST(horizon_months AS INTEGER) AS months ` +
+      `FROM ${ident(VALUE_SCORES_TABLE)} WHERE customer IS NOT NULL`,
+  );
 }
