@@ -4,6 +4,7 @@
  * change, the CSV and the `customer_value` table. The components only present it.
  */
 import { errorMessage, isAbortError } from '../../../lib/errors.ts';
+import type { Db } from '../../../db/types.ts';
 import { downloadText, safeFileName } from '../../../lib/download.ts';
 import { formatInt } from '../../../i18n/index.ts';
 import type { TableInfo } from '../../../ingest/model.ts';
@@ -33,6 +34,9 @@ export interface Fitted {
 
 export const TOP_N = 25;
 
+/** Saved value scores and the fit whose customers they are aligned with. */
+export type ModelScores = SavedValueScores & { forFit: Fitted };
+
 export class LifetimeLab {
   tableName = $state<string | null>(null);
   /** The user's calibration end; null: the default from the data. */
@@ -50,7 +54,7 @@ export class LifetimeLab {
   result = $state.raw<Fitted | null>(null);
   /** What the tiers rank as value; 'value_model' reads `value_scores` (written by the value lab's "Score customers now"). */
   valueFrom = $state<ValueSource>('clv');
-  modelScores = $state.raw<SavedValueScores | null>(null);
+  modelScores = $state.raw<ModelScores | null>(null);
   #controller: AbortController | null = null;
 
   readonly tables = $derived(orderTables(app.tables));
@@ -63,7 +67,7 @@ export class LifetimeLab {
   });
   readonly modelScoresAvailable = $derived(app.tables.some((t) => t.name === VALUE_SCORES_TABLE));
   /** The value model's predictions when the user picked them and they are loaded; null: rank by CLV. */
-  readonly modelValue = $derived(this.valueFrom === 'value_model' && this.modelScoresAvailable ? (this.modelScores?.spend ?? null) : null);
+  readonly modelValue = $derived(this.valueFrom === 'value_model' && this.modelScoresAvailable && this.modelScores?.forFit === this.result ? this.modelScores.spend : null);
   readonly valueCut = $derived(this.predictions ? valueCutForTopShare(this.modelValue ?? this.predictions.clv, this.topShare) : Infinity);
   readonly thresholds = $derived({ valueCut: this.valueCut, riskCut: this.riskCut });
   readonly values = $derived.by((): CustomerValue | null =>
@@ -73,20 +77,20 @@ export class LifetimeLab {
   readonly cross = $derived(this.values && this.result?.rfm ? crossTable(this.result.rfm, this.values.ids, this.values.tiers) : null);
   readonly top = $derived(this.values ? topAtRisk(this.values.value, this.values.risk, TOP_N) : []);
 
-  /** Picks what the tiers rank; the value model's scores are read again each time (they may have been re-scored). */
-  async setValueFrom(source: ValueSource): Promise<void> {
+  /** Picks what the tiers rank; the value model's scores are read by the tiers panel's query (again whenever `value_scores` changes). */
+  setValueFrom(source: ValueSource): void {
     this.saved = null;
-    if (source === 'clv' || !this.result) {
-      this.valueFrom = source;
-      return;
-    }
-    try {
-      const db = await app.db();
-      this.modelScores = await loadValueScores(db, app.tables, this.result.data.summary.ids);
-      this.valueFrom = this.modelScores ? 'value_model' : 'clv';
-    } catch (e) {
-      app.error = errorMessage(e);
-    }
+    this.valueFrom = source;
+  }
+
+  /** The saved value scores aligned with the fit shown; called by that query. */
+  async readModelScores(db: Db, signal: AbortSignal): Promise<SavedValueScores | null> {
+    const r = this.result;
+    if (!r) return null;
+    const scores = await loadValueScores(db, app.tables, r.data.summary.ids);
+    signal.throwIfAborted();
+    if (this.result === r) this.modelScores = scores ? { ...scores, forFit: r } : null;
+    return scores;
   }
 
   /** Build the summary for `calEnd`, then fit all three models in a worker. */
@@ -110,10 +114,7 @@ export class LifetimeLab {
           if (this.#controller === controller) this.progress = app.t('value.lt.fitting', { model: modelName(p.model), restart: p.restart, of: p.of });
         },
       });
-      if (this.#controller === controller) {
-        this.result = { table: table.name, calEnd, data, fit, savedRisk, rfm };
-        if (this.valueFrom === 'value_model') await this.setValueFrom('value_model');
-      }
+      if (this.#controller === controller) this.result = { table: table.name, calEnd, data, fit, savedRisk, rfm };
     } catch (e) {
       if (this.#controller !== controller) return;
       if (isAbortError(e)) this.message = app.t('value.lt.cancelled');
