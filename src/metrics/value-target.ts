@@ -15,12 +15,16 @@ import type { TableInfo } from '../ingest/model.ts';
 import { ident, lit } from '../lib/sql.ts';
 import { churnTargetUnavailable, cutoffTrainingSql, type CutoffProblem, type OrderSpan } from './churn-target.ts';
 import { clvSummarySql } from './clv-summary.ts';
-import { dateLiteral, positiveInt, sqlOf, type MetricQuery } from './common.ts';
+import { built, dateLiteral, positiveInt, sqlOf, type MetricQuery } from './common.ts';
 import { tableOfKind } from '../ingest/model.ts';
 import { hasRevenue } from './measures.ts';
 
 export const VALUE_TRAINING_TABLE = 'value_training';
 export const VALUE_TARGET_SOURCE = 'derived:value-target';
+export const VALUE_SCORING_TABLE = 'value_scoring';
+export const VALUE_SCORING_SOURCE = 'derived:value-scoring';
+/** The value model's per-customer predictions written back (as the churn lab writes `churn_scores`). */
+export const VALUE_SCORES_TABLE = 'value_scores';
 export const FUTURE_SPEND_COLUMN = 'future_spend';
 export const LAST_PERIOD_COLUMN = 'last_period_spend';
 export const HIST_MEAN_COLUMN = 'hist_mean_spend';
@@ -78,6 +82,19 @@ export function valueCutoffProblem(span: OrderSpan, options: ValueTargetOptions)
  * (0 for a customer with no order in the window). Needs order amounts.
  */
 export function valueTargetSql(tables: readonly TableInfo[], options: ValueTargetOptions): MetricQuery {
+  return valueFeatureSql(tables, options, true);
+}
+
+/**
+ * The rows a fitted value model scores: the same features (and CLV summary)
+ * as `valueTargetSql` with the cut-off at `asOf` (the data's last order day),
+ * and no target, so the guard asks only that orders reach `asOf`.
+ */
+export function valueScoringSql(tables: readonly TableInfo[], options: { asOf: string; horizonMonths: number }): MetricQuery {
+  return valueFeatureSql(tables, { cutoff: options.asOf, horizonMonths: options.horizonMonths }, false);
+}
+
+function valueFeatureSql(tables: readonly TableInfo[], options: ValueTargetOptions, withTarget: boolean): MetricQuery {
   const orders = tableOfKind(tables, 'orders');
   const m = churnTargetUnavailable(tables);
   if (m || !orders) return { ok: false, unavailable: m ?? { reason: 'no_table', kind: 'orders' } };
@@ -85,12 +102,13 @@ export function valueTargetSql(tables: readonly TableInfo[], options: ValueTarge
   const h = positiveInt(options.horizonMonths, 'Horizon (months)');
   const cut = dateLiteral(options.cutoff, 'cut-off date');
   const end = `${cut} + INTERVAL ${h} MONTH`;
+  const windowEnd = withTarget ? end : cut;
   return cutoffTrainingSql(tables, options.cutoff, {
-    windowEnd: end,
+    windowEnd,
     guardMessage: (first, last) =>
       `printf('Value target: cut-off %s with a %s-month horizon needs orders up to %s, but they run from %s to %s. Choose a cut-off from %s to %s.', ` +
-      `${lit(options.cutoff)}, ${lit(String(h))}, strftime(${end}, '%Y-%m-%d'), strftime(${first}, '%Y-%m-%d'), strftime(${last}, '%Y-%m-%d'), ` +
-      `strftime(${first}, '%Y-%m-%d'), strftime(${last} - INTERVAL ${h} MONTH, '%Y-%m-%d'))`,
+      `${lit(options.cutoff)}, ${lit(String(withTarget ? h : 0))}, strftime(${windowEnd}, '%Y-%m-%d'), strftime(${first}, '%Y-%m-%d'), strftime(${last}, '%Y-%m-%d'), ` +
+      `strftime(${first}, '%Y-%m-%d'), strftime(${last} - INTERVAL ${withTarget ? h : 0} MONTH, '%Y-%m-%d'))`,
     extraFeatures: [
       { name: LAST_PERIOD_COLUMN, expr: `coalesce(sum(amount) FILTER (WHERE d > ${cut} - INTERVAL ${h} MONTH), 0)` },
       { name: HIST_MEAN_COLUMN, expr: `coalesce(sum(amount), 0) / greatest(1, ceil((date_diff('day', min(d), ${cut}) + 1) / ${h * MONTH_DAYS}))` },
@@ -103,7 +121,9 @@ export function valueTargetSql(tables: readonly TableInfo[], options: ValueTarge
         select: (l) =>
           `coalesce(${l}.x, 0) AS ${ident(CLV_COLUMNS.x)}, coalesce(${l}.tx, 0) AS ${ident(CLV_COLUMNS.tx)}, coalesce(${l}.big_t, 0) AS ${ident(CLV_COLUMNS.T)}, ${l}.zbar AS ${ident(CLV_COLUMNS.zbar)}`,
       },
-      { names: [FUTURE_SPEND_COLUMN], cte: `SELECT cid, sum(amount) AS s FROM o WHERE d > ${cut} AND d <= ${end} GROUP BY cid`, select: (l) => `coalesce(${l}.s, 0) AS ${ident(FUTURE_SPEND_COLUMN)}` },
+      ...(withTarget
+        ? [{ names: [FUTURE_SPEND_COLUMN], cte: `SELECT cid, sum(amount) AS s FROM o WHERE d > ${cut} AND d <= ${end} GROUP BY cid`, select: (l: string) => `coalesce(${l}.s, 0) AS ${ident(FUTURE_SPEND_COLUMN)}` }]
+        : []),
     ],
   });
 }
@@ -122,4 +142,16 @@ export function valueTargetRoles(tables: readonly TableInfo[]): TableInfo['roles
 /** Customers in a training table, and their total and mean future spend. */
 export function valueStatsSql(table: string): string {
   return `SELECT count(*) AS n, coalesce(sum(${ident(FUTURE_SPEND_COLUMN)}), 0) AS total, avg(${ident(FUTURE_SPEND_COLUMN)}) AS mean FROM ${ident(table)}`;
+}
+
+/**
+ * The value model's saved scores (`value_scores`: `customer`, `predicted_spend`,
+ * `model`, `horizon_months`) with the id as text (as the lifetime summary's
+ * ids): the value the tiers use when the user picks the value model.
+ */
+export function valueScoresSql(): MetricQuery {
+  return built(
+    `SELECT CAST(customer AS VARCHAR) AS id, CAST(predicted_spend AS DOUBLE) AS spend, CAST(model AS VARCHAR) AS model, CAST(horizon_months AS INTEGER) AS months ` +
+      `FROM ${ident(VALUE_SCORES_TABLE)} WHERE customer IS NOT NULL`,
+  );
 }

@@ -28,10 +28,12 @@ import type {
   ValueSearchPayload,
   ValueSearchProgress,
   ValueSearchResult,
+  ValueScoreResult,
 } from './protocol.ts';
 import type { ColumnData } from './features.ts';
 import { coordinateSearch, SearchControl, type TaskRunner } from './search.ts';
 import { coordinateValueSearch } from './value-search.ts';
+import type { ValueSpec } from './value-specs.ts';
 import ChurnWorker from './worker.ts?worker';
 
 /** The part of a Worker the client uses; tests pass an in-process stand-in. */
@@ -257,6 +259,8 @@ export interface SearchPool {
   search(payload: SearchPayload, onProgress?: (progress: SearchProgress) => void, signal?: AbortSignal): SearchRun;
   /** The value model's grid × k-fold (a numeric target), on the same workers. */
   valueSearch(payload: ValueSearchPayload, onProgress?: (progress: ValueSearchProgress) => void, signal?: AbortSignal): SearchRun<ValueSearchResult>;
+  /** The value model `spec` refitted on all of `dataset`'s usable rows, predicting spend for each row of `columns`. */
+  valueScore(dataset: ValueDatasetPayload, spec: ValueSpec, seed: number, columns: ColumnData[], signal?: AbortSignal): SearchRun<ValueScoreResult>;
   /** Cancel every search and end the workers. */
   dispose(): void;
 }
@@ -328,6 +332,13 @@ export function createSearchPool(options: SearchPoolOptions = {}): SearchPool {
     valueSearch(payload, onProgress, signal) {
       const { grid, ...dataset } = payload;
       return pooled<ValueDatasetInfo, ValueSearchResult>(dataset, signal, (info, runner, control) => coordinateValueSearch(info, { grid, baselineColumns: payload.baselineColumns }, runner, control, onProgress));
+    },
+    valueScore(dataset, spec, seed, columns, signal) {
+      return pooled<ValueDatasetInfo, ValueScoreResult>(dataset, signal, async (_info, runner) => {
+        const r = await runner.run(0, { kind: 'scoreValue', spec, seed, columns });
+        if (r.kind !== 'scoreValue') throw new Error(`Expected a scoreValue result, got ${r.kind}`);
+        return r;
+      });
     },
     dispose() {
       for (const control of controls) control.cancel();

@@ -258,7 +258,9 @@ export type SearchTask =
   | { kind: 'fitValueFold'; configId: number; spec: ValueSpec; fold: number; seed: number }
   | { kind: 'fitFold'; configId: number; spec: ModelSpec; fold: number; seed: number }
   | { kind: 'importance'; spec: ModelSpec; fold: number; seed: number; repeats: number }
-  | { kind: 'refit'; spec: ModelSpec; seed: number; tiers: TierThresholds; reasons: number };
+  | { kind: 'refit'; spec: ModelSpec; seed: number; tiers: TierThresholds; reasons: number }
+  /** The value model refitted on every usable row of the loaded data set, scoring `columns` (the features as of another cut-off). */
+  | { kind: 'scoreValue'; spec: ValueSpec; seed: number; columns: ColumnData[] };
 
 export interface FoldResult {
   kind: 'fitFold';
@@ -310,7 +312,15 @@ export interface RefitResult {
   final: FinalModel;
 }
 
-export type TaskResult = FoldResult | ImportanceResult | RefitResult | ValueFoldResult;
+/** Predicted spend of each row of the scored columns, in their order. */
+export interface ValueScoreResult {
+  kind: 'scoreValue';
+  p: number[];
+  fitMs: number;
+  note?: string;
+}
+
+export type TaskResult = FoldResult | ImportanceResult | RefitResult | ValueFoldResult | ValueScoreResult;
 
 export interface MeanStd {
   mean: number;

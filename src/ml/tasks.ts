@@ -199,6 +199,7 @@ export function runTask(ds: LoadedDataset, task: SearchTask, signal?: AbortFlag)
     case 'refit':
       return runRefit(ds, task, signal);
     case 'fitValueFold':
+    case 'scoreValue':
       return Promise.reject(new Error('A churn data set cannot run a value model task'));
     default:
       return task satisfies never;

@@ -20,7 +20,7 @@ import { applyFeatures, fitFeatures, toNumber, cellAt, type ColumnData, type Fit
 import type { AbortFlag } from './logreg.ts';
 import { Mlp } from './mlp.ts';
 import type { TaskRunner } from './search.ts';
-import type { SearchTask, TaskResult, ValueDatasetInfo, ValueDatasetPayload, ValueFoldResult } from './protocol.ts';
+import type { SearchTask, TaskResult, ValueDatasetInfo, ValueDatasetPayload, ValueFoldResult, ValueScoreResult } from './protocol.ts';
 import { regressionScores } from './regression-metrics.ts';
 import { fitRidge } from './ridge.ts';
 import { stratifiedKFold, type Split } from './split.ts';
@@ -213,8 +213,26 @@ async function runValueFold(ds: LoadedValueDataset, task: Extract<SearchTask, { 
   };
 }
 
+/**
+ * The chosen model refitted on every usable training row and applied to
+ * `task.columns` (the same features as of another cut-off): the columns the
+ * training set took as log(1 + x) are taken so there too, negatives as 0.
+ */
+export async function runValueScore(ds: LoadedValueDataset, task: Extract<SearchTask, { kind: 'scoreValue' }>, signal?: AbortFlag): Promise<ValueScoreResult> {
+  const started = performance.now();
+  const { target, exclude, maxLevels, columns, log1p } = ds.payload;
+  const logged = new Set(ds.featureColumns.filter((c, i) => c !== columns[i]).map((c) => c.name));
+  const scoring = task.columns.map((c): ColumnData => (logged.has(c.name) && c.values instanceof Float64Array ? { name: c.name, values: Float64Array.from(c.values, (x) => Math.log1p(Math.max(0, x))) } : c));
+  const fitted = fitFeatures(ds.featureColumns, { target, exclude, ...(maxLevels ? { maxLevels } : {}) }, ds.usable);
+  const yT = transformTarget(ds.y, log1p);
+  const fit = await fitPredict(task.spec, applyFeatures(fitted, ds.featureColumns, ds.usable), yT, applyFeatures(fitted, scoring), task.seed, signal);
+  const p = untransform(clipToRange(fit.p, yT), log1p);
+  return { kind: 'scoreValue', p: Array.from(p), fitMs: Math.round(performance.now() - started), ...(fit.note ? { note: fit.note } : {}) };
+}
+
 export function runValueTask(ds: LoadedValueDataset, task: SearchTask, signal?: AbortFlag): Promise<TaskResult> {
-  if (task.kind !== 'fitValueFold') return Promise.reject(new Error(`A value data set runs fitValueFold tasks, not ${task.kind}`));
+  if (task.kind === 'scoreValue') return runValueScore(ds, task, signal);
+  if (task.kind !== 'fitValueFold') return Promise.reject(new Error(`A value data set runs fitValueFold and scoreValue tasks, not ${task.kind}`));
   return runValueFold(ds, task, signal);
 }
 

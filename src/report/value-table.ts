@@ -12,6 +12,8 @@ import { assignTiers, CUSTOMER_VALUE_TABLE, type ValueThresholds, type ValueTier
 import type { Predictions } from './value.ts';
 
 export type RiskSource = 'churn_scores' | 'p_alive';
+/** What the tiers rank as value: lifetime value, or the value model's predicted spend (`value_scores`). */
+export type ValueSource = 'clv' | 'value_model';
 
 export interface CustomerValue {
   ids: readonly string[];
@@ -19,6 +21,9 @@ export interface CustomerValue {
   expectedPurchases: Float64Array;
   expectedSpend: Float64Array;
   clv: Float64Array;
+  /** The value the tiers rank: `clv`, or the value model's predicted spend (NaN where a customer has none). */
+  value: Float64Array;
+  valueSource: ValueSource;
   risk: Float64Array;
   riskSource: RiskSource;
   /** Customers the saved scores did not cover (their risk is 1 − P(alive)). */
@@ -39,28 +44,32 @@ export function riskOf(pAlive: Float64Array, saved: Float64Array | null): { risk
   return { risk, source: 'churn_scores', filled };
 }
 
-export function customerValue(ids: readonly string[], p: Predictions, saved: Float64Array | null, t: ValueThresholds): CustomerValue {
+/** `modelValue`: the value model's predicted spend per customer, to rank by instead of CLV. */
+export function customerValue(ids: readonly string[], p: Predictions, saved: Float64Array | null, t: ValueThresholds, modelValue?: Float64Array | null): CustomerValue {
   const r = riskOf(p.pAlive, saved);
+  const value = modelValue ?? p.clv;
   return {
     ids,
     pAlive: p.pAlive,
     expectedPurchases: p.expectedPurchases,
     expectedSpend: p.expectedSpend,
     clv: p.clv,
+    value,
+    valueSource: modelValue ? 'value_model' : 'clv',
     risk: r.risk,
     riskSource: r.source,
     riskFilled: r.filled,
-    tiers: assignTiers(p.clv, r.risk, t),
+    tiers: assignTiers(value, r.risk, t),
   };
 }
 
-export const CUSTOMER_VALUE_COLUMNS = ['customer_id', 'p_alive', 'expected_purchases', 'expected_spend', 'clv', 'risk', 'tier'] as const;
+export const CUSTOMER_VALUE_COLUMNS = ['customer_id', 'p_alive', 'expected_purchases', 'expected_spend', 'clv', 'value', 'value_source', 'risk', 'tier'] as const;
 
 const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 1e6) / 1e6 : null);
 
 /** One line per customer, in the columns of `customer_value`. */
 export function customerValueCsv(v: CustomerValue, opts: CsvOptions = {}): string {
-  const rows = v.ids.map((id, i): CsvValue[] => [id, round(v.pAlive[i]!), round(v.expectedPurchases[i]!), round(v.expectedSpend[i]!), round(v.clv[i]!), round(v.risk[i]!), v.tiers[i]!]);
+  const rows = v.ids.map((id, i): CsvValue[] => [id, round(v.pAlive[i]!), round(v.expectedPurchases[i]!), round(v.expectedSpend[i]!), round(v.clv[i]!), round(v.value[i]!), v.valueSource, round(v.risk[i]!), v.tiers[i]!]);
   return csvText(CUSTOMER_VALUE_COLUMNS, rows, opts);
 }
 

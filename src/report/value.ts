@@ -11,6 +11,7 @@ import type { TableInfo } from '../ingest/model.ts';
 import { sqlOf } from '../metrics/common.ts';
 import { churnRiskSql, clvBirthsSql, clvScopeSql, clvSummarySql, clvWeeklyRepeatsSql, type ClvScopeRow } from '../metrics/clv-summary.ts';
 import { RISK_TABLE } from '../metrics/filters.ts';
+import { valueScoresSql, VALUE_SCORES_TABLE } from '../metrics/value-target.ts';
 import { customerTiersSql, type Tier } from '../metrics/tiers.ts';
 import * as clvModels from '../ml/clv/predict.ts';
 import type { CalibrationSummary, LifetimeFit } from '../ml/clv/types.ts';
@@ -85,6 +86,32 @@ export async function loadSavedRisk(db: Db, tables: readonly TableInfo[], ids: r
   const rows = (await db.query(sqlOf(churnRiskSql()))).rows;
   const byId = new Map(rows.map((r) => [String(r.id), Number(r.probability)]));
   return Float64Array.from(ids, (id) => byId.get(id) ?? NaN);
+}
+
+/** The value model's saved predictions, per customer of the summary (NaN where it has none). */
+export interface SavedValueScores {
+  spend: Float64Array;
+  model: string;
+  months: number;
+  /** Customers of the summary without a saved prediction. */
+  missing: number;
+}
+
+/** The value model's saved scores (`value_scores`) aligned with `ids`; null without that table. */
+export async function loadValueScores(db: Db, tables: readonly TableInfo[], ids: readonly string[]): Promise<SavedValueScores | null> {
+  if (!tables.some((t) => t.name === VALUE_SCORES_TABLE)) return null;
+  const rows = (await db.query(sqlOf(valueScoresSql()))).rows;
+  const byId = new Map(rows.map((r) => [String(r.id), Number(r.spend)]));
+  let missing = 0;
+  const spend = Float64Array.from(ids, (id) => {
+    const v = byId.get(id);
+    if (v === undefined || !Number.isFinite(v)) {
+      missing++;
+      return NaN;
+    }
+    return v;
+  });
+  return { spend, model: String(rows[0]?.model ?? ''), months: Number(rows[0]?.months ?? 0), missing };
 }
 
 /** RFM tier per customer id (as of the last day), for the cross-table; null when RFM is unavailable. */

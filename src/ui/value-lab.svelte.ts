@@ -16,6 +16,11 @@ import type { CutoffProblem, OrderSpan } from '../metrics/churn-target.ts';
 import type { TableInfo } from '../ingest/model.ts';
 import { buildValueTable, fetchColumns, getSearchPool, valueRegistry, type ValueTable } from '../report/value-model.ts';
 import { errorMessage, isAbortError } from '../lib/errors.ts';
+import { downloadText, safeFileName } from '../lib/download.ts';
+import type { ValueDatasetPayload } from '../ml/protocol.ts';
+import { saveValueScores, scoreValueCustomers, topValueScores, valueScoresCsv, type ValueScores } from '../report/value-scores.ts';
+import { VALUE_SCORES_TABLE } from '../metrics/value-target.ts';
+import { formatInt } from '../i18n/index.ts';
 import { app } from './state.svelte.ts';
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -41,6 +46,12 @@ export class ValueLab {
   /** Said beside the save button. */
   savedMessage = $state<string | null>(null);
   listed = $state.raw<ListedCards<ValueModelCard>>({ cards: [], unreadable: [] });
+  /** "Score customers now": the best model's predictions as of the data's end, and what was said about them. */
+  scores = $state.raw<ValueScores | null>(null);
+  scoring = $state(false);
+  scoresMessage = $state<string | null>(null);
+  /** The data set the shown search ran on (the refit for scoring uses it). */
+  #dataset: ValueDatasetPayload | null = null;
   #run: SearchRun<ValueSearchResult> | null = null;
 
   readonly horizonOk = $derived(Number.isInteger(this.horizon) && this.horizon >= 1);
@@ -61,6 +72,7 @@ export class ValueLab {
     const src = this.result ?? this.progress;
     return src ? [...src.leaderboard, ...src.baselines] : [];
   });
+  readonly topScores = $derived(this.scores ? topValueScores(this.scores, 10) : []);
   readonly lastPeriod = $derived(this.result?.baselines.find((b) => b.spec.kind === 'lastPeriod'));
 
   /** Chart data of the best model's out-of-fold predictions. */
@@ -99,6 +111,8 @@ export class ValueLab {
     this.result = null;
     this.message = null;
     this.savedMessage = null;
+    this.scores = null;
+    this.scoresMessage = null;
     this.building = true;
     try {
       const db = await app.db();
@@ -107,20 +121,18 @@ export class ValueLab {
       const exclude = excluded(built.table);
       this.trained = { ...built, cutoff, months, columns, exclude };
       this.building = false;
-      this.#run = getSearchPool().valueSearch(
-        {
-          task: 'regression',
-          columns,
-          target: FUTURE_SPEND_COLUMN,
-          exclude,
-          k: this.k,
-          seed: 1,
-          log1p: this.log1p,
-          baselineColumns: { lastPeriod: LAST_PERIOD_COLUMN, histMean: HIST_MEAN_COLUMN, lifetime: { ...CLV_COLUMNS, months } },
-          grid: DEFAULT_VALUE_GRID,
-        },
-        (p) => (this.progress = p),
-      );
+      const dataset: ValueDatasetPayload = {
+        task: 'regression',
+        columns,
+        target: FUTURE_SPEND_COLUMN,
+        exclude,
+        k: this.k,
+        seed: 1,
+        log1p: this.log1p,
+        baselineColumns: { lastPeriod: LAST_PERIOD_COLUMN, histMean: HIST_MEAN_COLUMN, lifetime: { ...CLV_COLUMNS, months } },
+      };
+      this.#dataset = dataset;
+      this.#run = getSearchPool().valueSearch({ ...dataset, grid: DEFAULT_VALUE_GRID }, (p) => (this.progress = p));
       this.result = await this.#run.result;
     } catch (e) {
       if (isAbortError(e)) this.message = app.t('valueModel.cancelled');
@@ -140,6 +152,31 @@ export class ValueLab {
   }
   cancel(): void {
     this.#run?.cancel();
+  }
+
+  /** Refits the best model on every training row, scores every customer as of the data's end, and writes `value_scores`. */
+  async scoreNow(label: string): Promise<void> {
+    const r = this.result;
+    const t = this.trained;
+    const dataset = this.#dataset;
+    if (!r || !t || !dataset || this.scoring) return;
+    this.scoring = true;
+    this.scoresMessage = null;
+    try {
+      const db = await app.db();
+      const scores = await scoreValueCustomers(getSearchPool(), app.workspace, db, app.tables, { dataset, spec: r.best.spec, label, months: t.months });
+      const saved = await saveValueScores(app.workspace, scores);
+      this.scores = scores;
+      this.scoresMessage = app.t('valueModel.scores.saved', { rows: formatInt(app.locale, saved.rowCount), table: VALUE_SCORES_TABLE, date: scores.asOf });
+    } catch (e) {
+      app.error = errorMessage(e);
+    } finally {
+      this.scoring = false;
+    }
+  }
+
+  exportScores(): void {
+    if (this.scores) downloadText(valueScoresCsv(this.scores), `${safeFileName(VALUE_SCORES_TABLE)}_${this.scores.asOf}.csv`, 'text/csv;charset=utf-8');
   }
 
   async refreshRegistry(): Promise<void> {

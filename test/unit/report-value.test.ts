@@ -80,7 +80,7 @@ describe('value runner on DuckDB', () => {
     const v = customerValue(['A', 'B', 'C'], preds as never, saved, { valueCut: 60, riskCut: 0.5 });
     expect(v.tiers).toEqual(['potential', 'ordinary', 'important']);
     expect(customerValueCsv(v, { spreadsheet: false }).split('\r\n').slice(0, 2)).toEqual([
-      'customer_id,p_alive,expected_purchases,expected_spend,clv,risk,tier', 'A,0.2,3,30,100,0.9,potential',
+      'customer_id,p_alive,expected_purchases,expected_spend,clv,value,value_source,risk,tier', 'A,0.2,3,30,100,100,clv,0.9,potential',
     ]);
     const sink = { addTable: async (_: string, create: (db: Db) => Promise<TableInfo>) => create(db) };
     const table = await saveCustomerValue(sink, v, 'model:bgnbd');

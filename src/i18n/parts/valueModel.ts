@@ -52,6 +52,14 @@ export const valueModelEn = {
   'valueModel.export': 'Export card',
   'valueModel.delete': 'Delete',
   'valueModel.cancelled': 'Search cancelled.',
+  'valueModel.scores.run': 'Score customers now',
+  'valueModel.scores.running': 'Scoring customers…',
+  'valueModel.scores.intro': 'Refits {model} on every training row and predicts each customer’s spend over the next {months} months from their history up to the last order day; the list is saved as table value_scores, which the value tiers can use.',
+  'valueModel.scores.saved': 'Scored {rows} customers as of {date}; saved as table {table}.',
+  'valueModel.scores.top': 'Top {n} customers by predicted spend over the next {months} months ({model}, as of {date})',
+  'valueModel.scores.customer': 'Customer',
+  'valueModel.scores.spend': 'Predicted spend',
+  'valueModel.scores.csv': 'Download all scores (CSV)',
 } as const;
 
 export const valueModelZh: Record<keyof typeof valueModelEn, string> = {
@@ -107,4 +115,12 @@ export const valueModelZh: Record<keyof typeof valueModelEn, string> = {
   'valueModel.export': '导出模型卡',
   'valueModel.delete': '删除',
   'valueModel.cancelled': '搜索已取消。',
+  'valueModel.scores.run': '立即为客户评分',
+  'valueModel.scores.running': '正在为客户评分…',
+  'valueModel.scores.intro': '用全部训练行重新拟合 {model}，根据每位客户截至最后订单日的历史预测其未来 {months} 个月的消费额；结果保存为数据表 value_scores，价值分层可以使用它。',
+  'valueModel.scores.saved': '已为 {rows} 位客户评分（截至 {date}），保存为数据表 {table}。',
+  'valueModel.scores.top': '预测未来 {months} 个月消费额最高的 {n} 位客户（{model}，截至 {date}）',
+  'valueModel.scores.customer': '客户',
+  'valueModel.scores.spend': '预测消费额',
+  'valueModel.scores.csv': '下载全部评分（CSV）',
 };

@@ -4,6 +4,7 @@
  * change, the CSV and the `customer_value` table. The components only present it.
  */
 import { errorMessage, isAbortError } from '../../../lib/errors.ts';
+import type { Db } from '../../../db/types.ts';
 import { downloadText, safeFileName } from '../../../lib/download.ts';
 import { formatInt } from '../../../i18n/index.ts';
 import type { TableInfo } from '../../../ingest/model.ts';
@@ -12,8 +13,9 @@ import type { Tier } from '../../../metrics/tiers.ts';
 import { crossTable, DEFAULT_RISK_CUT, DEFAULT_TOP_SHARE, summarizeTiers, topAtRisk, valueCutForTopShare } from '../../../metrics/value-tiers.ts';
 import { fitLifetime, type LifetimeProgress } from '../../../ml/clv/client.ts';
 import type { LifetimeFit } from '../../../ml/clv/types.ts';
-import { loadRfmTiers, loadSavedRisk, loadValueData, predict, type CountModel, type Predictions, type ValueData } from '../../../report/value.ts';
-import { customerValue, customerValueCsv, saveCustomerValue, type CustomerValue } from '../../../report/value-table.ts';
+import { loadRfmTiers, loadSavedRisk, loadValueData, loadValueScores, predict, type CountModel, type Predictions, type SavedValueScores, type ValueData } from '../../../report/value.ts';
+import { customerValue, customerValueCsv, saveCustomerValue, type CustomerValue, type ValueSource } from '../../../report/value-table.ts';
+import { VALUE_SCORES_TABLE } from '../../../metrics/value-target.ts';
 import { app } from '../../state.svelte.ts';
 
 /** Orders tables the summary can be built from. */
@@ -32,6 +34,9 @@ export interface Fitted {
 
 export const TOP_N = 25;
 
+/** Saved value scores and the fit whose customers they are aligned with. */
+export type ModelScores = SavedValueScores & { forFit: Fitted };
+
 export class LifetimeLab {
   tableName = $state<string | null>(null);
   /** The user's calibration end; null: the default from the data. */
@@ -47,6 +52,9 @@ export class LifetimeLab {
   /** What the last save said, shown by the save button. */
   saved = $state<string | null>(null);
   result = $state.raw<Fitted | null>(null);
+  /** What the tiers rank as value; 'value_model' reads `value_scores` (written by the value lab's "Score customers now"). */
+  valueFrom = $state<ValueSource>('clv');
+  modelScores = $state.raw<ModelScores | null>(null);
   #controller: AbortController | null = null;
 
   readonly tables = $derived(orderTables(app.tables));
@@ -57,14 +65,33 @@ export class LifetimeLab {
     if (!r) return null;
     return predict(r.data, r.fit, { model: this.model, months: Math.max(1, Math.round(this.months)), monthlyDiscount: Math.max(0, this.monthlyDiscount), margin: this.margin });
   });
-  readonly valueCut = $derived(this.predictions ? valueCutForTopShare(this.predictions.clv, this.topShare) : Infinity);
+  readonly modelScoresAvailable = $derived(app.tables.some((t) => t.name === VALUE_SCORES_TABLE));
+  /** The value model's predictions when the user picked them and they are loaded; null: rank by CLV. */
+  readonly modelValue = $derived(this.valueFrom === 'value_model' && this.modelScoresAvailable && this.modelScores?.forFit === this.result ? this.modelScores.spend : null);
+  readonly valueCut = $derived(this.predictions ? valueCutForTopShare(this.modelValue ?? this.predictions.clv, this.topShare) : Infinity);
   readonly thresholds = $derived({ valueCut: this.valueCut, riskCut: this.riskCut });
   readonly values = $derived.by((): CustomerValue | null =>
-    this.result && this.predictions ? customerValue(this.result.data.summary.ids, this.predictions, this.result.savedRisk, this.thresholds) : null,
+    this.result && this.predictions ? customerValue(this.result.data.summary.ids, this.predictions, this.result.savedRisk, this.thresholds, this.modelValue) : null,
   );
-  readonly tierRows = $derived(this.values && this.result ? summarizeTiers(this.values.tiers, this.values.clv, this.values.risk, this.result.data.spendTotal) : []);
+  readonly tierRows = $derived(this.values && this.result ? summarizeTiers(this.values.tiers, this.values.value, this.values.risk, this.result.data.spendTotal) : []);
   readonly cross = $derived(this.values && this.result?.rfm ? crossTable(this.result.rfm, this.values.ids, this.values.tiers) : null);
-  readonly top = $derived(this.values ? topAtRisk(this.values.clv, this.values.risk, TOP_N) : []);
+  readonly top = $derived(this.values ? topAtRisk(this.values.value, this.values.risk, TOP_N) : []);
+
+  /** Picks what the tiers rank; the value model's scores are read by the tiers panel's query (again whenever `value_scores` changes). */
+  setValueFrom(source: ValueSource): void {
+    this.saved = null;
+    this.valueFrom = source;
+  }
+
+  /** The saved value scores aligned with the fit shown; called by that query. */
+  async readModelScores(db: Db, signal: AbortSignal): Promise<SavedValueScores | null> {
+    const r = this.result;
+    if (!r) return null;
+    const scores = await loadValueScores(db, app.tables, r.data.summary.ids);
+    signal.throwIfAborted();
+    if (this.result === r) this.modelScores = scores ? { ...scores, forFit: r } : null;
+    return scores;
+  }
 
   /** Build the summary for `calEnd`, then fit all three models in a worker. */
   async fit(calEnd: string): Promise<void> {
@@ -112,7 +139,8 @@ export class LifetimeLab {
   async save(): Promise<void> {
     if (!this.values) return;
     try {
-      const saved = await saveCustomerValue(app.workspace, this.values, `model:${this.model}`);
+      const source = this.values.valueSource === 'value_model' && this.modelScores ? `model:${this.model}+${this.modelScores.model}` : `model:${this.model}`;
+      const saved = await saveCustomerValue(app.workspace, this.values, source);
       this.saved = app.t('value.saved', { rows: formatInt(app.locale, saved.rowCount), table: saved.name });
     } catch (e) {
       app.error = errorMessage(e);
