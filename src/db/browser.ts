@@ -15,7 +15,7 @@ import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import type { ColumnsResult, Db, QueryResult } from './types.ts';
 import { arrowToColumns, arrowToResult, concatColumns, LOCKED_SETTINGS, OFFLINE_SETTINGS } from './rows.ts';
-import { abortError } from '../lib/errors.ts';
+import { abortError, engineFailure } from '../lib/errors.ts';
 
 export interface BootProgress {
   bytesLoaded: number;
@@ -60,11 +60,23 @@ async function boot(): Promise<Db> {
   const conn = await db.connect();
   for (const s of [...OFFLINE_SETTINGS, ...LOCKED_SETTINGS]) await conn.query(s);
   // `exec` runs as a pending query (`send`), which the worker runs in slices, so `cancelSent` can stop it between slices.
+  // Between those slices the worker serves other messages: a `query` on the same connection then would replace the
+  // connection's pending query and its result, and the next poll or fetch of `exec` dies in the worker with a C++
+  // exception that reaches us as an Error without a message (a churn training table created while the Analytics
+  // page's queries ran). So statements on `conn` run one at a time, each from start to its last batch.
+  let tail: Promise<unknown> = Promise.resolve();
+  const onConn = <T>(sql: string, work: () => Promise<T>): Promise<T> => {
+    const run = tail.then(work, work).catch((e: unknown) => {
+      throw engineFailure(e, sql);
+    });
+    tail = run.catch(() => undefined);
+    return run;
+  };
   let running = 0;
   let cancelled = false;
   return {
-    async query(sql: string): Promise<QueryResult> {
-      return arrowToResult((await conn.query(sql)) as never);
+    query(sql: string): Promise<QueryResult> {
+      return onConn(sql, async () => arrowToResult((await conn.query(sql)) as never));
     },
     async queryColumns(sql: string): Promise<ColumnsResult> {
       // Streamed batch by batch on a connection of its own, so the page paints between batches
@@ -76,23 +88,27 @@ async function boot(): Promise<Db> {
         for await (const batch of reader) parts.push(arrowToColumns(batch as never));
         const schema = (reader.schema?.fields ?? []).map((f) => ({ name: f.name, type: f.type.toString() }));
         return concatColumns(parts, schema);
+      } catch (e) {
+        throw engineFailure(e, sql);
       } finally {
         await own.close();
       }
     },
-    async exec(sql: string): Promise<void> {
-      const id = ++running;
-      try {
-        const reader = await conn.send(sql);
-        // Drain the (small) result so the connection is free for the next query.
-        for await (const batch of reader) void batch;
-      } catch (e) {
-        // A cancelled pending query fails with "No active pending query" or similar: report it as an abort.
-        if (cancelled && id === running) throw abortError('Query cancelled');
-        throw e;
-      } finally {
-        if (id === running) cancelled = false;
-      }
+    exec(sql: string): Promise<void> {
+      return onConn(sql, async () => {
+        const id = ++running;
+        try {
+          const reader = await conn.send(sql);
+          // Drain the (small) result so the connection is free for the next query.
+          for await (const batch of reader) void batch;
+        } catch (e) {
+          // A cancelled pending query fails with "No active pending query" or similar: report it as an abort.
+          if (cancelled && id === running) throw abortError('Query cancelled');
+          throw e;
+        } finally {
+          if (id === running) cancelled = false;
+        }
+      });
     },
     async cancel(): Promise<void> {
       cancelled = true;

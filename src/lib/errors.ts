@@ -84,3 +84,31 @@ export function engineErrorDetail(e: unknown): { detail: string; line?: number }
   if (detail.length > MAX_DETAIL_CHARS) detail = `${detail.slice(0, MAX_DETAIL_CHARS - 1).trimEnd()}…`;
   return { detail, ...(line !== undefined ? { line } : {}) };
 }
+
+/** What a statement does, in words, for an error that has nothing else to say: `creating table "churn_training"`. */
+export function statementInWords(sql: string): string {
+  const s = sql.replace(/^(\s|--[^\n]*\n)+/, '');
+  const name = String.raw`("(?:[^"]|"")*"|[\w.]+)`;
+  const create = new RegExp(String.raw`^CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?(TABLE|VIEW|SCHEMA)\s+(?:IF\s+NOT\s+EXISTS\s+)?${name}`, 'i').exec(s);
+  if (create) return `creating ${create[1]!.toLowerCase()} ${create[2]}`;
+  const drop = new RegExp(String.raw`^DROP\s+(TABLE|VIEW|SCHEMA)\s+(?:IF\s+EXISTS\s+)?${name}`, 'i').exec(s);
+  if (drop) return `dropping ${drop[1]!.toLowerCase()} ${drop[2]}`;
+  const change = new RegExp(String.raw`^(ALTER\s+TABLE|UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+${name}`, 'i').exec(s);
+  if (change) return `changing table ${change[2]}`;
+  if (/^(BEGIN|START)\b/i.test(s)) return 'starting a transaction';
+  if (/^COMMIT\b/i.test(s)) return 'committing a transaction';
+  if (/^(ROLLBACK|ABORT)\b/i.test(s)) return 'rolling back a transaction';
+  if (/^(SELECT|WITH|FROM|DESCRIBE|SUMMARIZE)\b/i.test(s)) return 'reading a query';
+  const word = /^\w+/.exec(s)?.[0];
+  return word ? `running a ${word.toUpperCase()} statement` : 'running an empty statement';
+}
+
+/**
+ * An engine's error as thrown on: unchanged when it has a message; else (DuckDB-WASM's
+ * worker rethrows a C++ exception that escaped it as an `Error` with an empty message)
+ * one that names the statement that failed, the original kept as `cause`.
+ */
+export function engineFailure(e: unknown, sql: string): unknown {
+  if (rawMessage(e) !== '' || isAbortError(e)) return e;
+  return new Error(`The database engine failed without a message while ${statementInWords(sql)}`, { cause: e });
+}
