@@ -36,7 +36,7 @@ afterAll(async () => {
 async function openWith(file: string): Promise<void> {
   await page.getByTestId('file-input').setInputFiles(file);
   await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 60_000 }).toContain(path.basename(file));
-  await page.getByRole('button', { name: 'Churn model' }).click();
+  await page.getByRole('button', { name: 'Churn model', exact: true }).click();
   const stem = path.basename(file, '.csv').toLowerCase().replace(/[^a-z0-9]+/g, '_');
   const tables = page.getByTestId('churn-table');
   await expect.poll(() => tables.locator('option').allTextContents(), { timeout: 30_000 }).toContain(stem);

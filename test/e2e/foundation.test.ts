@@ -45,7 +45,7 @@ describe('foundation', () => {
   });
 
   it('trains on the demo: behaviour features from orders and tickets carry the churn signal', async () => {
-    await page.getByRole('button', { name: 'Churn model' }).click();
+    await page.getByRole('button', { name: 'Churn model', exact: true }).click();
     await expect.poll(() => page.getByTestId('churn-table').inputValue(), { timeout: 30_000 }).toBe('customer_features');
     await expect.poll(() => page.getByTestId('churn-target').inputValue(), { timeout: 30_000 }).toBe('churned');
     await page.getByTestId('train').click();
@@ -95,7 +95,7 @@ describe('foundation', () => {
   });
 
   it.skipIf(!hasTelco)('trains the churn model in a worker: hold-out AUC ≥ 0.83 beside a baseline', async () => {
-    await page.getByRole('button', { name: 'Churn model' }).click();
+    await page.getByRole('button', { name: 'Churn model', exact: true }).click();
     await expect.poll(() => page.getByTestId('churn-target').inputValue(), { timeout: 30_000 }).toBe('Churn');
     const frames = await page.evaluate(() => {
       // Count animation frames while training, to show the UI thread stays free.

@@ -43,7 +43,7 @@ describe('races', () => {
     await page.getByRole('button', { name: 'Data' }).click();
     const tables = await page.getByTestId('tables').locator('tbody tr td:first-child').allTextContents();
     expect(tables.map((t) => t.trim())).toEqual(['early']);
-    await page.getByRole('button', { name: 'Churn model' }).click();
+    await page.getByRole('button', { name: 'Churn model', exact: true }).click();
     const options = await page.getByTestId('churn-table').locator('option').allTextContents();
     expect(options.join(' ')).not.toMatch(/demo_|customer_features/);
   });
