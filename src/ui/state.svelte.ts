@@ -19,7 +19,9 @@ import { LocaleState } from './state/locale.svelte.ts';
 import { TemplatesState } from './state/templates.svelte.ts';
 import { ReportState, type ItemContext } from './state/report.svelte.ts';
 import { filterNotes } from '../report/doc/filters.ts';
+import { errorMessage } from '../lib/errors.ts';
 import { sourcesOf } from '../report/doc/sources.ts';
+import { sourceDateRanges, type DateRange } from '../report/source-dates.ts';
 
 export { isDerived, DERIVED_SOURCE } from '../report/materialize.ts';
 export type { Task } from '../report/workspace.ts';
@@ -121,13 +123,29 @@ export class AppState {
     return {
       source: this.t(this.page === 'sql' ? 'sql.nav' : (`nav.${this.page}` as MessageKey)), filters: filterNotes(this.filters, this.page === 'analytics' ? 'all' : 'revenue', t),
       locale: this.locale,
-      sources: sourcesOf(this.tables, this.logs, t, (n) => formatInt(this.locale, n)),
+      sources: sourcesOf(this.tables, this.logs, t, (n) => formatInt(this.locale, n), this.#sourceDates),
     };
   }
 
-  /** Add to the report and say so. */
+  /** Add to the report and say so; then the data sources get each table's date range (a query, so it lands a moment later). */
   added(title: string, count: number): void {
     this.notice = this.t('report.added', { title, n: count });
+    void this.#fillSourceDates();
+  }
+
+  #sourceDates: Record<string, DateRange> = {};
+
+  async #fillSourceDates(): Promise<void> {
+    const [tables, logs, version] = [this.tables, this.logs, this.version];
+    try {
+      const dates = await sourceDateRanges(await this.db(), tables);
+      if (version !== this.version) return;
+      this.#sourceDates = dates;
+      const t = (key: string, params?: Params) => this.t(key as MessageKey, params);
+      this.report.refreshSources(sourcesOf(tables, logs, t, (n) => formatInt(this.locale, n), dates));
+    } catch (e) {
+      this.report.problem = errorMessage(e);
+    }
   }
 
   /** Role mappings the user saved, applied to later files with the same headers. */

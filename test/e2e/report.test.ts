@@ -259,15 +259,58 @@ describe('reports that travel (issue 12)', () => {
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
     console.log(`[report] PDF: ${pdf.length} bytes, ${pages} pages`);
     expect(pages).toBeGreaterThanOrEqual(4);
-    // The PDF's first two pages, approximated: no PDF rasteriser is installed (pdfjs-dist is not a dependency, and
-    // nothing is downloaded at test time), so these two screenshots are the same file laid out with print media
-    // at A4 size (cover, then contents), not pictures rendered from the PDF bytes above. The page count is the PDF's own.
-    await offline.emulateMedia({ media: 'print' });
-    await offline.setViewportSize({ width: 794, height: 1123 });
-    // The cover breaks the page after it in print, a screenshot does not: page 1 ends where the contents begin.
-    const toc = await offline.locator('.toc').boundingBox();
-    await offline.screenshot({ path: path.join(SCREENSHOTS, 'report-pdf-page1.png'), clip: { x: 0, y: 0, width: 794, height: Math.min(1123, Math.max(1, Math.floor(toc?.y ?? 1123))) } });
-    await offline.screenshot({ path: path.join(SCREENSHOTS, 'report-pdf-page2.png'), clip: { x: 0, y: toc?.y ?? 1123, width: 794, height: 1123 }, fullPage: true });
+    // The PDF's first two pages, rendered from the bytes above by pdf.js in a page of its own. pdf.js is served
+    // from node_modules to a made-up origin through page.route (which takes precedence over the context's
+    // abort-everything route), so nothing leaves the machine; its worker runs from a blob made of the served file.
+    const viewer = await context.newPage();
+    const served: Record<string, [string, string]> = {
+      '/': ['text/html', '<!doctype html><html><head><meta charset="utf-8"><title>pdf</title></head><body style="margin:0;background:#888"><script type="module">import * as pdfjs from "/pdf.min.mjs"; window.pdfjs = pdfjs;</script></body></html>'],
+      '/pdf.min.mjs': ['text/javascript', readFileSync(path.join(ROOT, 'node_modules/pdfjs-dist/build/pdf.min.mjs'), 'utf8')],
+      '/pdf.worker.min.mjs': ['text/javascript', readFileSync(path.join(ROOT, 'node_modules/pdfjs-dist/build/pdf.worker.min.mjs'), 'utf8')],
+    };
+    await viewer.route('http://pdfjs.invalid/**', (r) => {
+      const file = served[new URL(r.request().url()).pathname];
+      return file ? r.fulfill({ status: 200, contentType: file[0], body: file[1] }) : r.abort();
+    });
+    await viewer.goto('http://pdfjs.invalid/');
+    // Loaded by the page's own module script: a dynamic import() here would be rewritten by Vitest's transform.
+    await viewer.waitForFunction(() => 'pdfjs' in window);
+    const rendered = await viewer.evaluate(async (b64) => {
+      type TextItem = { str?: string };
+      type PdfPage = { getViewport(o: { scale: number }): { width: number; height: number }; render(o: object): { promise: Promise<void> }; getTextContent(): Promise<{ items: TextItem[] }> };
+      type Pdfjs = { GlobalWorkerOptions: { workerPort: Worker }; getDocument(o: object): { promise: Promise<{ numPages: number; getPage(n: number): Promise<PdfPage> }> } };
+      const pdfjs = (window as unknown as { pdfjs: Pdfjs }).pdfjs;
+      const worker = await (await fetch('/pdf.worker.min.mjs')).text();
+      pdfjs.GlobalWorkerOptions.workerPort = new Worker(URL.createObjectURL(new Blob([worker], { type: 'text/javascript' })), { type: 'module' });
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const doc = await pdfjs.getDocument({ data, isEvalSupported: false }).promise;
+      const texts: string[] = [];
+      for (let n = 1; n <= doc.numPages; n++) {
+        const p = await doc.getPage(n);
+        texts.push((await p.getTextContent()).items.map((i) => i.str ?? '').join(''));
+        if (n > 2) continue;
+        const viewport = p.getViewport({ scale: 1.5 });
+        const canvas = document.createElement('canvas');
+        canvas.id = `page${n}`;
+        canvas.width = Math.floor(viewport.width);
+        canvas.height = Math.floor(viewport.height);
+        canvas.style.display = 'block';
+        canvas.style.marginBottom = '8px';
+        document.body.append(canvas);
+        await p.render({ canvasContext: canvas.getContext('2d'), viewport }).promise;
+      }
+      return { pages: doc.numPages, texts };
+    }, pdf.toString('base64'));
+    expect(rendered.pages).toBe(pages);
+    await viewer.locator('#page1').screenshot({ path: path.join(SCREENSHOTS, 'report-pdf-page1.png') });
+    await viewer.locator('#page2').screenshot({ path: path.join(SCREENSHOTS, 'report-pdf-page2.png') });
+    // The title and the hostile strings are text in the PDF (a line break may fall anywhere, so spaces are ignored).
+    const squash = (x: string) => x.replace(/\s+/g, '');
+    expect(squash(rendered.texts[0] ?? '')).toContain(squash(`Q4 review ${COLUMN}`));
+    const pdfText = squash(rendered.texts.join(''));
+    for (const s of [CUSTOMER, COLUMN, FILE]) expect(pdfText).toContain(squash(s));
+    // Data sources: each table's date range, in the report's language (zh-CN here).
+    expect(await offline.locator('[data-section="sources"] td').allTextContents()).toContainEqual(expect.stringMatching(/^\d{4}\/\d{2}\/\d{2} – \d{4}\/\d{2}\/\d{2}$/));
     expect(offlineDialogs).toEqual([]);
     // The context is left open: closing one in this single-process Chromium ends the browser.
   });

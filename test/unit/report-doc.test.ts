@@ -27,7 +27,7 @@ function chartItem(id: string, title: string): ReportItem {
 function hostileDoc(): ReportDoc {
   let doc = emptyReport('en', COLUMN);
   doc = updateMeta(doc, { author: CUSTOMER, period: '2024\u2028Q1' });
-  doc = { ...doc, summary: `${CUSTOMER}\n\n${COLUMN}`, conclusions: COLUMN, sources: [{ file: FILE, table: 'orders', rows: 1234, cleaning: [`trimmed ${CUSTOMER}`] }] };
+  doc = { ...doc, summary: `${CUSTOMER}\n\n${COLUMN}`, conclusions: COLUMN, sources: [{ file: FILE, table: 'orders', rows: 1234, rejected: 12345, dateFrom: '2024-01-05', dateTo: '2024-04-01', cleaning: [`trimmed ${CUSTOMER}`] }] };
   doc = addItem(doc, chartItem('a', `Revenue by ${COLUMN}`));
   doc = addItem(doc, { id: 'b', title: CUSTOMER, source: 'Overview', filters: [], note: '', body: { kind: 'kpi', value: '1,234', hint: FILE } });
   doc = addItem(doc, { id: 'c', title: 'Tiers', source: 'Analytics', filters: [], note: '', body: { kind: 'table', columns: [COLUMN, 'n'], rows: [[CUSTOMER, 3], ['b', null]] } });
@@ -83,7 +83,18 @@ describe('report document', () => {
     expect(bad((d) => ((d.items[2] as { body: { rows: unknown[] } }).body.rows = [[{ html: 1 }]]))).toMatch(/not a table cell/);
     expect(bad((d) => ((d.items[2] as { body: { rows: unknown[] } }).body.rows = [[1, 2, 3]]))).toMatch(/more than 2/);
     expect(bad((d) => ((d.items[0] as { title: unknown }).title = 5))).toMatch(/title: not text/);
+    expect(bad((d) => ((d.sources as Record<string, unknown>[])[0]!.dateTo = CUSTOMER))).toMatch(/dateTo: not a YYYY-MM-DD date/);
+    expect(bad((d) => delete (d.sources as Record<string, unknown>[])[0]!.dateTo)).toMatch(/dateTo: not a YYYY-MM-DD date/);
+    expect(bad((d) => ((d.sources as Record<string, unknown>[])[0]!.rejected = -1))).toMatch(/rejected: not a count/);
+    expect(bad((d) => ((d.sources as Record<string, unknown>[])[0]!.rejected = '<b>1</b>'))).toMatch(/rejected: not a count/);
     expect(bad(() => undefined)).toBe('accepted');
+  });
+
+  it('still opens a report saved before sources had a date range and rows rejected', () => {
+    const old = JSON.parse(serializeReport(hostileDoc())) as { sources: Record<string, unknown>[] };
+    for (const k of ['rejected', 'dateFrom', 'dateTo']) delete old.sources[0]![k];
+    const read = parseReport(JSON.stringify(old));
+    expect(read.ok && read.doc.sources).toEqual([{ file: FILE, table: 'orders', rows: 1234, cleaning: [`trimmed ${CUSTOMER}`] }]);
   });
 });
 
@@ -104,6 +115,8 @@ describe('docToHtml', () => {
     expect(html).not.toContain(FILE);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('&quot;&gt;&lt;svg onload=alert(1)&gt;.csv');
+    // Data sources: rows rejected and the date range, in the report's language.
+    expect(/<section id="sec-sources"[\s\S]*?<\/section>/.exec(html)?.[0]).toContain('<td class="num">12,345</td><td>01/05/2024 – 04/01/2024</td>');
     // Exactly three script elements: the JSON island, ECharts, the init script; the column name never closes one.
     expect(html.match(/<script/g)).toHaveLength(3);
     expect(html.match(/<\/script>/gi)).toHaveLength(3);
@@ -156,6 +169,8 @@ describe('docToHtml', () => {
     expect(html).toContain('<html lang="zh-CN">');
     expect(html).toContain('执行摘要');
     expect(html).toContain('1,234');
+    expect(html).toContain('<th scope="col" class="num">拒绝行数</th><th scope="col">日期范围</th>');
+    expect(html).toContain('<td class="num">12,345</td><td>2024/01/05 – 2024/04/01</td>');
   });
 
   it('escapes JSON and CSS strings so they cannot leave their context', () => {

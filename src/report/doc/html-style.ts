@@ -1,4 +1,7 @@
-/** The exported report's stylesheet: screen and A4 print (running header, page numbers, no chart split across pages). */
+/**
+ * The exported report's stylesheet: screen and A4 print (running header, page numbers, no chart split across pages).
+ * In print the cover and the contents share page 1, which has no running header (the title is right below it).
+ */
 export const REPORT_CSS = `
 :root{color-scheme:light;--ink:#1f2933;--muted:#52606d;--line:#d9e2ec;--accent:#2563eb}
 *{box-sizing:border-box}
@@ -20,17 +23,18 @@ a{color:#1d4ed8}
 table{border-collapse:collapse;width:100%;font-size:.86rem;font-variant-numeric:tabular-nums}
 caption{text-align:left;color:var(--muted);font-size:.8rem;padding-bottom:.3rem}
 th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th.num,td.num{text-align:right}
+th.num,td.num{text-align:right;white-space:nowrap;overflow-wrap:normal}
 thead th{background:#f0f4f8}
 .note{white-space:pre-wrap}
 dt{font-weight:600;margin-top:.5rem}
 pre{background:#f5f7fa;border:1px solid var(--line);border-radius:6px;padding:.5rem;font-size:.75rem;white-space:pre-wrap;overflow-wrap:anywhere;break-inside:avoid}
 @page{size:A4;margin:18mm 14mm 16mm;@bottom-right{content:counter(page) " / " counter(pages);font-size:9pt;color:#52606d}}
 @page{@top-center{font-size:9pt;color:#52606d}}
+@page:first{@top-center{content:none}}
 @media print{
  body{font-size:11pt}
  main{max-width:none;padding:0}
- .cover{page-break-after:always;break-after:page;border:none;padding-top:30vh}
+ .cover{padding-top:18vh;margin-bottom:2.5rem}
  .toc{break-after:page;page-break-after:always}
  .item{border-color:#cbd2d9}
  section{break-before:auto}

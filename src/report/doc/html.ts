@@ -9,6 +9,7 @@ import { renderSvg } from '../../charts/echarts.ts';
 import { formatInt, translate, type MessageKey, type Params } from '../../i18n/index.ts';
 import { kpiText, tableText } from './numbers.ts';
 import { sectionOf } from './sections.ts';
+import { dateRangeText, rejectedText } from './sources.ts';
 import { cssString, esc, jsonForScript, sha256Base64 } from './escape.ts';
 import { REPORT_CSS } from './html-style.ts';
 import type { Cell, ReportDoc, ReportItem } from './types.ts';
@@ -93,10 +94,10 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
 
   const sources = doc.sources.length
     ? table(
-        [t('report.srcFile'), t('report.srcTable'), t('report.srcRows'), t('report.srcCleaning')],
-        doc.sources.map((s) => [s.file, s.table, formatInt(locale, s.rows), s.cleaning.length ? s.cleaning.join(' · ') : t('report.srcNoCleaning')]),
+        [t('report.srcFile'), t('report.srcTable'), t('report.srcRows'), t('report.srcRejected'), t('report.srcDates'), t('report.srcCleaning')],
+        doc.sources.map((s) => [s.file, s.table, formatInt(locale, s.rows), rejectedText(locale, s), dateRangeText(locale, s), s.cleaning.length ? s.cleaning.join(' · ') : t('report.srcNoCleaning')]),
         t('report.sec.sources'),
-        [false, false, true, false],
+        [false, false, true, true, false, false],
       )
     : `<p>${esc(t('report.noSources'))}</p>`;
 

@@ -180,6 +180,16 @@ function finding(v: unknown, i: number): Finding {
   };
 }
 
+function count(v: unknown, where: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Invalid(`${where}: not a count`);
+  return v;
+}
+
+function day(v: unknown, where: string): string {
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new Invalid(`${where}: not a YYYY-MM-DD date`);
+  return v;
+}
+
 function source(v: unknown, i: number): DataSource {
   const where = `source ${i + 1}`;
   if (!isRecord(v)) throw new Invalid(`${where}: not an object`);
@@ -188,6 +198,8 @@ function source(v: unknown, i: number): DataSource {
     file: text(v.file, `${where}.file`, 1000),
     table: text(v.table, `${where}.table`, 1000),
     rows: v.rows,
+    ...(v.rejected !== undefined ? { rejected: count(v.rejected, `${where}.rejected`) } : {}),
+    ...(v.dateFrom !== undefined || v.dateTo !== undefined ? { dateFrom: day(v.dateFrom, `${where}.dateFrom`), dateTo: day(v.dateTo, `${where}.dateTo`) } : {}),
     cleaning: list(v.cleaning, `${where}.cleaning`, (c, j) => text(c, `${where}.cleaning[${j}]`, 2000)),
   };
 }

@@ -67,6 +67,11 @@ export interface DataSource {
   file: string;
   table: string;
   rows: number;
+  /** Lines of the file that could not be read and were left out (absent in reports saved before it was recorded). */
+  rejected?: number;
+  /** First and last day of the table's event date (`YYYY-MM-DD`), when it has one. */
+  dateFrom?: string;
+  dateTo?: string;
   /** Cleaning-log lines: what each step changed. */
   cleaning: string[];
 }

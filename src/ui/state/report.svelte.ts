@@ -103,6 +103,11 @@ export class ReportState {
     return this.doc.items.length;
   }
 
+  /** Newer figures for the data sources (date ranges arrive after the item that brought them). */
+  refreshSources(now: readonly DataSource[]): void {
+    this.set({ ...this.doc, sources: mergeSources(this.doc.sources, now) });
+  }
+
   addChart(title: string, option: unknown, ctx: ItemContext): number {
     const plain = plainOption(option);
     return this.#add(title, ctx, { kind: 'chart', option: plain, description: describeChart(plain, title, ctx.locale) });
