@@ -72,7 +72,7 @@ describe.skipIf(!existsSync(CDNOW))('Customer value on CDNOW master', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('value-export').click()]);
     const csv = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(csv[0]).toBe('customer_id,p_alive,expected_purchases,expected_spend,clv,risk,tier');
+    expect(csv[0]).toBe('customer_id,p_alive,expected_purchases,expected_spend,clv,value,value_source,risk,tier');
     expect(csv).toHaveLength(23_571);
 
     await page.getByTestId('value-save').click();
