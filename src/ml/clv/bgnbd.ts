@@ -4,8 +4,9 @@
  * customer drops out with probability p ~ Beta(a, b).
  */
 import { lgamma, logAddExp } from './special.ts';
-import { COARSE_ROWS, minimizePositive, type FitOptions } from './optimize.ts';
-import { compressCounts, meanCounts, thinCounts, type CountsSummary, type WeightedCounts } from './rows.ts';
+import type { FitOptions } from './optimize.ts';
+import { fitCountModel } from './fit-counts.ts';
+import { compressCounts, meanCounts, type CountsSummary, type WeightedCounts } from './rows.ts';
 import type { BgNbdParams, FitResult } from './types.ts';
 
 /** ln L for one customer (paper eq. 6, in logs). */
@@ -49,19 +50,5 @@ export function fitBgNbd(summary: CountsSummary | WeightedCounts, options: FitOp
     [3, 3 / rate, 2, 6],
     [0.1, 0.1 / rate, 0.2, 0.5],
   ];
-  const n = Math.max(1, c.customers);
-  const thin = thinCounts(c, COARSE_ROWS);
-  const fit = minimizePositive((theta) => -bgnbdTotalLogLik(toParams(theta), c) / n, starts, {
-    shouldStop: options.shouldStop,
-    onRestart: options.onRestart,
-    coarse: thin === c ? undefined : (theta) => -bgnbdTotalLogLik(toParams(theta), thin) / n,
-  });
-  return {
-    params: toParams(fit.theta),
-    logLik: bgnbdTotalLogLik(toParams(fit.theta), c),
-    converged: fit.converged,
-    iterations: fit.iterations,
-    restarts: fit.restarts,
-    ms: performance.now() - started,
-  };
+  return fitCountModel(c, bgnbdTotalLogLik, toParams, starts, options, started);
 }

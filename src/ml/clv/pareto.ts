@@ -5,8 +5,9 @@
  * model and related expressions", eq. (20)–(22), evaluated in logs.
  */
 import { hyp2f1Minus1, lgamma, logAddExp, logIntegrateConcave, logSubExp } from './special.ts';
-import { COARSE_ROWS, minimizePositive, type FitOptions } from './optimize.ts';
-import { compressCounts, meanCounts, thinCounts, type CountsSummary, type WeightedCounts } from './rows.ts';
+import type { FitOptions } from './optimize.ts';
+import { fitCountModel } from './fit-counts.ts';
+import { compressCounts, meanCounts, type CountsSummary, type WeightedCounts } from './rows.ts';
 import type { FitResult, ParetoNbdParams } from './types.ts';
 
 const SERIES_BUDGET = 3_000;
@@ -149,19 +150,5 @@ export function fitParetoNbd(summary: CountsSummary | WeightedCounts, options: F
     [3, a0(3, 4 * span), 2, 4 * span],
     [0.5, a0(0.5, span), 0.5, span],
   ];
-  const n = Math.max(1, c.customers);
-  const thin = thinCounts(c, COARSE_ROWS);
-  const fit = minimizePositive((theta) => -paretoTotalLogLik(toParams(theta), c) / n, starts, {
-    shouldStop: options.shouldStop,
-    onRestart: options.onRestart,
-    coarse: thin === c ? undefined : (theta) => -paretoTotalLogLik(toParams(theta), thin) / n,
-  });
-  return {
-    params: toParams(fit.theta),
-    logLik: paretoTotalLogLik(toParams(fit.theta), c),
-    converged: fit.converged,
-    iterations: fit.iterations,
-    restarts: fit.restarts,
-    ms: performance.now() - started,
-  };
+  return fitCountModel(c, paretoTotalLogLik, toParams, starts, options, started);
 }
