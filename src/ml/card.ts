@@ -41,9 +41,8 @@ export interface CategoricalSummary {
 
 export type FeatureSummary = NumericSummary | CategoricalSummary;
 
-export interface ModelCard {
-  format: typeof MODEL_CARD_FORMAT;
-  version: typeof MODEL_CARD_VERSION;
+/** What every model card (churn and value) records about its search and data. */
+export interface CardCore {
   id: string;
   /** ISO 8601, UTC. */
   createdAt: string;
@@ -53,24 +52,30 @@ export interface ModelCard {
   /** Rows in the table the search read. */
   rowCount: number;
   target: string;
-  positiveLabel: string;
-  /** Rows with a target value, and the share of positives among them. */
+  /** Rows with a target value. */
   nUsable: number;
-  positiveRate: number;
   /** Source columns the model used, in table order. */
   features: string[];
   /** Columns the user left out. */
   excluded: string[];
-  spec: ModelSpec;
   label: string;
-  selectBy: SelectBy;
   folds: number;
   seed: number;
+  featureSummaries: FeatureSummary[];
+}
+
+export interface ModelCard extends CardCore {
+  format: typeof MODEL_CARD_FORMAT;
+  version: typeof MODEL_CARD_VERSION;
+  positiveLabel: string;
+  /** Share of positives among the usable rows. */
+  positiveRate: number;
+  spec: ModelSpec;
+  selectBy: SelectBy;
   cvMetrics: CvMetrics;
   baselines: { label: string; kind: ModelKind; cvMetrics: CvMetrics }[];
   /** Decision threshold on the predicted probability. */
   threshold: number;
-  featureSummaries: FeatureSummary[];
 }
 
 // ---------------------------------------------------------------- fingerprint

@@ -135,28 +135,32 @@ export const DEFAULT_SEARCH_SETTINGS: SearchSettings & { k: number; seed: number
   reasons: 3,
 };
 
-/** What a worker reports once it has loaded a data set. Positions 0‥nUsable−1 index `rows`, `y` and `foldOf`. */
-export interface DatasetInfo {
+/** What a worker reports once it has loaded any data set. Positions 0‥nUsable−1 index `rows`, `y` and `foldOf`. */
+export interface DatasetInfoCore {
   /** Rows in the table. */
   nRows: number;
   /** Rows with a target value (the ones models train and test on). */
   nUsable: number;
   /** Table row of each usable position. */
   rows: number[];
-  /** Label (1 = positive) of each usable position. */
+  /** Target of each usable position (classification: 1 = positive). */
   y: number[];
   /** Test fold of each usable position. */
   foldOf: number[];
   k: number;
   seed: number;
-  positiveLabel: string;
-  negativeLabel: string;
-  positiveRate: number;
   /** Rows left out because the target was missing. */
   droppedRows: number;
   /** Design-matrix columns and dropped source columns, as fitted on all usable rows. */
   features: string[];
   dropped: { column: string; reason: string }[];
+}
+
+/** A classification data set as loaded by a worker. */
+export interface DatasetInfo extends DatasetInfoCore {
+  positiveLabel: string;
+  negativeLabel: string;
+  positiveRate: number;
 }
 
 // ── value model search (issue 11 §2): the same pool, tasks and controls, a numeric target ──
@@ -189,21 +193,9 @@ export interface ValueSearchSettings {
 
 export type ValueSearchPayload = ValueDatasetPayload & ValueSearchSettings;
 
-export interface ValueDatasetInfo {
-  nRows: number;
-  nUsable: number;
-  /** Table row of each usable position. */
-  rows: number[];
-  /** Target of each usable position, in its own units. */
-  y: number[];
-  /** Test fold of each usable position (folds stratified by y > 0). */
-  foldOf: number[];
-  k: number;
-  seed: number;
+/** A regression data set as loaded by a worker (folds stratified by y > 0, y in the target's units). */
+export interface ValueDatasetInfo extends DatasetInfoCore {
   log1p: boolean;
-  droppedRows: number;
-  features: string[];
-  dropped: { column: string; reason: string }[];
 }
 
 export interface ValueFoldResult {

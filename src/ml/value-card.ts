@@ -6,7 +6,7 @@
  * registry.ts (its own IndexedDB database, `VALUE_MODEL_DB_NAME`); every card
  * read back is checked field by field. Pure, no TensorFlow.js.
  */
-import { dataFingerprint, hashText, summarizeFeature, type FeatureSummary } from './card.ts';
+import { dataFingerprint, hashText, summarizeFeature, type CardCore } from './card.ts';
 import { inputError } from './errors.ts';
 import type { ColumnData } from './features.ts';
 import type { MeanStd, ValueSearchResult } from './protocol.ts';
@@ -20,30 +20,17 @@ export const VALUE_MODEL_DB_NAME = 'crm-lens-value-models';
 
 export type ValueCvMetrics = Record<(typeof REGRESSION_SCORE_NAMES)[number], MeanStd>;
 
-export interface ValueModelCard {
+export interface ValueModelCard extends CardCore {
   format: typeof VALUE_CARD_FORMAT;
   version: typeof VALUE_CARD_VERSION;
-  id: string;
-  createdAt: string;
-  dataFingerprint: string;
-  table: string;
-  rowCount: number;
-  target: string;
   /** The target's window: spend in (cutoff, cutoff + horizonMonths]. */
   cutoff: string;
   horizonMonths: number;
   /** Trained on log1p(spend) (predictions are expm1 of the output); scores are in spend either way. */
   log1p: boolean;
-  nUsable: number;
-  features: string[];
-  excluded: string[];
   spec: ValueSpec;
-  label: string;
-  folds: number;
-  seed: number;
   cvMetrics: ValueCvMetrics;
   baselines: { label: string; kind: ValueKind; cvMetrics: ValueCvMetrics }[];
-  featureSummaries: FeatureSummary[];
 }
 
 export interface ValueCardInput {
