@@ -250,6 +250,8 @@ export function silhouette(x: Matrix, labels: Int32Array, opts: { sampleSize?: n
 export interface ChooseKOptions {
   /** Default 2 and 8. */
   kMin?: number;
+  /** Called after each k is fitted and scored, with the share of the ks done (0–1). */
+  onProgress?: (fraction: number) => void;
   kMax?: number;
   seed?: number;
   restarts?: number;
@@ -322,6 +324,7 @@ export function chooseK(x: Matrix, opts: ChooseKOptions = {}): ClusterChoice {
     const s = silhouette(fitX, fit.labels, { sampleSize: opts.silhouetteSample ?? 3000, seed });
     scores.push({ k, silhouette: s, inertia: fit.inertia });
     fits.set(k, fit);
+    opts.onProgress?.((k - kMin + 1) / (kMax - kMin + 1));
   }
   const suggested = pickK(scores);
   const wanted = opts.pick === undefined ? suggested : typeof opts.pick === 'number' ? opts.pick : opts.pick(scores);

@@ -19,10 +19,14 @@ export class Query<T> {
   /** The current key has an answer (a result or a failure). */
   done = $state(false);
   error = $state<string | null>(null);
+  /** Share done (0–1) while a run reports it; null: running without a measure, or idle. */
+  progress = $state<number | null>(null);
+  /** The user stopped the latest run: `data` is whatever the run before it left. */
+  cancelled = $state(false);
 
   #key: string | null = $derived.by(() => this.keyOf());
   readonly #latest = new Latest();
-  readonly #run: (db: Db, signal: AbortSignal) => Promise<T>;
+  readonly #run: (db: Db, signal: AbortSignal, progress: (fraction: number) => void) => Promise<T>;
   #controller: AbortController | null = null;
   private readonly keyOf: () => string | null;
 
@@ -31,7 +35,7 @@ export class Query<T> {
    * thing the query tracks. `run` reads whatever it needs untracked; its signal aborts when
    * a newer run starts or the page goes away.
    */
-  constructor(key: () => string | null, run: (db: Db, signal: AbortSignal) => Promise<T>, options: { reportErrors?: boolean } = {}) {
+  constructor(key: () => string | null, run: (db: Db, signal: AbortSignal, progress: (fraction: number) => void) => Promise<T>, options: { reportErrors?: boolean } = {}) {
     this.keyOf = key;
     this.#run = run;
     $effect(() => {
@@ -50,6 +54,17 @@ export class Query<T> {
     this.#start(this.#key, true);
   }
 
+  /** Stop the run in flight (its worker ends); `data` stays as the previous run left it. */
+  cancel(): void {
+    if (!this.loading) return;
+    this.#latest.invalidate();
+    this.#controller?.abort();
+    this.loading = false;
+    this.done = true;
+    this.progress = null;
+    this.cancelled = true;
+  }
+
   #start(key: string | null, report: boolean): void {
     const current = this.#latest.begin();
     this.#controller?.abort();
@@ -63,9 +78,14 @@ export class Query<T> {
     this.loading = true;
     this.done = false;
     this.error = null;
+    this.progress = null;
+    this.cancelled = false;
+    const progress = (fraction: number): void => {
+      if (current()) this.progress = fraction;
+    };
     void app
       .db()
-      .then((db) => this.#run(db, controller.signal))
+      .then((db) => this.#run(db, controller.signal, progress))
       .then(
         (d) => {
           if (current()) this.data = d;
@@ -80,6 +100,7 @@ export class Query<T> {
         if (!current()) return;
         this.loading = false;
         this.done = true;
+        this.progress = null;
       });
   }
 }

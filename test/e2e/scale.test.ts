@@ -81,6 +81,22 @@ describe('scale (issue #4)', () => {
     // gaps would mean work moved back onto the page's thread.
     expect(analyticsGap).toBeLessThan(1000);
 
+    // Issue 10: a pattern analysis shows its progress and can be cancelled; the section keeps its result.
+    const kSelect = page.getByTestId('cluster-k');
+    const shownK = await kSelect.inputValue();
+    const wantK = shownK === '4' ? '5' : '4';
+    await kSelect.selectOption(wantK);
+    const running = page.getByTestId('patterns-running-clusters');
+    await running.waitFor({ timeout: 10_000 });
+    await expect.poll(() => running.getByRole('progressbar').getAttribute('aria-valuenow'), { timeout: 60_000 }).not.toBeNull();
+    await running.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('patterns-cancelled-clusters').waitFor({ timeout: 5_000 });
+    expect(await page.getByTestId('clusters').locator('tbody tr').count()).toBe(Number(shownK));
+    await page.getByTestId('patterns-cancelled-clusters').getByRole('button', { name: 'Run again' }).click();
+    await page.getByTestId('patterns-cancelled-clusters').waitFor({ state: 'detached', timeout: 5_000 });
+    await expect.poll(() => page.getByTestId('clusters').locator('tbody tr').count(), { timeout: 120_000 }).toBe(Number(wantK));
+    await page.getByTestId('patterns-status').waitFor({ state: 'detached', timeout: 10_000 });
+
     const before = await tableCount();
     await page.getByTestId('file-input').setInputFiles(csvFile);
     const cancel = page.getByRole('status').getByRole('button', { name: 'Cancel' });

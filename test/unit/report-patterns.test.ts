@@ -39,10 +39,11 @@ function stubWorker(log: string[], mode: 'answer' | 'hang' | 'fail' = 'answer'):
       log.push(`post:${req.type}:${req.id}`);
       if (mode === 'hang') return;
       setTimeout(() => {
+        const progress = (fraction: number) => w.onmessage?.({ data: { type: 'progress', id: req.id, fraction } } as MessageEvent<PatternsResponse>);
         const data: PatternsResponse =
           mode === 'fail'
             ? { type: 'error', id: req.id, error: { name: 'RulesInputError', message: 'bad baskets' } }
-            : { type: 'done', id: req.id, result: handlePatterns(req) };
+            : { type: 'done', id: req.id, result: handlePatterns(req, progress) };
         w.onmessage?.({ data } as MessageEvent<PatternsResponse>);
       }, 5);
     },
@@ -112,6 +113,23 @@ describe('workerRunner', () => {
     expect(mined.baskets).toBe(5);
     expect(mined.top.map((r) => `${r.lhs.join('+')}→${r.rhs}`)).toContain('eggs→milk');
     expect(log).toEqual(['post:rules:1', 'terminate']);
+  });
+
+  it('progress from the worker reaches the caller, rising, before the answer', async () => {
+    const runner = workerRunner(() => stubWorker([]));
+    const seen: number[] = [];
+    const mined = await runner.run<'rules'>({ type: 'rules', tx: TX(), minSupport: 0.2, minConfidence: 0.5 }, undefined, (f) => seen.push(f));
+    expect(mined.baskets).toBe(5);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= seen[i - 1]!))).toBe(true);
+    expect(seen.at(-1)).toBeGreaterThanOrEqual(0.9);
+
+    const fractions: number[] = [];
+    const c = await loadClusters(db, demo, 'en', runner, undefined, undefined, (f) => fractions.push(f));
+    expect(c!.scores).toHaveLength(7);
+    // One report per k = 2…8, the last one whole.
+    expect(fractions).toHaveLength(7);
+    expect(fractions.at(-1)).toBe(1);
   });
 
   it('a newer request of the same kind ends the older one; other kinds run on', async () => {

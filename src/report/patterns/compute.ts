@@ -49,8 +49,11 @@ function liftedRecommendations(set: RuleSet): Map<string, Recommendation[]> {
   return out;
 }
 
-export function computeRules(tx: Transactions, minSupport: number, minConfidence: number): MinedRules {
-  const set = mineRules(tx, { minSupport, minConfidence, maxRules: 50_000 });
+/** Share of the work done (0–1), reported now and then while an analysis computes. */
+export type OnProgress = (fraction: number) => void;
+
+export function computeRules(tx: Transactions, minSupport: number, minConfidence: number, onProgress?: OnProgress): MinedRules {
+  const set = mineRules(tx, { minSupport, minConfidence, maxRules: 50_000, onProgress });
   const top = topRules(set, 25, 'lift').map((r) => {
     const { lhs, rhs } = ruleLabels(set, r);
     return { lhs, rhs, support: r.support, confidence: r.confidence, lift: r.lift, count: r.count };
@@ -94,7 +97,7 @@ export interface Clusters {
 const DAY_MS = 86_400_000;
 
 /** k-means on recency, orders, spend, order value and tenure for k = 2…8; the k shown is `k` when given, else `pickK`'s. */
-export function computeClusters(b: Behaviour, lang: 'en' | 'zh', k?: number): Clusters {
+export function computeClusters(b: Behaviour, lang: 'en' | 'zh', k?: number, onProgress?: OnProgress): Clusters {
   const n = b.ids.length;
   let asOf = -Infinity;
   for (let i = 0; i < n; i++) asOf = Math.max(asOf, b.lastOrder[i]!);
@@ -107,7 +110,7 @@ export function computeClusters(b: Behaviour, lang: 'en' | 'zh', k?: number): Cl
   const raw = toMatrix(rows);
   // Spend and counts are heavy-tailed: log1p before z-scores keeps a few big customers from owning a cluster.
   const scaled = standardize(raw, ['none', 'log1p', 'log1p', 'log1p', 'none']);
-  const choice = chooseK(scaled.matrix, { kMin: 2, kMax: 8, seed: 1, ...(k !== undefined ? { pick: k } : {}) });
+  const choice = chooseK(scaled.matrix, { kMin: 2, kMax: 8, seed: 1, ...(k !== undefined ? { pick: k } : {}), ...(onProgress ? { onProgress } : {}) });
   const profiles = clusterProfiles(raw, scaled.matrix, choice.best.labels, choice.best.k);
   const ids: string[][] = profiles.map(() => []);
   choice.best.labels.forEach((label, i) => ids[label]?.push(b.ids[i]!));

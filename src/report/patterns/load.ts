@@ -12,7 +12,7 @@ import { drilldownSql } from '../../metrics/drilldown.ts';
 import { behaviourColumnsSql } from '../../metrics/behaviour.ts';
 import { hasRevenue } from '../../metrics/measures.ts';
 import type { Filters } from '../../metrics/filters.ts';
-import type { Behaviour, Clusters, Forecasted, MinedRules } from './compute.ts';
+import type { Behaviour, Clusters, Forecasted, MinedRules, OnProgress } from './compute.ts';
 import type { PatternsRunner } from './runner.ts';
 
 export type { ClusterRow, RuleRow } from './compute.ts';
@@ -52,13 +52,14 @@ export async function loadRules(
   minConfidence: number,
   runner: PatternsRunner,
   signal?: AbortSignal,
+  onProgress?: OnProgress,
 ): Promise<RulesResult | null> {
   const src = basketSource(tables);
   if (!src) return null;
   const t0 = performance.now();
   const q = basketItemsSql(src.table.name, src.basket, src.item);
   if (basketCache?.tables !== tables) basketCache = { tables, tx: await fetchTransactions(db, q) };
-  const mined = await runner.run<'rules'>({ type: 'rules', tx: basketCache.tx, minSupport, minConfidence }, signal);
+  const mined = await runner.run<'rules'>({ type: 'rules', tx: basketCache.tx, minSupport, minConfidence }, signal, onProgress);
   return { ...mined, table: src.table.name, ms: performance.now() - t0, sql: q.pairs };
 }
 
@@ -75,12 +76,12 @@ export async function loadClusters(
   runner: PatternsRunner,
   signal?: AbortSignal,
   k?: number,
+  onProgress?: OnProgress,
 ): Promise<ClustersResult | null> {
   const orders = tableOfKind(tables, 'orders');
   if (!orders?.roles.customer_id || !orders.roles.order_date) return null;
   const q = drilldownSql({ orders, customers: tableOfKind(tables, 'customers') }, { kind: 'filtered' });
   if (!q.ok) return null;
-  // One array per column: a workspace can have a few hundred thousand customers, too many for row objects here.
   // One numeric array per measure: a workspace can have a few hundred thousand customers, too many for row objects here.
   const res = await db.queryColumns(behaviourColumnsSql(q.sql));
   if (res.rows < 10) return null;
@@ -92,7 +93,7 @@ export async function loadClusters(
     orders: v.orders as Float64Array,
     spend: v.revenue as Float64Array,
   };
-  const clusters = await runner.run<'clusters'>({ type: 'clusters', behaviour, lang, ...(k !== undefined ? { k } : {}) }, signal);
+  const clusters = await runner.run<'clusters'>({ type: 'clusters', behaviour, lang, ...(k !== undefined ? { k } : {}) }, signal, onProgress);
   return { ...clusters, sql: q.sql };
 }
 

@@ -6,7 +6,7 @@
 import type { Transactions } from '../../metrics/transactions.ts';
 import type { Grain, Series } from '../../metrics/forecast.ts';
 import type { SerializedError } from '../../lib/errors.ts';
-import { computeClusters, computeForecast, computeRules, type Behaviour, type Clusters, type Forecasted, type MinedRules } from './compute.ts';
+import { computeClusters, computeForecast, computeRules, type Behaviour, type Clusters, type Forecasted, type MinedRules, type OnProgress } from './compute.ts';
 
 export type PatternsRequest =
   | { type: 'rules'; id: number; tx: Transactions; minSupport: number; minConfidence: number }
@@ -19,15 +19,18 @@ export interface PatternsResults {
   forecast: Forecasted | null;
 }
 
-export type PatternsResponse = { type: 'done'; id: number; result: PatternsResults[keyof PatternsResults] } | { type: 'error'; id: number; error: SerializedError };
+export type PatternsResponse =
+  | { type: 'done'; id: number; result: PatternsResults[keyof PatternsResults] }
+  | { type: 'error'; id: number; error: SerializedError }
+  | { type: 'progress'; id: number; fraction: number };
 
 /** What the worker does with a request: the dispatcher's whole logic, callable in-process too. */
-export function handlePatterns(req: PatternsRequest): PatternsResults[keyof PatternsResults] {
-  return HANDLERS[req.type](req as never);
+export function handlePatterns(req: PatternsRequest, onProgress?: OnProgress): PatternsResults[keyof PatternsResults] {
+  return HANDLERS[req.type](req as never, onProgress);
 }
 
-const HANDLERS: { [K in PatternsRequest['type']]: (req: Extract<PatternsRequest, { type: K }>) => PatternsResults[K] } = {
-  rules: (r) => computeRules(r.tx, r.minSupport, r.minConfidence),
-  clusters: (r) => computeClusters(r.behaviour, r.lang, r.k),
+const HANDLERS: { [K in PatternsRequest['type']]: (req: Extract<PatternsRequest, { type: K }>, onProgress?: OnProgress) => PatternsResults[K] } = {
+  rules: (r, p) => computeRules(r.tx, r.minSupport, r.minConfidence, p),
+  clusters: (r, p) => computeClusters(r.behaviour, r.lang, r.k, p),
   forecast: (r) => computeForecast(r.series, r.grain),
 };

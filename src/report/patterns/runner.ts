@@ -6,12 +6,14 @@
  */
 import { abortError, deserializeError } from '../../lib/errors.ts';
 import { handlePatterns, type PatternsRequest, type PatternsResponse, type PatternsResults } from './protocol.ts';
+import type { OnProgress } from './compute.ts';
 
 type Kind = PatternsRequest['type'];
 export type PatternsJob<K extends Kind> = K extends Kind ? Omit<Extract<PatternsRequest, { type: K }>, 'id'> : never;
 
 export interface PatternsRunner {
-  run<K extends Kind>(job: PatternsJob<K>, signal?: AbortSignal): Promise<PatternsResults[K]>;
+  /** `onProgress` hears the share done (0–1) now and then, where the analysis can tell. */
+  run<K extends Kind>(job: PatternsJob<K>, signal?: AbortSignal, onProgress?: OnProgress): Promise<PatternsResults[K]>;
 }
 
 /** The part of a Worker the runner uses. */
@@ -24,9 +26,9 @@ export interface WorkerLike {
 
 /** Same thread: for Node, where the work is measured rather than kept off a UI. */
 export const inlineRunner: PatternsRunner = {
-  async run(job, signal) {
+  async run(job, signal, onProgress) {
     if (signal?.aborted) throw abortError();
-    return handlePatterns({ ...job, id: 0 } as unknown as PatternsRequest) as never;
+    return handlePatterns({ ...job, id: 0 } as unknown as PatternsRequest, onProgress) as never;
   },
 };
 
@@ -50,7 +52,7 @@ export function workerRunner(spawn: () => WorkerLike): PatternsRunner {
     current.reject(reason);
   };
   return {
-    run(job, signal) {
+    run(job, signal, onProgress) {
       return new Promise((resolve, reject) => {
         if (signal?.aborted) return reject(abortError());
         stop(job.type, abortError('Superseded by a newer request'));
@@ -69,6 +71,7 @@ export function workerRunner(spawn: () => WorkerLike): PatternsRunner {
         worker.onmessage = (event) => {
           const m = event.data;
           if (m.id !== id) return;
+          if (m.type === 'progress') return onProgress?.(m.fraction);
           finish();
           if (m.type === 'done') resolve(m.result as never);
           else reject(deserializeError(m.error));
