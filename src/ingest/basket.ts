@@ -29,6 +29,8 @@ const MAX_MEDIAN_ITEM_LENGTH = 40;
 const MIN_WANDERING_SHARE = 0.3;
 /** Too few lines to tell a header from a first basket whose items happen not to recur. */
 const MIN_LINES_FOR_HEADER = 20;
+/** 2024-01-31, 2024/1/31, 31.01.2024, 1/31/24, with or without a time. */
+const DATE_LIKE = /^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})([ T]\d{1,2}:\d{2}.*)?$/;
 
 /** Split one line on `delimiter`, honouring `"…"` quotes (items hold no line breaks). */
 export function splitLine(line: string, delimiter: string): string[] {
@@ -92,6 +94,7 @@ export function sniffBaskets(head: string, complete = false): BasketLayout | nul
 
   const split = raw.map((s) => s.filter((t) => t !== ''));
   const [first, ...rest] = split;
+  const rawBody = (header: boolean) => (header ? raw.slice(1) : raw);
   const restTokens = rest.flat();
   const inRest = new Set(restTokens);
   // A header's words do not recur as items; a first basket's items do.
@@ -108,9 +111,12 @@ export function sniffBaskets(head: string, complete = false): BasketLayout | nul
   const recurring = tokens.filter((t) => seen.get(t)! > 1).length;
   if (recurring < MIN_RECURRING_SHARE * tokens.length) return null;
   // In a table a value keeps to its column; in baskets an item turns up first, second, fifth…
+  // Positions count empty fields: a table's blank cells do not move the values after them.
   const positions = new Map<string, Set<number>>();
-  for (const s of body) s.forEach((t, i) => { if (!positions.has(t)) positions.set(t, new Set()); positions.get(t)!.add(i); });
-  const repeated = [...seen].filter(([, n]) => n > 1).map(([t]) => t);
+  for (const s of rawBody(header)) s.forEach((t, i) => { if (t === '') return; if (!positions.has(t)) positions.set(t, new Set()); positions.get(t)!.add(i); });
+  // Dates are never items, and in a table they move between its date columns (created, qualified, won…).
+  const repeated = [...seen].filter(([t, n]) => n > 1 && !DATE_LIKE.test(t)).map(([t]) => t);
+  if (repeated.length === 0) return null;
   const wandering = repeated.filter((t) => positions.get(t)!.size > 1).length;
   if (wandering < MIN_WANDERING_SHARE * repeated.length) return null;
   const lengths = tokens.map((t) => t.length).sort((a, b) => a - b);

@@ -129,6 +129,18 @@ describe('baskets', () => {
     // Empty cells in a table (olist_closed_deals) leave its field count alone; values keep to their column.
     const sparse = ['id,seller,segment,has_company,revenue', ...Array.from({ length: 40 }, (_, i) => `L${i},S${i % 7},${['pet', 'car', ''][i % 3]},${i % 2 ? 'true' : ''},${i % 5 ? '0.0' : ''}`)].join('\n');
     expect(sniffBaskets(sparse, true)).toBeNull();
+    // A funnel export: ids, a few categories, then date columns filled only as far as each lead got. Dates
+    // move between the date columns, blanks trail; it is a table (the demo's leads.csv was once taken for baskets).
+    const stages = ['lead', 'MQL', 'SQL', 'won'];
+    const funnel = [
+      'lead_id,created_at,channel,stage,mql_at,sql_at,won_at,owner',
+      ...Array.from({ length: 60 }, (_, i) => {
+        const day = (d: number) => `2023-01-${String(1 + ((i + d) % 28)).padStart(2, '0')}`;
+        const reached = i % 4;
+        return [`L${String(i).padStart(6, '0')}`, day(0), ['email', 'search', 'social'][i % 3], stages[reached], reached > 0 ? day(1) : '', reached > 1 ? day(3) : '', reached > 2 ? day(9) : '', reached > 1 ? ['Ann', 'Bo'][i % 2] : ''].join(',');
+      }),
+    ].join('\n');
+    expect(sniffBaskets(funnel, true)).toBeNull();
     // Basket lines padded to one width with empty fields are still baskets.
     const padded = groceries.split('\n').map((l) => l + ','.repeat(6 - l.split(',').length)).join('\n');
     expect(sniffBaskets(padded, true)).toEqual({ delimiter: ',', header: false, idColumn: false });
