@@ -86,7 +86,7 @@ export interface CsvLoad {
 const FULL_SNIFF_MAX_BYTES = 64 * 1024 * 1024;
 /** Rows sniffed in larger files; lines that then fail a cast are rejected and logged, not lost silently. */
 const LARGE_FILE_SAMPLE_ROWS = 200_000;
-const ROLE_SAMPLE_ROWS = 500;
+export const ROLE_SAMPLE_ROWS = 500;
 const MAX_EXAMPLES = 5;
 const HEAD_BYTES = 64 * 1024;
 

@@ -1,0 +1,110 @@
+/**
+ * The command-line runner's engine: native DuckDB (@duckdb/node-api) behind
+ * the app's `Db`. The same files through the same ingest and the same
+ * builders give the same figures as DuckDB-WASM; Parquet is read in place.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openNodeDb } from '../../src/db/node.ts';
+import { motherDuckProblem, nativeCell, openNativeDb, type NativeDb } from '../../src/db/native.ts';
+import type { Db } from '../../src/db/types.ts';
+import { demoWorkspace } from '../../src/demo/generate.ts';
+import { loadWorkspace } from '../../src/cli/load.ts';
+import { loadOverview } from '../../src/report/overview.ts';
+import { loadAnalytics } from '../../src/report/analytics.ts';
+import { withDerived } from '../../src/report/materialize.ts';
+import { loadFile } from '../../src/ingest/index.ts';
+import type { TableInfo } from '../../src/ingest/model.ts';
+
+let dir: string;
+let native: NativeDb;
+let wasm: Db;
+const files: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'cli-native-'));
+  const csv = demoWorkspace();
+  for (const name of ['customers', 'orders', 'tickets', 'leads'] as const) {
+    const f = path.join(dir, `${name}.csv`);
+    writeFileSync(f, csv[name]);
+    files.push(f);
+  }
+  native = await openNativeDb({ threads: 2 });
+  wasm = await openNodeDb();
+});
+afterAll(async () => {
+  await native?.close();
+  await wasm?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function wasmTables(): Promise<TableInfo[]> {
+  const out: TableInfo[] = [];
+  const { readFileSync } = await import('node:fs');
+  for (const f of files) out.push((await loadFile(wasm, { fileName: path.basename(f), bytes: new Uint8Array(readFileSync(f)) })).table);
+  return withDerived(wasm, out);
+}
+
+describe('native DuckDB behind Db', () => {
+  it('cells match the browser conversion: bigints as numbers, dates and timestamps as ISO text', () => {
+    expect(nativeCell(3n, 'BIGINT')).toBe(3);
+    expect(nativeCell(new Date('2024-01-02T00:00:00Z'), 'DATE')).toBe('2024-01-02');
+    expect(nativeCell(new Date('2024-01-02T03:04:05Z'), 'TIMESTAMP')).toBe('2024-01-02 03:04:05');
+    expect(nativeCell(new Date('2024-01-02T03:04:05.123Z'), 'TIMESTAMP')).toBe('2024-01-02 03:04:05.123');
+    expect(nativeCell(null, 'VARCHAR')).toBeNull();
+  });
+
+  it('a MotherDuck path without a token gets a clear message, not a stack trace', async () => {
+    expect(motherDuckProblem('md:crm', {})).toMatch(/motherduck_token/);
+    expect(motherDuckProblem('md:crm', { motherduck_token: 'x' })).toBeNull();
+    expect(motherDuckProblem('crm.duckdb', {})).toBeNull();
+    const saved = { a: process.env.motherduck_token, b: process.env.MOTHERDUCK_TOKEN };
+    delete process.env.motherduck_token;
+    delete process.env.MOTHERDUCK_TOKEN;
+    try {
+      await expect(openNativeDb({ database: 'md:crm' })).rejects.toThrow(/motherduck_token/);
+    } finally {
+      if (saved.a !== undefined) process.env.motherduck_token = saved.a;
+      if (saved.b !== undefined) process.env.MOTHERDUCK_TOKEN = saved.b;
+    }
+  });
+
+  it('the demo files through the same ingest give the same tables, roles and figures as DuckDB-WASM', async () => {
+    const ws = await loadWorkspace(native, files);
+    const browser = await wasmTables();
+    const shape = (ts: TableInfo[]) => ts.map((t) => ({ name: t.name, kind: t.kind, rowCount: t.rowCount, roles: t.roles, columns: t.columns.map((c) => c.name) }));
+    expect(shape(ws.tables)).toEqual(shape(browser));
+
+    const a = await loadOverview(native, ws.tables);
+    const b = await loadOverview(wasm, browser);
+    expect(a.kpis.length).toBeGreaterThan(3);
+    for (const [i, k] of a.kpis.entries()) expect(k.value ?? null, k.key).toBeCloseTo((b.kpis[i]!.value ?? null) as number, 6);
+
+    const x = await loadAnalytics(native, ws.tables, {});
+    const y = await loadAnalytics(wasm, browser, {});
+    for (const id of ['status', 'tiers', 'funnel', 'cohorts', 'retention'] as const) {
+      expect(x[id].rows.length, id).toBe(y[id].rows.length);
+      expect(x[id].rows.length, id).toBeGreaterThan(0);
+      expect(JSON.stringify(x[id].rows), id).toBe(JSON.stringify(y[id].rows));
+    }
+  }, 120_000);
+
+  it('reads Parquet in place as a view, with roles suggested from a sample', async () => {
+    const pq = path.join(dir, 'orders.parquet');
+    await native.exec(`COPY (SELECT * FROM ${'"orders"'}) TO '${pq}' (FORMAT parquet)`);
+    const db = await openNativeDb();
+    try {
+      const ws = await loadWorkspace(db, [pq]);
+      const t = ws.tables.find((x) => x.source === 'orders.parquet')!;
+      expect(t.kind).toBe('orders');
+      expect(t.roles.customer_id).toBeDefined();
+      expect(t.rowCount).toBeGreaterThan(1000);
+      const o = await loadOverview(db, ws.tables);
+      expect(o.kpis.find((k) => k.key === 'orders')?.value).toBeGreaterThan(0);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+});
