@@ -17,6 +17,7 @@ import type { LogEntry } from '../ingest/log.ts';
 import type { RoleMap, TableInfo, TableKind } from '../ingest/model.ts';
 import { applyCleaning, dropCleaningBackups, undoCleaning } from '../ingest/undo.ts';
 import { chooseReading } from '../ingest/clean.ts';
+import { fillBlanks, FillError, type FillRequest } from '../ingest/fill.ts';
 import { errorMessage, isAbortError } from '../lib/errors.ts';
 import { applyTemplate, cleanRoles, findTemplate } from './mapping.ts';
 import { joinFailures } from './ingest-errors.ts';
@@ -206,6 +207,25 @@ export class Workspace {
       const next = await chooseReading(await this.#host.db(), entry, choice);
       this.#commit({ logs: this.#state.logs.map((e) => (e === entry ? next : e)) }, [entry.table]);
       await this.#refreshDerived();
+      await this.#saveManifest(out);
+    });
+  }
+
+  /** Fill a column's blanks (median, mode, a constant, a "missing" level); logged, undoable, replayed on reload. */
+  fillBlanks(req: FillRequest): Promise<Outcome> {
+    return this.#change(async (out) => {
+      let entry: LogEntry;
+      try {
+        entry = await fillBlanks(await this.#host.db(), req);
+      } catch (e) {
+        if (!(e instanceof FillError)) throw e;
+        const reason = e.params.reason ? this.#host.t(`fill.block.${e.params.reason}`) : '';
+        out.errors.push(this.#host.t(e.key, { ...e.params, reason }));
+        return;
+      }
+      this.#commit({ logs: [...this.#state.logs, entry] }, [req.table]);
+      await this.#refreshDerived();
+      out.notices.push(this.#host.t('fill.done', { column: req.column, count: this.#host.formatInt(entry.rows), value: String(entry.params?.value ?? '') }));
       await this.#saveManifest(out);
     });
   }
