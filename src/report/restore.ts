@@ -13,6 +13,7 @@ import type { TableInfo } from '../ingest/model.ts';
 import { applyCleaning, undoCleaning } from '../ingest/undo.ts';
 import { chooseReading } from '../ingest/clean.ts';
 import { fillBlanks, type FillMethod } from '../ingest/fill.ts';
+import { findIssues } from '../ingest/findings.ts';
 import { cleanRoles } from './mapping.ts';
 import type { SavedFile } from './persist.ts';
 
@@ -105,6 +106,8 @@ export async function restoreTables(
       const res = await loadFile(db, { ...f.options, fileName: f.fileName, file, tableName: f.table, existingTables: tables.map((t) => t.name) });
       tables.push({ ...res.table, kind: f.kind, roles: cleanRoles(f.kind, f.roles, res.table.columns.map((c) => c.name)) });
       const replayed = await replayCleaning(db, res, savedLogs.filter((l) => l.table === f.table));
+      // Filled blanks change what the findings say (a blank marker filled is no longer one).
+      if (replayed.log.some((e) => e.rule === 'filled')) replayed.findings = await findIssues(db, tables.at(-1)!);
       logs.push(...replayed.log);
       loads[res.table.name] = { rejected: res.rejected, rejectedTotal: res.rejectedTotal, source: res.source, findings: replayed.findings };
       files.push({ ...f, table: res.table.name });

@@ -18,6 +18,7 @@ import type { RoleMap, TableInfo, TableKind } from '../ingest/model.ts';
 import { applyCleaning, dropCleaningBackups, undoCleaning } from '../ingest/undo.ts';
 import { chooseReading } from '../ingest/clean.ts';
 import { fillBlanks, FillError, type FillRequest } from '../ingest/fill.ts';
+import { findIssues } from '../ingest/findings.ts';
 import { errorMessage, isAbortError } from '../lib/errors.ts';
 import { applyTemplate, cleanRoles, findTemplate } from './mapping.ts';
 import { joinFailures } from './ingest-errors.ts';
@@ -188,6 +189,13 @@ export class Workspace {
   undoStep(entry: LogEntry): Promise<Outcome> {
     return this.#change(async (out) => {
       await undoCleaning(await this.#host.db(), entry);
+      if (entry.rule === 'filled') {
+        // The blanks are back: what the findings say about the column may have changed with them.
+        this.#commit({ logs: this.#state.logs.filter((e) => e !== entry), loads: await this.#findAgain(entry.table) }, [entry.table]);
+        await this.#refreshDerived();
+        await this.#saveManifest(out);
+        return;
+      }
       const load = this.#state.loads[entry.table];
       this.#commit(
         {
@@ -223,7 +231,7 @@ export class Workspace {
         out.errors.push(this.#host.t(e.key, { ...e.params, reason }));
         return;
       }
-      this.#commit({ logs: [...this.#state.logs, entry] }, [req.table]);
+      this.#commit({ logs: [...this.#state.logs, entry], loads: await this.#findAgain(req.table) }, [req.table]);
       await this.#refreshDerived();
       out.notices.push(this.#host.t('fill.done', { column: req.column, count: this.#host.formatInt(entry.rows), value: String(entry.params?.value ?? '') }));
       await this.#saveManifest(out);
@@ -358,6 +366,14 @@ export class Workspace {
     this.files.clear();
     for (const [name, file] of restored.originals) this.files.set(name, file);
     return true;
+  }
+
+  /** `loads` with the table's findings worked out again from its values now (after a fill or its undo). */
+  async #findAgain(name: string): Promise<Record<string, TableLoad>> {
+    const load = this.#state.loads[name];
+    const table = this.#base().find((t) => t.name === name);
+    if (!load || !table) return this.#state.loads;
+    return { ...this.#state.loads, [name]: { ...load, findings: await findIssues(await this.#host.db(), table) } };
   }
 
   #base(): TableInfo[] {

@@ -143,8 +143,9 @@ describe('fill blanks on the Data page', () => {
     await page.getByTestId('fill-apply-城市').click();
     await expect.poll(logText, { timeout: 30_000 }).toMatch(/城市\s*Blanks filled\s*\(A “missing” level\)\s*4/);
     await expect.poll(() => previewColumn('城市')).toEqual(CITIES.map((c) => (c.trim() ? c : 'missing')));
-    // Nothing left to fill in either column.
+    // Nothing left to fill in either column, and the spaces-only cell is no longer a missing-value marker.
     await expect.poll(() => page.getByTestId('fill-row-城市').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('findings').textContent()).not.toContain('Missing-value markers');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'fill-data-en.png'), fullPage: true });
   });
 
@@ -154,6 +155,7 @@ describe('fill blanks on the Data page', () => {
     await expect.poll(() => previewColumn('城市'), { timeout: 30_000 }).toEqual(CITIES);
     await expect.poll(() => page.getByTestId('fill-row-城市').locator('td.num').textContent()).toBe('4 / 12');
     expect(await logText()).not.toContain('missing level');
+    await expect.poll(() => page.getByTestId('findings').textContent()).toContain('Missing-value markers');
   });
 
   it('after a reload the fill is still there, with the same value, and the undone one is not', async () => {
@@ -166,6 +168,7 @@ describe('fill blanks on the Data page', () => {
     expect(await logText()).not.toContain('missing level');
     await expect.poll(() => previewColumn('金额')).toEqual(AMOUNTS.map((a) => String(a ?? MEDIAN)));
     await expect.poll(() => page.getByTestId('fill-row-城市').locator('td.num').textContent()).toBe('4 / 12');
+    expect(await page.getByTestId('findings').textContent()).toContain('Missing-value markers');
   }, 180_000);
 
   it('in Chinese: the panel, the 缺失 level, the log line and the findings table', async () => {
@@ -175,6 +178,7 @@ describe('fill blanks on the Data page', () => {
     await page.getByTestId('fill-apply-城市').click();
     await expect.poll(() => previewColumn('城市'), { timeout: 30_000 }).toEqual(CITIES.map((c) => (c.trim() ? c : '缺失')));
     await expect.poll(logText).toMatch(/城市\s*填充空值\s*\(“缺失”类别\)\s*4/);
+    await expect.poll(() => page.getByTestId('findings').textContent()).not.toContain('缺失值标记');
     const headers = await page.getByTestId('findings').getByTestId('finding-sample').first().locator('thead th').allTextContents();
     expect(headers.at(-1)?.trim()).toBe('行数');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'fill-data-zh.png'), fullPage: true });
