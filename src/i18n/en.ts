@@ -4,6 +4,7 @@ import { valueModelEn } from './parts/valueModel.ts';
 import { reportEn } from './parts/report.ts';
 import { planEn } from './parts/plan.ts';
 import { patternsEn } from './parts/patterns.ts';
+import { cleaningEn } from './parts/cleaning.ts';
 
 export const en = {
   'app.title': 'CRM Lens',
@@ -630,6 +631,7 @@ export const en = {
   ...reportEn,
   ...planEn,
   ...patternsEn,
+  ...cleaningEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

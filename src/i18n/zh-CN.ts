@@ -4,6 +4,7 @@ import { valueModelZh } from './parts/valueModel.ts';
 import { reportZh } from './parts/report.ts';
 import { planZh } from './parts/plan.ts';
 import { patternsZh } from './parts/patterns.ts';
+import { cleaningZh } from './parts/cleaning.ts';
 
 /** 简体中文 */
 export const zhCN: Catalogue = {
@@ -631,4 +632,5 @@ export const zhCN: Catalogue = {
   ...reportZh,
   ...planZh,
   ...patternsZh,
+  ...cleaningZh,
 };

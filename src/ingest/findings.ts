@@ -49,6 +49,16 @@ export function duplicateExamplesSql(table: string, alias: string, limit = MAX_E
   return `SELECT CAST(${a} AS VARCHAR) AS v, count(*) AS n FROM ${ident(table)} AS ${a} GROUP BY ${a} HAVING count(*) > 1 ORDER BY n DESC, v LIMIT ${Math.trunc(limit)}`;
 }
 
+/** The same rows as `duplicateExamplesSql`, one text column per table column (`v0`, `v1`…) and `n`. */
+export function duplicateSampleSql(table: string, alias: string, columns: readonly string[], limit = MAX_EXAMPLES): string {
+  const a = ident(alias);
+  const fields = columns.map((c, i) => `CAST(struct_extract(g, ${lit(c)}) AS VARCHAR) AS ${ident(`v${i}`)}`);
+  return (
+    `SELECT ${[...fields, 'n'].join(', ')} FROM (SELECT ${a} AS g, count(*) AS n FROM ${ident(table)} AS ${a} GROUP BY ${a} HAVING count(*) > 1) ` +
+    `ORDER BY n DESC, CAST(g AS VARCHAR) LIMIT ${Math.trunc(limit)}`
+  );
+}
+
 /** Every copy after the first of each row (what deduplication deletes), with its rowid. */
 export function duplicateCopiesSql(table: string, alias: string): string {
   const a = ident(alias);
@@ -132,18 +142,33 @@ function counted(rows: readonly Row[], quote: boolean): string[] {
   });
 }
 
+/** One column's counted values as a finding's `sample`. */
+function columnSample(column: string, rows: readonly Row[]): NonNullable<LogEntry['sample']> {
+  return { columns: [column], rows: rows.map((r) => ({ values: [r.v == null ? null : String(r.v)], count: Number(r.n) })) };
+}
+
+function withSample(column: string, rows: readonly Row[], quote: boolean): Pick<LogEntry, 'examples' | 'sample'> {
+  return { examples: counted(rows, quote), sample: columnSample(column, rows) };
+}
+
 async function duplicateRows(db: Db, table: TableInfo): Promise<LogEntry | undefined> {
   const alias = rowAlias(table.columns);
   const d = await one(db, duplicateRowsSql(table.name, alias));
   const extra = Number(d.extra ?? 0);
   if (extra === 0) return undefined;
   const backup = backupName(table.name, 'duplicate_rows');
+  const names = table.columns.map((c) => c.name);
+  const sample = (await db.query(duplicateSampleSql(table.name, alias, names))).rows.map((r) => ({
+    values: names.map((_, i) => (r[`v${i}`] == null ? null : String(r[`v${i}`]))),
+    count: Number(r.n),
+  }));
   return {
     rule: 'duplicate_rows',
     table: table.name,
     rows: extra,
     examples: counted((await db.query(duplicateExamplesSql(table.name, alias))).rows, false),
     sql: duplicateCopiesSql(table.name, alias),
+    sample: { columns: names, rows: sample },
     params: { groups: Number(d.groups) },
     apply: dedupeSql(table.name, alias, backup),
     undo: { sql: undoDedupeSql(table.name, backup), backup },
@@ -161,7 +186,7 @@ async function duplicateIds(db: Db, table: TableInfo): Promise<LogEntry | undefi
     table: table.name,
     column,
     rows: Number(d.rows),
-    examples: counted((await db.query(duplicateIdExamplesSql(table.name, column))).rows, true),
+    ...withSample(column, (await db.query(duplicateIdExamplesSql(table.name, column))).rows, true),
     sql: duplicateIdRowsSql(table.name, column),
     params: { role, ids: Number(d.ids) },
   };
@@ -182,7 +207,7 @@ async function missingMarkers(db: Db, table: TableInfo): Promise<LogEntry[]> {
       table: table.name,
       column,
       rows,
-      examples: counted((await db.query(markerExamplesSql(table.name, column))).rows, true),
+      ...withSample(column, (await db.query(markerExamplesSql(table.name, column))).rows, true),
       sql: `SELECT rowid, * FROM ${ident(table.name)} WHERE ${isMissingSql(ident(column))}`,
       apply: rewriteSql(rw, backup),
       undo: rewriteUndo(rw, backup),
@@ -214,7 +239,7 @@ async function outliers(db: Db, table: TableInfo): Promise<LogEntry[]> {
       table: table.name,
       column,
       rows: below + above,
-      examples: counted((await db.query(outlierExamplesSql(table.name, column, low, high, median))).rows, false),
+      ...withSample(column, (await db.query(outlierExamplesSql(table.name, column, low, high, median))).rows, false),
       sql: outlierRowsSql(table.name, column, low, high, median),
       params: { role, low, high, below, above, q1, q3 },
     });

@@ -63,6 +63,11 @@ export type CleaningRule =
   | 'to_utc'
   /** An id column written as floats (`17850.0`, every value whole) became BIGINT (`17850`), so it joins with files that write `17850`. */
   | 'whole_ids'
+  /**
+   * Blanks (NULL; spaces only in text) filled at the user's request (fill.ts): `params.method` median, mode,
+   * constant or missing (a level of its own), `params.value` what they were filled with, `params.type` the column's type.
+   */
+  | 'filled'
   // Findings (`LoadResult.findings`): reported, nothing changed. Those with `apply` can be applied and then undone.
   /** Rows that repeat an earlier row exactly (`rows`: the extra copies; `params.groups`: rows that have copies). `apply` deletes the copies. */
   | 'duplicate_rows'
@@ -111,6 +116,11 @@ export interface LogEntry {
   apply?: string[];
   /** Conversions: values that did not read, most frequent first (at most 20), with how many rows hold each. */
   unparsed?: { value: string; rows: number }[];
+  /**
+   * Findings: the examples as a small table (`columns`, and per row its `values` and how many rows hold it),
+   * so a duplicated row shows its fields rather than one line of text. Older saved logs have `examples` only.
+   */
+  sample?: { columns: string[]; rows: { values: (string | null)[]; count: number }[] };
   /** Conversions whose reading was a guess (`params.ambiguous`): the other readings. */
   choices?: Choice[];
 }

@@ -12,6 +12,8 @@ import type { LogEntry } from '../ingest/log.ts';
 import type { TableInfo } from '../ingest/model.ts';
 import { applyCleaning, undoCleaning } from '../ingest/undo.ts';
 import { chooseReading } from '../ingest/clean.ts';
+import { fillBlanks, type FillMethod } from '../ingest/fill.ts';
+import { findIssues } from '../ingest/findings.ts';
 import { cleanRoles } from './mapping.ts';
 import type { SavedFile } from './persist.ts';
 
@@ -46,7 +48,8 @@ export async function loadDemoTables(db: Db): Promise<{ tables: TableInfo[]; log
 /**
  * A restored file is cleaned afresh by its load; bring the table back to what the user left
  * by replaying their choices against the saved log: steps they undid are undone again (newest
- * first), findings they applied are applied again, and other readings they chose are chosen again.
+ * first), findings they applied are applied again, other readings they chose are chosen again, and
+ * blanks they filled are filled again with the value logged (in the order they were filled).
  */
 export async function replayCleaning(db: Db, res: LoadResult, saved: readonly LogEntry[]): Promise<{ log: LogEntry[]; findings: LogEntry[] }> {
   let log = [...res.log];
@@ -62,6 +65,8 @@ export async function replayCleaning(db: Db, res: LoadResult, saved: readonly Lo
     if (fresh && fresh.choices?.length && JSON.stringify(fresh.params ?? {}) !== JSON.stringify(s.params ?? {})) {
       const next = await chooseReading(db, fresh, 0);
       log = log.map((e) => (e === fresh ? next : e));
+    } else if (!fresh && s.rule === 'filled' && s.column !== undefined && s.params?.value !== undefined) {
+      log.push(await fillBlanks(db, { table: res.table.name, column: s.column, method: s.params.method as FillMethod, value: String(s.params.value) }));
     } else if (!fresh && FINDING_RULES.has(s.rule)) {
       const finding = findings.find((f) => sameStep(f, s));
       if (finding) {
@@ -101,6 +106,8 @@ export async function restoreTables(
       const res = await loadFile(db, { ...f.options, fileName: f.fileName, file, tableName: f.table, existingTables: tables.map((t) => t.name) });
       tables.push({ ...res.table, kind: f.kind, roles: cleanRoles(f.kind, f.roles, res.table.columns.map((c) => c.name)) });
       const replayed = await replayCleaning(db, res, savedLogs.filter((l) => l.table === f.table));
+      // Filled blanks change what the findings say (a blank marker filled is no longer one).
+      if (replayed.log.some((e) => e.rule === 'filled')) replayed.findings = await findIssues(db, tables.at(-1)!);
       logs.push(...replayed.log);
       loads[res.table.name] = { rejected: res.rejected, rejectedTotal: res.rejectedTotal, source: res.source, findings: replayed.findings };
       files.push({ ...f, table: res.table.name });

@@ -17,6 +17,8 @@ import type { LogEntry } from '../ingest/log.ts';
 import type { RoleMap, TableInfo, TableKind } from '../ingest/model.ts';
 import { applyCleaning, dropCleaningBackups, undoCleaning } from '../ingest/undo.ts';
 import { chooseReading } from '../ingest/clean.ts';
+import { fillBlanks, FillError, type FillRequest } from '../ingest/fill.ts';
+import { findIssues } from '../ingest/findings.ts';
 import { errorMessage, isAbortError } from '../lib/errors.ts';
 import { applyTemplate, cleanRoles, findTemplate } from './mapping.ts';
 import { joinFailures } from './ingest-errors.ts';
@@ -187,6 +189,13 @@ export class Workspace {
   undoStep(entry: LogEntry): Promise<Outcome> {
     return this.#change(async (out) => {
       await undoCleaning(await this.#host.db(), entry);
+      if (entry.rule === 'filled') {
+        // The blanks are back: what the findings say about the column may have changed with them.
+        this.#commit({ logs: this.#state.logs.filter((e) => e !== entry), loads: await this.#findAgain(entry.table) }, [entry.table]);
+        await this.#refreshDerived();
+        await this.#saveManifest(out);
+        return;
+      }
       const load = this.#state.loads[entry.table];
       this.#commit(
         {
@@ -206,6 +215,25 @@ export class Workspace {
       const next = await chooseReading(await this.#host.db(), entry, choice);
       this.#commit({ logs: this.#state.logs.map((e) => (e === entry ? next : e)) }, [entry.table]);
       await this.#refreshDerived();
+      await this.#saveManifest(out);
+    });
+  }
+
+  /** Fill a column's blanks (median, mode, a constant, a "missing" level); logged, undoable, replayed on reload. */
+  fillBlanks(req: FillRequest): Promise<Outcome> {
+    return this.#change(async (out) => {
+      let entry: LogEntry;
+      try {
+        entry = await fillBlanks(await this.#host.db(), req);
+      } catch (e) {
+        if (!(e instanceof FillError)) throw e;
+        const reason = e.params.reason ? this.#host.t(`fill.block.${e.params.reason}`) : '';
+        out.errors.push(this.#host.t(e.key, { ...e.params, reason }));
+        return;
+      }
+      this.#commit({ logs: [...this.#state.logs, entry], loads: await this.#findAgain(req.table) }, [req.table]);
+      await this.#refreshDerived();
+      out.notices.push(this.#host.t('fill.done', { column: req.column, count: this.#host.formatInt(entry.rows), value: String(entry.params?.value ?? '') }));
       await this.#saveManifest(out);
     });
   }
@@ -338,6 +366,14 @@ export class Workspace {
     this.files.clear();
     for (const [name, file] of restored.originals) this.files.set(name, file);
     return true;
+  }
+
+  /** `loads` with the table's findings worked out again from its values now (after a fill or its undo). */
+  async #findAgain(name: string): Promise<Record<string, TableLoad>> {
+    const load = this.#state.loads[name];
+    const table = this.#base().find((t) => t.name === name);
+    if (!load || !table) return this.#state.loads;
+    return { ...this.#state.loads, [name]: { ...load, findings: await findIssues(await this.#host.db(), table) } };
   }
 
   #base(): TableInfo[] {

@@ -12,6 +12,7 @@ import type { TextEncodingName } from '../ingest/decode.ts';
 import { describeIngestError } from '../report/ingest-errors.ts';
 import { formatBytes, formatInt, type Locale, type MessageKey, type Params } from '../i18n/index.ts';
 import type { Filters } from '../metrics/filters.ts';
+import type { FillRequest } from '../ingest/fill.ts';
 import { Workspace, type Outcome, type Task, type WorkspaceState } from '../report/workspace.ts';
 import { browserStore } from '../report/saved.ts';
 import type { MappingTemplate } from '../report/mapping.ts';
@@ -202,6 +203,9 @@ export class AppState {
   }
   chooseReading(entry: LogEntry, choice: number): Promise<void> {
     return this.#show(this.workspace.chooseReading(entry, choice));
+  }
+  fillBlanks(req: FillRequest): Promise<void> {
+    return this.#show(this.workspace.fillBlanks(req));
   }
   applyFinding(table: string, entry: LogEntry): Promise<void> {
     return this.#show(this.workspace.applyFinding(table, entry));

@@ -33,7 +33,7 @@ describe('value model on the demo workspace', () => {
     const lab = page.getByTestId('value-lab');
     await lab.waitFor({ timeout: 30_000 });
     // The cut-off starts at the latest one the 6-month horizon allows.
-    await expect.poll(() => page.getByTestId('value-cutoff').inputValue(), { timeout: 30_000 }).toBe('2025-06-30');
+    await expect.poll(() => page.getByTestId('value-cutoff').inputValue(), { timeout: 30_000 }).toBe('06/30/2025');
     expect(await page.getByTestId('value-log1p').isChecked()).toBe(true);
     const t0 = Date.now();
     await page.getByTestId('value-run').click();
