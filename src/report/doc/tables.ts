@@ -9,6 +9,7 @@
 import type { LeaderboardRow, SearchResult } from '../../ml/protocol.ts';
 import type { Clusters, RuleRow } from '../patterns/compute.ts';
 import type { Cell, NumberKind, TableRole } from './types.ts';
+import type { Row } from '../../db/types.ts';
 
 import type { MessageKey, Params } from '../../i18n/index.ts';
 
@@ -88,5 +89,16 @@ export function clustersTable(c: Pick<Clusters, 'clusters'>, t: T): BuiltTable {
     rows: c.clusters.map((k) => [String(k.cluster + 1), k.size, k.share, k.description]),
     formats: [null, 'int', 'percent', null],
     role: 'clusters',
+  };
+}
+
+/** RFM value tiers (the tiers measure's rows): customers, share of revenue and the action each tier calls for. */
+export function tiersTable(rows: readonly Row[], t: T): BuiltTable {
+  return {
+    title: t('an.sec.tiers'),
+    columns: [t('an.tier'), t('an.customers'), t('an.revenueShare'), t('an.action')],
+    rows: rows.map((r) => [t(`an.tier.${String(r.tier)}` as MessageKey), Number(r.customers), typeof r.revenue_share === 'number' ? r.revenue_share : null, t(`an.act.${String(r.action)}` as MessageKey)]),
+    formats: [null, 'int', 'percent', null],
+    role: 'rfmTiers',
   };
 }
