@@ -2,7 +2,7 @@
 export const targetsEn = {
   'targets.title': 'Targets',
   'targets.def':
-    'Actual against the target you set for each KPI and period. Revenue and orders as on the cards (return lines count as negatives on net revenue); new customers: first-ever order in the period; retention: of the buyers of the period before, the share who bought again in this one; satisfaction: mean rating of tickets opened in the period; conversion: of the leads created in the period, the share won. % of target = actual ÷ target; gap = actual − target. Met: at or above target; near: within 10 % of it; behind: further below. In a period still running, counts and sums are judged on pace (against the target pro rata). Targets are saved with the workspace in this browser.',
+    'Actual against the target you set for each KPI and period. Revenue and orders as on the cards (return lines count as negatives on net revenue); new customers: first-ever order in the period; retention: of the buyers of the period before, the share who bought again in this one; satisfaction: mean rating of tickets opened in the period; conversion: of the leads created in the period, the share won (so the latest periods read low until their leads close). % of target = actual ÷ target; gap = actual − target. Met: at or above target; near: within 10 % of it; behind: further below. In a period still running, counts and sums are judged on pace (against the target pro rata). Targets are saved with the workspace in this browser.',
   'targets.grain': 'Period',
   'targets.grain.month': 'Month',
   'targets.grain.quarter': 'Quarter',
@@ -33,6 +33,9 @@ export const targetsEn = {
   'targets.dim.segment': 'segment',
   'targets.dim.region': 'region',
   'targets.dim.owner': 'owner',
+  'targets.head.segment': 'Segment',
+  'targets.head.region': 'Region',
+  'targets.head.owner': 'Owner',
   'targets.status.met': 'Met',
   'targets.status.on_track': 'On track',
   'targets.status.near': 'Near',
@@ -69,7 +72,7 @@ export const targetsEn = {
 export const targetsZh: Record<keyof typeof targetsEn, string> = {
   'targets.title': '目标',
   'targets.def':
-    '每个指标、每个周期的实际值与您设定的目标对比。收入和订单数与卡片口径相同（净收入中退货行记为负数）；新客户：首次下单落在该周期的客户；留存率：上一周期下过单的客户中，本周期再次下单的比例；满意度：该周期内创建工单的平均评分；线索转化率：该周期内创建的线索中成交的比例。目标完成率 = 实际 ÷ 目标；差距 = 实际 − 目标。达成：不低于目标；接近：差距在 10% 以内；落后：差得更多。周期尚未结束时，计数和金额按进度（按已过时间折算的目标）判断。目标随工作区保存在本浏览器中。',
+    '每个指标、每个周期的实际值与您设定的目标对比。收入和订单数与卡片口径相同（净收入中退货行记为负数）；新客户：首次下单落在该周期的客户；留存率：上一周期下过单的客户中，本周期再次下单的比例；满意度：该周期内创建工单的平均评分；线索转化率：该周期内创建的线索中成交的比例（最近的周期在线索成交前会偏低）。目标完成率 = 实际 ÷ 目标；差距 = 实际 − 目标。达成：不低于目标；接近：差距在 10% 以内；落后：差得更多。周期尚未结束时，计数和金额按进度（按已过时间折算的目标）判断。目标随工作区保存在本浏览器中。',
   'targets.grain': '周期',
   'targets.grain.month': '月',
   'targets.grain.quarter': '季度',
@@ -100,6 +103,9 @@ export const targetsZh: Record<keyof typeof targetsEn, string> = {
   'targets.dim.segment': '客户类型',
   'targets.dim.region': '地区',
   'targets.dim.owner': '负责人',
+  'targets.head.segment': '客户类型',
+  'targets.head.region': '地区',
+  'targets.head.owner': '负责人',
   'targets.status.met': '达成',
   'targets.status.on_track': '进度正常',
   'targets.status.near': '接近',
