@@ -84,7 +84,9 @@ export function copyTargets(
   let copied = 0;
   for (const b of bases) {
     if (b.value === null || !Number.isFinite(b.value) || b.value <= 0) continue;
-    out = setTarget(out, { kpi: b.kpi, grain, period: to, dim: b.dim, level: b.level }, roundTarget(b.kpi, capped(b.kpi, b.value * factor)));
+    // A copied amount is a round figure (a target of 1,279,620.72 reads as false precision).
+    const v = capped(b.kpi, b.value * factor);
+    out = setTarget(out, { kpi: b.kpi, grain, period: to, dim: b.dim, level: b.level }, b.kpi === 'revenue' ? Math.round(v) : roundTarget(b.kpi, v));
     copied++;
   }
   return { doc: out, copied };

@@ -66,9 +66,10 @@ describe('targets document', () => {
     expect(getTarget(up.doc, key({ kpi: 'orders' }))).toBe(7);
     const fromActuals = copyTargets(emptyTargets(), 'month', '2025-10-01', '2025-11-01', -5, {
       base: 'actuals',
-      actuals: [{ kpi: 'orders', dim: 'segment', level: '个人', value: 101 }, { kpi: 'satisfaction', dim: null, level: null, value: null }, { kpi: 'revenue', dim: null, level: null, value: 0 }],
+      actuals: [{ kpi: 'orders', dim: 'segment', level: '个人', value: 101 }, { kpi: 'revenue', dim: 'region', level: '华东', value: 1234.56 }, { kpi: 'satisfaction', dim: null, level: null, value: null }, { kpi: 'revenue', dim: null, level: null, value: 0 }],
     });
-    expect(fromActuals.copied).toBe(1);
+    expect(fromActuals.copied).toBe(2);
+    expect(getTarget(fromActuals.doc, key({ dim: 'region', level: '华东' }))).toBe(1173);
     expect(getTarget(fromActuals.doc, key({ kpi: 'orders', dim: 'segment', level: '个人' }))).toBe(96);
     expect(() => copyTargets(d, 'month', '2025-10-01', '2025-11-01', -100, { base: 'targets' })).toThrow();
   });

@@ -10,7 +10,7 @@ type T = (key: MessageKey, params?: Params) => string;
 export function formatValue(locale: Locale, kpi: TargetKpi, v: number | null | undefined): string {
   if (v === null || v === undefined) return '—';
   switch (TARGET_UNIT[kpi]) {
-    case 'amount': return Math.abs(v) >= 1e5 ? formatCompact(locale, v) : formatNumber(locale, v, 2);
+    case 'amount': return Math.abs(v) >= 1e4 ? formatCompact(locale, v) : formatNumber(locale, v, 2);
     case 'count': return formatInt(locale, v);
     case 'percent': return formatPercent(locale, v, 1);
     case 'rating': return formatNumber(locale, v, 2);
