@@ -5,6 +5,7 @@ import { reportEn } from './parts/report.ts';
 import { planEn } from './parts/plan.ts';
 import { patternsEn } from './parts/patterns.ts';
 import { cleaningEn } from './parts/cleaning.ts';
+import { targetsEn } from './parts/targets.ts';
 
 export const en = {
   'app.title': 'CRM Lens',
@@ -632,6 +633,7 @@ export const en = {
   ...planEn,
   ...patternsEn,
   ...cleaningEn,
+  ...targetsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -5,6 +5,7 @@ import { reportZh } from './parts/report.ts';
 import { planZh } from './parts/plan.ts';
 import { patternsZh } from './parts/patterns.ts';
 import { cleaningZh } from './parts/cleaning.ts';
+import { targetsZh } from './parts/targets.ts';
 
 /** 简体中文 */
 export const zhCN: Catalogue = {
@@ -633,4 +634,5 @@ export const zhCN: Catalogue = {
   ...planZh,
   ...patternsZh,
   ...cleaningZh,
+  ...targetsZh,
 };

@@ -184,6 +184,8 @@ const FILES = 'files';
 const MANIFEST_KEY = 'manifest';
 /** The report the user is building (report/doc), beside the manifest: saved with the workspace, forgotten with it. */
 const REPORT_KEY = 'report';
+/** The user's KPI targets (report/targets-model.ts): saved with the workspace, forgotten with it. */
+const TARGETS_KEY = 'targets';
 const OPFS_DIR = 'crm-lens-workspace';
 const PERSIST_ASKED_KEY = 'crm-lens.persist-asked';
 
@@ -247,6 +249,19 @@ export async function writeReportText(text: string | null): Promise<void> {
   });
 }
 
+/** The saved targets as JSON text (parsed and checked by report/targets-model.ts), or null. */
+export async function readTargetsText(): Promise<string | null> {
+  const text = await withStores('readonly', (meta) => idbRequest(meta.get(TARGETS_KEY)));
+  return typeof text === 'string' ? text : null;
+}
+
+export async function writeTargetsText(text: string | null): Promise<void> {
+  await withStores('readwrite', async (meta) => {
+    if (text === null) meta.delete(TARGETS_KEY);
+    else meta.put(text, TARGETS_KEY);
+  });
+}
+
 /** Save a file's bytes under `id`; OPFS when the page can write it, IndexedDB otherwise. */
 export async function saveFileBytes(id: string, blob: Blob): Promise<FileStore> {
   const dir = await opfsDir(true);
@@ -291,6 +306,7 @@ export async function clearSaved(): Promise<void> {
   await withStores('readwrite', async (meta, files) => {
     meta.delete(MANIFEST_KEY);
     meta.delete(REPORT_KEY);
+    meta.delete(TARGETS_KEY);
     files.clear();
   });
   if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function') return;
