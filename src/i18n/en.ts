@@ -6,6 +6,7 @@ import { planEn } from './parts/plan.ts';
 import { patternsEn } from './parts/patterns.ts';
 import { cleaningEn } from './parts/cleaning.ts';
 import { targetsEn } from './parts/targets.ts';
+import { profileEn } from './parts/profile.ts';
 
 export const en = {
   'app.title': 'CRM Lens',
@@ -634,6 +635,7 @@ export const en = {
   ...patternsEn,
   ...cleaningEn,
   ...targetsEn,
+  ...profileEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

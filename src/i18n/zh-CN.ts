@@ -6,6 +6,7 @@ import { planZh } from './parts/plan.ts';
 import { patternsZh } from './parts/patterns.ts';
 import { cleaningZh } from './parts/cleaning.ts';
 import { targetsZh } from './parts/targets.ts';
+import { profileZh } from './parts/profile.ts';
 
 /** 简体中文 */
 export const zhCN: Catalogue = {
@@ -635,4 +636,5 @@ export const zhCN: Catalogue = {
   ...patternsZh,
   ...cleaningZh,
   ...targetsZh,
+  ...profileZh,
 };

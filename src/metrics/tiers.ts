@@ -99,6 +99,12 @@ export interface CustomerTierRow {
   recency_days: number;
   frequency: number;
   monetary: number;
+  /** The customer's RFM scores and segment, as `rfmSql` gives them. */
+  r_score: number;
+  f_score: number;
+  m_score: number;
+  rfm: string;
+  segment: string;
   recent: boolean;
   frequent: boolean;
   high_value: boolean;
@@ -107,14 +113,14 @@ export interface CustomerTierRow {
   action: TierAction;
 }
 
-/** One row per customer scored by `rfmSql`, with the three flags, the tier (see `TIERS`) and its action. By customer id. */
+/** One row per customer scored by `rfmSql` (its scores and segment too), with the three flags, the tier (see `TIERS`) and its action. By customer id. */
 export function customerTiersSql(opts: TierOptions): MetricQuery {
   const r = rfmCtes(opts);
   if ('unavailable' in r) return unavailable(r.unavailable);
   const sql = [
     `WITH ${r.ctes},`,
     flagsCte(),
-    `SELECT tiered.customer_id, recency_days, frequency, monetary, recent, frequent, high_value, tiered.tier, tiers.tier_zh, tiers.action`,
+    `SELECT tiered.customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, rfm, segment, recent, frequent, high_value, tiered.tier, tiers.tier_zh, tiers.action`,
     `FROM tiered JOIN tiers ON tiers.tier = tiered.tier ORDER BY tiered.customer_id`,
   ].join('\n');
   return built(sql, r.ignored);
