@@ -91,7 +91,9 @@ export function campaignResponseSql(opts: CampaignOptions): MetricQuery {
     `  ${revenue ? numberExpr(revenue) : 'CAST(NULL AS DOUBLE)'} AS revenue FROM ${ident(table.name)} WHERE ${where.sql}),`,
     `agg AS (`,
     `  SELECT ${by ? 'g' : 'CAST(NULL AS VARCHAR)'} AS group_value, ${by ? 'grouping(g) = 1' : 'TRUE'} AS is_total, ${countsSql('flag')},`,
-    `    sum(cost) FILTER (WHERE flag IS NOT NULL) AS cost, sum(revenue) FILTER (WHERE flag) AS revenue`,
+    // With the column there, a group without responders earned 0 (not "unknown").
+    `    ${cost ? 'coalesce(sum(cost) FILTER (WHERE flag IS NOT NULL), 0)' : 'CAST(NULL AS DOUBLE)'} AS cost,`,
+    `    ${revenue ? 'coalesce(sum(revenue) FILTER (WHERE flag), 0)' : 'CAST(NULL AS DOUBLE)'} AS revenue`,
     `  FROM t${by ? ' GROUP BY GROUPING SETS ((g), ())' : ''}`,
     `)`,
     `SELECT *, (revenue - cost) / nullif(cost, 0) AS return_on_spend, cost / nullif(responders, 0) AS cost_per_response`,

@@ -36,6 +36,8 @@ const parse = (s: string) => Number(s.replace(/[^\d.-]/g, ''));
 
 async function shot(name: string, testid: string): Promise<void> {
   await page.evaluate(() => document.fonts.ready);
+  // Let the charts finish their entry animation.
+  await page.waitForTimeout(1200);
   await page.getByTestId(testid).screenshot({ path: path.join(SCREENSHOTS, name) });
 }
 

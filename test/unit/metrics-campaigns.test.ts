@@ -78,7 +78,7 @@ describe('campaignResponseSql on a Chinese-header contact list', () => {
     expect(by.get('微信')!.ci_high).toBeCloseTo(hi, 12);
     expect(by.get('短信')).toMatchObject({ contacts: 2, responders: 1, cost: 2 });
     // Blank and space-only channels are one group; a blank answer is no contact counted.
-    expect(by.get(null)).toMatchObject({ contacts: 2, responders: 0, rate: 0, ci_low: 0 });
+    expect(by.get(null)).toMatchObject({ contacts: 2, responders: 0, rate: 0, ci_low: 0, cost: 4, revenue: 0, return_on_spend: -1, cost_per_response: null });
     expect(by.get(null)!.ci_high).toBeCloseTo(wilson(0, 2)[1], 12);
   });
 
