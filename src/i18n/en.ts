@@ -7,6 +7,7 @@ import { patternsEn } from './parts/patterns.ts';
 import { cleaningEn } from './parts/cleaning.ts';
 import { targetsEn } from './parts/targets.ts';
 import { profileEn } from './parts/profile.ts';
+import { ownersEn } from './parts/owners.ts';
 
 export const en = {
   'app.title': 'CRM Lens',
@@ -636,6 +637,7 @@ export const en = {
   ...cleaningEn,
   ...targetsEn,
   ...profileEn,
+  ...ownersEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

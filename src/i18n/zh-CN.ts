@@ -7,6 +7,7 @@ import { patternsZh } from './parts/patterns.ts';
 import { cleaningZh } from './parts/cleaning.ts';
 import { targetsZh } from './parts/targets.ts';
 import { profileZh } from './parts/profile.ts';
+import { ownersZh } from './parts/owners.ts';
 
 /** 简体中文 */
 export const zhCN: Catalogue = {
@@ -637,4 +638,5 @@ export const zhCN: Catalogue = {
   ...cleaningZh,
   ...targetsZh,
   ...profileZh,
+  ...ownersZh,
 };

@@ -9,7 +9,7 @@ import type { ColumnInfo } from '../db/types.ts';
 export type TableKind = 'customers' | 'orders' | 'tickets' | 'leads' | 'baskets' | 'other';
 
 export const ROLES_BY_KIND = {
-  customers: ['customer_id', 'name', 'gender', 'birth_date', 'age', 'region', 'city', 'signup_date', 'segment', 'channel', 'credit_limit', 'churn', 'tenure', 'monetary_total', 'response'],
+  customers: ['customer_id', 'name', 'gender', 'birth_date', 'age', 'region', 'city', 'signup_date', 'segment', 'channel', 'credit_limit', 'churn', 'tenure', 'monetary_total', 'response', 'cost', 'campaign_revenue'],
   orders: ['order_id', 'customer_id', 'order_date', 'amount', 'quantity', 'unit_price', 'product', 'sku', 'category', 'discount', 'channel', 'region', 'payment_status', 'due_date', 'order_status'],
   tickets: ['ticket_id', 'customer_id', 'opened_at', 'first_response_at', 'closed_at', 'ticket_category', 'satisfaction', 'status'],
   leads: ['lead_id', 'customer_id', 'created_at', 'stage', 'channel', 'owner', 'won_at', 'value'],

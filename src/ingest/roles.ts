@@ -58,7 +58,7 @@ const SPECS: Record<Role, RoleSpec> = {
     ],
   },
   segment: { check: 'category', names: ['segment', 'customersegment', 'tier', 'customertier', 'membershiplevel', 'memberlevel', '客户分群', '分群', '客户等级', '会员等级', '客户类型', '客户分层'] },
-  channel: { check: 'category', names: ['channel', 'acquisitionchannel', 'saleschannel', 'source', 'leadsource', 'origin', '渠道', '来源', '来源渠道', '获客渠道', '销售渠道'] },
+  channel: { check: 'category', names: ['channel', 'contact', 'contacttype', 'contactchannel', 'contactmethod', 'acquisitionchannel', 'saleschannel', 'source', 'leadsource', 'origin', '渠道', '来源', '来源渠道', '获客渠道', '销售渠道'] },
   credit_limit: { check: 'number', names: ['creditlimit', 'limitbal', '信用额度', '授信额度'] },
   churn: { check: 'binary', names: ['churn', 'churned', 'ischurn', 'churnflag', 'attrition', 'exited', '流失', '是否流失', '已流失', '流失标记', '流失标志'] },
   tenure: { check: 'number', names: ['tenure', 'tenuremonths', 'monthsactive', '在网时长', '入网时长', '会员时长', '使用时长', '客户时长'] },
@@ -66,6 +66,15 @@ const SPECS: Record<Role, RoleSpec> = {
     check: 'binary',
     // `y` is how the UCI bank-marketing data and many ML exports name the outcome.
     names: ['response', 'responded', 'campaignresponse', 'y', 'subscribed', 'converted', 'accepted', '响应', '是否响应', '营销响应', '是否转化'],
+  },
+  // Campaign spend and the revenue it brought (iFood's per-contact `Z_CostContact` and per-response `Z_Revenue`).
+  cost: {
+    check: 'number',
+    names: ['cost', 'spend', 'campaigncost', 'campaignspend', 'marketingcost', 'costcontact', 'zcostcontact', 'contactcost', 'costpercontact', '成本', '费用', '营销费用', '营销成本', '活动费用', '推广费用', '投放费用'],
+  },
+  campaign_revenue: {
+    check: 'number',
+    names: ['campaignrevenue', 'zrevenue', 'responserevenue', 'revenueperresponse', '营销收入', '活动收入', '营销收益', '活动收益'],
   },
   monetary_total: {
     check: 'number',

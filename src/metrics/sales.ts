@@ -102,8 +102,13 @@ export function salesSql(opts: SalesOptions): MetricQuery {
 }
 
 export interface SalesCycleOptions {
-  /** Needs `created_at` and `won_at`. */
+  /** Needs `created_at`, and `won_at` unless `deals` dates the close. */
   leads: TableInfo;
+  /**
+   * Closed deals in a second table (`lead_id` and `won_at`, e.g. olist's closed
+   * deals): used for the close date when the leads table has no `won_at`.
+   */
+  deals?: TableInfo;
   customers?: TableInfo;
   /** One row per lead channel or owner. */
   by?: 'channel' | 'owner';
@@ -122,21 +127,37 @@ export interface SalesCycleRow {
   max_days: number | null;
 }
 
+/** Whether the close date comes from a joined deals table: the leads lack `won_at` and the deals have it with `lead_id`. */
+export function closeFromDeals(leads: TableInfo, deals: TableInfo | undefined): deals is TableInfo {
+  return leads.roles.won_at === undefined && deals !== undefined && deals !== leads && deals.roles.won_at !== undefined
+    && deals.roles.lead_id !== undefined && leads.roles.lead_id !== undefined;
+}
+
 /**
  * Sales cycle: days from a lead's `created_at` to its `won_at`, over won leads
  * (both dates set, won on or after created), won within `filters.from`/`to`.
+ * When the leads table has no `won_at` but `deals` has (see `closeFromDeals`),
+ * a lead's close is its earliest deal's `won_at`, matched on `lead_id` as text.
  * Median and 90th percentile interpolate between the two nearest values
  * (`quantile_cont`). Rows: largest group first.
  */
 export function salesCycleSql(opts: SalesCycleOptions): MetricQuery {
-  const { leads, by, filters } = opts;
-  const m = missing(leads, 'leads', ['created_at', 'won_at']);
+  const { leads, deals, by, filters } = opts;
+  const viaDeals = closeFromDeals(leads, deals);
+  const m = missing(leads, 'leads', viaDeals ? ['created_at'] : ['created_at', 'won_at']);
   if (m) return unavailable(m);
   const l = leadFacts(leads, { filters, ...(opts.customers ? { customers: opts.customers } : {}), ...(by ? { by } : {}), skip: ['from', 'to'] });
   if (by && !l.byResolved) return unavailable({ reason: 'missing_role', kind: 'leads', table: leads.name, roles: [by] });
+  const source = viaDeals
+    ? [
+        `d AS (SELECT lead_key, min(won_day) AS won_day FROM (${leadFacts(deals).sql}) WHERE lead_key IS NOT NULL GROUP BY lead_key),`,
+        `lw AS (SELECT l.* EXCLUDE (won_day), d.won_day FROM l JOIN d ON d.lead_key = l.lead_key),`,
+      ]
+    : [`lw AS (SELECT * FROM l),`];
   const sql = [
     `WITH l AS (${l.sql}),`,
-    `won AS (SELECT ${by ? 'grp' : 'CAST(NULL AS VARCHAR)'} AS grp, date_diff('day', day, won_day) AS days FROM l`,
+    ...source,
+    `won AS (SELECT ${by ? 'grp' : 'CAST(NULL AS VARCHAR)'} AS grp, date_diff('day', day, won_day) AS days FROM lw`,
     `  WHERE day IS NOT NULL AND won_day IS NOT NULL AND won_day >= day AND ${dateRangeCondition(filters, 'won_day')})`,
     `SELECT grp AS group_value, count(*) AS won_leads,`,
     `  quantile_cont(days, 0.5) AS median_days, quantile_cont(days, 0.9) AS p90_days, avg(days) AS avg_days,`,

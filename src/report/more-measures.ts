@@ -14,7 +14,7 @@ import { creditExposureSql, receivablesSql } from '../metrics/risk.ts';
 import type { Row } from '../db/types.ts';
 import type { MetricQuery } from '../metrics/common.ts';
 import type { Filters } from '../metrics/filters.ts';
-import { lastOrderDate, runMeasure, type Measure } from './analytics.ts';
+import { lastOrderDate, leadTables, runMeasure, type Measure } from './analytics.ts';
 
 export type MoreKey = 'status' | 'sales' | 'big' | 'cycle' | 'volume' | 'satisfaction' | 'receivables' | 'credit';
 
@@ -32,7 +32,7 @@ export async function loadMoreMeasures(db: Db, tables: readonly TableInfo[], fil
   const orders = tableOfKind(tables, 'orders');
   const customers = tableOfKind(tables, 'customers');
   const tickets = tableOfKind(tables, 'tickets');
-  const leads = tableOfKind(tables, 'leads');
+  const { leads, deals } = leadTables(tables);
   const c = customers ? { customers } : {};
   const asOf = filters.to ?? (await lastOrderDate(db, tables));
   // Status by a customer dimension reads it where customerStatusSql does: the customers table when there is one.
@@ -42,7 +42,7 @@ export async function loadMoreMeasures(db: Db, tables: readonly TableInfo[], fil
     status: orders && asOf && statusBy && statusHasDim ? await runMeasure(db, customerStatusSql({ orders, ...c, asOf, by: statusBy, filters })) : EMPTY,
     sales: orders && by ? await runMeasure(db, salesSql({ orders, ...c, by, filters })) : orders ? EMPTY : await runMeasure(db, none('orders')),
     big: await runMeasure(db, orders ? bigCustomersSql({ orders, ...c, filters }) : none('orders')),
-    cycle: await runMeasure(db, leads ? salesCycleSql({ leads, ...c, filters }) : none('leads')),
+    cycle: await runMeasure(db, leads ? salesCycleSql({ leads, ...(deals ? { deals } : {}), ...c, filters }) : none('leads')),
     volume: await runMeasure(db, tickets ? ticketVolumeSql({ tickets, ...c, grain: 'month', byCategory: true, filters }) : none('tickets')),
     satisfaction: await runMeasure(db, tickets ? satisfactionSql({ tickets, ...c, filters }) : none('tickets')),
     receivables: await runMeasure(db, orders && asOf ? receivablesSql({ orders, ...c, asOf, filters }) : none('orders')),

@@ -107,7 +107,7 @@ describe.skipIf(!HAS_DATA)(`real data through loadFile (${DATA_DIR})`, () => {
     const r = await load('ifood_marketing_campaign', 'ml_project1_data.csv');
     expect(r.table).toMatchObject({ kind: 'customers', rowCount: 2240 });
     expect(r.table.columns).toHaveLength(29);
-    expect(r.table.roles).toEqual({ customer_id: 'ID', signup_date: 'Dt_Customer', response: 'Response' });
+    expect(r.table.roles).toEqual({ customer_id: 'ID', signup_date: 'Dt_Customer', response: 'Response', cost: 'Z_CostContact', campaign_revenue: 'Z_Revenue' });
     expect(await figures(r, `count(*) FILTER (WHERE "Income" IS NULL) AS no_income, count(*) FILTER (WHERE "Response" = 1) AS responded`)).toEqual({ no_income: 24, responded: 334 });
   });
 
@@ -115,7 +115,7 @@ describe.skipIf(!HAS_DATA)(`real data through loadFile (${DATA_DIR})`, () => {
     const r = await load('bank_marketing_additional', 'bank-additional.csv');
     expect(r.table).toMatchObject({ kind: 'customers', rowCount: 4119 });
     expect(r.table.columns).toHaveLength(21);
-    expect(r.table.roles).toEqual({ age: 'age', response: 'y' });
+    expect(r.table.roles).toEqual({ age: 'age', channel: 'contact', response: 'y' });
     expect(await figures(r, `count(*) FILTER (WHERE y) AS yes`)).toEqual({ yes: 451 });
   });
 });

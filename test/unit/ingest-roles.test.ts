@@ -24,7 +24,8 @@ describe('suggestRoles', () => {
   it('finds a campaign response (UCI bank `y`, iFood `Response`) and calls such a table customers', () => {
     const bank = suggestRoles(cols({ age: 'BIGINT', job: 'VARCHAR', contact: 'VARCHAR', duration: 'BIGINT', y: 'BOOLEAN' }), [{ age: 30, y: false }, { age: 41, y: true }]);
     expect(bank.kind).toBe('customers');
-    expect(bank.roles).toEqual({ age: 'age', response: 'y' });
+    // `contact` (cellular / telephone) is how the bank reached the client: its channel.
+    expect(bank.roles).toEqual({ age: 'age', channel: 'contact', response: 'y' });
     // `y` that is not yes/no is not a response.
     expect(suggestRoles(cols({ x: 'DOUBLE', y: 'DOUBLE' }), [{ x: 1.5, y: 2.5 }]).kind).toBe('other');
   });

@@ -5,7 +5,9 @@
 import type { MessageKey } from '../../../i18n/index.ts';
 import { tableOfKind, type TableInfo } from '../../../ingest/model.ts';
 import type { Unavailable } from '../../../metrics/common.ts';
-import type { Analytics } from '../../../report/analytics.ts';
+import { leadTables, type Analytics } from '../../../report/analytics.ts';
+import { hasOwners } from '../../../metrics/owners.ts';
+import { hasResponse } from '../../../metrics/campaigns.ts';
 import { first, missingOf, num } from './format.ts';
 
 export const COMPARE = [
@@ -55,4 +57,15 @@ export function missingSections(data: Analytics, cards: number, forecast: Unavai
     tiers: missingOf([data.tiers, data.pareto, data.lorenz]),
     cohorts: missingOf([data.cohorts]),
   };
+}
+
+/** Sales staff performance: only where leads (or their closed deals) name an owner. */
+export function ownersShown(tables: readonly TableInfo[]): boolean {
+  const { leads, deals } = leadTables(tables);
+  return hasOwners(leads, deals);
+}
+
+/** Campaign effect: only where a table has a response column. */
+export function campaignShown(tables: readonly TableInfo[]): boolean {
+  return tables.some((t) => hasResponse(t));
 }
