@@ -33,8 +33,14 @@ export interface Task {
 }
 
 /** What a change has to say: notices (done, rejected rows) and every failure, one per file. */
+/** A message as a key and its parameters: put in words when shown, so it follows a later change of language. */
+export interface Notice {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
 export interface Outcome {
-  notices: string[];
+  notices: Notice[];
   errors: string[];
 }
 

@@ -30,7 +30,7 @@ import type { SavedFile } from './persist.ts';
 
 import type { Outcome, TableLoad, WorkspaceHost, WorkspaceState } from './workspace-types.ts';
 
-export type { Outcome, Task, TableLoad, Translate, WorkspaceHost, WorkspaceState } from './workspace-types.ts';
+export type { Notice, Outcome, Task, TableLoad, Translate, WorkspaceHost, WorkspaceState } from './workspace-types.ts';
 
 const FINDING_RULES = new Set(['duplicate_rows', 'duplicate_ids', 'outliers', 'missing_markers']);
 
@@ -73,7 +73,7 @@ export class Workspace {
       }
       if (read.problem) out.errors.push(this.#host.t('persist.restoreFailed', { reason: read.problem }));
       await this.#demo();
-      if (read.unsupported) out.notices.push(this.#host.t('persist.otherVersion'));
+      if (read.unsupported) out.notices.push({ key: 'persist.otherVersion' });
     });
   }
 
@@ -125,7 +125,7 @@ export class Workspace {
         }
       }
       if (failures.length) out.errors.push(joinFailures(failures, this.#host.t as Parameters<typeof joinFailures>[1]));
-      if (cancelledFile !== null) out.notices.push(this.#host.t('load.cancelled', { file: cancelledFile }));
+      if (cancelledFile !== null) out.notices.push({ key: 'load.cancelled', params: { file: cancelledFile } });
       await this.#saveManifest(out);
     });
   }
@@ -179,8 +179,8 @@ export class Workspace {
       this.files.delete(tableName);
       this.files.set(table.name, file);
       const shown = res.source.sheet ? `${file.name} › ${res.source.sheet}` : file.name;
-      out.notices.push(this.#host.t('load.done', { file: shown, rows: this.#host.formatInt(table.rowCount), cols: table.columns.length }));
-      if (template) out.notices.push(this.#host.t('map.applied', { file: file.name }));
+      out.notices.push({ key: 'load.done', params: { file: shown, rows: this.#host.formatInt(table.rowCount), cols: table.columns.length } });
+      if (template) out.notices.push({ key: 'map.applied', params: { file: file.name } });
       await this.#saveManifest(out);
     });
   }
@@ -233,7 +233,7 @@ export class Workspace {
       }
       this.#commit({ logs: [...this.#state.logs, entry], loads: await this.#findAgain(req.table) }, [req.table]);
       await this.#refreshDerived();
-      out.notices.push(this.#host.t('fill.done', { column: req.column, count: this.#host.formatInt(entry.rows), value: String(entry.params?.value ?? '') }));
+      out.notices.push({ key: 'fill.done', params: { column: req.column, count: this.#host.formatInt(entry.rows), value: String(entry.params?.value ?? '') } });
       await this.#saveManifest(out);
     });
   }
@@ -340,9 +340,9 @@ export class Workspace {
     // Bytes are kept only for a table that is in: a file that failed never reaches storage.
     const saved = await this.#saved.saveFile(file, res, out);
     if (saved) this.#commit({ savedFiles: [...this.#state.savedFiles, saved] });
-    out.notices.push(this.#host.t('load.done', { file: file.name, rows: this.#host.formatInt(table.rowCount), cols: table.columns.length }));
-    if (res.rejectedTotal > 0) out.notices.push(this.#host.t('load.rejected', { file: file.name, count: this.#host.formatInt(res.rejectedTotal) }));
-    if (template) out.notices.push(this.#host.t('map.applied', { file: file.name }));
+    out.notices.push({ key: 'load.done', params: { file: file.name, rows: this.#host.formatInt(table.rowCount), cols: table.columns.length } });
+    if (res.rejectedTotal > 0) out.notices.push({ key: 'load.rejected', params: { file: file.name, count: this.#host.formatInt(res.rejectedTotal) } });
+    if (template) out.notices.push({ key: 'map.applied', params: { file: file.name } });
   }
 
   async #restore(files: readonly SavedFile[], logs: readonly LogEntry[], out: Outcome): Promise<boolean> {

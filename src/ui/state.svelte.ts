@@ -13,7 +13,7 @@ import { describeIngestError } from '../report/ingest-errors.ts';
 import { formatBytes, formatInt, type Locale, type MessageKey, type Params } from '../i18n/index.ts';
 import type { Filters } from '../metrics/filters.ts';
 import type { FillRequest } from '../ingest/fill.ts';
-import { Workspace, type Outcome, type Task, type WorkspaceState } from '../report/workspace.ts';
+import { Workspace, type Notice, type Outcome, type Task, type WorkspaceState } from '../report/workspace.ts';
 import { browserStore } from '../report/saved.ts';
 import type { MappingTemplate } from '../report/mapping.ts';
 import { LocaleState } from './state/locale.svelte.ts';
@@ -42,7 +42,15 @@ export class AppState {
   page = $state<Page>('overview');
   task = $state<Task | null>(null);
   error = $state<string | null>(null);
-  notice = $state<string | null>(null);
+  /** The last notice: text already in words, or messages put in words in the current language when read. */
+  #notice = $state<string | Notice[] | null>(null);
+  get notice(): string | null {
+    const n = this.#notice;
+    return n === null || typeof n === 'string' ? n : n.map((m) => this.t(m.key as MessageKey, m.params)).join(' ');
+  }
+  set notice(text: string | null) {
+    this.#notice = text;
+  }
   /** The workspace as of its last change (tables, logs, loads, versions); replaced whole on each change. */
   ws = $state.raw<WorkspaceState>({ tables: [], logs: [], loads: {}, isDemo: false, savedFiles: [], version: 0, tableVersions: {}, generation: 0 });
   /** Global filters of the analytics page (date range, segment, region, channel, category). */
@@ -227,7 +235,7 @@ export class AppState {
   /** A change's notices and every error it met, shown once it is done. */
   async #show(change: Promise<Outcome>): Promise<void> {
     const out = await change;
-    this.notice = out.notices.length ? out.notices.join(' ') : null;
+    this.#notice = out.notices.length ? out.notices : null;
     this.error = out.errors.length ? out.errors.join('\n') : null;
   }
 }

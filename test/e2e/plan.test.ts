@@ -127,6 +127,12 @@ describe.skipIf(!existsSync(CDNOW))('orders-only log (CDNOW)', () => {
     // in DuckDB's worker, which failed with an Error without message).
     await page.getByTestId('file-input').setInputFiles(CDNOW);
     await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 90_000 }).toContain('CDNOW_master.txt');
+    // The notice follows a change of language (it was once left in the language it was made in).
+    expect(await page.getByTestId('notice').textContent()).toContain('Loaded CDNOW_master.txt');
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('已加载 CDNOW_master.txt');
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('Loaded CDNOW_master.txt');
     await nav('Churn model');
     await page.getByTestId('cutoff-target').waitFor();
     expect(await page.getByTestId('cutoff-unavailable').count()).toBe(0);
