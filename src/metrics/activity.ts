@@ -15,7 +15,7 @@ type Col = { name: string; type: string };
 export interface ReviewColumns {
   rating?: Col;
   label?: Col;
-  text?: Col;
+  text: Col;
   date?: Col;
 }
 
@@ -34,18 +34,20 @@ const find = (cols: readonly Col[], words: readonly string[], fits: (c: Col) => 
 /**
  * The review-like columns of a table outside the CRM kinds (`other`, or tickets that are only ratings), found by
  * header; undefined when it has neither a rating nor a label (then it is not
- * feedback, just a table). Preferring review text over a title.
+ * feedback, just a table) or no text column. Preferring review text over a title.
  */
 export function reviewColumns(table: TableInfo): ReviewColumns | undefined {
-  if (table.kind !== 'other' && !ratingsOnly(table)) return undefined;
+  // Tables the app derives (customer features, scores) are never reviews.
+  if ((table.kind !== 'other' && !ratingsOnly(table)) || table.source.startsWith('derived:')) return undefined;
   const cols = table.columns.map((c) => ({ name: c.name, type: c.type.toUpperCase() }));
   const numeric = (c: Col) => isNumericType(c.type);
   const rating = find(cols, RATING, numeric);
   const label = find(cols, LABEL, (c) => c !== rating && (numeric(c) || c.type === 'BOOLEAN' || c.type === 'VARCHAR'));
-  if (!rating && !label) return undefined;
   const text = find(cols, TEXT, (c) => c.type === 'VARCHAR' && c !== label);
+  // A review is text with a rating or a label; a number table with a "score" column is not feedback.
+  if ((!rating && !label) || !text) return undefined;
   const date = cols.find((c) => isTemporalType(c.type));
-  return { ...(rating ? { rating } : {}), ...(label ? { label } : {}), ...(text ? { text } : {}), ...(date ? { date } : {}) };
+  return { ...(rating ? { rating } : {}), ...(label ? { label } : {}), text, ...(date ? { date } : {}) };
 }
 
 /** A "tickets" table with a rating and no ticket id or dates (ingest reads a review file's `Rating` as satisfaction): reviews. */
@@ -161,6 +163,12 @@ export function activityTables(tables: readonly TableInfo[]): { leads?: TableInf
   const reviews = reviewTable(tables);
   const tickets = tables.find((t) => t.kind === 'tickets' && t !== reviews?.table);
   return { ...(leads ? { leads } : {}), ...(tickets ? { tickets } : {}), ...(reviews ? { reviews } : {}) };
+}
+
+/** One row, `first_day` (text YYYY-MM-DD, NULL when none): the earliest date of `role` in `table`. */
+export function firstDaySql(table: TableInfo, role: 'opened_at' | 'created_at'): string | null {
+  const c = roleColumn(table, role);
+  return c ? `SELECT strftime(min(${dateExpr(c)}), '%Y-%m-%d') AS first_day FROM ${ident(table.name)}` : null;
 }
 
 /** One row, `last_day` (text YYYY-MM-DD): the latest ticket opened or lead created; null when neither table is dated. */

@@ -93,6 +93,9 @@ describe('reviews', () => {
     const cols = reviewColumns(reviews)!;
     expect([cols.rating?.name, cols.label?.name, cols.text?.name]).toEqual(['评分', '推荐', '评论']);
     expect(reviewColumns({ ...reviews, columns: [{ name: 'city', type: 'VARCHAR' }] })).toBeUndefined();
+    // Numbers with a "score" but no text are not feedback; nor is a table the app derived.
+    expect(reviewColumns({ ...reviews, columns: [{ name: 'avg_satisfaction', type: 'DOUBLE' }, { name: 'orders', type: 'BIGINT' }] })).toBeUndefined();
+    expect(reviewColumns({ ...reviews, source: 'derived:customers+orders+tickets' })).toBeUndefined();
     // Real tickets (dated) are tickets, whatever their rating column.
     expect(reviewColumns(tickets)).toBeUndefined();
   });
