@@ -28,7 +28,7 @@ export type CompareKpi =
  * - tickets: tickets opened; avg_satisfaction: mean rating of tickets opened in the period;
  *   median_handling_hours: median hours from opened to closed of tickets opened in the period (closed ones).
  * - leads: leads created; won_leads: leads won (by `won_at`);
- *   conversion: share of the leads created in the period that are won (by now, whenever won).
+ *   conversion: leads won in the period / leads created in the period (NULL when none was created).
  */
 export const COMPARE_KPIS: readonly CompareKpi[] = [
   'revenue', 'orders', 'aov', 'units', 'buyers', 'new_buyers', 'tickets', 'avg_satisfaction', 'median_handling_hours', 'leads', 'won_leads', 'conversion',
@@ -116,7 +116,12 @@ function kpiFacts(kpi: CompareKpi | CustomKpi, tables: CompareTables, filters: F
       const m = missing(tables.leads, 'leads', needs[kpi]);
       if (m) return m;
       const l = leadFacts(tables.leads!, common);
-      if (kpi === 'conversion') return { fact: l.sql, value: 'CAST(count(won_day) AS DOUBLE) / count(*)', empty: 'null', ignored: l.ignored };
+      if (kpi === 'conversion') {
+        // Leads won in the period over leads created in it (a flow rate): judging only the period's own leads would read
+        // near 0 for the current month, whose leads have not had time to close.
+        const fact = `SELECT day, 1 AS created, 0 AS won FROM (${l.sql}) UNION ALL SELECT won_day AS day, 0, 1 FROM (${l.sql}) WHERE won_day IS NOT NULL`;
+        return { fact, value: 'CAST(sum(won) AS DOUBLE) / nullif(sum(created), 0)', empty: 'null', ignored: l.ignored };
+      }
       const fact = kpi === 'leads' ? l.sql : `SELECT won_day AS day FROM (${l.sql})`;
       return { fact, value: 'count(*)', empty: 'zero', ignored: l.ignored };
     }

@@ -131,17 +131,18 @@ describe('compareSql beyond sales', () => {
   it('median handling hours of tickets opened in the period and closed', async () => {
     expect(await cmp('median_handling_hours')).toMatchObject({ current_value: 1.5, previous_value: 13, last_year_value: 4, change_vs_previous: -11.5 });
   });
-  it('leads created and their conversion; no leads a year before: last year is 0 leads and no conversion', async () => {
+  it('leads created and conversion (won in the period / created in it); no leads a year before: 0 leads, no conversion', async () => {
     // The lead without an id still counts as a lead created (facts keep its row).
     expect(await cmp('leads')).toMatchObject({ current_value: 5, previous_value: 2, last_year_value: 0 });
-    expect(await cmp('conversion')).toMatchObject({ current_value: 0.4, previous_value: 0.5, last_year_value: null, change_vs_last_year: null });
+    // Won in June (l6) over created in June (5); May: l1 of 2; June 2023: none created.
+    expect(await cmp('conversion')).toMatchObject({ current_value: 0.2, previous_value: 0.5, last_year_value: null, change_vs_last_year: null });
   });
   it('is unavailable without the roles, and sparklines run', async () => {
     const noClose = { ...tickets, roles: { opened_at: '开单时间' } };
     expect(compareSql({ kpi: 'median_handling_hours', tables: { tickets: noClose }, grain: 'month', asOf: '2024-06-30' }).ok).toBe(false);
     expect(compareSql({ kpi: 'conversion', tables: {}, grain: 'month', asOf: '2024-06-30' }).ok).toBe(false);
     const spark = await run(db, sparklineSql({ kpi: 'conversion', tables: { leads }, grain: 'month', asOf: '2024-06-30', periods: 3 }));
-    expect(spark.map((r) => r.value)).toEqual([null, 0.5, 0.4]);
+    expect(spark.map((r) => r.value)).toEqual([null, 0.5, 0.2]);
   });
 });
 
