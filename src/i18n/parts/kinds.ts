@@ -47,6 +47,7 @@ export const kindsEn = {
   'kinds.cmp.lastYear': 'Same period last year',
   'kinds.cmp.vsYear': 'Change vs last year',
   'kinds.cmp.periods': 'This period {cur}; previous {prev}; last year {ly}.',
+  'kinds.cmp.periods2': 'This period {cur}; previous {prev}.',
   'kinds.pp': '{n} pp',
   'kinds.asOf': 'As of {date} (the last ticket or lead in the data)',
 };
@@ -97,6 +98,7 @@ export const kindsZh: Record<keyof typeof kindsEn, string> = {
   'kinds.cmp.lastYear': '去年同期',
   'kinds.cmp.vsYear': '较去年同期',
   'kinds.cmp.periods': '本期 {cur}；上期 {prev}；去年同期 {ly}。',
+  'kinds.cmp.periods2': '本期 {cur}；上期 {prev}。',
   'kinds.pp': '{n} 个百分点',
   'kinds.asOf': '截至 {date}（数据中最后一张工单或线索）',
 };
