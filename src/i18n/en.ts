@@ -8,6 +8,7 @@ import { cleaningEn } from './parts/cleaning.ts';
 import { targetsEn } from './parts/targets.ts';
 import { profileEn } from './parts/profile.ts';
 import { ownersEn } from './parts/owners.ts';
+import { kindsEn } from './parts/kinds.ts';
 
 export const en = {
   'app.title': 'CRM Lens',
@@ -638,6 +639,7 @@ export const en = {
   ...targetsEn,
   ...profileEn,
   ...ownersEn,
+  ...kindsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

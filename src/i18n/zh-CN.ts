@@ -8,6 +8,7 @@ import { cleaningZh } from './parts/cleaning.ts';
 import { targetsZh } from './parts/targets.ts';
 import { profileZh } from './parts/profile.ts';
 import { ownersZh } from './parts/owners.ts';
+import { kindsZh } from './parts/kinds.ts';
 
 /** 简体中文 */
 export const zhCN: Catalogue = {
@@ -639,4 +640,5 @@ export const zhCN: Catalogue = {
   ...targetsZh,
   ...profileZh,
   ...ownersZh,
+  ...kindsZh,
 };

@@ -15,17 +15,24 @@ import { leadFacts, orderLinesFacts, ticketFacts } from './facts.ts';
 import { AOV_MEASURE, SALES_MEASURES } from './measures.ts';
 import type { FilterKey, Filters } from './filters.ts';
 
-export type CompareKpi = 'revenue' | 'orders' | 'aov' | 'units' | 'buyers' | 'new_buyers' | 'tickets' | 'avg_satisfaction' | 'leads' | 'won_leads';
+export type CompareKpi =
+  | 'revenue' | 'orders' | 'aov' | 'units' | 'buyers' | 'new_buyers'
+  | 'tickets' | 'avg_satisfaction' | 'median_handling_hours'
+  | 'leads' | 'won_leads' | 'conversion';
 
 /**
  * What each KPI means, for the UI's definition panel.
  * - revenue: sum of order-line amounts; orders: distinct orders; aov: revenue / orders;
  *   units: sum of quantity; buyers: distinct customers with an order;
  *   new_buyers: customers whose first-ever order (over all dates) is in the period.
- * - tickets: tickets opened; avg_satisfaction: mean rating of tickets opened in the period.
- * - leads: leads created; won_leads: leads won (by `won_at`).
+ * - tickets: tickets opened; avg_satisfaction: mean rating of tickets opened in the period;
+ *   median_handling_hours: median hours from opened to closed of tickets opened in the period (closed ones).
+ * - leads: leads created; won_leads: leads won (by `won_at`);
+ *   conversion: leads won in the period / leads created in the period (NULL when none was created).
  */
-export const COMPARE_KPIS: readonly CompareKpi[] = ['revenue', 'orders', 'aov', 'units', 'buyers', 'new_buyers', 'tickets', 'avg_satisfaction', 'leads', 'won_leads'];
+export const COMPARE_KPIS: readonly CompareKpi[] = [
+  'revenue', 'orders', 'aov', 'units', 'buyers', 'new_buyers', 'tickets', 'avg_satisfaction', 'median_handling_hours', 'leads', 'won_leads', 'conversion',
+];
 
 /** Any other KPI: a fact query with a DATE column `day`, and an aggregate over its columns. */
 export interface CustomKpi {
@@ -91,16 +98,30 @@ function kpiFacts(kpi: CompareKpi | CustomKpi, tables: CompareTables, filters: F
       const fact = kpi === 'new_buyers' ? `SELECT customer_id, min(day) AS day FROM (${o.sql}) WHERE customer_id IS NOT NULL AND NOT is_return GROUP BY customer_id` : o.sql;
       return { fact, value, empty: kpi === 'aov' ? 'null' : 'zero', ignored: o.ignored };
     }
-    case 'tickets': case 'avg_satisfaction': {
-      const m = missing(tables.tickets, 'tickets', kpi === 'tickets' ? ['opened_at'] : ['opened_at', 'satisfaction']);
+    case 'tickets': case 'avg_satisfaction': case 'median_handling_hours': {
+      const needs = { tickets: ['opened_at'], avg_satisfaction: ['opened_at', 'satisfaction'], median_handling_hours: ['opened_at', 'closed_at'] } as const;
+      const m = missing(tables.tickets, 'tickets', needs[kpi]);
       if (m) return m;
       const t = ticketFacts(tables.tickets!, common);
-      return { fact: t.sql, value: kpi === 'tickets' ? 'count(*)' : 'avg(satisfaction)', empty: kpi === 'tickets' ? 'zero' : 'null', ignored: t.ignored };
+      const value = {
+        tickets: 'count(*)',
+        avg_satisfaction: 'avg(satisfaction)',
+        // Closed tickets only; a close stamped before the open is a data error, not a negative duration.
+        median_handling_hours: `median(CASE WHEN closed_at >= opened_at THEN date_diff('second', opened_at, closed_at) / 3600.0 END)`,
+      }[kpi];
+      return { fact: t.sql, value, empty: kpi === 'tickets' ? 'zero' : 'null', ignored: t.ignored };
     }
-    case 'leads': case 'won_leads': {
-      const m = missing(tables.leads, 'leads', kpi === 'leads' ? ['created_at'] : ['won_at']);
+    case 'leads': case 'won_leads': case 'conversion': {
+      const needs = { leads: ['created_at'], won_leads: ['won_at'], conversion: ['created_at', 'won_at'] } as const;
+      const m = missing(tables.leads, 'leads', needs[kpi]);
       if (m) return m;
       const l = leadFacts(tables.leads!, common);
+      if (kpi === 'conversion') {
+        // Leads won in the period over leads created in it (a flow rate): judging only the period's own leads would read
+        // near 0 for the current month, whose leads have not had time to close.
+        const fact = `SELECT day, 1 AS created, 0 AS won FROM (${l.sql}) UNION ALL SELECT won_day AS day, 0, 1 FROM (${l.sql}) WHERE won_day IS NOT NULL`;
+        return { fact, value: 'CAST(sum(won) AS DOUBLE) / nullif(sum(created), 0)', empty: 'null', ignored: l.ignored };
+      }
       const fact = kpi === 'leads' ? l.sql : `SELECT won_day AS day FROM (${l.sql})`;
       return { fact, value: 'count(*)', empty: 'zero', ignored: l.ignored };
     }

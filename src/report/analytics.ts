@@ -20,6 +20,7 @@ import { drilldownSql, scopeTotalsSql, type DrillSelection, type DrillTables } f
 import { leadDealFunnelSql } from '../metrics/funnel.ts';
 import { distinctValuesSql, orderDateBoundsSql } from '../metrics/bounds.ts';
 import { orderCategories } from '../lib/natural-order.ts';
+import { loadActivityComparisons, type ActivityComparison } from './compare-activity.ts';
 
 export interface Measure {
   sql: string | null;
@@ -60,6 +61,8 @@ export type Analytics = Record<MeasureId, Measure> & {
   tables: DrillTables;
   /** Steps of the one-table funnel, when there is one. */
   stages: FunnelStages | null;
+  /** Tickets, satisfaction, handling time, leads and conversion: this period vs previous and last year (compare-activity.ts). */
+  activityCompare: ActivityComparison[];
 };
 
 export async function runMeasure(db: Db, q: MetricQuery): Promise<Measure> {
@@ -161,7 +164,8 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
   ];
   // One connection: run in sequence.
   for (const [id, q] of plan) out[id] = await runMeasure(db, q);
-  return { ...(out as Record<MeasureId, Measure>), asOf, tables: { orders, customers, leads, deals }, stages };
+  const activity = await loadActivityComparisons(db, tables, leads, filters, asOf);
+  return { ...(out as Record<MeasureId, Measure>), asOf: asOf ?? activity.asOf, tables: { orders, customers, leads, deals }, stages, activityCompare: activity.rows };
 }
 
 /** A drill-down to open: what to list, and what was clicked, in words (the dialog's heading and the CSV's file name). */

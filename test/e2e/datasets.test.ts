@@ -86,8 +86,8 @@ describe.skipIf(!HAS_DATA)(`real data sets through the UI (${DATA_DIR})`, () => 
     expect(await kpi('churn_rate')).toBe('26.5%');
     await analytics();
     expect(await text('scope')).toContain('7,043 customers');
-    // Without orders, every order-based section says why instead of standing empty.
-    expect(await text('na-customers')).toContain('no Orders table is loaded');
+    // Without orders, the order-based sections are hidden and one line says which file brings them.
+    expect(await text('not-shown')).toContain('Add an orders file');
     await drill('list-customers', /^7,043 customers$/);
     await finish('telco');
   });

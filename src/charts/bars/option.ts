@@ -3,6 +3,7 @@ import { MUTED, PALETTE } from '../palette.ts';
 import { orderCategories } from '../../lib/natural-order.ts';
 import type { Locale } from '../../i18n/index.ts';
 import { axisNumber, tooltipNumber } from '../numbers.ts';
+import { categoryAxisLabel } from '../axis-labels.ts';
 
 export interface BarSeries {
   name: string;
@@ -33,15 +34,20 @@ export function barsOption(givenCategories: readonly string[], givenSeries: read
   const categories = order.map((i) => givenCategories[i]!);
   const series = givenSeries.map((s) => ({ ...s, values: order.map((i) => s.values[i] ?? null) }));
   const hasRate = series.some((s) => s.rate);
-  const catAxis = { type: 'category', data: [...categories], axisLabel: { color: MUTED, interval: 0, hideOverlap: true } };
+  // Vertical bars: every category label shown, wrapped or rotated (categoryAxisLabel); horizontal: wrapped in the left margin.
+  const cat = labels.horizontal
+    ? { axisLabel: { color: MUTED, interval: 0, width: 128, overflow: 'break', lineHeight: 14 }, bottom: 32 }
+    : categoryAxisLabel(categories);
+  const catAxis = { type: 'category', data: [...categories], axisLabel: cat.axisLabel };
   const valAxis = { type: 'value', axisLabel: { color: MUTED, hideOverlap: true, formatter: axisNumber(labels.locale) } };
   const rateAxis = { type: 'value', axisLabel: { color: MUTED, formatter: '{value} %' }, splitLine: { show: false }, min: 0 };
   return {
     color: [...PALETTE],
     title: { text: labels.title, left: 0, textStyle: { fontSize: 14 } },
     tooltip: { trigger: 'axis', valueFormatter: tooltipNumber(labels.locale) },
-    legend: { data: series.map((s) => s.name), top: 0, right: 0 },
-    grid: { left: labels.horizontal ? 140 : 56, right: hasRate ? 56 : 16, top: 72, bottom: 32 },
+    // Below the title line, so a long title and the legend never run into each other.
+    legend: { data: series.map((s) => s.name), top: 26, right: 0 },
+    grid: { left: labels.horizontal ? 140 : 56, right: hasRate ? 56 : 16, top: 72, bottom: cat.bottom },
     xAxis: labels.horizontal ? valAxis : catAxis,
     yAxis: labels.horizontal ? { ...catAxis, inverse: true } : hasRate ? [valAxis, rateAxis] : valAxis,
     series: series.map((s) =>

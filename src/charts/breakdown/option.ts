@@ -1,6 +1,7 @@
 import type { ChartOption } from '../echarts.ts';
 import { BLUE, MUTED, VERMILLION } from '../palette.ts';
 import { orderCategories } from '../../lib/natural-order.ts';
+import { categoryAxisLabel } from '../axis-labels.ts';
 
 export interface BreakdownPoint {
   category: string;
@@ -32,13 +33,14 @@ export function breakdownOption(points: readonly BreakdownPoint[], labels: Break
       data: data.map((d) => (d.churnRate === null ? null : Math.round(d.churnRate * 1000) / 10)),
     });
   }
+  const cat = categoryAxisLabel(data.map((d) => d.category));
   return {
     color: [BLUE, VERMILLION],
     title: { text: labels.title, left: 0, textStyle: { fontSize: 14 } },
     tooltip: { trigger: 'axis' },
-    legend: { data: hasChurn ? [labels.customers, labels.churnRate] : [labels.customers], top: 0, right: 0 },
-    grid: { left: 56, right: hasChurn ? 56 : 16, top: 72, bottom: 32 },
-    xAxis: { type: 'category', data: data.map((d) => d.category), axisLabel: { color: MUTED, interval: 0 } },
+    legend: { data: hasChurn ? [labels.customers, labels.churnRate] : [labels.customers], top: 26, right: 0 },
+    grid: { left: 56, right: hasChurn ? 56 : 16, top: 72, bottom: cat.bottom },
+    xAxis: { type: 'category', data: data.map((d) => d.category), axisLabel: cat.axisLabel },
     yAxis: hasChurn
       ? [
           { type: 'value', name: labels.customers, axisLabel: { color: MUTED } },

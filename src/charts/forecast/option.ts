@@ -47,7 +47,8 @@ export function forecastOption(d: ForecastChartData, labels: ForecastLabels): Ch
     color: [BLUE, ORANGE, MUTED],
     title: { text: labels.title, left: 0, textStyle: { fontSize: 14 } },
     tooltip: { trigger: 'axis', valueFormatter: tooltipNumber(labels.locale) },
-    legend: { data: [labels.actual, labels.forecast, labels.interval], top: 0, right: 0 },
+    // Below the title line: a long title ("Revenue forecast (monthly, Holt-Winters)") no longer runs into the legend.
+    legend: { data: [labels.actual, labels.forecast, labels.interval], top: 26, right: 0 },
     grid: { left: 64, right: 16, top: 72, bottom: 32 },
     xAxis: { type: 'category', data: [...d.periods, ...d.futurePeriods], axisLabel: { color: MUTED } },
     yAxis: { type: 'value', axisLabel: { color: MUTED, formatter: axisNumber(labels.locale) } },

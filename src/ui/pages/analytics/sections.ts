@@ -47,7 +47,7 @@ export type SectionId = keyof typeof SECTION_TITLES;
 /** For each measure section, why it cannot be shown (undefined: it can). */
 export function missingSections(data: Analytics, cards: number, forecast: Unavailable | undefined): Record<SectionId, Unavailable | undefined> {
   return {
-    compare: cards ? undefined : missingOf([data.compareRevenue, data.compareOrders, data.compareBuyers, data.compareAov]),
+    compare: cards || data.activityCompare.length ? undefined : missingOf([data.compareRevenue, data.compareOrders, data.compareBuyers, data.compareAov]),
     customers: missingOf([data.status, data.newReturning]),
     sales: missingOf([data.salesByCategory]),
     forecast,
