@@ -24,6 +24,7 @@ table{border-collapse:collapse;width:100%;font-size:.86rem;font-variant-numeric:
 caption{text-align:left;color:var(--muted);font-size:.8rem;padding-bottom:.3rem}
 th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th.num,td.num{text-align:right;white-space:nowrap;overflow-wrap:normal}
+th.short,td.short{white-space:nowrap;overflow-wrap:normal}
 thead th{background:#f0f4f8}
 .note{white-space:pre-wrap}
 dt{font-weight:600;margin-top:.5rem}
