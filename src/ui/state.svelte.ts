@@ -10,7 +10,7 @@ import type { RoleMap, TableInfo, TableKind } from '../ingest/model.ts';
 import type { LogEntry } from '../ingest/log.ts';
 import type { TextEncodingName } from '../ingest/decode.ts';
 import { describeIngestError } from '../report/ingest-errors.ts';
-import { formatBytes, formatInt, type Locale, type MessageKey, type Params } from '../i18n/index.ts';
+import { formatBytes, formatInt, translate, type Locale, type MessageKey, type Params } from '../i18n/index.ts';
 import type { Filters } from '../metrics/filters.ts';
 import type { FillRequest } from '../ingest/fill.ts';
 import { Workspace, type Notice, type Outcome, type Task, type WorkspaceState } from '../report/workspace.ts';
@@ -129,10 +129,15 @@ export class AppState {
   /** What an item added to the report now says about where it came from. */
   reportContext(): ItemContext {
     const t = (key: string, params?: Params) => this.t(key as MessageKey, params);
+    const where = (locale: Locale) => {
+      const t = (key: string, params?: Params) => translate(locale, key as MessageKey, params);
+      return { source: t(this.page === 'sql' ? 'sql.nav' : `nav.${this.page}`), filters: filterNotes(this.filters, this.page === 'analytics' ? 'all' : 'revenue', t) };
+    };
     return {
-      source: this.t(this.page === 'sql' ? 'sql.nav' : (`nav.${this.page}` as MessageKey)), filters: filterNotes(this.filters, this.page === 'analytics' ? 'all' : 'revenue', t),
+      ...where(this.locale),
       locale: this.locale,
       sources: sourcesOf(this.tables, this.logs, t, (n) => formatInt(this.locale, n), this.#sourceDates),
+      texts: { en: where('en'), 'zh-CN': where('zh-CN') },
     };
   }
 

@@ -116,7 +116,7 @@ describe('docToHtml', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('&quot;&gt;&lt;svg onload=alert(1)&gt;.csv');
     // Data sources: rows rejected and the date range, in the report's language.
-    expect(/<section id="sec-sources"[\s\S]*?<\/section>/.exec(html)?.[0]).toContain('<td class="num">12,345</td><td>01/05/2024 – 04/01/2024</td>');
+    expect(/<section id="sec-sources"[\s\S]*?<\/section>/.exec(html)?.[0]).toContain('<td class="num short">12,345</td><td>01/05/2024 – 04/01/2024</td>');
     // Exactly three script elements: the JSON island, ECharts, the init script; the column name never closes one.
     expect(html.match(/<script/g)).toHaveLength(3);
     expect(html.match(/<\/script>/gi)).toHaveLength(3);
@@ -169,8 +169,8 @@ describe('docToHtml', () => {
     expect(html).toContain('<html lang="zh-CN">');
     expect(html).toContain('执行摘要');
     expect(html).toContain('1,234');
-    expect(html).toContain('<th scope="col" class="num">拒绝行数</th><th scope="col">日期范围</th>');
-    expect(html).toContain('<td class="num">12,345</td><td>2024/01/05 – 2024/04/01</td>');
+    expect(html).toContain('<th scope="col" class="num short">拒绝行数</th><th scope="col" class="short">日期范围</th>');
+    expect(html).toContain('<td class="num short">12,345</td><td>2024/01/05 – 2024/04/01</td>');
   });
 
   it('escapes JSON and CSS strings so they cannot leave their context', () => {

@@ -52,7 +52,7 @@ describe('findFindings', () => {
       if (a > 0 && Math.abs((b - a) / a) > Math.abs(best.rel)) best = { i, rel: (b - a) / a };
     }
     const item = chart('m', 'Monthly revenue', monthlyRevenueOption(pts, { title: 'Monthly revenue', revenue: 'Revenue', orders: 'Orders' }));
-    const found = findFindings([item], 'en').filter((f) => f.id === 'move:m:Revenue');
+    const found = findFindings([item], 'en').filter((f) => f.id === 'move:m:0');
     expect(found).toHaveLength(1);
     const pct = new Intl.NumberFormat('en', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Math.abs(best.rel));
     expect(found[0]?.text).toBe(`Revenue ${best.rel > 0 ? 'rose' : 'fell'} ${pct} from ${pts[best.i - 1]!.month} to ${pts[best.i]!.month} (${Math.round(pts[best.i - 1]!.revenue).toLocaleString('en')} → ${Math.round(pts[best.i]!.revenue).toLocaleString('en')}).`);
@@ -94,7 +94,8 @@ describe('findFindings', () => {
     };
     const found = findFindings([chart('x', 'Trend', option)], 'en');
     // Small rose 200 % (10 → 30) but on a base of 10; Big rose 36.4 % (1,100 → 1,500) on its largest values: Big ranks first.
-    expect(found.map((f) => f.id)).toEqual(['move:x:Big', 'move:x:Small']);
+    // Keyed by the series' place (the same in every language), not its name.
+    expect(found.map((f) => f.id)).toEqual(['move:x:0', 'move:x:1']);
     expect(found[0]?.text).toBe('Big rose 36.4% from 2024-02 to 2024-03 (1,100 → 1,500).');
   });
 

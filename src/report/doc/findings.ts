@@ -30,7 +30,7 @@ function values(series: Rec): (number | null)[] {
 }
 
 /** Largest relative change between consecutive periods of one series. */
-function biggestMove(item: ReportItem, cats: string[], s: Rec, name: string, locale: Locale, chartMax: number): Finding | null {
+function biggestMove(item: ReportItem, cats: string[], s: Rec, name: string, key: number, locale: Locale, chartMax: number): Finding | null {
   const vs = values(s);
   let best: { i: number; rel: number } | null = null;
   for (let i = 1; i < vs.length; i++) {
@@ -51,7 +51,7 @@ function biggestMove(item: ReportItem, cats: string[], s: Rec, name: string, loc
     a: formatNumber(locale, a, 0),
     b: formatNumber(locale, b, 0),
   });
-  return { id: `move:${item.id}:${name}`, text, weight: Math.min(Math.abs(best.rel), 3) * scale, itemId: item.id, kept: true };
+  return { id: `move:${item.id}:${key}`, text, weight: Math.min(Math.abs(best.rel), 3) * scale, itemId: item.id, kept: true };
 }
 
 /** The step of a funnel that loses the most, and how many it loses. */
@@ -70,7 +70,7 @@ function bottleneck(item: ReportItem, s: Rec, locale: Locale): Finding | null {
 }
 
 /** Share of the total held by the largest category of a breakdown. */
-function concentration(item: ReportItem, cats: string[], s: Rec, name: string, locale: Locale): Finding | null {
+function concentration(item: ReportItem, cats: string[], s: Rec, name: string, key: number, locale: Locale): Finding | null {
   const vs = values(s);
   const total = vs.reduce<number>((t, v) => t + (v !== null && v > 0 ? v : 0), 0);
   if (total <= 0 || vs.length < 3) return null;
@@ -81,11 +81,11 @@ function concentration(item: ReportItem, cats: string[], s: Rec, name: string, l
   const share = (vs[top] as number) / total;
   if (share < 1.5 / vs.length) return null;
   const text = translate(locale, 'report.fConcentration', { cat: cats[top] ?? '', share: formatPercent(locale, share), name, n: vs.length });
-  return { id: `share:${item.id}:${name}`, text, weight: share * 1.5, itemId: item.id, kept: true };
+  return { id: `share:${item.id}:${key}`, text, weight: share * 1.5, itemId: item.id, kept: true };
 }
 
 /** The category whose value differs most from the mean of the others (a segment's churn rate, say). */
-function outlier(item: ReportItem, cats: string[], s: Rec, name: string, locale: Locale): Finding | null {
+function outlier(item: ReportItem, cats: string[], s: Rec, name: string, key: number, locale: Locale): Finding | null {
   const pts = values(s).flatMap((v, i) => (v === null ? [] : [{ cat: cats[i] ?? '', v }]));
   if (pts.length < 3) return null;
   const total = pts.reduce((t, p) => t + p.v, 0);
@@ -98,7 +98,7 @@ function outlier(item: ReportItem, cats: string[], s: Rec, name: string, locale:
   const rel = Math.abs(best.v - best.rest) / Math.max(Math.abs(best.rest), 1e-9);
   if (rel < 0.1) return null;
   const text = translate(locale, best.v > best.rest ? 'report.fAbove' : 'report.fBelow', { cat: best.cat, name, v: formatNumber(locale, best.v, 1), rest: formatNumber(locale, best.rest, 1) });
-  return { id: `segment:${item.id}:${name}`, text, weight: Math.min(rel, 3), itemId: item.id, kept: true };
+  return { id: `segment:${item.id}:${key}`, text, weight: Math.min(rel, 3), itemId: item.id, kept: true };
 }
 
 export function findFindings(items: readonly ReportItem[], locale: Locale): Finding[] {
@@ -115,7 +115,9 @@ export function findFindings(items: readonly ReportItem[], locale: Locale): Find
     const chartMax = Math.max(0, ...observed.flatMap((s) => values(s).filter((v): v is number => v !== null)));
     for (const s of observed) {
       const name = typeof s.name === 'string' && s.name ? s.name : item.title;
-      const f = s.type === 'funnel' ? bottleneck(item, s, locale) : timeline ? biggestMove(item, cats, s, name, locale, chartMax) : s.type === 'bar' && cats.length ? concentration(item, cats, s, name, locale) : s.type === 'line' && cats.length ? outlier(item, cats, s, name, locale) : null;
+      // Keyed by the series' place, not its name: the same finding in the report's other language keeps what the user did to it.
+      const key = asList(option.series).indexOf(s);
+      const f = s.type === 'funnel' ? bottleneck(item, s, locale) : timeline ? biggestMove(item, cats, s, name, key, locale, chartMax) : s.type === 'bar' && cats.length ? concentration(item, cats, s, name, key, locale) : s.type === 'line' && cats.length ? outlier(item, cats, s, name, key, locale) : null;
       if (f) out.push(f);
     }
   }

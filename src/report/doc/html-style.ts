@@ -24,12 +24,13 @@ table{border-collapse:collapse;width:100%;font-size:.86rem;font-variant-numeric:
 caption{text-align:left;color:var(--muted);font-size:.8rem;padding-bottom:.3rem}
 th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th.num,td.num{text-align:right;white-space:nowrap;overflow-wrap:normal}
+th.short,td.short{white-space:nowrap;overflow-wrap:normal}
 thead th{background:#f0f4f8}
 .note{white-space:pre-wrap}
 dt{font-weight:600;margin-top:.5rem}
 pre{background:#f5f7fa;border:1px solid var(--line);border-radius:6px;padding:.5rem;font-size:.75rem;white-space:pre-wrap;overflow-wrap:anywhere;break-inside:avoid}
-@page{size:A4;margin:18mm 14mm 16mm;@bottom-right{content:counter(page) " / " counter(pages);font-size:9pt;color:#52606d}}
-@page{@top-center{font-size:9pt;color:#52606d}}
+@page{size:A4;margin:18mm 14mm 16mm;@bottom-right{content:counter(page) " / " counter(pages);font-size:9pt;color:#52606d;font-family:system-ui,sans-serif}}
+@page{@top-center{font-size:9pt;color:#52606d;font-family:"Noto Sans SC",system-ui,-apple-system,"Segoe UI",Roboto,"PingFang SC","Microsoft YaHei",sans-serif}}
 @page:first{@top-center{content:none}}
 @media print{
  body{font-size:11pt}

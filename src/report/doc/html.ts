@@ -9,7 +9,9 @@ import { renderSvg } from '../../charts/echarts.ts';
 import { formatInt, translate, type MessageKey, type Params } from '../../i18n/index.ts';
 import { kpiText, tableText } from './numbers.ts';
 import { sectionOf } from './sections.ts';
-import { dateRangeText, rejectedText } from './sources.ts';
+import { cleaningText, dateRangeText, rejectedText } from './sources.ts';
+import { itemIn } from './model.ts';
+import { withNumbers } from './chart-numbers.ts';
 import { cssString, esc, jsonForScript, sha256Base64 } from './escape.ts';
 import { REPORT_CSS } from './html-style.ts';
 import type { Cell, ReportDoc, ReportItem } from './types.ts';
@@ -50,15 +52,32 @@ function masker(): (v: Cell) => Cell {
   };
 }
 
-/** `numeric`: columns whose cells are numbers (right-aligned). */
-function table(columns: readonly string[], rows: readonly Cell[][], caption: string, numeric?: readonly unknown[]): string {
-  const head = columns.map((c, i) => `<th scope="col"${numeric?.[i] ? ' class="num"' : ''}>${esc(c)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${esc(c ?? '')}</th>` : `<td${numeric?.[i] ? ' class="num"' : ''}>${esc(c ?? '')}</td>`)).join('')}</tr>`).join('');
-  return `<table><caption>${esc(caption)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+/** Text narrow enough to keep on one line in a table cell (a CJK character counts twice): "无改动" must not break after two characters. */
+function isShort(c: Cell): boolean {
+  let width = 0;
+  for (const ch of String(c ?? '')) width += /[\u2e80-\uffff]/.test(ch) ? 2 : 1;
+  return width <= 20;
 }
 
-export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOptions = {}): Promise<string> {
-  const locale = doc.meta.locale;
+/**
+ * `numeric`: columns whose cells are numbers (right-aligned); `keepShort`: short cells stay on one line.
+ * `name`: a caption, or `{ labelledBy }` for a table named by the section heading just above it (not printed twice).
+ */
+function table(columns: readonly string[], rows: readonly Cell[][], name: string | { labelledBy: string }, numeric?: readonly unknown[], keepShort = false): string {
+  const cls = (i: number, c: Cell) => {
+    const names = [numeric?.[i] ? 'num' : '', keepShort && isShort(c) ? 'short' : ''].filter(Boolean).join(' ');
+    return names ? ` class="${names}"` : '';
+  };
+  const head = columns.map((c, i) => `<th scope="col"${cls(i, c)}>${esc(c)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row"${cls(i, c)}>${esc(c ?? '')}</th>` : `<td${cls(i, c)}>${esc(c ?? '')}</td>`)).join('')}</tr>`).join('');
+  const open = typeof name === 'string' ? `<table><caption>${esc(name)}</caption>` : `<table aria-labelledby="${esc(name.labelledBy)}">`;
+  return `${open}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+export async function docToHtml(report: ReportDoc, assets: HtmlAssets, opts: HtmlOptions = {}): Promise<string> {
+  const locale = report.meta.locale;
+  /** Every item in the report's language (as it was added where it has no words in it). */
+  const doc: ReportDoc = { ...report, items: report.items.map((i) => itemIn(i, locale)) };
   const t = (key: MessageKey, params?: Params) => translate(locale, key, params);
   const title = doc.meta.title || t('report.untitled');
   const charts: Record<string, unknown> = {};
@@ -72,7 +91,7 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
   const figure = (item: ReportItem, n: number): string => {
     const b = item.body;
     const note = item.note ? `<p class="note">${esc(item.note)}</p>` : '';
-    const head = `<h3>${esc(`${n}. ${item.title}`)}</h3>`;
+    const head = `<h3 id="t-${esc(item.id)}">${esc(`${n}. ${item.title}`)}</h3>`;
     if (b.kind === 'kpi') {
       return `<figure class="item kpi" id="${esc(item.id)}" data-kind="kpi">${head}<p class="value" data-testid="kpi-value">${esc(kpiText(locale, b))}</p>${b.hint ? `<p class="hint">${esc(b.hint)}</p>` : ''}${caption(item)}${note}</figure>`;
     }
@@ -81,11 +100,11 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
         return `<figure class="item" id="${esc(item.id)}" data-kind="table">${head}<p class="hint">${esc(t('report.customerRowsLeftOut', { n: formatInt(locale, b.rows.length) }))}</p>${caption(item)}${note}</figure>`;
       }
       const rows = b.customerLevel && opts.maskIds && b.idColumn !== undefined ? b.rows.map((r) => r.map((c, i) => (i === b.idColumn ? mask(c) : c))) : b.rows;
-      return `<figure class="item" id="${esc(item.id)}" data-kind="table"${b.role ? ` data-role="${esc(b.role)}"` : ''}>${head}${table(b.columns, tableText(locale, { ...b, rows }), item.title, b.formats)}${caption(item)}${note}</figure>`;
+      return `<figure class="item" id="${esc(item.id)}" data-kind="table"${b.role ? ` data-role="${esc(b.role)}"` : ''}>${head}${table(b.columns, tableText(locale, { ...b, rows }), { labelledBy: `t-${item.id}` }, b.formats)}${caption(item)}${note}</figure>`;
     }
     const desc = `<p class="desc">${esc(b.description)}</p>`;
     if (assets.echarts === null) {
-      const svg = renderSvg(b.option, CHART_W, CHART_H);
+      const svg = renderSvg(withNumbers(b.option, locale), CHART_W, CHART_H);
       return `<figure class="item chart" id="${esc(item.id)}" data-kind="chart">${head}<div class="canvas static" role="img" aria-label="${esc(b.description)}">${svg}</div>${desc}${caption(item)}${note}</figure>`;
     }
     charts[item.id] = b.option;
@@ -95,9 +114,10 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
   const sources = doc.sources.length
     ? table(
         [t('report.srcFile'), t('report.srcTable'), t('report.srcRows'), t('report.srcRejected'), t('report.srcDates'), t('report.srcCleaning')],
-        doc.sources.map((s) => [s.file, s.table, formatInt(locale, s.rows), rejectedText(locale, s), dateRangeText(locale, s), s.cleaning.length ? s.cleaning.join(' · ') : t('report.srcNoCleaning')]),
-        t('report.sec.sources'),
+        doc.sources.map((s) => [s.file, s.table, formatInt(locale, s.rows), rejectedText(locale, s), dateRangeText(locale, s), cleaningText(locale, s)]),
+        { labelledBy: 'h-sources' },
         [false, false, true, true, false, false],
+        true,
       )
     : `<p>${esc(t('report.noSources'))}</p>`;
 
@@ -128,7 +148,7 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
     ? table(
         [t('report.kpiName'), t('report.kpiValue'), t('report.kpiWhere')],
         kpiItems.map((i) => [i.title, i.body.kind === 'kpi' ? kpiText(locale, i.body) : '', `${t('report.from', { page: i.source })}; ${i.filters.length ? t('report.filtered', { filters: i.filters.join('; ') }) : t('report.unfiltered')}`]),
-        t('report.sec.kpis'),
+        { labelledBy: 'h-kpis' },
       )
     : `<p>${esc(t('report.noKpis'))}</p>`;
 
@@ -147,7 +167,7 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
 
   const shown = SECTIONS.filter((s) => !OPTIONAL.has(s) || body[s] !== '');
   const toc = `<nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">${esc(t('report.contents'))}</h2><ol>${shown.map((s) => `<li><a href="#sec-${s}">${esc(t(`report.sec.${s}`))}</a></li>`).join('')}</ol></nav>`;
-  const sections = shown.map((s) => `<section id="sec-${s}" data-section="${s}"><h2>${esc(t(`report.sec.${s}`))}</h2>${body[s]}</section>`).join('');
+  const sections = shown.map((s) => `<section id="sec-${s}" data-section="${s}"><h2 id="h-${s}">${esc(t(`report.sec.${s}`))}</h2>${body[s]}</section>`).join('');
   const made = (opts.now ?? new Date()).toLocaleDateString(locale, { year: 'numeric', month: 'long', day: 'numeric' });
   const cover = `<header class="cover"><h1>${esc(title)}</h1><p class="meta">${[doc.meta.author && t('report.by', { author: doc.meta.author }), doc.meta.period && t('report.periodIs', { period: doc.meta.period }), t('report.made', { date: made })].filter(Boolean).map((x) => esc(x as string)).join(' · ')}</p></header>`;
 
@@ -181,7 +201,9 @@ export async function docToHtml(doc: ReportDoc, assets: HtmlAssets, opts: HtmlOp
  * its text needs are decoded: text laid out before its slice arrives is not always
  * drawn again (seen in headless Chromium); three seconds at most.
  */
-const INIT = `(function(){var b=document.body,all=[];function fit(){all.forEach(function(c){c.resize();});}
-function draw(){b.classList.remove('wait');var d=JSON.parse(document.getElementById('report-data').textContent);document.querySelectorAll('[data-chart]').forEach(function(el){var o=d[el.getAttribute('data-chart')];if(!o)return;var c=echarts.init(el,null,{renderer:'svg'});o.animation=false;o.textStyle=Object.assign({fontFamily:getComputedStyle(b).fontFamily},o.textStyle||{});c.setOption(o);all.push(c);el.setAttribute('data-rendered','true');});b.setAttribute('data-ready','true');}
+const INIT = `(function(){var b=document.body,all=[],lang=document.documentElement.lang||'en',compact=new Intl.NumberFormat(lang,{notation:'compact',maximumFractionDigits:2}),plain=new Intl.NumberFormat(lang,{maximumFractionDigits:2});function fit(){all.forEach(function(c){c.resize();});}
+function axis(y){return function(a){if(a&&(a.type==='value'||(y&&!a.type))){a.axisLabel=a.axisLabel||{};if(!a.axisLabel.formatter)a.axisLabel.formatter=function(v){return compact.format(v);};}};}
+function nums(o){[].concat(o.xAxis||[]).forEach(axis(false));[].concat(o.yAxis||[]).forEach(axis(true));if(o.tooltip&&!o.tooltip.valueFormatter)o.tooltip.valueFormatter=function(v){return typeof v==='number'&&isFinite(v)?plain.format(v):v==null?'\u2014':String(v);};}
+function draw(){b.classList.remove('wait');var d=JSON.parse(document.getElementById('report-data').textContent);document.querySelectorAll('[data-chart]').forEach(function(el){var o=d[el.getAttribute('data-chart')];if(!o)return;var c=echarts.init(el,null,{renderer:'svg'});o.animation=false;nums(o);o.textStyle=Object.assign({fontFamily:getComputedStyle(b).fontFamily},o.textStyle||{});c.setOption(o);all.push(c);el.setAttribute('data-rendered','true');});b.setAttribute('data-ready','true');}
 if(document.fonts&&b.classList.contains('wait')){var t=b.textContent||'',f='"Noto Sans SC"';Promise.race([Promise.all([document.fonts.load('16px '+f,t),document.fonts.load('bold 16px '+f,t)]),new Promise(function(r){setTimeout(r,3000);})]).then(draw,draw);}else{draw();}
 window.addEventListener('resize',fit);window.addEventListener('beforeprint',fit);window.addEventListener('afterprint',fit);})();`;

@@ -1,5 +1,5 @@
 /** Pure operations on a report document: create, add, reorder, edit, and read one back from JSON with every field checked. */
-import { REPORT_FORMAT, REPORT_VERSION, type Cell, type DataSource, type Finding, type ItemBody, type NumberKind, type ReportDoc, type ReportItem, type ReportLocale, type ReportMeta, type TableRole } from './types.ts';
+import { REPORT_FORMAT, REPORT_VERSION, type Cell, type CleaningChange, type DataSource, type Finding, type ItemBody, type ItemText, type NumberKind, type ReportDoc, type ReportItem, type ReportLocale, type ReportMeta, type TableRole } from './types.ts';
 import { NUMBER_KINDS } from './numbers.ts';
 
 export function emptyReport(locale: ReportLocale, title: string): ReportDoc {
@@ -48,8 +48,20 @@ export function moveItemTo(doc: ReportDoc, id: string, to: number): ReportDoc {
   return { ...doc, items };
 }
 
+/** A title the user types stays in every language (and is no longer replaced by the item's own in another one). */
 export function updateItem(doc: ReportDoc, id: string, patch: Partial<Pick<ReportItem, 'title' | 'note'>>): ReportDoc {
-  return { ...doc, items: doc.items.map((i) => (i.id === id ? { ...i, ...patch } : i)) };
+  return { ...doc, items: doc.items.map((i) => (i.id === id ? { ...i, ...patch, ...(patch.title !== undefined && patch.title !== itemIn(i, doc.meta.locale).title ? { titleEdited: true } : {}) } : i)) };
+}
+
+/**
+ * The item as it reads in `locale`: its title, page, filters and body in that
+ * language when it was added with them (a title the user wrote stays as written);
+ * otherwise as it was added.
+ */
+export function itemIn(item: ReportItem, locale: ReportLocale): ReportItem {
+  const text = item.texts?.[locale];
+  if (!text) return item;
+  return { ...item, title: item.titleEdited || text.title === undefined ? item.title : text.title, source: text.source, filters: text.filters, ...(text.definition !== undefined ? { definition: text.definition } : {}), body: text.body ?? item.body };
 }
 
 export function updateMeta(doc: ReportDoc, patch: Partial<ReportMeta>): ReportDoc {
@@ -150,9 +162,34 @@ function body(v: unknown, where: string): ItemBody {
   throw new Invalid(`${where}: unknown kind`);
 }
 
+/** An item's words in another language: a body of the same kind as the item's own. */
+function itemText(v: unknown, where: string, kindOf: ItemBody['kind']): ItemText {
+  if (!isRecord(v)) throw new Invalid(`${where}: not an object`);
+  const b = v.body === undefined ? undefined : body(v.body, where);
+  if (b && b.kind !== kindOf) throw new Invalid(`${where}: a ${b.kind} where the item is a ${kindOf}`);
+  return {
+    ...(v.title !== undefined ? { title: text(v.title, `${where}.title`, 500) } : {}),
+    source: text(v.source, `${where}.source`, 200),
+    filters: list(v.filters, `${where}.filters`, (f, j) => text(f, `${where}.filters[${j}]`, 2000), 50),
+    ...(v.definition !== undefined ? { definition: text(v.definition, `${where}.definition`) } : {}),
+    ...(b ? { body: b } : {}),
+  };
+}
+
+function texts(v: unknown, where: string, kindOf: ItemBody['kind']): Partial<Record<ReportLocale, ItemText>> {
+  if (!isRecord(v)) throw new Invalid(`${where}: not an object`);
+  const out: Partial<Record<ReportLocale, ItemText>> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (k !== 'en' && k !== 'zh-CN') throw new Invalid(`${where}: unknown language ${JSON.stringify(k.slice(0, 20))}`);
+    out[k] = itemText(x, `${where}.${k}`, kindOf);
+  }
+  return out;
+}
+
 function item(v: unknown, i: number): ReportItem {
   const where = `item ${i + 1}`;
   if (!isRecord(v)) throw new Invalid(`${where}: not an object`);
+  const b = body(v.body, where);
   return {
     id: text(v.id, `${where}.id`, 100),
     title: text(v.title, `${where}.title`, 500),
@@ -161,7 +198,9 @@ function item(v: unknown, i: number): ReportItem {
     note: text(v.note ?? '', `${where}.note`),
     ...(v.definition !== undefined ? { definition: text(v.definition, `${where}.definition`) } : {}),
     ...(v.sql !== undefined ? { sql: list(v.sql, `${where}.sql`, (q, j) => text(q, `${where}.sql[${j}]`, 200_000), 20) } : {}),
-    body: body(v.body, where),
+    body: b,
+    ...(v.texts !== undefined ? { texts: texts(v.texts, `${where}.texts`, b.kind) } : {}),
+    ...(v.titleEdited === true ? { titleEdited: true } : {}),
   };
 }
 
@@ -201,7 +240,14 @@ function source(v: unknown, i: number): DataSource {
     ...(v.rejected !== undefined ? { rejected: count(v.rejected, `${where}.rejected`) } : {}),
     ...(v.dateFrom !== undefined || v.dateTo !== undefined ? { dateFrom: day(v.dateFrom, `${where}.dateFrom`), dateTo: day(v.dateTo, `${where}.dateTo`) } : {}),
     cleaning: list(v.cleaning, `${where}.cleaning`, (c, j) => text(c, `${where}.cleaning[${j}]`, 2000)),
+    ...(v.changes !== undefined ? { changes: list(v.changes, `${where}.changes`, (c, j) => change(c, `${where}.changes[${j}]`)) } : {}),
   };
+}
+
+function change(v: unknown, where: string): CleaningChange {
+  if (!isRecord(v)) throw new Invalid(`${where}: not an object`);
+  if (typeof v.rule !== 'string' || !/^[a-z_]{1,60}$/.test(v.rule)) throw new Invalid(`${where}.rule: not a cleaning rule`);
+  return { rule: v.rule, ...(v.column !== undefined ? { column: text(v.column, `${where}.column`, 1000) } : {}), rows: count(v.rows, `${where}.rows`) };
 }
 
 export type ReportRead = { ok: true; doc: ReportDoc } | { ok: false; reason: string };

@@ -35,8 +35,25 @@ export type ItemBody =
    */
   | { kind: 'table'; columns: string[]; rows: Cell[][]; formats?: (NumberKind | null)[]; role?: TableRole; customerLevel?: boolean; idColumn?: number };
 
+/**
+ * An item's words in one report language: made from the same data when the item
+ * is added, so a report switched to another language shows and exports every
+ * label, hint, axis and series name in that language. `title` and `body` absent:
+ * the same as the item's own (a report file from before has no texts at all and
+ * reads the same in every language).
+ */
+export interface ItemText {
+  title?: string;
+  source: string;
+  filters: string[];
+  /** The measure's definition, for the appendix. */
+  definition?: string;
+  body?: ItemBody;
+}
+
 export interface ReportItem {
   id: string;
+  /** Title, page and filters (and the body's labels) in the language the item was added in; `texts` holds the others. */
   title: string;
   /** The page it was added from (its name, in the language it was added in). */
   source: string;
@@ -48,6 +65,10 @@ export interface ReportItem {
   definition?: string;
   sql?: string[];
   body: ItemBody;
+  /** The item in the report's other languages (see ItemText); read through `itemIn`. */
+  texts?: Partial<Record<ReportLocale, ItemText>>;
+  /** The user wrote the title: it stays in every language. */
+  titleEdited?: boolean;
 }
 
 /** A problem or opportunity found in the data, with the item (chart) that shows it. */
@@ -72,8 +93,17 @@ export interface DataSource {
   /** First and last day of the table's event date (`YYYY-MM-DD`), when it has one. */
   dateFrom?: string;
   dateTo?: string;
-  /** Cleaning-log lines: what each step changed. */
+  /** Cleaning-log lines: what each step changed (in the language it was added in). */
   cleaning: string[];
+  /** The same steps as data, written out in the report's language (absent in reports saved before they were recorded: `cleaning` is shown). */
+  changes?: CleaningChange[];
+}
+
+/** One cleaning step: the rule (a `rule.*` message), the column it touched and how many rows it changed. */
+export interface CleaningChange {
+  rule: string;
+  column?: string;
+  rows: number;
 }
 
 export interface ReportMeta {

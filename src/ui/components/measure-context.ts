@@ -4,6 +4,8 @@
  * into its appendix.
  */
 import { getContext, setContext } from 'svelte';
+import type { Locale } from '../../i18n/index.ts';
+import { wholeMessageIn } from './localized.ts';
 
 export interface MeasureInfo {
   readonly definition: string;
@@ -21,8 +23,9 @@ export function enclosingMeasure(): MeasureInfo | undefined {
   return getContext<MeasureInfo | undefined>(KEY);
 }
 
-/** The fields an item gets from it (none when there is no panel). */
-export function measureFields(info: MeasureInfo | undefined): { definition?: string; sql?: string[] } {
+/** The fields an item gets from it (none when there is no panel); `locale`: the language the definition is written in, to find it in the others. */
+export function measureFields(info: MeasureInfo | undefined, locale?: Locale): { definition?: string; sql?: string[]; definitions?: Record<Locale, string> | null } {
   if (!info) return {};
-  return { ...(info.definition ? { definition: info.definition } : {}), ...(info.sql.length ? { sql: [...info.sql] } : {}) };
+  const definitions = info.definition && locale ? wholeMessageIn(info.definition, locale) : null;
+  return { ...(info.definition ? { definition: info.definition } : {}), ...(info.sql.length ? { sql: [...info.sql] } : {}), ...(definitions ? { definitions } : {}) };
 }

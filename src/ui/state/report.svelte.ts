@@ -6,7 +6,8 @@
 import { addItem, emptyReport, mergeFindings, moveItem, moveItemTo, newItemId, parseReport, plainOption, removeItem, serializeReport, updateFinding, updateItem, updateMeta } from '../../report/doc/model.ts';
 import { describeChart } from '../../report/doc/describe.ts';
 import { readReportText, writeReportText } from '../../report/persist.ts';
-import type { Cell, DataSource, Finding, NumberKind, ReportDoc, ReportItem, ReportLocale, ReportMeta, TableRole } from '../../report/doc/types.ts';
+import type { Cell, DataSource, Finding, ItemBody, ItemText, NumberKind, ReportDoc, ReportItem, ReportLocale, ReportMeta, TableRole } from '../../report/doc/types.ts';
+import { LOCALES } from '../../i18n/index.ts';
 import { errorMessage } from '../../lib/errors.ts';
 
 /** Where an item is added from: the page's name and the filters in effect there. */
@@ -19,7 +20,18 @@ export interface ItemContext {
   sql?: string[];
   /** The workspace's tables now: the report's data-sources section keeps every table an item came from. */
   sources: DataSource[];
+  /** The page's name and the filters in each report language. */
+  texts: Record<ReportLocale, { source: string; filters: string[] }>;
+  /** The measure's definition in each report language, when it is one known message. */
+  definitions?: Record<ReportLocale, string> | null;
 }
+
+/**
+ * The item as it reads in another report language, made by the component that
+ * adds it from the same data (its title, and the chart option, KPI hint or table
+ * with that language's labels); absent where a component cannot remake it.
+ */
+export type InLocale<T> = ((locale: ReportLocale) => T) | undefined;
 
 /** Sources so far plus the workspace's current ones (a table by the same name and file is listed once, as it is now). */
 function mergeSources(old: readonly DataSource[], now: readonly DataSource[]): DataSource[] {
@@ -96,9 +108,16 @@ export class ReportState {
       });
   }
 
-  #add(title: string, ctx: ItemContext, body: ReportItem['body']): number {
+  /** `other`: the title and body in another report language (page name and filters come from `ctx`). */
+  #add(title: string, ctx: ItemContext, body: ItemBody, other?: InLocale<{ title: string; body: ItemBody }>): number {
     const measure = { ...(ctx.definition ? { definition: ctx.definition } : {}), ...(ctx.sql?.length ? { sql: ctx.sql } : {}) };
-    const doc = addItem(this.doc, { id: newItemId(), title, source: ctx.source, filters: ctx.filters, note: '', ...measure, body });
+    const texts: Partial<Record<ReportLocale, ItemText>> = {};
+    for (const locale of LOCALES) {
+      if (locale === ctx.locale) continue;
+      const definition = ctx.definition ? ctx.definitions?.[locale] : undefined;
+      texts[locale] = { ...ctx.texts[locale], ...other?.(locale), ...(definition ? { definition } : {}) };
+    }
+    const doc = addItem(this.doc, { id: newItemId(), title, source: ctx.source, filters: ctx.filters, note: '', ...measure, body, texts });
     this.set({ ...doc, sources: mergeSources(doc.sources, ctx.sources) });
     return this.doc.items.length;
   }
@@ -108,19 +127,32 @@ export class ReportState {
     this.set({ ...this.doc, sources: mergeSources(this.doc.sources, now) });
   }
 
-  addChart(title: string, option: unknown, ctx: ItemContext): number {
-    const plain = plainOption(option);
-    return this.#add(title, ctx, { kind: 'chart', option: plain, description: describeChart(plain, title, ctx.locale) });
+  addChart(title: string, option: unknown, ctx: ItemContext, other?: InLocale<{ title: string; option: unknown }>): number {
+    const chart = (title: string, option: unknown, locale: ReportLocale): ItemBody => {
+      const plain = plainOption(option);
+      return { kind: 'chart', option: plain, description: describeChart(plain, title, locale) };
+    };
+    return this.#add(title, ctx, chart(title, option, ctx.locale), other && ((locale) => {
+      const o = other(locale);
+      return { title: o.title, body: chart(o.title, o.option, locale) };
+    }));
   }
 
   /** `number`: the value itself, written out in the report's language (`value` is what the card showed). */
-  addKpi(title: string, value: string, hint: string | undefined, ctx: ItemContext, number?: { n: number; format: NumberKind }): number {
-    return this.#add(title, ctx, { kind: 'kpi', value, ...(number && Number.isFinite(number.n) ? { number } : {}), ...(hint ? { hint } : {}) });
+  addKpi(title: string, value: string, hint: string | undefined, ctx: ItemContext, number?: { n: number; format: NumberKind }, other?: InLocale<{ title: string; hint?: string | undefined }>): number {
+    const kpi = (hint: string | undefined): ItemBody => ({ kind: 'kpi', value, ...(number && Number.isFinite(number.n) ? { number } : {}), ...(hint ? { hint } : {}) });
+    return this.#add(title, ctx, kpi(hint), other && ((locale) => {
+      const o = other(locale);
+      return { title: o.title, body: kpi(o.hint) };
+    }));
   }
 
-  addTable(title: string, table: ReportTable, ctx: ItemContext, customer?: { idColumn: number }): number {
-    const { columns, rows, formats, role } = table;
-    return this.#add(title, ctx, { kind: 'table', columns, rows, ...(formats ? { formats } : {}), ...(role ? { role } : {}), ...(customer ? { customerLevel: true, idColumn: customer.idColumn } : {}) });
+  addTable(title: string, table: ReportTable, ctx: ItemContext, customer?: { idColumn: number }, other?: InLocale<{ title: string; table: ReportTable }>): number {
+    const body = ({ columns, rows, formats, role }: ReportTable): ItemBody => ({ kind: 'table', columns, rows, ...(formats ? { formats } : {}), ...(role ? { role } : {}), ...(customer ? { customerLevel: true, idColumn: customer.idColumn } : {}) });
+    return this.#add(title, ctx, body(table), other && ((locale) => {
+      const o = other(locale);
+      return { title: o.title, body: body(o.table) };
+    }));
   }
 
   has(title: string): boolean {
