@@ -79,8 +79,11 @@ export function evaluate(y: readonly number[], predicted: readonly number[]): Ev
   let fp = 0;
   let fn = 0;
   for (let i = 0; i < y.length; i++) {
-    if (y[i] === 1) predicted[i] === 1 ? tp++ : fn++;
-    else predicted[i] === 1 ? fp++ : tn++;
+    if (y[i] === 1) {
+      if (predicted[i] === 1) tp++;
+      else fn++;
+    } else if (predicted[i] === 1) fp++;
+    else tn++;
   }
   const n = y.length;
   const f1 = (a: number, b: number) => (2 * a + b === 0 ? 0 : (2 * a) / (2 * a + b));
