@@ -27,7 +27,7 @@ export const BINARY_TRUE: readonly string[] = ['yes', 'y', 'true', 't', '1', '1.
 /** Values read as "no". */
 export const BINARY_FALSE: readonly string[] = ['no', 'n', 'false', 'f', '0', '0.0', 'stay', 'stayed', 'retained', 'active', '否', '未流失', '留存', '无'];
 
-type Check = 'date' | 'number' | 'binary' | 'id' | 'category' | 'text' | 'any';
+type Check = 'date' | 'number' | 'numberish' | 'binary' | 'id' | 'category' | 'text' | 'any';
 
 interface RoleSpec {
   check: Check;
@@ -133,7 +133,7 @@ const SPECS: Record<Role, RoleSpec> = {
     check: 'date',
     names: ['date', 'reviewdate', 'commentdate', 'feedbackdate', 'postedat', 'postdate', 'createdat', 'submittedat', 'time', 'datetime', 'timestamp', '日期', '时间', '评论时间', '评价时间', '发布时间', '提交时间', '反馈时间'],
   },
-  rating: { check: 'number', names: ['rating', 'score', 'stars', 'star', 'starrating', 'reviewscore', 'overallrating', 'reviewrating', '评分', '星级', '打分', '评星', '分数', '满意度'] },
+  rating: { check: 'numberish', names: ['rating', 'score', 'stars', 'star', 'starrating', 'reviewscore', 'overallrating', 'reviewrating', '评分', '星级', '打分', '评星', '分数', '满意度'] },
   sentiment_label: { check: 'category', names: ['label', 'sentiment', 'polarity', 'sentimentlabel', 'tag', '情感', '情感标签', '标签', '情绪', '倾向', '极性', '情感倾向'] },
   topic: { check: 'category', names: ['topic', 'category', 'subject', 'theme', 'issuetype', '主题', '类别', '分类', '话题', '问题类型'] },
 };
@@ -228,6 +228,9 @@ function valuesFit(check: Check, column: ColumnInfo, values: readonly Exclude<Ro
   switch (check) {
     case 'any':
       return true;
+    case 'numberish':
+      // A score column with the odd `N/A` or `x` in it is still a score (read with TRY_CAST).
+      return NUMERIC.test(type) || (type === 'VARCHAR' && values.length > 0 && share(values, (v) => Number.isFinite(Number(String(v).trim())) && String(v).trim() !== '') >= 0.8);
     case 'text':
       // Free text: words, not codes; a sample's values average at least six characters.
       return type === 'VARCHAR' && (values.length === 0 || values.reduce<number>((a, v) => a + String(v).length, 0) / values.length >= 6);
@@ -272,7 +275,8 @@ function kindScore(kind: NamedKind, f: FoundRoles): number {
       if (named('order_id') && has('customer_id')) return 0.5;
       return 0;
     case 'tickets':
-      if (named('ticket_id')) return 0.9;
+      // Texts with a ticket number but no opening time are feedback about tickets, not the tickets.
+      if (named('ticket_id')) return has('feedback_text') && !has('opened_at') ? 0.6 : 0.9;
       if (has('opened_at') && (has('satisfaction') || has('closed_at') || has('first_response_at') || has('ticket_category'))) return 0.8;
       if (exact('satisfaction')) return 0.6;
       return 0;

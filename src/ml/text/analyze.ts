@@ -29,7 +29,7 @@ export function analyzeTexts(input: TextInput, options: TextOptions = DEFAULT_TE
   }
   onProgress({ stage: 'phrases', fraction: 0.5 });
   const runs = tokens.map(contentRuns);
-  const phrases = findPhrases(runs, { minCount: Math.max(5, Math.ceil(n / 2000)), threshold: 30 });
+  const phrases = findPhrases(runs, { minCount: Math.max(5, Math.ceil(n / 2000)), threshold: 10 });
   const vocab = new Vocabulary();
   const phraseIds = new Set<number>();
   const docs = runs.map((doc) => {

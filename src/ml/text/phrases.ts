@@ -30,7 +30,7 @@ export function contentRuns(tokens: readonly string[]): string[][] {
 
 const SEP = '\u0001';
 
-/** The pairs that count as phrases, keyed `a\u0001b`, each with its count. */
+/** The pairs that count as phrases, keyed `a\u0001b`, each with its score. */
 export function findPhrases(docs: readonly (readonly string[][])[], options: PhraseOptions): Map<string, number> {
   const uni = new Map<string, number>();
   const bi = new Map<string, number>();
@@ -53,18 +53,23 @@ export function findPhrases(docs: readonly (readonly string[][])[], options: Phr
     if (n < options.minCount) continue;
     const [a, b] = key.split(SEP) as [string, string];
     const score = ((n - options.minCount) * total) / (uni.get(a)! * uni.get(b)!);
-    if (score >= options.threshold) out.set(key, n);
+    if (score >= options.threshold) out.set(key, score);
   }
   return out;
 }
 
-/** A run's terms with the found pairs merged, left to right. */
+/**
+ * A run's terms with the found pairs merged, left to right; where two phrases
+ * overlap (`百度` `外` `卖`) the higher-scoring pair wins (`外卖`).
+ */
 export function mergePhrases(run: readonly string[], phrases: ReadonlyMap<string, number>): string[] {
   const out: string[] = [];
   for (let i = 0; i < run.length; i++) {
     const a = run[i]!;
     const b = run[i + 1];
-    if (b !== undefined && phrases.has(a + SEP + b)) {
+    const score = b === undefined ? undefined : phrases.get(a + SEP + b);
+    const next = i + 2 < run.length ? phrases.get(b + SEP + run[i + 2]!) : undefined;
+    if (score !== undefined && (next === undefined || score >= next)) {
       out.push(joinPhrase(a, b));
       i++;
     } else out.push(a);

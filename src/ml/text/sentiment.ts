@@ -20,16 +20,20 @@ export interface FitOptions {
   seed: number;
 }
 
-export const DEFAULT_FIT: FitOptions = { epochs: 6, learningRate: 0.3, l2: 1e-6, seed: 7 };
+export const DEFAULT_FIT: FitOptions = { epochs: 4, learningRate: 0.3, l2: 1e-6, seed: 7 };
 
 function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 
-export function predict(model: LinearModel, x: SparseVector): number {
-  let z = model.bias;
-  for (let k = 0; k < x.index.length; k++) z += model.weights[x.index[k]!]! * x.value[k]!;
+function score(weights: Float32Array, bias: number, x: SparseVector): number {
+  let z = bias;
+  for (let k = 0; k < x.index.length; k++) z += weights[x.index[k]!]! * x.value[k]!;
   return sigmoid(z);
+}
+
+export function predict(model: LinearModel, x: SparseVector): number {
+  return score(model.weights, model.bias, x);
 }
 
 /** Fits on the rows `rows` of `xs` with labels `y` (0/1), classes weighted equally. */
@@ -52,7 +56,7 @@ export function fitLogistic(xs: readonly SparseVector[], y: ArrayLike<number>, r
     for (const r of order) {
       const x = xs[r]!;
       const t = y[r]!;
-      const g = (predict({ weights, bias }, x) - t) * (t === 1 ? wPos : wNeg);
+      const g = (score(weights, bias, x) - t) * (t === 1 ? wPos : wNeg);
       for (let k = 0; k < x.index.length; k++) {
         const j = x.index[k]!;
         const gj = g * x.value[k]! + options.l2 * weights[j]!;
