@@ -69,7 +69,7 @@ export function mergePhrases(run: readonly string[], phrases: ReadonlyMap<string
     const b = run[i + 1];
     const score = b === undefined ? undefined : phrases.get(a + SEP + b);
     const next = i + 2 < run.length ? phrases.get(b + SEP + run[i + 2]!) : undefined;
-    if (score !== undefined && (next === undefined || score >= next)) {
+    if (b !== undefined && score !== undefined && (next === undefined || score >= next)) {
       out.push(joinPhrase(a, b));
       i++;
     } else out.push(a);
