@@ -32,7 +32,8 @@ export function analyzeTexts(input: TextInput, options: TextOptions = DEFAULT_TE
   const phrases = findPhrases(runs, { minCount: Math.max(5, Math.ceil(n / 2000)), threshold: 10 });
   const vocab = new Vocabulary();
   const phraseIds = new Set<number>();
-  const docs = runs.map((doc) => {
+  const docs = runs.map((doc, d) => {
+    if (d % 5000 === 0) onProgress({ stage: 'terms', fraction: 0.52 + (0.06 * d) / Math.max(1, n) });
     const ids: number[] = [];
     for (const run of doc) {
       for (const term of mergePhrases(run, phrases)) {
@@ -56,7 +57,7 @@ export function analyzeTexts(input: TextInput, options: TextOptions = DEFAULT_TE
   const trends = months.length >= 2 ? monthlyShares(docs, monthOf, months.length, terms.slice(0, 8).map((t) => vocab.ids.get(t.term)!), vocab.terms) : [];
 
   onProgress({ stage: 'sentiment', fraction: 0.62 });
-  const sentiment = scoreSentiment(input, tokens, options.seed);
+  const sentiment = scoreSentiment(input, tokens, options.seed, (f) => onProgress({ stage: 'sentiment', fraction: 0.62 + 0.23 * f }));
   const scores = sentiment.scores;
   const classOf = (i: number): 0 | 1 | 2 => {
     const s = scores[i]!;
@@ -101,7 +102,7 @@ export function analyzeTexts(input: TextInput, options: TextOptions = DEFAULT_TE
   const negatives = docs.map((_, i) => i).filter((i) => classes[i] === 0 && docs[i]!.length > 0);
   const topicScope: TextResult['topicScope'] = negatives.length >= 30 ? 'negative' : 'all';
   const members = topicScope === 'negative' ? negatives : docs.map((_, i) => i).filter((i) => docs[i]!.length > 0);
-  const topics = buildTopics({ input, docs, members, vocab: vocab.terms, monthOf, months: months.length, k: options.topics, seed: options.seed });
+  const topics = buildTopics({ input, docs, members, vocab: vocab.terms, monthOf, months: months.length, k: options.topics, seed: options.seed }, (f) => onProgress({ stage: 'topics', fraction: 0.85 + 0.15 * f }));
   onProgress({ stage: 'topics', fraction: 1 });
 
   return {
@@ -149,7 +150,7 @@ interface Scored {
 }
 
 /** A 0–1 positive score per text, and the card saying how it was made and how well it does on held-out rows. */
-export function scoreSentiment(input: TextInput, tokens: readonly string[][], seed: number): Scored {
+export function scoreSentiment(input: TextInput, tokens: readonly string[][], seed: number, onFraction: (f: number) => void = () => {}): Scored {
   const lexicon = Float64Array.from(tokens, (t) => lexiconScore(t));
   const fromLabels = input.labels.map(labelTarget);
   const scale = ratingScale(input.ratings);
@@ -168,9 +169,13 @@ export function scoreSentiment(input: TextInput, tokens: readonly string[][], se
   }
   const ys = labelRows ? fromLabels : fromRatings;
   const y = rows.map((i) => ys[i]!);
-  const xs: SparseVector[] = tokens.map((t, i) => textFeatures(t, input.texts[i] ?? ''));
-  const trained = trainSentiment(xs, rows, y, seed);
+  const xs: SparseVector[] = tokens.map((t, i) => {
+    if (i % 5000 === 0) onFraction((0.3 * i) / tokens.length);
+    return textFeatures(t, input.texts[i] ?? '');
+  });
+  const trained = trainSentiment(xs, rows, y, seed, 0.2, (epoch) => onFraction(0.3 + 0.6 * epoch));
   const scores = Float64Array.from(xs, (x) => predict(trained.model, x));
+  onFraction(1);
   const yTest = trained.test.map((r) => ys[r]!);
   const lexHits = trained.test.filter((r, i) => (lexicon[r]! >= 0.5 ? 1 : 0) === yTest[i]).length;
   const card: SentimentModelCard = {

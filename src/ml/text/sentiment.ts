@@ -37,7 +37,7 @@ export function predict(model: LinearModel, x: SparseVector): number {
 }
 
 /** Fits on the rows `rows` of `xs` with labels `y` (0/1), classes weighted equally. */
-export function fitLogistic(xs: readonly SparseVector[], y: ArrayLike<number>, rows: readonly number[], options: FitOptions = DEFAULT_FIT): LinearModel {
+export function fitLogistic(xs: readonly SparseVector[], y: ArrayLike<number>, rows: readonly number[], options: FitOptions = DEFAULT_FIT, onEpoch: (fraction: number) => void = () => {}): LinearModel {
   const dim = 1 << HASH_BITS;
   const weights = new Float32Array(dim);
   const g2 = new Float32Array(dim);
@@ -66,6 +66,7 @@ export function fitLogistic(xs: readonly SparseVector[], y: ArrayLike<number>, r
       g2b += g * g;
       bias -= (eta * g) / Math.sqrt(g2b + 1e-8);
     }
+    onEpoch((epoch + 1) / options.epochs);
   }
   return { weights, bias };
 }
@@ -110,13 +111,13 @@ export interface TrainedSentiment {
  * the rest and measures on the hold-out. `labelled` are the positions of `xs`
  * that have a label; `y` is aligned with `labelled`.
  */
-export function trainSentiment(xs: readonly SparseVector[], labelled: readonly number[], y: readonly number[], seed: number, testFraction = 0.2): TrainedSentiment {
+export function trainSentiment(xs: readonly SparseVector[], labelled: readonly number[], y: readonly number[], seed: number, testFraction = 0.2, onEpoch?: (fraction: number) => void): TrainedSentiment {
   const split = stratifiedSplit(y, testFraction, seed);
   const yAll = new Float32Array(xs.length);
   labelled.forEach((row, i) => (yAll[row] = y[i]!));
   const train = split.train.map((i) => labelled[i]!);
   const test = split.test.map((i) => labelled[i]!);
-  const model = fitLogistic(xs, yAll, train, { ...DEFAULT_FIT, seed });
+  const model = fitLogistic(xs, yAll, train, { ...DEFAULT_FIT, seed }, onEpoch);
   const predicted = test.map((r) => (predict(model, xs[r]!) >= 0.5 ? 1 : 0));
   const evaluation = evaluate(split.test.map((i) => y[i]!), predicted);
   return { model, train, test, evaluation };

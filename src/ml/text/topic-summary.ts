@@ -25,12 +25,12 @@ function median(xs: number[]): number | null {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-export function buildTopics(t: TopicsInput): Topic[] {
+export function buildTopics(t: TopicsInput, onFraction: (f: number) => void = () => {}): Topic[] {
   const subset = t.members.map((i) => t.docs[i]!);
   const { df } = countTerms(subset, t.vocab.length);
   const k = Math.max(1, Math.min(t.k, Math.floor(subset.length / 10)));
   if (subset.length < 10) return [];
-  const fit = fitTopics(subset, df, k, t.seed);
+  const fit = fitTopics(subset, df, k, t.seed, 3000, 15, onFraction);
   const topics: Topic[] = fit.centres.map((_, c) => ({ id: c, terms: centreTerms(fit, c, 6).map((id) => t.vocab[id]!), volume: 0, trend: new Array<number>(t.months).fill(0), examples: [], medianHours: null, openShare: null }));
   const hours = topics.map((): number[] => []);
   const open = topics.map(() => ({ open: 0, known: 0 }));

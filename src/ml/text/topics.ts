@@ -47,7 +47,7 @@ function dot(d: Doc, centre: Float64Array): number {
  * Clusters `docs` (term-id arrays) into `k` topics over the `vocabSize` most
  * common terms. `df` is each term's document frequency in the whole corpus.
  */
-export function fitTopics(docs: readonly Int32Array[], df: Float64Array, k: number, seed: number, vocabSize = 3000, iterations = 15): TopicFit {
+export function fitTopics(docs: readonly Int32Array[], df: Float64Array, k: number, seed: number, vocabSize = 3000, iterations = 15, onFraction: (f: number) => void = () => {}): TopicFit {
   const termIds = Array.from(df.keys())
     .filter((t) => df[t]! >= 2)
     .sort((a, b) => df[b]! - df[a]! || a - b)
@@ -88,6 +88,7 @@ export function fitTopics(docs: readonly Int32Array[], df: Float64Array, k: numb
     centres.push(toDense(vectors[pick]!));
   }
   for (let it = 0; it < iterations; it++) {
+    onFraction(it / iterations);
     let changed = 0;
     for (const d of usable) {
       let bestC = 0;
