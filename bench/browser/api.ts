@@ -5,6 +5,7 @@
  */
 import type { Row } from '../../src/db/types.ts';
 import type { LifetimeFit } from '../../src/ml/clv/types.ts';
+import type { SentimentModelCard, TextInput } from '../../src/ml/text/types.ts';
 
 export interface LoadOptions {
   table: string;
@@ -59,6 +60,21 @@ export interface BenchPage {
    * repeats, births) and the worker fit, each timed; the load is timed apart.
    */
   clvOrders(opts: ClvOrdersOptions): Promise<ClvOrdersResult>;
+  /**
+   * Voice of the customer (bench/voice.ts): `analyzeTextsInWorker` (src/ml/text/client.ts, a module
+   * worker as the Voice page runs it) on the given texts, timed from the call to the result in hand,
+   * with the number of progress messages and the longest wait between two.
+   */
+  voice(input: TextInput): Promise<VoiceBenchResult>;
+}
+
+export interface VoiceBenchResult {
+  ms: number;
+  progressEvents: number;
+  maxProgressGapMs: number;
+  texts: number;
+  topics: number;
+  card: SentimentModelCard;
 }
 
 /** The worker's fit as it comes back (parameters, log-likelihood, convergence, ms per model: plain values). */

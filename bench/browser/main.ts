@@ -2,6 +2,7 @@
  * The bench page: DuckDB-WASM exactly as the app boots it (src/db/browser.ts),
  * driven by bench/browser.ts through `window.crmBench` (see api.ts).
  */
+import { analyzeTextsInWorker } from '../../src/ml/text/client.ts';
 import { getBrowserDb } from '../../src/db/browser.ts';
 import type { Db } from '../../src/db/types.ts';
 import { ident, lit } from '../../src/lib/sql.ts';
@@ -142,6 +143,23 @@ const page: BenchPage = {
       lines, customersAll: Number(data.scope.customers), customers: data.summary.x.length, withRepeat: data.summary.x.filter((v) => v > 0).length, calibrationEnd: end,
       loadMs, summaryMs: t2 - t1, fitMs: t3 - t2, summaryAgainMs, fit,
     };
+  },
+
+  async voice(input) {
+    let events = 0;
+    let last = performance.now();
+    let maxGap = 0;
+    const t0 = performance.now();
+    const result = await analyzeTextsInWorker(input, {
+      onProgress: () => {
+        const now = performance.now();
+        maxGap = Math.max(maxGap, now - last);
+        last = now;
+        events++;
+      },
+    });
+    const ms = performance.now() - t0;
+    return { ms, progressEvents: events, maxProgressGapMs: Math.max(maxGap, performance.now() - last), texts: result.texts, topics: result.topics.length, card: result.sentiment.card };
   },
 };
 

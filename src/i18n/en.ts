@@ -9,6 +9,7 @@ import { targetsEn } from './parts/targets.ts';
 import { profileEn } from './parts/profile.ts';
 import { ownersEn } from './parts/owners.ts';
 import { kindsEn } from './parts/kinds.ts';
+import { voiceEn } from './parts/voice.ts';
 
 export const en = {
   'app.title': 'CRM Lens',
@@ -640,6 +641,7 @@ export const en = {
   ...profileEn,
   ...ownersEn,
   ...kindsEn,
+  ...voiceEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

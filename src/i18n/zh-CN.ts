@@ -9,6 +9,7 @@ import { targetsZh } from './parts/targets.ts';
 import { profileZh } from './parts/profile.ts';
 import { ownersZh } from './parts/owners.ts';
 import { kindsZh } from './parts/kinds.ts';
+import { voiceZh } from './parts/voice.ts';
 
 /** 简体中文 */
 export const zhCN: Catalogue = {
@@ -641,4 +642,5 @@ export const zhCN: Catalogue = {
   ...profileZh,
   ...ownersZh,
   ...kindsZh,
+  ...voiceZh,
 };

@@ -5,15 +5,20 @@
  */
 import type { ColumnInfo } from '../db/types.ts';
 
-/** `baskets`: one row per item of a shopping basket, from a file with one basket per line; no dates or amounts. */
-export type TableKind = 'customers' | 'orders' | 'tickets' | 'leads' | 'baskets' | 'other';
+/**
+ * `baskets`: one row per item of a shopping basket, from a file with one basket per line; no dates or amounts.
+ * `feedback`: one row per review, comment, complaint or post (its text, and optionally a rating, label, date, topic).
+ */
+export type TableKind = 'customers' | 'orders' | 'tickets' | 'leads' | 'baskets' | 'feedback' | 'other';
 
 export const ROLES_BY_KIND = {
   customers: ['customer_id', 'name', 'gender', 'birth_date', 'age', 'region', 'city', 'signup_date', 'segment', 'channel', 'credit_limit', 'churn', 'tenure', 'monetary_total', 'response', 'cost', 'campaign_revenue'],
   orders: ['order_id', 'customer_id', 'order_date', 'amount', 'quantity', 'unit_price', 'product', 'sku', 'category', 'discount', 'channel', 'region', 'payment_status', 'due_date', 'order_status'],
-  tickets: ['ticket_id', 'customer_id', 'opened_at', 'first_response_at', 'closed_at', 'ticket_category', 'satisfaction', 'status'],
+  tickets: ['ticket_id', 'customer_id', 'opened_at', 'first_response_at', 'closed_at', 'ticket_category', 'satisfaction', 'status', 'feedback_text'],
   leads: ['lead_id', 'customer_id', 'created_at', 'stage', 'channel', 'owner', 'won_at', 'value'],
   baskets: ['order_id', 'product'],
+  // Issue 14 (voice of the customer): feedback texts; `ticket_id` joins a complaint to its ticket's handling dates.
+  feedback: ['feedback_text', 'customer_id', 'feedback_date', 'rating', 'sentiment_label', 'topic', 'ticket_id'],
   other: [],
 } as const satisfies Record<TableKind, readonly string[]>;
 

@@ -27,7 +27,7 @@ export const BINARY_TRUE: readonly string[] = ['yes', 'y', 'true', 't', '1', '1.
 /** Values read as "no". */
 export const BINARY_FALSE: readonly string[] = ['no', 'n', 'false', 'f', '0', '0.0', 'stay', 'stayed', 'retained', 'active', '否', '未流失', '留存', '无'];
 
-type Check = 'date' | 'number' | 'binary' | 'id' | 'category' | 'any';
+type Check = 'date' | 'number' | 'numberish' | 'binary' | 'id' | 'category' | 'text' | 'any';
 
 interface RoleSpec {
   check: Check;
@@ -129,16 +129,32 @@ const SPECS: Record<Role, RoleSpec> = {
   owner: { check: 'category', names: ['owner', 'salesrep', 'salesperson', 'assignedto', 'srid', 'sdrid', '负责人', '销售', '跟进人', '销售员', '归属人'] },
   won_at: { check: 'date', names: ['wonat', 'wondate', 'closedwondate', 'convertedat', 'convertdate', '成交时间', '赢单时间', '成交日期', '转化时间'] },
   value: { check: 'number', names: ['value', 'dealvalue', 'expectedvalue', 'opportunityvalue', 'amount', '商机金额', '预计金额', '金额'] },
+  // Feedback (issue 14): reviews, comments, complaints, posts.
+  feedback_text: {
+    check: 'text',
+    names: [
+      'text', 'review', 'reviews', 'reviewtext', 'reviewbody', 'comment', 'comments', 'content', 'feedback', 'feedbacktext', 'message', 'body', 'description',
+      'complaint', 'complainttext', 'post', 'remark', 'remarks', 'verbatim', 'opinion',
+      '评论', '评论内容', '内容', '评价', '评价内容', '反馈', '反馈内容', '留言', '投诉内容', '描述', '问题描述', '文本', '意见', '帖子', '正文',
+    ],
+  },
+  feedback_date: {
+    check: 'date',
+    names: ['date', 'reviewdate', 'commentdate', 'feedbackdate', 'postedat', 'postdate', 'createdat', 'submittedat', 'time', 'datetime', 'timestamp', '日期', '时间', '评论时间', '评价时间', '发布时间', '提交时间', '反馈时间'],
+  },
+  rating: { check: 'numberish', names: ['rating', 'score', 'stars', 'star', 'starrating', 'reviewscore', 'overallrating', 'reviewrating', '评分', '星级', '打分', '评星', '分数', '满意度'] },
+  sentiment_label: { check: 'category', names: ['label', 'sentiment', 'polarity', 'sentimentlabel', 'tag', '情感', '情感标签', '标签', '情绪', '倾向', '极性', '情感倾向'] },
+  topic: { check: 'category', names: ['topic', 'category', 'subject', 'theme', 'issuetype', '主题', '类别', '分类', '话题', '问题类型'] },
 };
 
 /** Kinds suggested from header names. `baskets` is never guessed: only a basket file makes one. */
-const KINDS = ['orders', 'tickets', 'leads', 'customers'] as const;
+const KINDS = ['orders', 'tickets', 'leads', 'customers', 'feedback'] as const;
 
 /** Names that mean "this table's own id" whatever the table is. */
 const BARE_ID = new Set(['id', 'no', 'code', 'key', '编号', '序号id', 'id号']);
 type NamedKind = (typeof KINDS)[number];
 
-const PRIMARY_ID: Record<NamedKind, Role> = {
+const PRIMARY_ID: Partial<Record<NamedKind, Role>> = {
   customers: 'customer_id',
   orders: 'order_id',
   tickets: 'ticket_id',
@@ -221,6 +237,12 @@ function valuesFit(check: Check, column: ColumnInfo, values: readonly Exclude<Ro
   switch (check) {
     case 'any':
       return true;
+    case 'numberish':
+      // A score column with the odd `N/A` or `x` in it is still a score (read with TRY_CAST).
+      return NUMERIC.test(type) || (type === 'VARCHAR' && values.length > 0 && share(values, (v) => Number.isFinite(Number(String(v).trim())) && String(v).trim() !== '') >= 0.8);
+    case 'text':
+      // Free text: words, not codes; a sample's values average at least six characters.
+      return type === 'VARCHAR' && (values.length === 0 || values.reduce<number>((a, v) => a + String(v).length, 0) / values.length >= 6);
     case 'id':
       // `17850.0`: an id written as a float (blanks made the column numeric) is still an id when every value is whole.
       if (/^(DOUBLE|FLOAT|REAL|DECIMAL.*)$/.test(type)) return values.every((v) => typeof v === 'number' && Number.isInteger(v));
@@ -262,7 +284,8 @@ function kindScore(kind: NamedKind, f: FoundRoles): number {
       if (named('order_id') && has('customer_id')) return 0.5;
       return 0;
     case 'tickets':
-      if (named('ticket_id')) return 0.9;
+      // Texts with a ticket number but no opening time are feedback about tickets, not the tickets.
+      if (named('ticket_id')) return has('feedback_text') && !has('opened_at') ? 0.6 : 0.9;
       if (has('opened_at') && (has('satisfaction') || has('closed_at') || has('first_response_at') || has('ticket_category'))) return 0.8;
       if (exact('satisfaction')) return 0.6;
       return 0;
@@ -278,6 +301,10 @@ function kindScore(kind: NamedKind, f: FoundRoles): number {
       if (exact('response') && (has('age') || has('gender') || has('segment') || has('channel'))) return 0.5;
       if (named('customer_id')) return 0.4;
       if (has('customer_id')) return 0.2;
+      return 0;
+    case 'feedback':
+      if (has('feedback_text') && (has('rating') || has('sentiment_label') || has('feedback_date') || has('customer_id') || has('topic'))) return 0.85;
+      if (exact('feedback_text')) return 0.6;
       return 0;
   }
 }

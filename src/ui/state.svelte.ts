@@ -27,8 +27,8 @@ import { sourceDateRanges, type DateRange } from '../report/source-dates.ts';
 export { isDerived, DERIVED_SOURCE } from '../report/materialize.ts';
 export type { Task } from '../report/workspace.ts';
 
-export type Page = 'overview' | 'analytics' | 'data' | 'churn' | 'value' | 'report' | 'sql';
-export const PAGES: readonly Page[] = ['overview', 'analytics', 'churn', 'value', 'report', 'data', 'sql'];
+export type Page = 'overview' | 'analytics' | 'data' | 'churn' | 'value' | 'voice' | 'report' | 'sql';
+export const PAGES: readonly Page[] = ['overview', 'analytics', 'churn', 'value', 'voice', 'report', 'data', 'sql'];
 
 /** e2e hook: milliseconds the demo load pauses with its old tables gone, to drop a file into that gap. */
 function demoDelay(): number {

@@ -1,0 +1,15 @@
+/** Messages between the text-analysis client (client.ts) and its worker (worker.ts). One worker per run; cancel ends the worker. */
+import type { SerializedError } from '../../lib/errors.ts';
+import type { TextInput, TextOptions, TextProgress, TextResult } from './types.ts';
+
+export interface TextRequest {
+  type: 'analyze';
+  id: number;
+  input: TextInput;
+  options: TextOptions;
+}
+
+export type TextResponse =
+  | { type: 'progress'; id: number; progress: TextProgress }
+  | { type: 'done'; id: number; result: TextResult }
+  | { type: 'error'; id: number; error: SerializedError };

@@ -1,0 +1,39 @@
+/**
+ * Words of a text in any mix of Chinese and English: `Intl.Segmenter` with
+ * word granularity splits Chinese into words (no dictionary to ship, no
+ * server) and English at spaces and punctuation; words are lower-cased and
+ * numbers, punctuation and single Latin letters dropped.
+ */
+let segmenter: Intl.Segmenter | null = null;
+
+function words(): Intl.Segmenter {
+  // `zh` segments Chinese by its dictionary and every other script by the Unicode rules.
+  segmenter ??= new Intl.Segmenter('zh', { granularity: 'word' });
+  return segmenter;
+}
+
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+const HAS_LETTER = /\p{L}/u;
+
+export function isCjk(token: string): boolean {
+  return CJK.test(token);
+}
+
+/** Word tokens of one text, in order, lower-cased. */
+export function tokenize(text: string): string[] {
+  const out: string[] = [];
+  if (!text) return out;
+  for (const s of words().segment(text.normalize('NFKC'))) {
+    if (!s.isWordLike) continue;
+    const w = s.segment.toLowerCase().replace(/[’‘`]/g, "'").replace(/^'+|'+$/g, '');
+    if (w === '' || !HAS_LETTER.test(w)) continue;
+    if (w.length === 1 && !CJK.test(w)) continue;
+    out.push(w);
+  }
+  return out;
+}
+
+/** Joins two tokens into a phrase: Chinese without a space, otherwise with one. */
+export function joinPhrase(a: string, b: string): string {
+  return isCjk(a) && isCjk(b) ? a + b : `${a} ${b}`;
+}
