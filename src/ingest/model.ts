@@ -6,7 +6,7 @@
 import type { ColumnInfo } from '../db/types.ts';
 
 /** `baskets`: one row per item of a shopping basket, from a file with one basket per line; no dates or amounts. */
-export type TableKind = 'customers' | 'orders' | 'tickets' | 'leads' | 'baskets' | 'other';
+export type TableKind = 'customers' | 'orders' | 'tickets' | 'leads' | 'baskets' | 'surveys' | 'events' | 'other';
 
 export const ROLES_BY_KIND = {
   customers: ['customer_id', 'name', 'gender', 'birth_date', 'age', 'region', 'city', 'signup_date', 'segment', 'channel', 'credit_limit', 'churn', 'tenure', 'monetary_total', 'response'],
@@ -14,6 +14,9 @@ export const ROLES_BY_KIND = {
   tickets: ['ticket_id', 'customer_id', 'opened_at', 'first_response_at', 'closed_at', 'ticket_category', 'satisfaction', 'status'],
   leads: ['lead_id', 'customer_id', 'created_at', 'stage', 'channel', 'owner', 'won_at', 'value'],
   baskets: ['order_id', 'product'],
+  // Surveys: one row per response; question columns other than these are found by their values (metrics/surveys.ts).
+  surveys: ['customer_id', 'responded_at', 'segment', 'overall', 'recommend', 'effort', 'repurchase'],
+  events: ['customer_id', 'event_at', 'touchpoint', 'channel', 'event_type', 'converted'],
   other: [],
 } as const satisfies Record<TableKind, readonly string[]>;
 
