@@ -3,6 +3,7 @@ import { valueEn } from './parts/value.ts';
 import { valueModelEn } from './parts/valueModel.ts';
 import { reportEn } from './parts/report.ts';
 import { planEn } from './parts/plan.ts';
+import { journeysEn } from './parts/journeys.ts';
 
 export const en = {
   'app.title': 'CRM Lens',
@@ -628,6 +629,7 @@ export const en = {
   ...valueModelEn,
   ...reportEn,
   ...planEn,
+  ...journeysEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

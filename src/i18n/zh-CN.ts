@@ -3,6 +3,7 @@ import { valueZh } from './parts/value.ts';
 import { valueModelZh } from './parts/valueModel.ts';
 import { reportZh } from './parts/report.ts';
 import { planZh } from './parts/plan.ts';
+import { journeysZh } from './parts/journeys.ts';
 
 /** 简体中文 */
 export const zhCN: Catalogue = {
@@ -629,4 +630,5 @@ export const zhCN: Catalogue = {
   ...valueModelZh,
   ...reportZh,
   ...planZh,
+  ...journeysZh,
 };

@@ -288,6 +288,7 @@ function kindScore(kind: NamedKind, f: FoundRoles): number {
       return 0;
     case 'surveys': {
       const items = (['overall', 'recommend', 'effort', 'repurchase'] as const).filter(named).length;
+      if (items >= 3) return 0.95;
       if (items >= 2) return 0.9;
       if (items === 1 && (has('responded_at') || has('customer_id'))) return 0.85;
       return 0;

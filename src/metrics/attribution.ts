@@ -25,11 +25,11 @@ function need(o: JourneyOptions): MetricQuery | undefined {
   return undefined;
 }
 
-/** Distinct journeys: `path` (JSON array of channel names), `converted` (BOOLEAN), `customers`. */
+/** Distinct journeys: `path` (channel names joined by U+001F, a control character that text cells do not hold), `converted` (BOOLEAN), `customers`. */
 export function journeyPathsSql(o: JourneyOptions): MetricQuery {
   const n = need(o);
   if (n) return n;
-  return built(`WITH ${journeyCtes(o)}\nSELECT CAST(to_json(path) AS VARCHAR) AS path, converted, count(*) AS customers FROM j GROUP BY path, converted ORDER BY customers DESC, path`);
+  return built(`WITH ${journeyCtes(o)}\nSELECT array_to_string(path, chr(31)) AS path, converted, count(*) AS customers FROM j GROUP BY path, converted ORDER BY customers DESC, path`);
 }
 
 /**

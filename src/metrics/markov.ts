@@ -21,13 +21,16 @@ export interface MarkovResult {
   channels: { channel: string; removalEffect: number; credit: number }[];
 }
 
-/** Parse `journeyPathsSql` rows (`path` as JSON text, `converted`, `customers`). */
+/** The separator `journeyPathsSql` joins a path's channels with. */
+export const PATH_SEPARATOR = '\u001f';
+
+/** Read `journeyPathsSql` rows (`path`, `converted`, `customers`). */
 export function journeysFromRows(rows: readonly Record<string, unknown>[]): Journey[] {
-  return rows.map((r) => {
-    const parsed: unknown = JSON.parse(String(r.path));
-    const path = Array.isArray(parsed) ? parsed.map((x) => String(x)) : [];
-    return { path, converted: r.converted === true, count: Number(r.customers ?? 1) };
-  });
+  return rows.map((r) => ({
+    path: r.path === null || r.path === undefined || r.path === '' ? [] : String(r.path).split(PATH_SEPARATOR),
+    converted: r.converted === true,
+    count: Number(r.customers ?? 1),
+  }));
 }
 
 /**

@@ -48,7 +48,10 @@ describe('markovAttribution by hand', () => {
   });
 
   it('reads the journeys SQL rows', () => {
-    expect(journeysFromRows([{ path: '["a","b \\"x\\""]', converted: true, customers: 4 }])).toEqual([{ path: ['a', 'b "x"'], converted: true, count: 4 }]);
+    expect(journeysFromRows([{ path: 'a\u001fb "x", y', converted: true, customers: 4 }, { path: '', converted: false, customers: 1 }])).toEqual([
+      { path: ['a', 'b "x", y'], converted: true, count: 4 },
+      { path: [], converted: false, count: 1 },
+    ]);
   });
 });
 

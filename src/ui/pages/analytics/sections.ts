@@ -56,3 +56,8 @@ export function missingSections(data: Analytics, cards: number, forecast: Unavai
     cohorts: missingOf([data.cohorts]),
   };
 }
+
+/** Surveys and journeys run their own queries; each shows when its table kind is in the workspace. */
+export function voiceSections(tables: readonly TableInfo[]): { surveys: boolean; journeys: boolean } {
+  return { surveys: tableOfKind(tables, 'surveys') !== undefined, journeys: tableOfKind(tables, 'events') !== undefined };
+}
