@@ -37,7 +37,7 @@ export function surveysTable(w: World): CsvTable {
     if (a > b || !r.bool(p)) continue;
     const day = r.int(a, b);
     const t = day * 86_400 + r.int(8 * 3600, 22 * 3600);
-    const latent = -0.8 * w.z[i]! + r.normal(0, 0.6);
+    const latent = -1.1 * w.z[i]! + r.normal(0, 0.4);
     const speed = 0.6 * latent + r.normal(0, 0.8);
     const quality = 0.3 * latent + r.normal(0, 0.95);
     const price = 0.2 * latent + r.normal(0, 0.98);

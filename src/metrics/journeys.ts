@@ -118,7 +118,7 @@ export function flowLinksSql(o: FlowOptions): MetricQuery {
 /**
  * Drop-off per step: `step`, `sessions` that reached it, `exits` (sessions
  * that ended there without converting), `exit_rate`, `converted` (sessions
- * converting at that step), for steps 1…`steps`.
+ * converting at that step), for steps 1…`steps` that some session reached.
  */
 export function dropOffSql(o: FlowOptions): MetricQuery {
   const n = need(o.events);
@@ -128,7 +128,7 @@ export function dropOffSql(o: FlowOptions): MetricQuery {
     `WITH ${sessionCtes(o)},\n${sessionRows()}\n` +
       `SELECT CAST(k.range AS INTEGER) AS step, count(s.session) AS sessions, count(*) FILTER (WHERE s.steps = k.range AND NOT s.converted) AS exits,` +
       ` count(*) FILTER (WHERE s.steps = k.range AND NOT s.converted) / nullif(count(s.session), 0) AS exit_rate, count(*) FILTER (WHERE s.conv_step = k.range) AS converted` +
-      ` FROM range(1, ${steps + 1}) AS k LEFT JOIN s ON s.steps >= k.range GROUP BY k.range ORDER BY k.range`,
+      ` FROM range(1, ${steps + 1}) AS k LEFT JOIN s ON s.steps >= k.range GROUP BY k.range HAVING count(s.session) > 0 ORDER BY k.range`,
   );
 }
 

@@ -108,6 +108,8 @@ describe('journey measures by hand', () => {
   it('drop-off, paths and time to convert', async () => {
     const d = await run(db, dropOffSql({ events: e, steps: 3 }));
     expect(d.map((r) => [r.step, r.sessions, r.exits, r.converted])).toEqual([[1, 4, 0, 0], [2, 4, 1, 1], [3, 2, 1, 1]]);
+    // Steps no session reached are left out.
+    expect((await run(db, dropOffSql({ events: e }))).map((r) => r.step)).toEqual([1, 2, 3]);
     const p = await run(db, topPathsSql({ events: e }));
     expect(p.map((r) => [r.path, r.sessions, r.converted])).toEqual([
       ['Home → Product', 1, 0], ['Home → Purchase', 1, 1], ['Home → Search → Product', 1, 0], ['Product → Cart → Purchase', 1, 1],

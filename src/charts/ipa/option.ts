@@ -1,5 +1,5 @@
 import type { ChartOption } from '../echarts.ts';
-import { BLUE, MUTED, ORANGE, VERMILLION } from '../palette.ts';
+import { BLUE, MUTED, PURPLE, VERMILLION } from '../palette.ts';
 import { axisNumber } from '../numbers.ts';
 import type { Locale } from '../../i18n/index.ts';
 
@@ -41,7 +41,7 @@ export function ipaOption(points: readonly IpaPoint[], labels: IpaLabels): Chart
   const n = Math.max(1, points.length);
   const mi = points.reduce((s, p) => s + p.importance, 0) / n;
   const mp = points.reduce((s, p) => s + p.performance, 0) / n;
-  const colors: Record<Quadrant, string> = { concentrate: VERMILLION, keep: BLUE, low: MUTED, overkill: ORANGE };
+  const colors: Record<Quadrant, string> = { concentrate: VERMILLION, keep: BLUE, low: MUTED, overkill: PURPLE };
   const fmt = axisNumber(labels.locale);
   return {
     title: { text: labels.title, left: 0, textStyle: { fontSize: 14 } },
@@ -51,7 +51,8 @@ export function ipaOption(points: readonly IpaPoint[], labels: IpaLabels): Chart
       formatter: (p: { data: { item: string; value: [number, number] }; seriesName: string }): string =>
         `${p.data.item}<br/>${labels.importance}: ${p.data.value[0].toFixed(2)}<br/>${labels.performance}: ${fmt(Math.round(p.data.value[1]))} %<br/>${p.seriesName}`,
     },
-    grid: { left: 56, right: 24, top: 80, bottom: 48 },
+    // Room on the right for the label of the most important item.
+    grid: { left: 56, right: 150, top: 80, bottom: 48 },
     xAxis: { type: 'value', name: labels.importance, nameLocation: 'middle', nameGap: 28, scale: true, axisLabel: { color: MUTED } },
     yAxis: { type: 'value', name: labels.performance, nameLocation: 'middle', nameGap: 40, scale: true, axisLabel: { color: MUTED, formatter: '{value} %' } },
     series: QUADRANTS.map((q, i) => ({

@@ -35,7 +35,8 @@ export function sankeyOption(links: readonly FlowLink[], labels: SankeyLabels): 
     return { source, target, value: l.sessions };
   });
   return {
-    color: [...PALETTE],
+    // Black (the palette's last) would hide a node's label; yellow is too pale for a thin node.
+    color: PALETTE.slice(0, 6),
     title: { text: labels.title, left: 0, textStyle: { fontSize: 14 } },
     tooltip: { trigger: 'item', valueFormatter: tooltipNumber(labels.locale) },
     series: [
