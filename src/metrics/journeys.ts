@@ -20,6 +20,11 @@ export interface JourneyOptions {
   events: TableInfo;
   /** Minutes without an event that end a session; default 30. */
   gapMinutes?: number;
+  /**
+   * A table made by `sessionTableSql` with the same options: the builders read
+   * it instead of cutting sessions again (one window pass for all measures).
+   */
+  sessionsTable?: string;
 }
 
 /** How an event's conversion is read: the flag, else a purchase-like event type or touchpoint; NULL expression when none can tell. */
@@ -46,6 +51,7 @@ function need(events: TableInfo): MetricQuery | undefined {
  * with commas, the last named `ev`.
  */
 export function sessionCtes(o: JourneyOptions): string {
+  if (o.sessionsTable !== undefined) return `ev AS (SELECT * FROM ${ident(o.sessionsTable)})`;
   const e = o.events;
   const gap = positiveInt(o.gapMinutes ?? 30, 'Session gap (minutes)');
   const tp = roleColumn(e, 'touchpoint') ?? roleColumn(e, 'channel')!;
@@ -61,6 +67,13 @@ export function sessionCtes(o: JourneyOptions): string {
     `dedup AS (SELECT *, CASE WHEN new_session = 1 OR touchpoint IS DISTINCT FROM lag(touchpoint) OVER (PARTITION BY customer_id, session ORDER BY ts, touchpoint) THEN 1 ELSE 0 END AS new_step FROM sess),`,
     `ev AS (SELECT customer_id, ts, touchpoint, channel, conv, session, sum(new_step) OVER (PARTITION BY customer_id, session ORDER BY ts, touchpoint ROWS UNBOUNDED PRECEDING) AS step FROM dedup)`,
   ].join('\n');
+}
+
+/** Creates (or replaces) temporary table `name` with the events and their sessions and steps (see `sessionCtes`). */
+export function sessionTableSql(o: JourneyOptions, name: string): MetricQuery {
+  const n = need(o.events);
+  if (n) return n;
+  return built(`CREATE OR REPLACE TEMP TABLE ${ident(name)} AS WITH ${sessionCtes({ ...o, sessionsTable: undefined })}\nSELECT * FROM ev`);
 }
 
 /** One row per session: `customer_id`, `session`, `start_ts`, `end_ts`, `steps`, `channel` (its first event's), `converted`, `conv_step` (first converting step). */
