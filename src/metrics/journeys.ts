@@ -61,11 +61,13 @@ export function sessionCtes(o: JourneyOptions): string {
   return [
     `raw AS (SELECT nullif(trim(${asText(roleColumn(e, 'customer_id')!)}), '') AS customer_id, ${timestampExpr(roleColumn(e, 'event_at')!)} AS ts,`,
     `  coalesce(nullif(trim(${asText(tp)}), ''), '?') AS touchpoint, coalesce(nullif(trim(${asText(ch)}), ''), '?') AS channel, ${conv} AS conv FROM ${ident(e.name)}),`,
-    `cut AS (SELECT *, CASE WHEN lag(ts) OVER (${w}) IS NULL OR ts - lag(ts) OVER (${w}) > INTERVAL ${gap} MINUTE THEN 1 ELSE 0 END AS new_session FROM raw WHERE customer_id IS NOT NULL AND ts IS NOT NULL),`,
-    `sess AS (SELECT *, sum(new_session) OVER (${w} ROWS UNBOUNDED PRECEDING) AS session FROM cut),`,
+    // Three window levels, the first two in one ordering: session and step boundaries, running counts, steps from 1 per session.
+    `cut AS (SELECT *, CASE WHEN lag(ts) OVER (${w}) IS NULL OR ts - lag(ts) OVER (${w}) > INTERVAL ${gap} MINUTE THEN 1 ELSE 0 END AS new_session,`,
+    `  lag(touchpoint) OVER (${w}) AS prev_touchpoint FROM raw WHERE customer_id IS NOT NULL AND ts IS NOT NULL),`,
     // A repeat of the same touchpoint (a reload) is not a step, but its conversion counts for the step.
-    `dedup AS (SELECT *, CASE WHEN new_session = 1 OR touchpoint IS DISTINCT FROM lag(touchpoint) OVER (PARTITION BY customer_id, session ORDER BY ts, touchpoint) THEN 1 ELSE 0 END AS new_step FROM sess),`,
-    `ev AS (SELECT customer_id, ts, touchpoint, channel, conv, session, sum(new_step) OVER (PARTITION BY customer_id, session ORDER BY ts, touchpoint ROWS UNBOUNDED PRECEDING) AS step FROM dedup)`,
+    `flag AS (SELECT *, CASE WHEN new_session = 1 OR touchpoint IS DISTINCT FROM prev_touchpoint THEN 1 ELSE 0 END AS new_step FROM cut),`,
+    `num AS (SELECT *, sum(new_session) OVER (${w} ROWS UNBOUNDED PRECEDING) AS session, sum(new_step) OVER (${w} ROWS UNBOUNDED PRECEDING) AS all_steps FROM flag),`,
+    `ev AS (SELECT customer_id, ts, touchpoint, channel, conv, session, all_steps - min(all_steps) OVER (PARTITION BY customer_id, session) + 1 AS step FROM num)`,
   ].join('\n');
 }
 
