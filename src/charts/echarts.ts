@@ -3,13 +3,13 @@
  * dispose, export. Everything else hands it plain option objects.
  */
 import * as echarts from 'echarts/core';
-import { BarChart, FunnelChart, GraphChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
+import { BarChart, FunnelChart, GraphChart, HeatmapChart, LineChart, SankeyChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TitleComponent, TooltipComponent, DatasetComponent, MarkLineComponent, VisualMapComponent } from 'echarts/components';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 import type { EChartsCoreOption } from 'echarts/core';
 import { FONT } from './palette.ts';
 
-echarts.use([BarChart, LineChart, FunnelChart, HeatmapChart, ScatterChart, GraphChart, VisualMapComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent, DatasetComponent, MarkLineComponent, CanvasRenderer, SVGRenderer]);
+echarts.use([BarChart, LineChart, FunnelChart, HeatmapChart, ScatterChart, GraphChart, SankeyChart, VisualMapComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent, DatasetComponent, MarkLineComponent, CanvasRenderer, SVGRenderer]);
 
 export type ChartOption = EChartsCoreOption;
 

@@ -8,6 +8,8 @@
  * (columns, headers, options) in schema.ts. This module is the public API.
  */
 import { csvLine, toCsv, type CsvValue } from './csv.ts';
+import { eventsTable } from './events.ts';
+import { surveysTable } from './surveys.ts';
 import { leadsTable } from './leads.ts';
 import { orderRows } from './orders.ts';
 import {
@@ -93,12 +95,16 @@ export function* orderLineChunks(opts: OrderChunkOptions): Generator<string> {
 }
 
 /** The demo data set (≈2,000 customers, 25,000 order lines, ending 2025-12-31) as CSV text per table. */
-export function demoWorkspace(headers: HeaderLang = 'en'): Record<CrmTableName, string> {
+export function demoWorkspace(headers: HeaderLang = 'en'): Record<CrmTableName | 'surveys' | 'events', string> {
   const data = generateCrm({ ...DEMO_OPTIONS, headers });
+  // Surveys and visit events draw from their own streams of the same simulated customers.
+  const w = buildWorld({ ...DEMO_OPTIONS, headers }, DEMO_OPTIONS.customers!);
   return {
     customers: toCsv(data.customers),
     orders: toCsv(data.orders),
     tickets: toCsv(data.tickets),
     leads: toCsv(data.leads),
+    surveys: toCsv(surveysTable(w)),
+    events: toCsv(eventsTable(w)),
   };
 }

@@ -10,6 +10,7 @@ import { profileEn } from './parts/profile.ts';
 import { ownersEn } from './parts/owners.ts';
 import { kindsEn } from './parts/kinds.ts';
 import { voiceEn } from './parts/voice.ts';
+import { journeysEn } from './parts/journeys.ts';
 
 export const en = {
   'app.title': 'CRM Lens',
@@ -642,6 +643,7 @@ export const en = {
   ...ownersEn,
   ...kindsEn,
   ...voiceEn,
+  ...journeysEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -8,8 +8,9 @@ import type { ColumnInfo } from '../db/types.ts';
 /**
  * `baskets`: one row per item of a shopping basket, from a file with one basket per line; no dates or amounts.
  * `feedback`: one row per review, comment, complaint or post (its text, and optionally a rating, label, date, topic).
+ * `surveys`: one row per survey response; `events`: one row per visit or touchpoint event.
  */
-export type TableKind = 'customers' | 'orders' | 'tickets' | 'leads' | 'baskets' | 'feedback' | 'other';
+export type TableKind = 'customers' | 'orders' | 'tickets' | 'leads' | 'baskets' | 'feedback' | 'surveys' | 'events' | 'other';
 
 export const ROLES_BY_KIND = {
   customers: ['customer_id', 'name', 'gender', 'birth_date', 'age', 'region', 'city', 'signup_date', 'segment', 'channel', 'credit_limit', 'churn', 'tenure', 'monetary_total', 'response', 'cost', 'campaign_revenue'],
@@ -19,6 +20,9 @@ export const ROLES_BY_KIND = {
   baskets: ['order_id', 'product'],
   // Issue 14 (voice of the customer): feedback texts; `ticket_id` joins a complaint to its ticket's handling dates.
   feedback: ['feedback_text', 'customer_id', 'feedback_date', 'rating', 'sentiment_label', 'topic', 'ticket_id'],
+  // Surveys: one row per response; question columns other than these are found by their values (metrics/surveys.ts).
+  surveys: ['customer_id', 'responded_at', 'segment', 'overall', 'recommend', 'effort', 'repurchase'],
+  events: ['customer_id', 'event_at', 'touchpoint', 'channel', 'event_type', 'converted'],
   other: [],
 } as const satisfies Record<TableKind, readonly string[]>;
 

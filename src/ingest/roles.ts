@@ -145,10 +145,26 @@ const SPECS: Record<Role, RoleSpec> = {
   rating: { check: 'numberish', names: ['rating', 'score', 'stars', 'star', 'starrating', 'reviewscore', 'overallrating', 'reviewrating', '评分', '星级', '打分', '评星', '分数', '满意度'] },
   sentiment_label: { check: 'category', names: ['label', 'sentiment', 'polarity', 'sentimentlabel', 'tag', '情感', '情感标签', '标签', '情绪', '倾向', '极性', '情感倾向'] },
   topic: { check: 'category', names: ['topic', 'category', 'subject', 'theme', 'issuetype', '主题', '类别', '分类', '话题', '问题类型'] },
+  // ---- surveys and events (issue 14): question text as headers, so most names also match inside a longer header.
+  responded_at: {
+    check: 'date',
+    names: ['respondedat', 'responsedate', 'submittedat', 'submitdate', 'surveydate', 'completedat', 'completiondate', 'date', 'timestamp', '提交时间', '提交日期', '填写时间', '答题时间', '作答时间', '日期', '完成时间'],
+  },
+  overall: { check: 'any', names: ['overallsatisfaction', 'overall', 'satisfactionoverall', '总体满意度', '整体满意度', '总体满意', '整体满意', '总体评价', '总体而言', '整体而言', '总的来说', '总体上', '整体上'] },
+  recommend: { check: 'any', names: ['nps', 'recommend', 'likelihoodtorecommend', '推荐', '推荐意愿', '净推荐值'] },
+  effort: { check: 'any', names: ['ces', 'effort', 'customereffort', 'easy', '费力', '省力', '容易', '轻松', '便捷程度'] },
+  repurchase: { check: 'any', names: ['repurchase', 'buyagain', 'purchaseagain', 'continuetouse', '再次购买', '回购', '复购', '继续购买', '再次光顾', '继续使用'] },
+  event_at: {
+    check: 'date',
+    names: ['timestamp', 'eventtime', 'eventat', 'eventdate', 'eventtimestamp', 'time', 'datetime', 'visittime', 'occurredat', 'hittime', '访问时间', '事件时间', '时间', '时间戳', '发生时间', '浏览时间', '行为时间'],
+  },
+  touchpoint: { check: 'category', names: ['touchpoint', 'page', 'pagename', 'pageurl', 'url', 'pagepath', 'screen', 'screenname', '触点', '页面', '页面名称', '接触点', '访问页面', '页面路径'] },
+  event_type: { check: 'category', names: ['eventtype', 'event', 'eventname', 'action', 'actiontype', 'behavior', 'behaviour', '事件', '事件类型', '行为', '行为类型', '事件名称'] },
+  converted: { check: 'binary', names: ['converted', 'conversion', 'isconversion', 'purchased', 'ispurchase', '转化', '是否转化', '是否购买', '是否成交'] },
 };
 
 /** Kinds suggested from header names. `baskets` is never guessed: only a basket file makes one. */
-const KINDS = ['orders', 'tickets', 'leads', 'customers', 'feedback'] as const;
+const KINDS = ['orders', 'tickets', 'leads', 'customers', 'feedback', 'surveys', 'events'] as const;
 
 /** Names that mean "this table's own id" whatever the table is. */
 const BARE_ID = new Set(['id', 'no', 'code', 'key', '编号', '序号id', 'id号']);
@@ -305,6 +321,17 @@ function kindScore(kind: NamedKind, f: FoundRoles): number {
     case 'feedback':
       if (has('feedback_text') && (has('rating') || has('sentiment_label') || has('feedback_date') || has('customer_id') || has('topic'))) return 0.85;
       if (exact('feedback_text')) return 0.6;
+      return 0;
+    case 'surveys': {
+      const items = (['overall', 'recommend', 'effort', 'repurchase'] as const).filter(named).length;
+      if (items >= 3) return 0.95;
+      if (items >= 2) return 0.9;
+      if (items === 1 && (has('responded_at') || has('customer_id'))) return 0.85;
+      return 0;
+    }
+    case 'events':
+      if (has('event_at') && has('touchpoint')) return 0.9;
+      if (has('event_at') && has('customer_id') && (has('event_type') || has('converted'))) return 0.7;
       return 0;
   }
 }

@@ -96,7 +96,7 @@ export function serializeManifest(m: Manifest): string {
 
 const FORMATS: ReadonlySet<string> = new Set<FileFormat>(['delimited', 'whitespace', 'basket', 'spreadsheet', 'json', 'ndjson', 'parquet']);
 const ENCODINGS: ReadonlySet<string> = new Set<TextEncodingName>(['utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'windows-1252']);
-const KINDS: ReadonlySet<string> = new Set<TableKind>(['customers', 'orders', 'tickets', 'leads', 'baskets', 'feedback', 'other']);
+const KINDS: ReadonlySet<string> = new Set<TableKind>(['customers', 'orders', 'tickets', 'leads', 'baskets', 'feedback', 'surveys', 'events', 'other']);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -69,3 +69,8 @@ export function ownersShown(tables: readonly TableInfo[]): boolean {
 export function campaignShown(tables: readonly TableInfo[]): boolean {
   return tables.some((t) => hasResponse(t));
 }
+
+/** Surveys and journeys run their own queries; each shows when its table kind is in the workspace. */
+export function voiceSections(tables: readonly TableInfo[]): { surveys: boolean; journeys: boolean } {
+  return { surveys: tableOfKind(tables, 'surveys') !== undefined, journeys: tableOfKind(tables, 'events') !== undefined };
+}
