@@ -319,7 +319,10 @@ function kindScore(kind: NamedKind, f: FoundRoles): number {
       if (has('customer_id')) return 0.2;
       return 0;
     case 'feedback':
-      if (has('feedback_text') && (has('rating') || has('sentiment_label') || has('feedback_date') || has('customer_id') || has('topic'))) return 0.85;
+      // A rating or a label makes texts reviews; a date and a customer alone are also what an order line has
+      // (a retail export's `Description` is a product name, not feedback), so those weigh less than orders.
+      if (has('feedback_text') && (has('rating') || has('sentiment_label'))) return 0.85;
+      if (has('feedback_text') && (has('feedback_date') || has('customer_id') || has('topic'))) return 0.6;
       if (exact('feedback_text')) return 0.6;
       return 0;
     case 'surveys': {
