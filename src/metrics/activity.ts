@@ -32,13 +32,13 @@ const find = (cols: readonly Col[], words: readonly string[], fits: (c: Col) => 
 };
 
 /**
- * The review-like columns of a table outside the CRM kinds (`other`, or tickets that are only ratings), found by
+ * The review-like columns of a feedback table (or one outside the CRM kinds, or tickets that are only ratings), found by
  * header; undefined when it has neither a rating nor a label (then it is not
  * feedback, just a table) or no text column. Preferring review text over a title.
  */
 export function reviewColumns(table: TableInfo): ReviewColumns | undefined {
   // Tables the app derives (customer features, scores) are never reviews.
-  if ((table.kind !== 'other' && !ratingsOnly(table)) || table.source.startsWith('derived:')) return undefined;
+  if ((table.kind !== 'other' && table.kind !== 'feedback' && !ratingsOnly(table)) || table.source.startsWith('derived:')) return undefined;
   const cols = table.columns.map((c) => ({ name: c.name, type: c.type.toUpperCase() }));
   const numeric = (c: Col) => isNumericType(c.type);
   const rating = find(cols, RATING, numeric);

@@ -149,15 +149,15 @@ describe('compareSql beyond sales', () => {
 describe.skipIf(!hasDataSet('waimai_reviews', 'metrics-activity'))('real reviews (reference.md)', () => {
   it('waimai: 11,987 reviews, 4,000 positive', async () => {
     const t = await load('waimai', readFileSync(path.join(DATA_DIR, 'waimai_reviews/waimai_10k.csv'), 'utf8'));
-    expect(t.kind).toBe('other');
+    expect(t.kind).toBe('feedback');
     const [r] = await run(db, { ok: true, sql: reviewKpiSql(t, reviewColumns(t)!), ignoredFilters: [] });
     expect(r).toMatchObject({ reviews: 11987, labelled: 11987, with_text: 11987 });
     expect(r!.positive_share).toBeCloseTo(4000 / 11987, 12);
   });
   it('clothing: 1,000 reviews, mean rating 4.194, 42 without text', async () => {
     const t = await load('clothing', readFileSync(path.join(DATA_DIR, 'clothing_reviews/womens_clothing_reviews_1k.csv'), 'utf8'));
-    // Ingest reads `Rating` as a ticket's satisfaction; without ticket ids or dates the table is reviews.
-    expect(t.kind).toBe('tickets');
+    // Text with a rating: a feedback table (a review file once read as tickets of satisfaction scores).
+    expect(t.kind).toBe('feedback');
     const cols = reviewColumns(t)!;
     expect([cols.rating?.name, cols.label?.name, cols.text?.name]).toEqual(['Rating', 'Recommended IND', 'Review Text']);
     const [r] = await run(db, { ok: true, sql: reviewKpiSql(t, cols), ignoredFilters: [] });
