@@ -32,7 +32,7 @@ function standIn(behaviour: 'fit' | 'hang' | 'fail' | 'crash') {
         if (behaviour === 'crash') return worker.onerror?.({ message: 'script failed to load' } as ErrorEvent);
         if (behaviour === 'fail') return reply({ type: 'error', id: m.id, error: serializeError(new RangeError('bad summary')) });
         const fit = fitLifetimeInline(m, { onProgress: (progress) => reply({ type: 'progress', id: m.id, progress }) });
-        reply({ type: 'done', id: m.id, fit });
+        reply({ type: 'done', id: m.id, result: fit });
       }, 0);
     },
   };

@@ -1,5 +1,5 @@
 /** Messages between the lifetime-value client (client.ts) and its worker (worker.ts). One worker per fit; cancel ends the worker. */
-import type { SerializedError } from '../../lib/errors.ts';
+import type { JobResponse } from '../../lib/worker-job.ts';
 import type { LifetimeProgress } from './fit.ts';
 import type { LifetimeFit } from './types.ts';
 
@@ -12,7 +12,4 @@ export interface LifetimeRequest {
   zbar: Float64Array;
 }
 
-export type LifetimeResponse =
-  | { type: 'progress'; id: number; progress: LifetimeProgress }
-  | { type: 'done'; id: number; fit: LifetimeFit }
-  | { type: 'error'; id: number; error: SerializedError };
+export type LifetimeResponse = JobResponse<LifetimeProgress, LifetimeFit>;

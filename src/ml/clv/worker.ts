@@ -10,7 +10,7 @@ scope.onmessage = (event: MessageEvent<LifetimeRequest>) => {
   const { id, x, tx, T, zbar } = event.data;
   try {
     const fit = fitLifetimeInline({ x, tx, T, zbar }, { onProgress: (progress) => post({ type: 'progress', id, progress }) });
-    post({ type: 'done', id, fit });
+    post({ type: 'done', id, result: fit });
   } catch (e) {
     post({ type: 'error', id, error: serializeError(e) });
   }

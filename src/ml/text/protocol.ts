@@ -1,5 +1,5 @@
 /** Messages between the text-analysis client (client.ts) and its worker (worker.ts). One worker per run; cancel ends the worker. */
-import type { SerializedError } from '../../lib/errors.ts';
+import type { JobResponse } from '../../lib/worker-job.ts';
 import type { TextInput, TextOptions, TextProgress, TextResult } from './types.ts';
 
 export interface TextRequest {
@@ -9,7 +9,4 @@ export interface TextRequest {
   options: TextOptions;
 }
 
-export type TextResponse =
-  | { type: 'progress'; id: number; progress: TextProgress }
-  | { type: 'done'; id: number; result: TextResult }
-  | { type: 'error'; id: number; error: SerializedError };
+export type TextResponse = JobResponse<TextProgress, TextResult>;
