@@ -79,7 +79,7 @@ export async function composeReport(db: Db, tables: readonly TableInfo[], log: r
   const forecast = await timed(timings, 'forecast', () => loadForecast(db, tables, 'month', inlineRunner));
   if (forecast) chart(t('an.forecast'), 'nav.analytics', forecastOption(forecast.chart, { title: t('an.forecast'), actual: t('an.actual'), forecast: t('an.forecastLine'), interval: t('an.interval'), locale }), forecast.sql);
   const clusters = await timed(timings, 'clusters', () => loadClusters(db, tables, locale === 'zh-CN' ? 'zh' : 'en', inlineRunner));
-  if (clusters) table(clustersTable(clusters, t), 'nav.analytics');
+  if (clusters) table(clustersTable(clusters, t, locale), 'nav.analytics');
   const rules = await timed(timings, 'rules', () => loadRules(db, tables, 0.005, 0.2, inlineRunner));
   if (rules?.top.length) table(rulesTable(rules.top, t), 'nav.analytics');
 

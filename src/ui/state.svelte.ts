@@ -131,7 +131,7 @@ export class AppState {
     const t = (key: string, params?: Params) => this.t(key as MessageKey, params);
     const where = (locale: Locale) => {
       const t = (key: string, params?: Params) => translate(locale, key as MessageKey, params);
-      return { source: t(this.page === 'sql' ? 'sql.nav' : `nav.${this.page}`), filters: filterNotes(this.filters, this.page === 'analytics' ? 'all' : 'revenue', t) };
+      return { source: t(this.page === 'sql' ? 'sql.nav' : `nav.${this.page}`), filters: filterNotes(this.filters, this.page === 'analytics' ? 'all' : 'revenue', t, locale) };
     };
     return {
       ...where(this.locale),

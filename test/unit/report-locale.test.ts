@@ -11,6 +11,7 @@ import { describeChart } from '../../src/report/doc/describe.ts';
 import { cleaningText, sourcesOf } from '../../src/report/doc/sources.ts';
 import { withNumbers } from '../../src/report/doc/chart-numbers.ts';
 import { findFindings } from '../../src/report/doc/findings.ts';
+import { filterNotes } from '../../src/report/doc/filters.ts';
 import { plainOption } from '../../src/report/doc/model.ts';
 import { monthlyRevenueOption } from '../../src/charts/monthly-revenue/option.ts';
 import { translate, type Locale, type MessageKey, type Params } from '../../src/i18n/index.ts';
@@ -227,5 +228,19 @@ describe('ReportState', () => {
     expect([table.title, table.source]).toEqual(['T', translate('zh-CN', 'nav.overview')]);
     expect(state.doc.items[2]?.texts?.['zh-CN']?.body).toBeUndefined();
     expect(state.doc.items[0]?.texts?.en).toBeUndefined();
+  });
+});
+
+describe('filter notes in the report language', () => {
+  it('dates as the language writes them, risk and value tiers in words, never a raw key or ISO date', () => {
+    const f = { from: '2024-01-05', to: '2024-12-30', risk: ['high', 'medium'], valueTier: ['important'] };
+    const zh = filterNotes(f, 'all', (k, p) => translate('zh-CN', k as MessageKey, p), 'zh-CN');
+    const en = filterNotes(f, 'all', (k, p) => translate('en', k as MessageKey, p), 'en');
+    expect(zh.join(' | ')).toContain('2024/01/05');
+    expect(en.join(' | ')).toContain('01/05/2024');
+    expect(zh.join(' | ')).toContain('高、中');
+    expect(en.join(' | ')).toContain('High, Medium');
+    expect(zh.join(' | ')).toContain('重要价值客户');
+    for (const line of [...zh, ...en]) expect(line).not.toMatch(/^risk:|2024-01-05|valueTier|value\.tier/);
   });
 });

@@ -74,6 +74,11 @@ describe('pattern analyses on the demo workspace', () => {
     expect(c!.k).toBeGreaterThanOrEqual(2);
     expect(c!.clusters.reduce((s, x) => s + x.size, 0)).toBe(c!.clusters.reduce((s, x) => s + x.ids.length, 0));
     expect(c!.sql).toMatch(/SELECT/i);
+    // Profiles in both languages, so a Chinese report of clusters found in English reads in Chinese.
+    for (const k of c!.clusters) {
+      expect(k.descriptions.en).toBe(k.description);
+      expect(k.descriptions.zh).toMatch(/[\u4e00-\u9fff]/);
+    }
     const f = await loadForecast(db, demo, 'month', inlineRunner);
     expect(f!.chart.futurePeriods).toHaveLength(6);
     expect(f!.chart.mean.every((v) => v >= 0)).toBe(true);

@@ -82,11 +82,12 @@ export function rulesTable(rules: readonly RuleRow[], t: T): BuiltTable {
   };
 }
 
-export function clustersTable(c: Pick<Clusters, 'clusters'>, t: T): BuiltTable {
+/** `locale`: the language of the profiles (the one the clusters were described in when absent). */
+export function clustersTable(c: Pick<Clusters, 'clusters'>, t: T, locale?: 'en' | 'zh-CN'): BuiltTable {
   return {
     title: t('report.clustersTitle'),
     columns: [t('report.colCluster'), t('report.colCustomers'), t('report.colShare'), t('report.colProfile')],
-    rows: c.clusters.map((k) => [String(k.cluster + 1), k.size, k.share, k.description]),
+    rows: c.clusters.map((k) => [String(k.cluster + 1), k.size, k.share, locale ? (k.descriptions?.[locale === 'zh-CN' ? 'zh' : 'en'] ?? k.description) : k.description]),
     formats: [null, 'int', 'percent', null],
     role: 'clusters',
   };

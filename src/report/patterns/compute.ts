@@ -79,7 +79,10 @@ export interface ClusterRow {
   cluster: number;
   size: number;
   share: number;
+  /** In the language asked for (`lang`). */
   description: string;
+  /** The same words in both languages, for a report written in the other one. */
+  descriptions: { en: string; zh: string };
   means: Record<string, number>;
   /** The customers in it, for the drill-down. */
   ids: string[];
@@ -124,6 +127,7 @@ export function computeClusters(b: Behaviour, lang: 'en' | 'zh', k?: number, onP
       size: p.size,
       share: p.share,
       description: describeCluster(p, [...CLUSTER_FEATURES], lang),
+      descriptions: { en: describeCluster(p, [...CLUSTER_FEATURES], 'en'), zh: describeCluster(p, [...CLUSTER_FEATURES], 'zh') },
       means: Object.fromEntries(CLUSTER_FEATURES.map((c, i) => [c, p.mean[i] ?? 0])),
       ids: ids[p.cluster] ?? [],
     })),
