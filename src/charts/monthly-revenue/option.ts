@@ -32,7 +32,7 @@ export function monthlyRevenueOption(data: readonly MonthlyRevenuePoint[], label
     ],
     series: [
       { name: labels.revenue, type: 'bar', data: data.map((d) => round2(d.revenue)) },
-      { name: labels.orders, type: 'line', yAxisIndex: 1, smooth: true, data: data.map((d) => d.orders) },
+      { name: labels.orders, type: 'line', yAxisIndex: 1, smooth: true, smoothMonotone: 'x', data: data.map((d) => d.orders) },
     ],
   };
 }
