@@ -42,6 +42,8 @@ describe('analytics page (demo workspace)', () => {
     expect(await text('backtest')).toMatch(/MAPE \d+\.\d%/);
     // Charts draw a few per frame; the cohort heatmap (up to 36 cohorts × 13 months) can be the last.
     await page.getByTestId('chart-cohorts').locator('canvas').first().waitFor({ timeout: 30_000 });
+    // The breakdowns panel runs its own query (not part of the filter bar's "ready"): wait for its figures.
+    await expect.poll(() => page.getByTestId('sec-more').locator('canvas, table').count(), { timeout: 60_000 }).toBeGreaterThan(0);
     for (const id of ['sec-compare', 'sec-customers', 'sec-sales', 'sec-forecast', 'sec-loyalty', 'sec-service', 'sec-funnel', 'sec-tiers', 'sec-cohorts', 'sec-clusters', 'sec-rules', 'sec-more', 'sec-more-service']) {
       expect(await page.getByTestId(id).locator('canvas, table, .card').count(), id).toBeGreaterThan(0);
       expect(await text(id), id).not.toContain('Not available');
