@@ -47,6 +47,8 @@ export class SavedWorkspace {
     }
     if (read.status === 'ok') return read.manifest.files.length > 0 ? { manifest: read.manifest } : {};
     if (read.status === 'corrupt') return { problem: read.reason };
+    // Nothing saved (a first visit): the demo, without a word about other versions.
+    if (read.status === 'none') return {};
     return { unsupported: true };
   }
 

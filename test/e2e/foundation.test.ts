@@ -41,6 +41,8 @@ describe('foundation', () => {
     expect(await kpiText('revenue')).not.toBe('—');
     expect(await kpiText('churn_rate')).toMatch(/%$/);
     await page.getByTestId('overview-chart').locator('canvas').first().waitFor();
+    // A first visit (nothing saved in this browser) says nothing about workspaces of other versions.
+    expect(await page.getByTestId('notice').count()).toBe(0);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'overview-demo.png'), fullPage: true });
   });
 

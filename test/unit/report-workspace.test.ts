@@ -18,7 +18,10 @@ function memoryStore(): WorkspaceStore & { manifest: Manifest | null; bytes: Map
   const store = {
     manifest: null as Manifest | null,
     bytes: new Map<string, Blob>(),
-    readManifest: async (): Promise<ManifestRead> => (store.manifest ? { status: 'ok', manifest: store.manifest } : { status: 'ok', manifest: { version: 1, savedAt: '', files: [], logs: [] } as unknown as Manifest }),
+    // As the browser's store: nothing saved reads as `none`.
+    version: 1 as unknown,
+    readManifest: async (): Promise<ManifestRead> =>
+      store.manifest ? (store.version === 1 ? { status: 'ok', manifest: store.manifest } : { status: 'unsupported', version: store.version }) : { status: 'none' },
     writeManifest: async (m: Manifest) => {
       store.manifest = m;
     },
@@ -106,6 +109,18 @@ describe('Latest', () => {
     latest.invalidate();
     expect(second()).toBe(false);
   });
+});
+
+describe('Workspace start', () => {
+  it('a first visit (nothing saved) shows the demo with no notice; a workspace from another version says so', async () => {
+    const fresh = await workspace().start();
+    expect(fresh).toEqual({ notices: [], errors: [] });
+    const store = memoryStore();
+    store.manifest = { version: 1, savedAt: '', files: [], logs: [] } as unknown as Manifest;
+    store.version = 2;
+    const other = await workspace(store).start();
+    expect(other.notices).toEqual([{ key: 'persist.otherVersion' }]);
+  }, 60_000);
 });
 
 describe('Workspace queue', () => {
