@@ -14,7 +14,7 @@ import type { WorkspaceStore } from '../../src/report/saved.ts';
 import { Workspace, type WorkspaceState } from '../../src/report/workspace.ts';
 
 /** A store that keeps the saved workspace in memory, with the same calls as the browser's OPFS/IndexedDB one. */
-function memoryStore(): WorkspaceStore & { manifest: Manifest | null; bytes: Map<string, Blob> } {
+function memoryStore(): WorkspaceStore & { manifest: Manifest | null; version: unknown; bytes: Map<string, Blob> } {
   const store = {
     manifest: null as Manifest | null,
     bytes: new Map<string, Blob>(),
