@@ -7,18 +7,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS, foreignRequests, startSession, type Session } from './browser.ts';
+import { SCREENSHOTS, foreignRequests, openApp, type Session } from './browser.ts';
 
 let session: Session;
 let page: Page;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  session = await startSession('/');
-  page = await session.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(session.baseUrl);
-  await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+  ({ session, page } = await openApp('/', errors));
   await page.getByRole('button', { name: 'Analytics' }).click();
 });
 

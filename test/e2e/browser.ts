@@ -152,11 +152,20 @@ export async function watchFrameGaps(page: Page): Promise<() => Promise<number>>
     });
 }
 
-/** A session and a page on the app, once the start-up workspace (demo or restored) shows its KPIs. */
-export async function openApp(prefix = '/'): Promise<{ session: Session; page: Page }> {
+/**
+ * A session and a page on the app, once the start-up workspace (demo or restored) shows its KPIs.
+ * `errors`, when given, collects the page's uncaught errors (a test then expects it empty).
+ */
+export async function openApp(prefix = '/', errors?: string[]): Promise<{ session: Session; page: Page }> {
   const session = await startSession(prefix);
   const page = await session.newPage();
+  if (errors) page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(session.baseUrl);
   await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
   return { session, page };
+}
+
+/** Go to a page by its name in the navigation bar (in the UI's language). */
+export function nav(page: Page, name: string): Promise<void> {
+  return page.getByRole('navigation').getByRole('button', { name, exact: true }).click();
 }

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DATA_DIR, SCREENSHOTS, startSession, type Session } from './browser.ts';
+import { DATA_DIR, SCREENSHOTS, nav as navTo, openApp, type Session } from './browser.ts';
 
 const WAIMAI = path.join(DATA_DIR, 'waimai_reviews/waimai_10k.csv');
 const OLIST = ['olist_marketing_qualified_leads_dataset.csv', 'olist_closed_deals_dataset.csv'].map((f) => path.join(DATA_DIR, 'olist_marketing_funnel', f));
@@ -20,11 +20,7 @@ let page: Page;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  session = await startSession('/');
-  page = await session.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(session.baseUrl);
-  await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+  ({ session, page } = await openApp('/', errors));
 });
 
 afterAll(async () => {
@@ -32,7 +28,7 @@ afterAll(async () => {
 });
 
 const text = async (id: string) => (await page.getByTestId(id).textContent())?.trim() ?? '';
-const nav = (name: string) => page.getByRole('navigation').getByRole('button', { name, exact: true }).click();
+const nav = (name: string) => navTo(page, name);
 const kpiIds = async () => page.getByTestId('kpis').locator('[data-testid^="kpi-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
 
 async function shot(name: string, width: number): Promise<void> {

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DATA_DIR, SCREENSHOTS, foreignRequests, startSession, type Session } from './browser.ts';
+import { DATA_DIR, SCREENSHOTS, foreignRequests, nav as navTo, openApp, type Session } from './browser.ts';
 
 const CDNOW = path.join(DATA_DIR, 'cdnow/CDNOW_master.txt');
 
@@ -18,11 +18,7 @@ let page: Page;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  session = await startSession('/');
-  page = await session.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(session.baseUrl);
-  await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+  ({ session, page } = await openApp('/', errors));
 });
 
 afterAll(async () => {
@@ -30,7 +26,7 @@ afterAll(async () => {
 });
 
 const text = async (id: string) => (await page.getByTestId(id).textContent())?.trim() ?? '';
-const nav = (name: string) => page.getByRole('navigation').getByRole('button', { name, exact: true }).click();
+const nav = (name: string) => navTo(page, name);
 const firstCells = async (id: string) => (await page.getByTestId(id).locator('tbody tr td:first-child').allTextContents()).map((s) => s.trim());
 
 async function shot(name: string): Promise<void> {

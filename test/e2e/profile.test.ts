@@ -8,18 +8,14 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS, foreignRequests, startSession, type Session } from './browser.ts';
+import { SCREENSHOTS, foreignRequests, nav as navTo, openApp, type Session } from './browser.ts';
 
 let session: Session;
 let page: Page;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  session = await startSession('/');
-  page = await session.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(session.baseUrl);
-  await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+  ({ session, page } = await openApp('/', errors));
 });
 
 afterAll(async () => {
@@ -27,7 +23,7 @@ afterAll(async () => {
 });
 
 const text = async (id: string) => (await page.getByTestId(id).first().textContent())?.trim() ?? '';
-const nav = (name: string) => page.getByRole('navigation').getByRole('button', { name, exact: true }).click();
+const nav = (name: string) => navTo(page, name);
 const profileDialog = () => page.getByTestId('customer-profile');
 const isOpen = () => profileDialog().evaluate((d) => (d as HTMLDialogElement).open);
 const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null);

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS, startSession, type Session } from './browser.ts';
+import { SCREENSHOTS, openApp, type Session } from './browser.ts';
 import { DEMO_OPTIONS, generateCrm } from '../../src/demo/generate.ts';
 
 let session: Session;
@@ -25,11 +25,7 @@ function decemberRevenue(): number {
 }
 
 beforeAll(async () => {
-  session = await startSession('/');
-  page = await session.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(session.baseUrl);
-  await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+  ({ session, page } = await openApp('/', errors));
 });
 
 afterAll(async () => {
