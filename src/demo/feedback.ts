@@ -69,7 +69,8 @@ function compose(r: Random, book: Phrasebook, topic: FeedbackTopic, tone: Feedba
     const opener = r.bool(0.25) ? r.pick(book.openersNegative) : '';
     const complaint = fill(r, r.pick(book.complaints[topic]), book);
     // "Honestly, the parcel…": a sentence after an opener that ends mid-sentence starts in lower case.
-    parts.push(opener + (/[a-z ]$/.test(opener.replace(/,\s$/, ' ')) ? complaint[0]!.toLowerCase() + complaint.slice(1) : complaint));
+    const midSentence = /(,|\bbut) $/.test(opener) && !/^I\b/.test(complaint);
+    parts.push(opener + (midSentence ? complaint[0]!.toLowerCase() + complaint.slice(1) : complaint));
     if (r.bool(0.45)) parts.push(r.pick(book.followUps[topic]));
     if (r.bool(0.35)) parts.push(r.pick(book.closersNegative));
   } else if (tone === 'positive') {
@@ -116,6 +117,8 @@ export function feedbackRecords(w: World, plan: FeedbackPlan = DEMO_FEEDBACK_PLA
         topic = tone === 'negative' ? r.pick(others) : r.pick(FEEDBACK_TOPICS);
         rating = tone === 'negative' ? (r.bool(0.15) ? 3 : r.int(1, 2)) : tone === 'neutral' ? 3 : r.bool(0.6) ? 5 : 4;
       }
+      // Some ratings do not match the words (a slip, a grudge, a generous mood).
+      if (r.bool(0.05)) rating = r.int(1, 5);
       const channel = CHANNELS[r.weightedIndex(CHANNEL_WEIGHTS)]!;
       out.push({ day, customer: w.ids[i]!, lang, topic, tone, rising, rating, channel: w.lang === 'zh' ? channel.zh : channel.en, text: compose(r, book, topic, tone) });
     }

@@ -111,7 +111,10 @@ describe('the demo feedback texts', () => {
     expect(share.slope).toBeGreaterThan(0.007);
     expect(share.slope).toBeLessThan(0.013);
     expect(share.t).toBeGreaterThan(8);
-    expect(records.every((f) => !f.rising || (f.topic === DEMO_FEEDBACK_PLAN.rising && f.rating <= 2))).toBe(true);
+    const planted = records.filter((f) => f.rising);
+    expect(planted.every((f) => f.topic === DEMO_FEEDBACK_PLAN.rising && f.tone === 'negative')).toBe(true);
+    // Rated 1–2 but for the odd rating that does not match the words.
+    expect(planted.filter((f) => f.rating <= 2).length / planted.length).toBeGreaterThan(0.95);
     const half = (xs: number[], from: number, to: number) => xs.slice(from, to).reduce((a, b) => a + b, 0) / (to - from);
     expect(half(m.meanRating, 30, 36)).toBeLessThan(half(m.meanRating, 0, 6) - 0.3);
   });
@@ -130,7 +133,8 @@ describe('the demo feedback texts', () => {
     expect(records.filter((f) => f.rising && f.lang === 'zh').every((f) => /配送|延迟|快递/.test(f.text))).toBe(true);
     expect(records.filter((f) => f.rising && f.lang === 'en').every((f) => /deliver|late|delay/i.test(f.text))).toBe(true);
     // English sentences after an opener do not start with a capital in mid-sentence.
-    expect(texts.some((t) => /^(Honestly|Sorry but),? [A-Z]/.test(t))).toBe(false);
+    expect(texts.some((t) => /^(Honestly|Sorry but),? (?!I )[A-Z]/.test(t) || /\. i /.test(t))).toBe(false);
+    expect(texts.some((t) => t.startsWith('Honestly, the '))).toBe(true);
     // Each customer writes in one language.
     const langs = new Map<string, Set<string>>();
     for (const f of records) langs.set(f.customer, (langs.get(f.customer) ?? new Set()).add(f.lang));
