@@ -7,7 +7,7 @@
  * First, on the demo (no files needed): its feedback file (English and Chinese
  * texts) is a seventh table on the Data page, and the Voice page names the
  * planted growing late-delivery topic in English and Chinese, drawn bold in the
- * topic trend chart, which goes into the report.
+ * topic trend chart; both that chart and the topic's monthly share go into the report.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -68,6 +68,11 @@ describe('Voice of customer on the demo', () => {
     await trends.locator('svg, canvas').first().waitFor();
     await trends.getByTestId('add-to-report').click();
     await expect.poll(() => page.getByTestId('notice').textContent()).toContain('Topics over time');
+    // The topic's monthly share with the fitted line, under the sentence; it goes into the report too.
+    const share = page.getByTestId('voice-rising-chart');
+    await share.locator('svg, canvas').first().waitFor();
+    await share.getByTestId('add-to-report').click();
+    await expect.poll(() => page.getByTestId('notice').textContent()).toContain(`Rising topic ${n}.`);
     expect(await page.getByTestId('voice-topic-table').locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
     await page.evaluate(() => document.fonts.ready);
     await page.getByTestId('voice-topics').screenshot({ path: path.join(SCREENSHOTS, 'voice-demo-topics-en.png') });
@@ -85,6 +90,8 @@ describe('Voice of customer on the demo', () => {
     // In the report, under the Voice page's caption.
     await page.getByRole('navigation').getByRole('button', { name: 'Report', exact: true }).click();
     await expect.poll(async () => (await page.locator('main').textContent()) ?? '', { timeout: 30_000 }).toContain('Topics over time');
+    expect(await page.locator('main').textContent()).toContain('share of each month’s texts');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'voice-demo-report.png'), fullPage: true });
   }, 300_000);
 });
 

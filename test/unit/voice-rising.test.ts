@@ -83,6 +83,11 @@ describe('shareTrend and findRisingTopic on hand-computed shares', () => {
     const fit = shareTrend([0, 1, 3, 4], steep.trend, totals)!;
     expect(r.slope).toBeCloseTo(fit.slope, 12);
     expect(r.to).toBeGreaterThan(r.from);
+    // Shares and the fitted line per month, for the chart; the line ends where the sentence says.
+    expect(r.shares).toEqual([0.05, 0.15, 0.35, 0.45]);
+    expect(r.fitted[0]).toBeCloseTo(r.from, 12);
+    expect(r.fitted[3]).toBeCloseTo(r.to, 12);
+    expect(r.fitted[2]! - r.fitted[1]!).toBeCloseTo(2 * r.slope, 12);
   });
 
   it('finds nothing when no share rises clearly, in under three months, or with months it cannot read', () => {

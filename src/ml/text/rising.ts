@@ -71,7 +71,13 @@ export function findRisingTopic(months: readonly string[], monthCounts: readonly
     const fit = shareTrend(xs as number[], topic.trend, monthCounts);
     if (!fit || fit.t < MIN_T || fit.to - fit.from < MIN_RISE) continue;
     if (best && fit.slope <= best.slope) continue;
-    best = { topic: topic.id, terms: topic.terms, slope: fit.slope, t: fit.t, from: Math.max(0, fit.from), to: Math.min(1, fit.to), first: present[0]!, last: present[present.length - 1]!, months: present.length };
+    const x0 = xs[monthCounts.findIndex((n) => n > 0)]!;
+    best = {
+      topic: topic.id, terms: topic.terms, slope: fit.slope, t: fit.t, from: Math.max(0, fit.from), to: Math.min(1, fit.to),
+      first: present[0]!, last: present[present.length - 1]!, months: present.length,
+      shares: months.map((_, i) => ((monthCounts[i] ?? 0) > 0 ? (topic.trend[i] ?? 0) / monthCounts[i]! : null)),
+      fitted: xs.map((x) => Math.min(1, Math.max(0, fit.from + fit.slope * (x! - x0)))),
+    };
   }
   return best;
 }

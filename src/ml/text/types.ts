@@ -91,6 +91,9 @@ export interface RisingTopic {
   first: string;
   last: string;
   months: number;
+  /** The topic's share of each month's texts (null for a month without texts) and the fitted line, aligned with `TextResult.months`. */
+  shares: (number | null)[];
+  fitted: number[];
 }
 
 export interface TextResult {
