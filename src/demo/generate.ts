@@ -9,6 +9,7 @@
  */
 import { csvLine, toCsv, type CsvValue } from './csv.ts';
 import { eventsTable } from './events.ts';
+import { feedbackTable } from './feedback.ts';
 import { surveysTable } from './surveys.ts';
 import { leadsTable } from './leads.ts';
 import { orderRows } from './orders.ts';
@@ -94,10 +95,10 @@ export function* orderLineChunks(opts: OrderChunkOptions): Generator<string> {
   opts.onProgress?.(done, opts.rows);
 }
 
-/** The demo data set (≈2,000 customers, 25,000 order lines, ending 2025-12-31) as CSV text per table. */
-export function demoWorkspace(headers: HeaderLang = 'en'): Record<CrmTableName | 'surveys' | 'events', string> {
+/** The demo data set (≈2,000 customers, 25,000 order lines, ending 2025-12-31) as CSV text per table, with surveys, events and feedback. */
+export function demoWorkspace(headers: HeaderLang = 'en'): Record<CrmTableName | 'surveys' | 'events' | 'feedback', string> {
   const data = generateCrm({ ...DEMO_OPTIONS, headers });
-  // Surveys and visit events draw from their own streams of the same simulated customers.
+  // Surveys, visit events and feedback texts draw from their own streams of the same simulated customers.
   const w = buildWorld({ ...DEMO_OPTIONS, headers }, DEMO_OPTIONS.customers!);
   return {
     customers: toCsv(data.customers),
@@ -106,5 +107,6 @@ export function demoWorkspace(headers: HeaderLang = 'en'): Record<CrmTableName |
     leads: toCsv(data.leads),
     surveys: toCsv(surveysTable(w)),
     events: toCsv(eventsTable(w)),
+    feedback: toCsv(feedbackTable(w)),
   };
 }

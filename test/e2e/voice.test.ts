@@ -4,6 +4,10 @@
  * Chinese terms, a sentiment model trained on the labels with held-out accuracy
  * ≥ 0.88 beside the baseline, and complaint topics, in English and Chinese.
  * Then the English clothing reviews, with sentiment by rating.
+ * First, on the demo (no files needed): its feedback file (English and Chinese
+ * texts) is a seventh table on the Data page, and the Voice page names the
+ * planted growing late-delivery topic in English and Chinese, drawn bold in the
+ * topic trend chart; both that chart and the topic's monthly share go into the report.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -39,6 +43,57 @@ async function analyse(source: string): Promise<number> {
   await expect.poll(() => page.getByTestId('voice-run').isEnabled(), { timeout: 180_000 }).toBe(true);
   return (Date.now() - t0) / 1000;
 }
+
+describe('Voice of customer on the demo', () => {
+  it('the demo feedback file loads as feedback beside the other six', async () => {
+    await page.getByRole('navigation').getByRole('button', { name: 'Data', exact: true }).click();
+    const rows = await page.getByTestId('tables').locator('tbody tr').allTextContents();
+    const demo = rows.filter((r) => r.includes('demo:'));
+    expect(demo).toHaveLength(7);
+    expect(demo.find((r) => r.includes('demo:feedback'))).toMatch(/Feedback/);
+    await page.getByTestId('tables').screenshot({ path: path.join(SCREENSHOTS, 'voice-demo-data.png') });
+  });
+
+  it('names the growing late-delivery topic in English and Chinese; the trend chart goes into the report', async () => {
+    await page.getByRole('button', { name: 'Voice of customer' }).click();
+    await analyse('demo:feedback');
+    const rising = page.getByTestId('voice-rising');
+    const en = ((await rising.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+    console.log(`[e2e voice] demo: ${en}`);
+    expect(en).toMatch(/^Rising topic: \d+\. .*(deliver|late|delay|courier|配送|延迟|快递)/);
+    expect(en).toMatch(/from [\d.]+ ?% \(Jan 2023\) to [\d.]+ ?% \(Dec 2025\), [\d.]+ percentage points a month over 36 months/);
+    // The same topic is the bold line, marked ▲ in the legend.
+    const n = await rising.getAttribute('data-topic');
+    const trends = page.getByTestId('voice-topic-trends-chart');
+    await trends.locator('svg, canvas').first().waitFor();
+    await trends.getByTestId('add-to-report').click();
+    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('Topics over time');
+    // The topic's monthly share with the fitted line, under the sentence; it goes into the report too.
+    const share = page.getByTestId('voice-rising-chart');
+    await share.locator('svg, canvas').first().waitFor();
+    await share.getByTestId('add-to-report').click();
+    await expect.poll(() => page.getByTestId('notice').textContent()).toContain(`Rising topic ${n}.`);
+    expect(await page.getByTestId('voice-topic-table').locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
+    await page.evaluate(() => document.fonts.ready);
+    await page.getByTestId('voice-topics').screenshot({ path: path.join(SCREENSHOTS, 'voice-demo-topics-en.png') });
+
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.getByTestId('voice').locator('h2').textContent()).toBe('客户之声');
+    const zh = ((await rising.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+    expect(zh).toMatch(new RegExp(`^上升主题：${n}\\. `));
+    expect(zh).toMatch(/从 [\d.]+ ?%（2023年1月）升至 [\d.]+ ?%（2025年12月），36 个月里每月上升 [\d.]+ 个百分点/);
+    await page.waitForTimeout(500);
+    await page.getByTestId('voice-topics').screenshot({ path: path.join(SCREENSHOTS, 'voice-demo-topics-zh.png') });
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.getByTestId('voice').locator('h2').textContent()).toBe('Voice of customer');
+
+    // In the report, under the Voice page's caption.
+    await page.getByRole('navigation').getByRole('button', { name: 'Report', exact: true }).click();
+    await expect.poll(async () => (await page.locator('main').textContent()) ?? '', { timeout: 30_000 }).toContain('Topics over time');
+    expect(await page.locator('main').textContent()).toContain('share of each month’s texts');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'voice-demo-report.png'), fullPage: true });
+  }, 300_000);
+});
 
 describe.skipIf(!HAS)('Voice of customer', () => {
   it('waimai_10k: Chinese terms, a label-trained sentiment model ≥ 0.88 on held-out rows, complaint topics', async () => {

@@ -14,6 +14,8 @@ export interface TrendLabels {
   /** Values are shares 0–1, drawn as percent. */
   percent?: boolean;
   locale?: Locale;
+  /** Index of a series drawn bold over the others faded (the rising topic). */
+  highlight?: number;
 }
 
 /** One line per series over the months (`YYYY-MM`). */
@@ -27,6 +29,12 @@ export function trendLinesOption(months: readonly string[], series: readonly Tre
     grid: { left: 56, right: 16, top: 72, bottom: 32 },
     xAxis: { type: 'category', data: [...months], axisLabel: { color: MUTED, hideOverlap: true } },
     yAxis: { type: 'value', min: 0, axisLabel: { color: MUTED, hideOverlap: true, formatter: labels.percent ? '{value} %' : axisNumber(labels.locale) } },
-    series: series.map((s) => ({ name: s.name, type: 'line', showSymbol: months.length <= 24, data: s.values.map((v) => Math.round(v * scale * 10) / 10) })),
+    series: series.map((s, i) => ({
+      name: s.name,
+      type: 'line',
+      showSymbol: months.length <= 24,
+      data: s.values.map((v) => Math.round(v * scale * 10) / 10),
+      ...(labels.highlight === undefined ? {} : i === labels.highlight ? { lineStyle: { width: 4 }, z: 3 } : { lineStyle: { width: 1.5, opacity: 0.45 }, itemStyle: { opacity: 0.45 } }),
+    })),
   };
 }

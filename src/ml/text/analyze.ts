@@ -2,7 +2,7 @@
  * The whole text analysis, in one pass a worker runs: words, phrases, term
  * counts and trends, keywords by band, sentiment (a model trained on the
  * user's labels or ratings when there are enough, else the lexicon) and
- * topics of the negative texts.
+ * topics of the negative texts, and the topic whose share rises.
  */
 import { textFeatures, type SparseVector } from './features.ts';
 import { lexiconScore } from './lexicon.ts';
@@ -10,6 +10,7 @@ import { contentRuns, findPhrases, mergePhrases } from './phrases.ts';
 import { predict, trainSentiment } from './sentiment.ts';
 import { bandNames, labelTarget, ratingBand, ratingScale, ratingTarget } from './targets.ts';
 import { bandKeywords, countTerms, monthlyShares, topTerms, Vocabulary } from './terms.ts';
+import { findRisingTopic } from './rising.ts';
 import { buildTopics } from './topic-summary.ts';
 import { tokenize } from './tokenize.ts';
 import type { SentimentModelCard, TextInput, TextOptions, TextProgress, TextResult } from './types.ts';
@@ -118,6 +119,7 @@ export function analyzeTexts(input: TextInput, options: TextOptions = DEFAULT_TE
     sentiment: { card: sentiment.card, counts, byRating },
     topics,
     topicScope,
+    rising: findRisingTopic(months, monthCounts, topics),
   };
 }
 

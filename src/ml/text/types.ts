@@ -75,6 +75,27 @@ export interface Topic {
   openShare: number | null;
 }
 
+/** A topic whose share of each month's texts grows clearly (rising.ts). */
+export interface RisingTopic {
+  /** The topic's `id`. */
+  topic: number;
+  terms: string[];
+  /** Change of its share per month (0.01 = one percentage point). */
+  slope: number;
+  /** Slope over its standard error. */
+  t: number;
+  /** Fitted share of the month's texts at the first and the last month. */
+  from: number;
+  to: number;
+  /** First and last month with texts (`YYYY-MM`) and how many months have texts. */
+  first: string;
+  last: string;
+  months: number;
+  /** The topic's share of each month's texts (null for a month without texts) and the fitted line, aligned with `TextResult.months`. */
+  shares: (number | null)[];
+  fitted: number[];
+}
+
 export interface TextResult {
   texts: number;
   /** Texts with at least one word. */
@@ -98,6 +119,8 @@ export interface TextResult {
   topics: Topic[];
   /** Which texts the topics were found in. */
   topicScope: 'negative' | 'all';
+  /** The topic whose monthly share grows fastest, when one grows clearly; null otherwise or without months. */
+  rising: RisingTopic | null;
 }
 
 export interface TextProgress {
