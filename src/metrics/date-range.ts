@@ -1,7 +1,8 @@
 /**
  * Each table's date range, for the report's data sources: the first and last
  * day of the date that says when a row happened (an order's date, a ticket's
- * opening, a lead's creation, a customer's sign-up). Other dates (birth, due,
+ * opening, a lead's creation, a customer's sign-up, a review's, a survey response's or
+ * an event's own date). Other dates (birth, due,
  * close) would stretch the range past the period the data covers.
  */
 import { ident, lit } from '../lib/sql.ts';
@@ -12,6 +13,9 @@ const EVENT_DATE: Partial<Record<TableKind, Role>> = {
   tickets: 'opened_at',
   leads: 'created_at',
   customers: 'signup_date',
+  feedback: 'feedback_date',
+  surveys: 'responded_at',
+  events: 'event_at',
 };
 
 /** `table, date_from, date_to` (`YYYY-MM-DD`, NULL when no row has a date), one row per table with a mapped event date; null when none has. */

@@ -22,6 +22,10 @@ beforeAll(async () => {
   // Dates as text, one unreadable: the range skips it rather than failing.
   await db.exec(`CREATE TABLE leads AS SELECT * FROM (VALUES ('L1', '2023-12-31 09:00:00'), ('L2', 'not a date'), ('L3', '2024-02-29')) v(lead_id, "created at")`);
   await db.exec(`CREATE TABLE tickets AS SELECT NULL::DATE AS opened_at FROM range(2)`);
+  // Reviews, survey responses and events: each by its own date (timestamps and text dates).
+  await db.exec(`CREATE TABLE reviews AS SELECT * FROM (VALUES ('2024-03-02', 'slow'), (NULL, '慢'), ('2024-01-09', 'ok')) v("评价时间", txt)`);
+  await db.exec(`CREATE TABLE answers AS SELECT TIMESTAMP '2024-05-01 23:59:00' + INTERVAL (i) DAY AS submitted FROM range(3) t(i)`);
+  await db.exec(`CREATE TABLE clicks AS SELECT TIMESTAMP '2024-02-01 08:00:00' AS ts`);
 });
 afterAll(async () => db.close());
 
@@ -30,7 +34,19 @@ const leads: TableInfo = { name: 'leads', source: 'leads.csv', kind: 'leads', ro
 const tickets: TableInfo = { name: 'tickets', source: 'tickets.csv', kind: 'tickets', rowCount: 2, columns: [], roles: { opened_at: 'opened_at' } };
 const customers: TableInfo = { name: 'customers', source: 'customers.csv', kind: 'customers', rowCount: 8, columns: [], roles: { customer_id: 'customer_id' } };
 
+const reviews: TableInfo = { name: 'reviews', source: 'reviews.csv', kind: 'feedback', rowCount: 3, columns: [], roles: { feedback_date: '评价时间', feedback_text: 'txt' } };
+const answers: TableInfo = { name: 'answers', source: 'nps.csv', kind: 'surveys', rowCount: 3, columns: [], roles: { responded_at: 'submitted' } };
+const clicks: TableInfo = { name: 'clicks', source: 'events.csv', kind: 'events', rowCount: 1, columns: [], roles: { event_at: 'ts' } };
+
 describe('source date ranges', () => {
+  it('cover reviews, survey responses and events by their own dates', async () => {
+    expect(await sourceDateRanges(db, [reviews, answers, clicks])).toEqual({
+      reviews: { from: '2024-01-09', to: '2024-03-02' },
+      answers: { from: '2024-05-01', to: '2024-05-03' },
+      clicks: { from: '2024-02-01', to: '2024-02-01' },
+    });
+  });
+
   it('are the first and last day of each table’s event date, on DuckDB', async () => {
     expect(await sourceDateRanges(db, [orders, leads, tickets, customers])).toEqual({
       [HOSTILE]: { from: '2024-01-05', to: '2024-04-01' },
