@@ -30,6 +30,8 @@ export interface Measure {
   ignored: FilterKey[];
   /** Where the numbers came from (cube.ts), when the runner routes its measures. */
   route?: Route;
+  /** Milliseconds its query took, with `route`. */
+  ms?: number;
 }
 
 export type MeasureId =
@@ -171,7 +173,11 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
     routed('sparkAov', 'spark', 'aov'),
   ];
   // One connection: run in sequence.
-  for (const [id, q] of plan) out[id] = { ...(await runMeasure(db, q)), ...(route && q.ok ? { route: routes[id] ?? BASE_ROUTE } : {}) };
+  for (const [id, q] of plan) {
+    const t0 = performance.now();
+    const m = await runMeasure(db, q);
+    out[id] = route && q.ok ? { ...m, route: routes[id] ?? BASE_ROUTE, ms: performance.now() - t0 } : m;
+  }
   const activity = await loadActivityComparisons(db, tables, leads, filters, asOf);
   return { ...(out as Record<MeasureId, Measure>), asOf: asOf ?? activity.asOf, tables: { orders, customers, leads, deals }, stages, activityCompare: activity.rows };
 }
