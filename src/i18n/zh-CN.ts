@@ -3,6 +3,7 @@ import { valueZh } from './parts/value.ts';
 import { valueModelZh } from './parts/valueModel.ts';
 import { reportZh } from './parts/report.ts';
 import { planZh } from './parts/plan.ts';
+import { cubeZh } from './parts/cube.ts';
 import { patternsZh } from './parts/patterns.ts';
 import { cleaningZh } from './parts/cleaning.ts';
 import { targetsZh } from './parts/targets.ts';
@@ -638,6 +639,7 @@ export const zhCN: Catalogue = {
   ...valueModelZh,
   ...reportZh,
   ...planZh,
+  ...cubeZh,
   ...patternsZh,
   ...cleaningZh,
   ...targetsZh,

@@ -15,18 +15,23 @@ import { satisfactionChurnSql, serviceTimesSql } from '../metrics/service.ts';
 import { funnelSql, type FunnelStages } from '../metrics/funnel.ts';
 import { lorenzSql, paretoSql, tierSummarySql } from '../metrics/tiers.ts';
 import { cohortRetentionSql, lifecycleStagesSql } from '../metrics/cohorts.ts';
-import { compareSql, sparklineSql, type CompareKpi } from '../metrics/compare.ts';
+import type { CompareKpi } from '../metrics/compare.ts';
 import { drilldownSql, scopeTotalsSql, type DrillSelection, type DrillTables } from '../metrics/drilldown.ts';
 import { leadDealFunnelSql } from '../metrics/funnel.ts';
 import { distinctValuesSql, orderDateBoundsSql } from '../metrics/bounds.ts';
 import { orderCategories } from '../lib/natural-order.ts';
 import { loadActivityComparisons, type ActivityComparison } from './compare-activity.ts';
+import { BASE_ROUTE, ensureCube, routeCompare, type Route, type RouteOptions } from './cube.ts';
 
 export interface Measure {
   sql: string | null;
   rows: Row[];
   unavailable?: Unavailable;
   ignored: FilterKey[];
+  /** Where the numbers came from (cube.ts), when the runner routes its measures. */
+  route?: Route;
+  /** Milliseconds its query took, with `route`. */
+  ms?: number;
 }
 
 export type MeasureId =
@@ -107,7 +112,8 @@ export function drillTables(tables: readonly TableInfo[]): DrillTables {
   return { orders: tableOfKind(tables, 'orders'), customers: tableOfKind(tables, 'customers'), ...leadTables(tables) };
 }
 
-export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filters: Filters): Promise<Analytics> {
+/** `route`: read what the cubes answer exactly from them (built once per `route.key`); without it every measure reads the base tables. */
+export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filters: Filters, route?: RouteOptions): Promise<Analytics> {
   const orders = tableOfKind(tables, 'orders');
   const customers = tableOfKind(tables, 'customers');
   const tickets = tableOfKind(tables, 'tickets');
@@ -118,10 +124,14 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
   const withAsOf = (f: (o: TableInfo, asOf: string) => MetricQuery): MetricQuery => (orders && asOf ? f(orders, asOf) : NONE);
   const stages = leads ? funnelStages(leads) : null;
   const compareTables = { ...(orders ? { orders } : {}), ...(tickets ? { tickets } : {}), ...(leads ? { leads } : {}), ...c };
-  const compare = (kpi: CompareKpi): MetricQuery =>
-    orders && asOf ? compareSql({ kpi, tables: compareTables, grain: 'month', asOf, toDate: true, filters }) : NONE;
-  const spark = (kpi: CompareKpi): MetricQuery =>
-    orders && asOf ? sparklineSql({ kpi, tables: compareTables, grain: 'month', asOf, periods: 12, filters }) : NONE;
+  const cube = route && !route.forceBase ? await ensureCube(db, tables, route.key) : null;
+  const routes: Partial<Record<MeasureId, Route>> = {};
+  const routed = (id: MeasureId, which: 'compare' | 'spark', kpi: CompareKpi): [MeasureId, MetricQuery] => {
+    if (!orders || !asOf) return [id, NONE];
+    const r = routeCompare(cube, which, { kpi, tables: compareTables, grain: 'month', asOf, toDate: which === 'compare', periods: 12, filters });
+    routes[id] = r.route;
+    return [id, r.query];
+  };
 
   const out: Partial<Record<MeasureId, Measure>> = {};
   const plan: [MeasureId, MetricQuery][] = [
@@ -153,17 +163,21 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
     ['lorenz', withAsOf((o, d) => lorenzSql({ orders: o, ...c, asOf: d, points: 40, filters }))],
     ['cohorts', withOrders((o) => cohortRetentionSql({ orders: o, ...c, maxMonths: 12, filters }))],
     ['lifecycle', withAsOf((o, d) => lifecycleStagesSql({ orders: o, ...c, asOf: d, filters }))],
-    ['compareRevenue', compare('revenue')],
-    ['compareOrders', compare('orders')],
-    ['compareBuyers', compare('buyers')],
-    ['compareAov', compare('aov')],
-    ['sparkRevenue', spark('revenue')],
-    ['sparkOrders', spark('orders')],
-    ['sparkBuyers', spark('buyers')],
-    ['sparkAov', spark('aov')],
+    routed('compareRevenue', 'compare', 'revenue'),
+    routed('compareOrders', 'compare', 'orders'),
+    routed('compareBuyers', 'compare', 'buyers'),
+    routed('compareAov', 'compare', 'aov'),
+    routed('sparkRevenue', 'spark', 'revenue'),
+    routed('sparkOrders', 'spark', 'orders'),
+    routed('sparkBuyers', 'spark', 'buyers'),
+    routed('sparkAov', 'spark', 'aov'),
   ];
   // One connection: run in sequence.
-  for (const [id, q] of plan) out[id] = await runMeasure(db, q);
+  for (const [id, q] of plan) {
+    const t0 = performance.now();
+    const m = await runMeasure(db, q);
+    out[id] = route && q.ok ? { ...m, route: routes[id] ?? BASE_ROUTE, ms: performance.now() - t0 } : m;
+  }
   const activity = await loadActivityComparisons(db, tables, leads, filters, asOf);
   return { ...(out as Record<MeasureId, Measure>), asOf: asOf ?? activity.asOf, tables: { orders, customers, leads, deals }, stages, activityCompare: activity.rows };
 }

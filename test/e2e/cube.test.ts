@@ -1,0 +1,166 @@
+/**
+ * Issue 13: the cube route and the base-table route give identical numbers,
+ * on the demo and on a generated 1M-line orders file. For each filter
+ * combination the page runs with the cubes, then with every measure forced
+ * onto the base tables (`window.crmLens.route('base')`, see
+ * src/ui/cube-route.svelte.ts); the routed measures' rows and the compare
+ * cards as shown must agree. Filter-change timings are logged, not asserted.
+ */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ROOT, SCREENSHOTS, startSession, type Session } from './browser.ts';
+import { writeOrdersCsv } from '../../bench/gen.ts';
+
+type Rows = Record<string, unknown>[];
+interface Run {
+  forceBase: boolean;
+  measures: Record<string, { route: { kind: 'cube' | 'base'; tables?: string[] }; rows: Rows; ms: number | null }>;
+}
+interface Current {
+  filtersKey: string;
+  forceBase: boolean;
+  buildMs: number;
+  run: Run | null;
+}
+
+let session: Session;
+let page: Page;
+
+beforeAll(async () => {
+  session = await startSession();
+  page = await session.newPage();
+  await page.goto(session.baseUrl);
+  await page.getByTestId('kpi-customers').waitFor({ timeout: 120_000 });
+});
+
+afterAll(async () => {
+  await session?.close();
+});
+
+const current = (): Promise<Current> => page.evaluate(() => (window as unknown as { crmLens: { current(): Current } }).crmLens.current());
+const setRoute = (r: 'cube' | 'base') => page.evaluate((x) => (window as unknown as { crmLens: { route(r: string): void } }).crmLens.route(x), r);
+const ready = () => expect.poll(() => page.getByTestId('filters').getAttribute('data-ready'), { timeout: 240_000 }).toBe('true');
+const cardsText = async () => ((await page.getByTestId('sec-compare').locator('.cards').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+
+/** The finished run for the current filters and route; logs how long it took from `t0` (the whole page's measures, beside the page's other queries). */
+async function settled(label: string, t0: number): Promise<Run> {
+  await expect.poll(async () => (await current()).run !== null, { timeout: 240_000 }).toBe(true);
+  const ms = Date.now() - t0;
+  await ready();
+  const c = await current();
+  console.log(`[cube] ${label}: analytics measures in ${ms} ms (${c.forceBase ? 'base tables' : 'cube route'}; last cube build ${c.buildMs.toFixed(0)} ms)`);
+  return c.run!;
+}
+
+function expectSameRows(cube: Rows, base: Rows, what: string): void {
+  expect(cube.length, what).toBe(base.length);
+  cube.forEach((row, i) => {
+    for (const [k, v] of Object.entries(base[i]!)) {
+      const c = row[k];
+      if (typeof v === 'number' && typeof c === 'number' && !Number.isInteger(v)) expect(Math.abs(c - v), `${what} ${k}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(v)));
+      else expect(c, `${what} ${k}`).toEqual(v);
+    }
+  });
+}
+
+/**
+ * With the filters as they are: the cube-route run, then the base-route run,
+ * compared measure by measure and card by card. Returns the measures that
+ * took the cube route.
+ */
+async function compareRoutes(label: string, t0: number): Promise<string[]> {
+  const cube = await settled(`${label}, cube`, t0);
+  const cubeCards = await cardsText();
+  const t1 = Date.now();
+  await setRoute('base');
+  const base = await settled(`${label}, base`, t1);
+  const baseCards = await cardsText();
+  await setRoute('cube');
+  await ready();
+  expect(Object.values(base.measures).every((m) => m.route.kind === 'base')).toBe(true);
+  const routed = Object.entries(cube.measures).filter(([, m]) => m.route.kind === 'cube').map(([id]) => id);
+  for (const id of routed) expectSameRows(cube.measures[id]!.rows, base.measures[id]!.rows, `${label}: ${id}`);
+  expect(cubeCards, label).toBe(baseCards);
+  const ms = (r: Run) => routed.reduce((sum, id) => sum + (r.measures[id]!.ms ?? 0), 0).toFixed(0);
+  console.log(`[cube] ${label}: ${routed.length} measures on the cube (${routed.join(', ')}), identical to the base tables; their queries took ${ms(cube)} ms on the cube, ${ms(base)} ms on the base tables`);
+  return routed;
+}
+
+async function pick(dim: string, index: number): Promise<number> {
+  const t0 = Date.now();
+  await page.getByTestId(`filter-${dim}`).selectOption({ index });
+  return t0;
+}
+
+async function reset(): Promise<number> {
+  const t0 = Date.now();
+  await page.getByRole('button', { name: 'Reset filters' }).click();
+  return t0;
+}
+
+describe('cube route (issue #13)', () => {
+  it('demo: cube and base tables give identical numbers under filters; the SQL panel names the route in both languages', async () => {
+    await page.getByRole('button', { name: 'Analytics', exact: true }).click();
+    await ready();
+    const all = await compareRoutes('demo, no filter (first load)', Date.now());
+    expect(all).toEqual(expect.arrayContaining(['compareRevenue', 'compareOrders', 'compareAov', 'sparkRevenue', 'sparkOrders', 'sparkAov']));
+
+    expect(await compareRoutes('demo, channel', await pick('channel', 1))).toContain('compareOrders');
+    expect(await compareRoutes('demo, channel + segment', await pick('segment', 1))).toContain('compareRevenue');
+    const t0 = Date.now();
+    await page.getByTestId('revenue-basis').selectOption('gross');
+    await compareRoutes('demo, channel + segment, gross', t0);
+    // Orders of several categories: the orders count goes to the base table, revenue stays on the cube.
+    const withCategory = await compareRoutes('demo, + category', await pick('category', 1));
+    expect(withCategory).toContain('compareRevenue');
+    expect(withCategory).not.toContain('compareOrders');
+
+    const sec = page.getByTestId('sec-compare');
+    await sec.locator('summary').first().click();
+    const routes = await sec.getByTestId('route').allTextContents();
+    expect(routes).toContain('Route: cube crm_cube_day (pre-aggregated at load, same numbers as the base table)');
+    expect(routes).toContain('Route: base table');
+    // The panel stays as wide as the page with its SQL open (long SQL lines scroll inside their block).
+    expect((await sec.boundingBox())!.width).toBeLessThanOrEqual(1360);
+    const shot = async (name: string) => {
+      await sec.getByTestId('route').first().scrollIntoViewIfNeeded();
+      await page.evaluate(() => document.fonts.ready);
+      const box = (await sec.getByTestId('route').nth(1).boundingBox())!;
+      await page.screenshot({ path: path.join(SCREENSHOTS, name), clip: { x: 0, y: Math.max(0, box.y - 420), width: 1360, height: 640 } });
+    };
+    await shot('cube-route-en.png');
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(async () => sec.getByTestId('route').allTextContents()).toContain('查询路径：预聚合表 crm_cube_day（加载时预先汇总，数字与基础表相同）');
+    expect(await sec.getByTestId('route').allTextContents()).toContain('查询路径：基础表');
+    await shot('cube-route-zh.png');
+    await page.getByTestId('lang-switch').click();
+    await page.getByTestId('revenue-basis').selectOption('net');
+    await reset();
+    await ready();
+  });
+
+  it('1M order lines: cube and base tables give identical numbers under filters', async () => {
+    let csvFile = path.join(ROOT, 'bench/data/orders_1m.csv');
+    if (!existsSync(csvFile)) {
+      csvFile = path.join(os.tmpdir(), 'crm-lens-e2e', 'orders_1m.csv');
+      if (!existsSync(csvFile)) writeOrdersCsv(csvFile, { rows: 1_000_000 });
+    }
+    await page.getByRole('button', { name: 'Data', exact: true }).click();
+    await page.getByTestId('clear').click();
+    await expect.poll(() => page.getByTestId('tables').locator('tbody tr').count()).toBe(0);
+    await page.getByTestId('file-input').setInputFiles(csvFile);
+    await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 120_000 }).toContain('Loaded orders_1m.csv');
+    await page.getByRole('button', { name: 'Analytics', exact: true }).click();
+    await ready();
+    const all = await compareRoutes('1M, no filter (first load)', Date.now());
+    expect(all).toEqual(expect.arrayContaining(['compareRevenue', 'compareOrders', 'compareAov']));
+    expect(await compareRoutes('1M, channel', await pick('channel', 1))).toContain('compareRevenue');
+    expect(await compareRoutes('1M, channel + category', await pick('category', 2))).toContain('compareRevenue');
+    const t0 = Date.now();
+    await page.getByTestId('revenue-basis').selectOption('gross');
+    await compareRoutes('1M, channel + category, gross', t0);
+  });
+});

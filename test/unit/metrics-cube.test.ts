@@ -1,0 +1,173 @@
+/**
+ * The cube route (metrics/cube.ts, report/cube.ts) gives the base route's
+ * numbers: generated awkward workspaces (float ids, Chinese headers and
+ * categories, blanks, returns as negative quantities, a customer whose rows
+ * disagree on region, orders spanning categories or days), random filter
+ * combinations, every routed comparison and sparkline run both ways on real
+ * DuckDB-WASM.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openNodeDb } from '../../src/db/node.ts';
+import type { Db, Row } from '../../src/db/types.ts';
+import { loadDelimited } from '../../src/ingest/load.ts';
+import type { RoleMap, TableInfo, TableKind } from '../../src/ingest/model.ts';
+import { Random } from '../../src/lib/random.ts';
+import { sqlOf } from '../../src/metrics/common.ts';
+import type { CompareKpi } from '../../src/metrics/compare.ts';
+import { CUBE_LINES, CUBE_ORDERS } from '../../src/metrics/cube.ts';
+import type { Filters } from '../../src/metrics/filters.ts';
+import { ensureCube, routeCompare } from '../../src/report/cube.ts';
+
+let db: Db;
+
+beforeAll(async () => {
+  db = await openNodeDb();
+});
+afterAll(async () => db.close());
+
+const SEGMENTS = ['企业', 'Consumer', '', '小微'];
+const REGIONS = ['华东', 'North', '', 'West'];
+const CHANNELS = ['线上', 'store', ''];
+const CATEGORIES = ['电子产品', 'Books', '', '家居 & 厨房', "O'Brien"];
+
+interface Workspace {
+  orders: TableInfo;
+  customers: TableInfo;
+  tables: TableInfo[];
+}
+
+/** A generated workspace; `spanDays`: some orders have lines on two days (no orders cube then). */
+async function workspace(seed: number, spanDays: boolean): Promise<Workspace> {
+  const r = new Random(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r.float() * xs.length)]!;
+  const customerIds = Array.from({ length: 40 }, (_, i) => `${1000 + i}.0`);
+  const cust = ['客户编号,分群,地区,渠道'];
+  for (const id of customerIds) cust.push(`${id},${pick(SEGMENTS)},${pick(REGIONS)},${pick(CHANNELS)}`);
+  // One customer twice, disagreeing on region (a region filter must go to the base table), not on segment or channel.
+  cust[4] = `${customerIds[3]},企业,华东,线上`;
+  cust.push(`${customerIds[3]},,North,`);
+  const lines = ['订单号,客户编号,下单日期,品类,渠道,数量,单价,状态'];
+  for (let o = 0; o < 400; o++) {
+    const id = `${5000 + o}.0`;
+    const customer = r.float() < 0.05 ? '' : pick(customerIds);
+    const day = new Date(Date.UTC(2024, 0, 1) + Math.floor(r.float() * 700) * 86400000).toISOString().slice(0, 10);
+    const n = 1 + Math.floor(r.float() * 3);
+    const channel = pick(CHANNELS);
+    for (let l = 0; l < n; l++) {
+      const lineDay = spanDays && l === 1 && r.float() < 0.3 ? new Date(Date.parse(day) + 86400000).toISOString().slice(0, 10) : day;
+      const qty = r.float() < 0.08 ? -1 - Math.floor(r.float() * 2) : r.float() < 0.03 ? '' : 1 + Math.floor(r.float() * 4);
+      const price = r.float() < 0.03 ? '' : (r.float() * 200).toFixed(2);
+      const status = r.float() < 0.04 ? '已退货' : 'ok';
+      const category = pick(CATEGORIES);
+      lines.push(`${id},${customer},${lineDay},"${category}",${channel},${qty},${price},${status}`);
+    }
+  }
+  const load = async (name: string, csv: string[], kind: TableKind, roles: RoleMap): Promise<TableInfo> => {
+    const { table } = await loadDelimited(db, { fileName: `${name}.csv`, bytes: new TextEncoder().encode(csv.join('\n')), tableName: name });
+    return { ...table, kind, roles };
+  };
+  const customers = await load(`cube_customers_${seed}`, cust, 'customers', { customer_id: '客户编号', segment: '分群', region: '地区', channel: '渠道' });
+  const orders = await load(`cube_orders_${seed}`, lines, 'orders', {
+    order_id: '订单号', customer_id: '客户编号', order_date: '下单日期', category: '品类', channel: '渠道', quantity: '数量', unit_price: '单价', order_status: '状态',
+  });
+  return { orders, customers, tables: [customers, orders] };
+}
+
+function randomFilters(r: Random): Filters {
+  const f: Filters = {};
+  const some = (xs: readonly string[]) => xs.filter(() => r.float() < 0.4);
+  if (r.float() < 0.5) f.segment = some(SEGMENTS);
+  if (r.float() < 0.3) f.region = some(REGIONS);
+  if (r.float() < 0.5) f.channel = some(CHANNELS);
+  if (r.float() < 0.5) f.category = some(CATEGORIES);
+  if (r.float() < 0.5) f.revenue = r.float() < 0.5 ? 'gross' : 'net';
+  return f;
+}
+
+/** Equal counts exactly; sums to 1e-9 relative (float addition in another order). */
+function expectSame(cube: Row[], base: Row[], what: string): void {
+  expect(cube.length, what).toBe(base.length);
+  cube.forEach((row, i) => {
+    for (const [k, v] of Object.entries(base[i]!)) {
+      const c = row[k];
+      if (typeof v === 'number' && typeof c === 'number' && !Number.isInteger(v)) expect(Math.abs(c - v), `${what} ${k}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(v)));
+      else expect(c, `${what} ${k}`).toEqual(v);
+    }
+  });
+}
+
+const KPIS: readonly CompareKpi[] = ['revenue', 'orders', 'aov'];
+
+async function compareRoutes(ws: Workspace, seed: number, rounds: number): Promise<{ cube: number; base: number }> {
+  const spec = await ensureCube(db, ws.tables, `test-${seed}`);
+  const r = new Random(seed + 1);
+  const counts = { cube: 0, base: 0 };
+  for (let i = 0; i < rounds; i++) {
+    const filters = randomFilters(r);
+    const asOf = new Date(Date.UTC(2024, 3, 1) + Math.floor(r.float() * 500) * 86400000).toISOString().slice(0, 10);
+    for (const kpi of KPIS) {
+      for (const which of ['compare', 'spark'] as const) {
+        const opts = { kpi, tables: { orders: ws.orders, customers: ws.customers }, grain: r.float() < 0.5 ? ('month' as const) : ('week' as const), asOf, toDate: r.float() < 0.5, filters, periods: 6 };
+        const routed = routeCompare(spec, which, opts);
+        const base = routeCompare(null, which, opts);
+        expect(base.route.kind).toBe('base');
+        counts[routed.route.kind]++;
+        if (routed.route.kind === 'base') continue;
+        expect(sqlOf(routed.query)).not.toBe(sqlOf(base.query));
+        expect(routed.query.ok && routed.query.ignoredFilters).toEqual(base.query.ok && base.query.ignoredFilters);
+        const what = `${which} ${kpi} ${JSON.stringify(filters)} as of ${asOf}`;
+        expectSame((await db.query(sqlOf(routed.query))).rows, (await db.query(sqlOf(base.query))).rows, what);
+      }
+    }
+  }
+  return counts;
+}
+
+describe('cube route', () => {
+  it('gives the base route’s revenue, orders and AOV for random filters (orders on one day each)', async () => {
+    const ws = await workspace(7, false);
+    const counts = await compareRoutes(ws, 7, 25);
+    // Both routes are exercised: a region filter (and a category filter on orders) keeps the base table.
+    expect(counts.cube).toBeGreaterThan(40);
+    expect(counts.base).toBeGreaterThan(40);
+    const n = (await db.query(`SELECT count(*) AS n FROM ${CUBE_ORDERS}`)).rows[0]!.n;
+    expect(Number(n)).toBeGreaterThan(0);
+  });
+
+  it('keeps orders on the base table when orders span days, revenue still on the cube', async () => {
+    const ws = await workspace(11, true);
+    const spec = await ensureCube(db, ws.tables, 'test-11');
+    expect(spec?.orderDims).toBeNull();
+    const opts = { kpi: 'orders' as const, tables: { orders: ws.orders, customers: ws.customers }, grain: 'month' as const, asOf: '2025-06-30', filters: {} };
+    expect(routeCompare(spec, 'compare', opts).route.kind).toBe('base');
+    expect(routeCompare(spec, 'compare', { ...opts, kpi: 'revenue' }).route).toEqual({ kind: 'cube', tables: [CUBE_LINES] });
+    await compareRoutes(ws, 11, 10);
+  });
+
+  it('leaves region (a customer whose rows disagree), category orders, risk and value tiers on the base table', async () => {
+    const ws = await workspace(7, false);
+    const spec = await ensureCube(db, ws.tables, 'test-7b');
+    expect(spec?.lineDims).toEqual(['segment', 'channel', 'category']);
+    // Orders of several categories: category is not an order-level dimension; the order's channel is.
+    expect(spec?.orderDims).toEqual(['segment', 'channel']);
+    const tables = { orders: ws.orders, customers: ws.customers };
+    const base = { tables, grain: 'month' as const, asOf: '2025-06-30' };
+    expect(routeCompare(spec, 'compare', { ...base, kpi: 'revenue', filters: { region: ['North'] } }).route.kind).toBe('base');
+    expect(routeCompare(spec, 'compare', { ...base, kpi: 'revenue', filters: { category: ['Books'] } }).route.kind).toBe('cube');
+    expect(routeCompare(spec, 'compare', { ...base, kpi: 'orders', filters: { category: ['Books'] } }).route.kind).toBe('base');
+    expect(routeCompare(spec, 'compare', { ...base, kpi: 'revenue', filters: { risk: ['high'] } }).route.kind).toBe('base');
+    expect(routeCompare(spec, 'compare', { ...base, kpi: 'buyers', filters: {} }).route.kind).toBe('base');
+  });
+
+  it('rebuilds when the key changes and reuses the cube when it does not', async () => {
+    const ws = await workspace(13, false);
+    const a = await ensureCube(db, ws.tables, 'v1');
+    expect(await ensureCube(db, ws.tables, 'v1')).toBe(a);
+    await db.exec(`DELETE FROM ${ws.orders.name} WHERE 品类 = 'Books'`);
+    const b = await ensureCube(db, ws.tables, 'v2');
+    expect(b).not.toBe(a);
+    const left = (await db.query(`SELECT count(*) AS n FROM ${CUBE_LINES} WHERE dim_category = 'Books'`)).rows[0]!.n;
+    expect(Number(left)).toBe(0);
+    await compareRoutes(ws, 13, 5);
+  });
+});
