@@ -21,6 +21,14 @@ describe('tokenize', () => {
     // Full-width letters are folded.
     expect(tokenize('ＧＯＯＤ')).toEqual(['good']);
   });
+
+  it('drops a one-character unit after a number (3天, 20 元) but keeps the same character elsewhere', () => {
+    expect(tokenize('配送延迟了3天，很慢')).not.toContain('天');
+    expect(tokenize('等了 2 天才到')).not.toContain('天');
+    expect(tokenize('花了20元')).not.toContain('元');
+    expect(tokenize('今天 天 很好').filter((w) => w === '天')).toHaveLength(1);
+    expect(tokenize('3.5小时')).toContain('小时');
+  });
 });
 
 describe('phrases', () => {

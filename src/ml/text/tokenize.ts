@@ -2,7 +2,9 @@
  * Words of a text in any mix of Chinese and English: `Intl.Segmenter` with
  * word granularity splits Chinese into words (no dictionary to ship, no
  * server) and English at spaces and punctuation; words are lower-cased and
- * numbers, punctuation and single Latin letters dropped.
+ * numbers, punctuation and single Latin letters dropped, and so is one
+ * Chinese character right after a number: a unit or measure word ("3天",
+ * "20元", "两次" is kept) says how much, not what about.
  */
 let segmenter: Intl.Segmenter | null = null;
 
@@ -14,6 +16,7 @@ function words(): Intl.Segmenter {
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 const HAS_LETTER = /\p{L}/u;
+const NUMBER = /^\d+([.,]\d+)?$/;
 
 export function isCjk(token: string): boolean {
   return CJK.test(token);
@@ -23,8 +26,13 @@ export function isCjk(token: string): boolean {
 export function tokenize(text: string): string[] {
   const out: string[] = [];
   if (!text) return out;
+  let afterNumber = false;
   for (const s of words().segment(text.normalize('NFKC'))) {
-    if (!s.isWordLike) continue;
+    if (s.segment.trim() === '') continue;
+    const number = NUMBER.test(s.segment);
+    const unit = afterNumber && s.segment.length === 1 && CJK.test(s.segment);
+    afterNumber = number;
+    if (!s.isWordLike || unit) continue;
     const w = s.segment.toLowerCase().replace(/[’‘`]/g, "'").replace(/^'+|'+$/g, '');
     if (w === '' || !HAS_LETTER.test(w)) continue;
     if (w.length === 1 && !CJK.test(w)) continue;
