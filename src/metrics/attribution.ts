@@ -12,10 +12,9 @@ import { sessionCtes, type JourneyOptions } from './journeys.ts';
 function journeyCtes(o: JourneyOptions): string {
   return (
     `${sessionCtes(o)},\n` +
-    `s AS (SELECT customer_id, session, arg_min(channel, ts) AS channel, bool_or(conv) AS converted FROM ev GROUP BY 1, 2),\n` +
-    `first_conv AS (SELECT customer_id, min(session) FILTER (WHERE converted) AS conv_session FROM s GROUP BY 1),\n` +
-    `j AS (SELECT s.customer_id, list(s.channel ORDER BY s.session) AS path, any_value(first_conv.conv_session) IS NOT NULL AS converted` +
-    ` FROM s JOIN first_conv USING (customer_id) WHERE first_conv.conv_session IS NULL OR s.session <= first_conv.conv_session GROUP BY s.customer_id)`
+    `first_conv AS (SELECT cid, min(session) FILTER (WHERE converted) AS conv_session FROM s GROUP BY 1),\n` +
+    `j AS (SELECT s.cid AS customer_id, list(s.channel ORDER BY s.session) AS path, any_value(first_conv.conv_session) IS NOT NULL AS converted` +
+    ` FROM s JOIN first_conv USING (cid) WHERE first_conv.conv_session IS NULL OR s.session <= first_conv.conv_session GROUP BY s.cid)`
   );
 }
 
