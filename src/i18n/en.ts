@@ -11,6 +11,7 @@ import { ownersEn } from './parts/owners.ts';
 import { kindsEn } from './parts/kinds.ts';
 import { voiceEn } from './parts/voice.ts';
 import { journeysEn } from './parts/journeys.ts';
+import { journeyFunnelEn } from './parts/journey-funnel.ts';
 
 export const en = {
   'app.title': 'CRM Lens',
@@ -644,6 +645,7 @@ export const en = {
   ...kindsEn,
   ...voiceEn,
   ...journeysEn,
+  ...journeyFunnelEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -11,6 +11,7 @@ import { ownersZh } from './parts/owners.ts';
 import { kindsZh } from './parts/kinds.ts';
 import { voiceZh } from './parts/voice.ts';
 import { journeysZh } from './parts/journeys.ts';
+import { journeyFunnelZh } from './parts/journey-funnel.ts';
 
 /** 简体中文 */
 export const zhCN: Catalogue = {
@@ -645,4 +646,5 @@ export const zhCN: Catalogue = {
   ...kindsZh,
   ...voiceZh,
   ...journeysZh,
+  ...journeyFunnelZh,
 };
