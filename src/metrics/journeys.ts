@@ -80,44 +80,64 @@ function stepCtes(o: JourneyOptions): string {
   ].join('\n');
 }
 
+/** Steps kept as columns `p1`…`p8` of a session row, for paths and flows. */
+const PATH_STEPS = 8;
+
 /**
  * One row per session from `st`: `cid`, `session`, `start_ts`, `steps`,
  * `channel` (its first event's), `converted`, `conv_step` (first converting
- * step), `conv_ts`, `events`.
+ * step), `conv_ts`, `events`, and `p1`…`p8` (the touchpoint of steps 1…8):
+ * paths and flows read these columns instead of grouping the steps again.
  */
 const SESSION_ROWS =
   `SELECT cid, session, min(ts) AS start_ts, max(step) AS steps, arg_min(channel, step) AS channel, bool_or(conv) AS converted,` +
-  ` min(step) FILTER (WHERE conv) AS conv_step, min(conv_ts) AS conv_ts, sum(events) AS events FROM st GROUP BY cid, session`;
+  ` min(step) FILTER (WHERE conv) AS conv_step, min(conv_ts) AS conv_ts, sum(events) AS events, ` +
+  Array.from({ length: PATH_STEPS }, (_, i) => `max(touchpoint) FILTER (WHERE step = ${i + 1}) AS p${i + 1}`).join(', ') +
+  ` FROM st GROUP BY cid, session`;
 
 /**
- * The CTEs every journey measure reads: `st` (steps, see `stepCtes`) and `s`
- * (sessions), from the tables `sessionTableSql` made when `sessionsTable` is
- * set, else computed here.
+ * One row per customer from `s`, for attribution: `customer_id`, `path` (the
+ * channels their sessions started on, in order, up to and including the
+ * first converting session), `converted`.
+ */
+const JOURNEY_ROWS =
+  `SELECT s.cid AS customer_id, list(s.channel ORDER BY s.session) AS path, any_value(fc.conv_session) IS NOT NULL AS converted` +
+  ` FROM s JOIN (SELECT cid, min(session) FILTER (WHERE converted) AS conv_session FROM s GROUP BY 1) AS fc USING (cid)` +
+  ` WHERE fc.conv_session IS NULL OR s.session <= fc.conv_session GROUP BY s.cid`;
+
+/**
+ * The CTEs every journey measure reads: `st` (steps, see `stepCtes`), `s`
+ * (sessions) and `j` (journeys per customer), from the tables
+ * `sessionTableSql` made when `sessionsTable` is set, else computed here.
  */
 export function sessionCtes(o: JourneyOptions): string {
   if (o.sessionsTable !== undefined) {
-    return `st AS (SELECT * FROM ${ident(o.sessionsTable)}),\ns AS (SELECT * FROM ${ident(`${o.sessionsTable}_s`)})`;
+    const t = (suffix: string) => ident(`${o.sessionsTable}${suffix}`);
+    return `st AS (SELECT * FROM ${t('')}),\ns AS (SELECT * FROM ${t('_s')}),\nj AS (SELECT * FROM ${t('_j')})`;
   }
-  return `${stepCtes(o)},\ns AS (${SESSION_ROWS})`;
+  return `${stepCtes(o)},\ns AS (${SESSION_ROWS}),\nj AS (${JOURNEY_ROWS})`;
 }
 
 /**
- * Creates (or replaces) temporary tables `name` (the steps, see `stepCtes`)
- * and `name_s` (the sessions), which the measures then read through
- * `sessionsTable`: the events are cut into sessions once for all of them.
+ * Creates (or replaces) temporary tables `name` (the steps, see `stepCtes`),
+ * `name_s` (the sessions) and `name_j` (the journeys), which the measures
+ * then read through `sessionsTable`: the events are cut into sessions once
+ * for all of them.
  */
 export function sessionTableSql(o: JourneyOptions, name: string): MetricQuery {
   const n = need(o.events);
   if (n) return n;
+  const t = (suffix: string) => ident(`${name}${suffix}`);
   return built(
-    `CREATE OR REPLACE TEMP TABLE ${ident(name)} AS WITH ${stepCtes(o)}\nSELECT * FROM st;\n` +
-      `CREATE OR REPLACE TEMP TABLE ${ident(`${name}_s`)} AS WITH st AS (SELECT * FROM ${ident(name)}) ${SESSION_ROWS}`,
+    `CREATE OR REPLACE TEMP TABLE ${t('')} AS WITH ${stepCtes(o)}\nSELECT * FROM st;\n` +
+      `CREATE OR REPLACE TEMP TABLE ${t('_s')} AS WITH st AS (SELECT * FROM ${t('')}) ${SESSION_ROWS};\n` +
+      `CREATE OR REPLACE TEMP TABLE ${t('_j')} AS WITH s AS (SELECT * FROM ${t('_s')}) ${JOURNEY_ROWS}`,
   );
 }
 
 /** Drops the tables `sessionTableSql` made. */
 export function dropSessionTablesSql(name: string): string {
-  return `DROP TABLE IF EXISTS ${ident(name)}; DROP TABLE IF EXISTS ${ident(`${name}_s`)}`;
+  return ['', '_s', '_j'].map((x) => `DROP TABLE IF EXISTS ${ident(`${name}${x}`)}`).join('; ');
 }
 
 /**
@@ -155,12 +175,18 @@ export function flowLinksSql(o: FlowOptions): MetricQuery {
   if (n) return n;
   const steps = positiveInt(o.steps ?? 5, 'Steps');
   const top = positiveInt(o.top ?? 8, 'Touchpoints');
+  const named = (c: string) => `CASE WHEN ${c} IN (SELECT touchpoint FROM top) THEN ${c} END`;
+  // Up to the steps a session row holds, pairs of its step columns; beyond them, a join of the steps.
+  const pairs =
+    steps <= PATH_STEPS
+      ? Array.from({ length: steps - 1 }, (_, i) => `SELECT ${i + 1} AS step, p${i + 1} AS a, p${i + 2} AS b FROM s WHERE p${i + 2} IS NOT NULL`).join(' UNION ALL ')
+      : `SELECT x.step, x.touchpoint AS a, y.touchpoint AS b FROM st AS x JOIN st AS y ON y.cid = x.cid AND y.session = x.session AND y.step = x.step + 1 WHERE y.step <= ${steps}`;
   return built(
     `WITH ${sessionCtes(o)},\n` +
       `top AS (SELECT touchpoint FROM st GROUP BY 1 ORDER BY sum(events) DESC, touchpoint LIMIT ${top}),\n` +
-      `k AS (SELECT cid, session, step, CASE WHEN touchpoint IN (SELECT touchpoint FROM top) THEN touchpoint END AS tp FROM st WHERE step <= ${steps})\n` +
-      `SELECT a.step, a.tp AS source, b.tp AS target, count(*) AS sessions FROM k AS a JOIN k AS b ON b.cid = a.cid AND b.session = a.session AND b.step = a.step + 1` +
-      ` GROUP BY 1, 2, 3 ORDER BY a.step, sessions DESC, source NULLS LAST, target NULLS LAST`,
+      `k AS (${steps > 1 ? pairs : 'SELECT 1 AS step, CAST(NULL AS VARCHAR) AS a, CAST(NULL AS VARCHAR) AS b WHERE FALSE'})\n` +
+      `SELECT CAST(step AS INTEGER) AS step, ${named('a')} AS source, ${named('b')} AS target, count(*) AS sessions FROM k` +
+      ` GROUP BY 1, 2, 3 ORDER BY step, sessions DESC, source NULLS LAST, target NULLS LAST`,
   );
 }
 
@@ -194,13 +220,12 @@ export function topPathsSql(o: JourneyOptions & { converting?: boolean; limit?: 
   const n = need(o.events);
   if (n) return n;
   const limit = positiveInt(o.limit ?? 10, 'Paths');
-  const cols = Array.from({ length: 8 }, (_, i) => `max(touchpoint) FILTER (WHERE step = ${i + 1}) AS p${i + 1}`).join(', ');
-  const parts = Array.from({ length: 8 }, (_, i) => `CASE WHEN ${i + 1} <= upto THEN p${i + 1} END`).join(', ');
-  // A column per step (at most 8) and concat_ws: no ordered aggregate per session.
+  const parts = Array.from({ length: PATH_STEPS }, (_, i) => `CASE WHEN ${i + 1} <= upto THEN p${i + 1} END`).join(', ');
+  // The session row's step columns and concat_ws: no ordered aggregate per session.
   return built(
     `WITH ${sessionCtes(o)},\n` +
-      `q AS (SELECT bool_or(conv) AS converted, coalesce(min(step) FILTER (WHERE conv), max(step)) AS upto, ${cols} FROM st GROUP BY cid, session),\n` +
-      `p AS (SELECT converted, concat_ws(' → ', ${parts}) || CASE WHEN upto > 8 THEN ' → …' ELSE '' END AS path FROM q${o.converting ? ' WHERE converted' : ''})\n` +
+      `p AS (SELECT converted, concat_ws(' → ', ${parts}) || CASE WHEN upto > ${PATH_STEPS} THEN ' → …' ELSE '' END AS path` +
+      ` FROM (SELECT *, coalesce(conv_step, steps) AS upto FROM s${o.converting ? ' WHERE converted' : ''}))\n` +
       `SELECT path, count(*) AS sessions, count(*) FILTER (WHERE converted) AS converted, count(*) FILTER (WHERE converted) / count(*) AS conversion_rate FROM p` +
       ` GROUP BY path ORDER BY sessions DESC, path LIMIT ${limit}`,
   );
