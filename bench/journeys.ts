@@ -33,16 +33,21 @@ export async function journeysStep(lines: string[], log: (line: string) => void,
       ],
       roles: { customer_id: 'customer_id', event_at: 'event_time', channel: 'channel', touchpoint: 'page', event_type: 'event_type' },
     };
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    const r = await loadJourneys(db, [table]);
-    const ms = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    const cpuS = (cpu.user + cpu.system) / 1e6;
+    // Twice: the first run also grows the engine's memory; the second is what a user sees on changing the session gap.
+    const timed = async () => {
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      const r = await loadJourneys(db, [table]);
+      const cpu = process.cpuUsage(cpu0);
+      return { r, ms: performance.now() - t0, cpuS: (cpu.user + cpu.system) / 1e6 };
+    };
+    const { r, ms, cpuS } = await timed();
+    const again = await timed();
     const s = r?.summary.rows[0];
     lines.push(
       '',
-      `Journeys: ${fmt(events)} events, ${fmt(Number(s?.sessions))} sessions: all journey measures in ${fmt(ms / 1000, 2)} s wall, ${fmt(cpuS, 2)} s CPU (DuckDB-WASM in Node, one thread); Markov leader ${r?.markov?.channels[0]?.channel ?? '—'}`,
+      `Journeys: ${fmt(events)} events, ${fmt(Number(s?.sessions))} sessions: all journey measures in ${fmt(ms / 1000, 2)} s wall, ${fmt(cpuS, 2)} s CPU;` +
+        ` again ${fmt(again.ms / 1000, 2)} s wall, ${fmt(again.cpuS, 2)} s CPU (DuckDB-WASM in Node, one thread); Markov leader ${r?.markov?.channels[0]?.channel ?? '—'}`,
     );
     return { targets: { journeysTime: { what: `Journeys: path analysis of ${fmt(events)} events, DuckDB-WASM in Node`, value: ms / 1000, unit: ' s', target: '< 5 s', met: ms < 5000 } } };
   } finally {

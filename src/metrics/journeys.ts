@@ -53,9 +53,10 @@ function need(events: TableInfo): MetricQuery | undefined {
  * `ts` (first event), `conv` (any event converting), `conv_ts` (first
  * converting event), `events`.
  *
- * Speed (1M events in a few seconds on single-threaded DuckDB-WASM): two
- * window levels in one ordering, then hash aggregates and joins only; the
- * measures read the steps (or sessions), never the events again.
+ * Speed (1M events in a few seconds on single-threaded DuckDB-WASM): one
+ * sort of the events (neighbours, running counts), then the first and last
+ * event of each step only, sorted on an integer; no grouping of the events.
+ * The measures read the steps (or sessions), never the events again.
  */
 function stepCtes(o: JourneyOptions): string {
   const e = o.events;
@@ -64,19 +65,25 @@ function stepCtes(o: JourneyOptions): string {
   const ch = roleColumn(e, 'channel') ?? tp;
   const conv = conversionExpr(e) ?? 'FALSE';
   const w = 'PARTITION BY cid ORDER BY ts, touchpoint';
+  const r = 'PARTITION BY cid ORDER BY rn';
+  const over = (x: string) => `${x} > INTERVAL ${gap} MINUTE`;
   return [
     `raw AS (SELECT nullif(trim(${asText(roleColumn(e, 'customer_id')!)}), '') AS cid, ${timestampExpr(roleColumn(e, 'event_at')!)} AS ts,`,
-    `  coalesce(nullif(trim(${asText(tp)}), ''), '?') AS touchpoint, coalesce(nullif(trim(${asText(ch)}), ''), '?') AS channel, ${conv} AS conv FROM ${ident(e.name)}),`,
-    `cut AS (SELECT *, CASE WHEN lag(ts) OVER (${w}) IS NULL OR ts - lag(ts) OVER (${w}) > INTERVAL ${gap} MINUTE THEN 1 ELSE 0 END AS new_session,`,
-    `  lag(touchpoint) OVER (${w}) AS prev_tp FROM raw WHERE cid IS NOT NULL AND ts IS NOT NULL),`,
-    // Both window levels in one ordering; the steps within a session then come from a join, not a third window.
-    `num AS (SELECT *, CAST(sum(new_session) OVER (${w} ROWS UNBOUNDED PRECEDING) AS INTEGER) AS session,`,
-    `  CAST(sum(CASE WHEN new_session = 1 OR touchpoint IS DISTINCT FROM prev_tp THEN 1 ELSE 0 END) OVER (${w} ROWS UNBOUNDED PRECEDING) AS INTEGER) AS all_steps FROM cut),`,
-    `runs AS (SELECT cid, session, all_steps, any_value(touchpoint) AS touchpoint, arg_min(channel, ts) AS channel, min(ts) AS ts,`,
-    `  bool_or(conv) AS conv, min(ts) FILTER (WHERE conv) AS conv_ts, count(*) AS events FROM num GROUP BY cid, session, all_steps),`,
-    `firsts AS (SELECT cid, session, min(all_steps) AS first_step FROM runs GROUP BY 1, 2),`,
-    `st AS (SELECT runs.cid, runs.session, CAST(runs.all_steps - firsts.first_step + 1 AS INTEGER) AS step, touchpoint, channel, ts, conv, conv_ts, events`,
-    `  FROM runs JOIN firsts USING (cid, session))`,
+    `  coalesce(nullif(trim(${asText(tp)}), ''), '?') AS touchpoint, coalesce(nullif(trim(${asText(ch)}), ''), '?') AS channel, coalesce(${conv}, FALSE) AS conv FROM ${ident(e.name)}),`,
+    // One sort of the events: each sees its neighbours, its place (rn), conversions so far (cc) and the next conversion's time.
+    `ea AS (SELECT cid, ts, touchpoint, channel, conv, lag(ts) OVER (${w}) AS pts, lag(touchpoint) OVER (${w}) AS ptp, lead(ts) OVER (${w}) AS nts, lead(touchpoint) OVER (${w}) AS ntp,`,
+    `  CAST(row_number() OVER (${w}) AS INTEGER) AS rn, CAST(sum(CAST(conv AS INTEGER)) OVER (${w} ROWS UNBOUNDED PRECEDING) AS INTEGER) AS cc,`,
+    `  min(CASE WHEN conv THEN ts END) OVER (${w} ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS next_conv_ts FROM raw WHERE cid IS NOT NULL AND ts IS NOT NULL),`,
+    // A step is a run of events on one touchpoint within a session: only its first and last event go on.
+    `eb AS (SELECT cid, ts, touchpoint, channel, conv, rn, cc, next_conv_ts, pts IS NULL OR ${over('ts - pts')} AS new_session,`,
+    `  pts IS NULL OR ${over('ts - pts')} OR touchpoint IS DISTINCT FROM ptp AS new_step, nts IS NULL OR ${over('nts - ts')} OR ntp IS DISTINCT FROM touchpoint AS end_step FROM ea),`,
+    // Second (integer-keyed) sort over step ends only: sessions numbered, each step start paired with its end.
+    `ec AS (SELECT *, CAST(sum(CAST(new_session AS INTEGER)) OVER (${r} ROWS UNBOUNDED PRECEDING) AS INTEGER) AS session, lead(rn) OVER (${r}) AS rn_next, lead(cc) OVER (${r}) AS cc_next`,
+    `  FROM eb WHERE new_step OR end_step),`,
+    `ed AS (SELECT cid, session, rn, touchpoint, channel, ts, (CASE WHEN end_step THEN cc ELSE cc_next END) - cc + CAST(conv AS INTEGER) > 0 AS conv, next_conv_ts,`,
+    `  (CASE WHEN end_step THEN rn ELSE rn_next END) - rn + 1 AS events FROM ec WHERE new_step),`,
+    `st AS (SELECT cid, session, CAST(row_number() OVER (PARTITION BY cid, session ORDER BY rn) AS INTEGER) AS step, touchpoint, channel, ts, conv,`,
+    `  CASE WHEN conv THEN next_conv_ts END AS conv_ts, events FROM ed)`,
   ].join('\n');
 }
 
@@ -101,9 +108,9 @@ const SESSION_ROWS =
  * first converting session), `converted`.
  */
 const JOURNEY_ROWS =
-  `SELECT s.cid AS customer_id, list(s.channel ORDER BY s.session) AS path, any_value(fc.conv_session) IS NOT NULL AS converted` +
-  ` FROM s JOIN (SELECT cid, min(session) FILTER (WHERE converted) AS conv_session FROM s GROUP BY 1) AS fc USING (cid)` +
-  ` WHERE fc.conv_session IS NULL OR s.session <= fc.conv_session GROUP BY s.cid`;
+  // Sessions are numbered 1, 2, … per customer, so the first converting one is also its place in the list.
+  `SELECT customer_id, CASE WHEN conv_session IS NULL THEN path ELSE path[1:conv_session] END AS path, conv_session IS NOT NULL AS converted` +
+  ` FROM (SELECT cid AS customer_id, list(channel ORDER BY session) AS path, min(session) FILTER (WHERE converted) AS conv_session FROM s GROUP BY cid)`;
 
 /**
  * The CTEs every journey measure reads: `st` (steps, see `stepCtes`), `s`
