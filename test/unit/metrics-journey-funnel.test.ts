@@ -6,6 +6,7 @@ import type { TableInfo } from '../../src/ingest/model.ts';
 import { demoWorkspace } from '../../src/demo/generate.ts';
 import { buyerValueSql, defaultStage, funnelBottleneck, funnelStages, journeyFunnelSql, touchpointCountsSql, type JourneyStage } from '../../src/metrics/journey-funnel.ts';
 import { loadJourneyFunnel } from '../../src/report/journey-funnel.ts';
+import { loadJourneys } from '../../src/report/journeys.ts';
 import { run } from './metrics-helpers.ts';
 
 let db: Db;
@@ -100,6 +101,12 @@ describe('journey funnel by hand', () => {
     expect((await run(db, journeyFunnelSql({ events: e, stages, gapMinutes: 5 }))).map((r) => r.customers)).toEqual([6, 5, 3, 3]);
     // Nothing mapped: only conversions place customers (1.0, 4 and 6.0 buy; 6.0 again two days later).
     expect((await run(db, journeyFunnelSql({ events: e, stages: {} }))).map((r) => r.customers)).toEqual([3, 3, 3, 1]);
+  });
+
+  it('the journey measures read the same awkward events (blank page, float ids)', async () => {
+    const r = (await loadJourneys(db, [e]))!;
+    // 1.0 and 6.0 come back days later (two sessions each); the blank page with 购买 converts.
+    expect(r.summary.rows[0]).toMatchObject({ events: 15, customers: 7, sessions: 9, converting_sessions: 4, converters: 3 });
   });
 
   it('the earlier bottleneck on a tie; none without customers; onward share to a decision', () => {
