@@ -21,7 +21,7 @@
  * folds and features, and the full default grid search in-process, beside the
  * reference.md figures. Data from $CRM_DATA_DIR, else ../shared/data (skipped if absent).
  *
- * Options: --steps node,browser,ml,clv (all four by default; voice: bench/voice.ts, 100k feedback texts in Chromium, on request; clv: bench/clv.ts, lifetime-value fits on CDNOW in Node and, with the SQL summary, in Chromium) · --rows N (1,000,000) · --runs N (3, node step)
+ * Options: --steps node,browser,ml,clv (all four by default; voice: bench/voice.ts, 100k feedback texts in Chromium, on request; journeys: bench/journeys.ts, path analysis of 1M events, on request; clv: bench/clv.ts, lifetime-value fits on CDNOW in Node and, with the SQL summary, in Chromium) · --rows N (1,000,000) · --runs N (3, node step)
  * · --only native,native1,wasm,wasmcopy,papa · --file PATH · --browser-runs N (3)
  * · --big-rows N (5,000,000; 0 skips the big browser run).
  */
@@ -398,7 +398,7 @@ async function parent(argv: string[]): Promise<void> {
     },
   });
   const steps = new Set(values.steps?.split(',') ?? ['node', 'browser', 'ml', 'clv']);
-  for (const s of steps) if (!['node', 'browser', 'ml', 'clv', 'voice'].includes(s)) throw new Error(`unknown step "${s}" (node, browser, ml, clv, voice)`);
+  for (const s of steps) if (!['node', 'browser', 'ml', 'clv', 'voice', 'journeys'].includes(s)) throw new Error(`unknown step "${s}" (node, browser, ml, clv, voice, journeys)`);
   const rows = positive(values.rows, 'rows', 1_000_000);
   const runs = positive(values.runs, 'runs', 3);
   const browserRuns = positive(values['browser-runs'], 'browser-runs', 3);
@@ -450,6 +450,8 @@ async function parent(argv: string[]): Promise<void> {
   // Issue 14: only on request (--steps voice); its numbers are printed, not kept in results.json.
   const voiceReport = steps.has('voice') ? await (await import('./voice.ts')).voiceStep(lines, log) : null;
   if (voiceReport && !('skipped' in voiceReport)) targets = { ...targets, ...voiceReport.targets };
+  // Issue 14: path analysis of 1M events, on request (--steps journeys); printed, not kept in results.json.
+  if (steps.has('journeys')) targets = { ...targets, ...(await (await import('./journeys.ts')).journeysStep(lines, log, rows)).targets };
   const elapsedS = (Date.now() - started.getTime()) / 1000;
   lines.push('', `Targets (${fmt(elapsedS)} s for the whole bench; 1-minute load average ${fmt(loadBefore[0]!, 1)} → ${fmt(os.loadavg()[0]!, 1)}):`);
   lines.push(...Object.values(targets).map(targetLine));

@@ -3,7 +3,10 @@
  * own random stream. Each visit arrives through one channel and walks Home →
  * Search/Category → Product → Cart → Checkout → Purchase, leaving at each
  * step. Planted: email visits convert best (and carry the most conversions),
- * display ads least.
+ * display ads least. From a stream of their own, 80 % of buyers come back (2 to 30 days)
+ * after their purchase (member login, product, and for some a repeat
+ * purchase), so the journey funnel's bottleneck is consideration → decision:
+ * most customers who look at products never buy.
  */
 import { Random } from '../lib/random.ts';
 import type { CsvTable, CsvValue } from './csv.ts';
@@ -26,6 +29,7 @@ const PAGES = {
   cart: { en: 'Cart', zh: '购物车' },
   checkout: { en: 'Checkout', zh: '结算' },
   purchase: { en: 'Purchase', zh: '支付成功' },
+  login: { en: 'Login', zh: '会员登录' },
 } as const;
 type Page = keyof typeof PAGES;
 
@@ -49,8 +53,15 @@ function visitPages(r: Random, converts: boolean): Page[] {
   return [...pages, 'cart', 'checkout'];
 }
 
+/** Pages of a buyer's visit after the purchase: a member login, a product, and for 40 % a repeat purchase. */
+function returnPages(r: Random): Page[] {
+  return r.bool(0.4) ? ['login', 'product', 'cart', 'checkout', 'purchase'] : ['login', 'product'];
+}
+
 export function eventsTable(w: World): CsvTable {
   const root = new Random(w.seed).fork('events');
+  // Its own stream: the visits above draw exactly what they drew before return visits were added.
+  const back = new Random(w.seed).fork('events-return');
   const lang = w.lang;
   const raw: { t: number; row: CsvValue[] }[] = [];
   for (let i = 0; i < w.n; i++) {
@@ -67,7 +78,19 @@ export function eventsTable(w: World): CsvTable {
         raw.push({ t, row: [w.ids[i]!, formatTs(t), ch[lang], PAGES[page][lang], page === 'purchase' ? (lang === 'zh' ? '购买' : 'purchase') : lang === 'zh' ? '浏览' : 'page_view'] });
         t += r.int(10, 240);
       }
-      if (converts) break;
+      if (converts) {
+        const rb = back.fork(i);
+        if (rb.bool(0.8)) {
+          let tb = t + rb.int(2 * 86_400, 30 * 86_400);
+          if (tb < (w.end + 1) * 86_400) {
+            for (const page of returnPages(rb)) {
+              raw.push({ t: tb, row: [w.ids[i]!, formatTs(tb), ch[lang], PAGES[page][lang], page === 'purchase' ? (lang === 'zh' ? '购买' : 'purchase') : lang === 'zh' ? '浏览' : 'page_view'] });
+              tb += rb.int(10, 240);
+            }
+          }
+        }
+        break;
+      }
       // The next visit comes hours to days later: never within the 30-minute session gap.
       t += r.int(2 * 3600, 10 * 86_400);
     }

@@ -13,6 +13,7 @@ import { kindsEn } from './parts/kinds.ts';
 import { voiceEn } from './parts/voice.ts';
 import { voiceRisingEn } from './parts/voiceRising.ts';
 import { journeysEn } from './parts/journeys.ts';
+import { journeyFunnelEn } from './parts/journey-funnel.ts';
 
 export const en = {
   'app.title': 'CRM Lens',
@@ -648,6 +649,7 @@ export const en = {
   ...voiceEn,
   ...voiceRisingEn,
   ...journeysEn,
+  ...journeyFunnelEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -13,6 +13,7 @@ import { kindsZh } from './parts/kinds.ts';
 import { voiceZh } from './parts/voice.ts';
 import { voiceRisingZh } from './parts/voiceRising.ts';
 import { journeysZh } from './parts/journeys.ts';
+import { journeyFunnelZh } from './parts/journey-funnel.ts';
 
 /** 简体中文 */
 export const zhCN: Catalogue = {
@@ -649,4 +650,5 @@ export const zhCN: Catalogue = {
   ...voiceZh,
   ...voiceRisingZh,
   ...journeysZh,
+  ...journeyFunnelZh,
 };

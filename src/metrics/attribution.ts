@@ -4,20 +4,11 @@
  * including the session of the first conversion (journeys without one end in
  * "no conversion"). First-touch, last-touch and linear credit are SQL here;
  * the data-driven Markov removal effect is computed from `journeyPathsSql`
- * by `markovAttribution` (markov.ts).
+ * by `markovAttribution` (markov.ts). Both read the journeys CTE `j` of
+ * `sessionCtes` (a table made once when the sessions are materialised).
  */
 import { built, unavailable, type MetricQuery } from './common.ts';
 import { sessionCtes, type JourneyOptions } from './journeys.ts';
-
-function journeyCtes(o: JourneyOptions): string {
-  return (
-    `${sessionCtes(o)},\n` +
-    `s AS (SELECT customer_id, session, arg_min(channel, ts) AS channel, bool_or(conv) AS converted FROM ev GROUP BY 1, 2),\n` +
-    `first_conv AS (SELECT customer_id, min(session) FILTER (WHERE converted) AS conv_session FROM s GROUP BY 1),\n` +
-    `j AS (SELECT s.customer_id, list(s.channel ORDER BY s.session) AS path, any_value(first_conv.conv_session) IS NOT NULL AS converted` +
-    ` FROM s JOIN first_conv USING (customer_id) WHERE first_conv.conv_session IS NULL OR s.session <= first_conv.conv_session GROUP BY s.customer_id)`
-  );
-}
 
 function need(o: JourneyOptions): MetricQuery | undefined {
   if (!o.events.roles.customer_id || !o.events.roles.event_at) return unavailable({ reason: 'missing_role', kind: 'events', table: o.events.name, roles: ['customer_id', 'event_at'] });
@@ -29,7 +20,7 @@ function need(o: JourneyOptions): MetricQuery | undefined {
 export function journeyPathsSql(o: JourneyOptions): MetricQuery {
   const n = need(o);
   if (n) return n;
-  return built(`WITH ${journeyCtes(o)}\nSELECT array_to_string(path, chr(31)) AS path, converted, count(*) AS customers FROM j GROUP BY path, converted ORDER BY customers DESC, path`);
+  return built(`WITH ${sessionCtes(o)}\nSELECT array_to_string(path, chr(31)) AS path, converted, count(*) AS customers FROM j GROUP BY path, converted ORDER BY customers DESC, path`);
 }
 
 /**
@@ -42,7 +33,7 @@ export function ruleAttributionSql(o: JourneyOptions): MetricQuery {
   const n = need(o);
   if (n) return n;
   return built(
-    `WITH ${journeyCtes(o)},\n` +
+    `WITH ${sessionCtes(o)},\n` +
       `t AS (SELECT customer_id, converted, unnest(path) AS channel, len(path) AS touches, path FROM j),\n` +
       `reach AS (SELECT channel, count(DISTINCT customer_id) AS journeys, count(DISTINCT customer_id) FILTER (WHERE converted) AS converted FROM t GROUP BY 1),\n` +
       `lin AS (SELECT channel, sum(1.0 / touches) AS linear FROM t WHERE converted GROUP BY 1),\n` +

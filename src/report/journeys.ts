@@ -6,9 +6,8 @@
  */
 import type { Db } from '../db/types.ts';
 import { tableOfKind, type TableInfo } from '../ingest/model.ts';
-import { ident } from '../lib/sql.ts';
 import { journeyPathsSql, ruleAttributionSql } from '../metrics/attribution.ts';
-import { dropOffSql, flowLinksSql, journeySummarySql, sessionTableSql, timeToConvertSql, topPathsSql } from '../metrics/journeys.ts';
+import { dropOffSql, dropSessionTablesSql, flowLinksSql, journeySummarySql, sessionTableSql, timeToConvertSql, topPathsSql } from '../metrics/journeys.ts';
 import { journeysFromRows, markovAttribution, type MarkovResult } from '../metrics/markov.ts';
 import { runMeasure, type Measure } from './analytics.ts';
 
@@ -53,6 +52,6 @@ export async function loadJourneys(db: Db, tables: readonly TableInfo[], gapMinu
       markov: journeys.sql ? markovAttribution(journeysFromRows(journeys.rows)) : null,
     };
   } finally {
-    if (made.ok) await db.exec(`DROP TABLE IF EXISTS ${ident(name)}`);
+    if (made.ok) await db.exec(dropSessionTablesSql(name));
   }
 }

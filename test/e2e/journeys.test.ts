@@ -3,7 +3,9 @@
  * NPS cards with numbers, the importance–performance matrix naming the
  * planted driver (speed of response) first, the Sankey chart of paths, the
  * attribution table with the planted best channel (email) first under
- * Markov, charts added to the report; then an unseen survey export with long
+ * Markov, charts added to the report; the journey funnel naming the planted
+ * bottleneck (consideration → decision) and following a touchpoint moved to
+ * another stage; then an unseen survey export with long
  * Chinese questions, mixed 1–5/1–7/0–10 scales and "N/A" maps without edits.
  * Screenshots in English and Chinese: test/e2e/__screenshots__/journeys-*.png.
  */
@@ -70,12 +72,34 @@ describe('surveys and journeys on the demo', () => {
     await shot('sec-journeys', 'journeys-journeys-en.png');
   });
 
+  it('the journey funnel names the planted bottleneck and follows a changed touchpoint stage', async () => {
+    await page.getByTestId('jf-chart').locator('canvas').first().waitFor({ timeout: 120_000 });
+    expect(await text('voice-scope')).toMatch(/filter bar .* does not apply to surveys and journeys/);
+    expect(await value('jf-bottleneck')).toBe('Consideration → Decision');
+    expect(await text('jf-sentence')).toMatch(/^Bottleneck: Consideration → Decision, step conversion [\d.]+ ?%\. [\d,]+ customers stop there, about [\d,]+ buyers lost, worth [\d,]+ at [\d,]+ per buying customer\.$/);
+    expect(Number((await value('jf-cost')).replace(/,/g, ''))).toBeGreaterThan(0);
+    expect(await firstCells('jf-stages')).toEqual(['Awareness', 'Consideration', 'Decision', 'Retention']);
+    await page.getByTestId('jf-chart').getByTestId('add-to-report').click();
+    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('Customers by journey stage');
+    await shot('sec-journey-funnel', 'journeys-funnel-en.png');
+    // Cart as a decision: more customers decide, and retention becomes the weakest step.
+    await page.getByTestId('jf-touchpoints').locator('summary').click();
+    await page.getByRole('combobox', { name: 'Stage: Cart' }).selectOption('decision');
+    await expect.poll(() => value('jf-bottleneck'), { timeout: 60_000 }).toBe('Decision → Retention');
+    await page.getByTestId('jf-reset').click();
+    await expect.poll(() => value('jf-bottleneck'), { timeout: 60_000 }).toBe('Consideration → Decision');
+  });
+
   it('in Chinese', async () => {
     await page.getByTestId('lang-switch').click();
     await expect.poll(() => page.getByRole('navigation').textContent()).toContain('总览');
     await expect.poll(() => text('sv-top-driver'), { timeout: 30_000 }).toMatch(/^最强驱动因素：Speed of our response/);
     expect(await text('sec-journeys')).toContain('渠道归因');
+    expect(await value('jf-bottleneck')).toBe('考虑 → 决策');
+    expect(await text('jf-sentence')).toMatch(/^瓶颈：考虑 → 决策，环节转化率 [\d.]+ ?%。/);
+    expect(await text('voice-scope')).toContain('筛选栏');
     await page.waitForTimeout(500);
+    await shot('sec-journey-funnel', 'journeys-funnel-zh.png');
     await shot('sec-surveys', 'journeys-surveys-zh.png');
     await shot('sec-journeys', 'journeys-journeys-zh.png');
     await page.getByTestId('lang-switch').click();

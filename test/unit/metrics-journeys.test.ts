@@ -103,6 +103,10 @@ describe('journey measures by hand', () => {
     // Only the two most visited touchpoints keep their names (Home 4 events, Product 5).
     const top2 = await run(db, flowLinksSql({ events: e, top: 2 }));
     expect(top2.filter((r) => r.step === 1).map((r) => [r.source, r.target, r.sessions])).toEqual([['Home', null, 2], ['Home', 'Product', 1], ['Product', null, 1]]);
+    // Past the eight steps a session row holds, flows come from joining the steps: the same links.
+    expect(await run(db, flowLinksSql({ events: e, steps: 12 }))).toEqual(rows);
+    expect(await run(db, flowLinksSql({ events: e, steps: 2 }))).toEqual(rows.filter((r) => r.step === 1));
+    expect(await run(db, flowLinksSql({ events: e, steps: 1 }))).toEqual([]);
   });
 
   it('drop-off, paths and time to convert', async () => {
