@@ -89,7 +89,14 @@ export function concatColumns(parts: readonly ColumnsResult[], schema: ColumnInf
       }
       values[name] = out;
     } else {
-      values[name] = parts.flatMap((p) => p.values[name] as Cell[]);
+      // Filled in place: flatMap over a few hundred batches builds and copies arrays for each.
+      const out = new Array<Cell>(rows);
+      let at = 0;
+      for (const p of parts) {
+        const cells = p.values[name] as Cell[];
+        for (let r = 0; r < p.rows; r++) out[at++] = cells[r] ?? null;
+      }
+      values[name] = out;
     }
   }
   return { columns, rows, values };

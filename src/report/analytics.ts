@@ -22,10 +22,13 @@ import { distinctValuesSql, orderDateBoundsSql } from '../metrics/bounds.ts';
 import { orderCategories } from '../lib/natural-order.ts';
 import { loadActivityComparisons, type ActivityComparison } from './compare-activity.ts';
 import { BASE_ROUTE, ensureCube, routeCompare, type Route, type RouteOptions } from './cube.ts';
+import { readRows, type RowShape } from './typed-rows.ts';
+import { MEASURE_SHAPES, type MeasureRowTypes } from './measure-rows.ts';
 
-export interface Measure {
+/** A measure's result: rows of its builder's row interface `R` (see measure-rows.ts), its SQL, or why it is missing. */
+export interface Measure<R = Row> {
   sql: string | null;
-  rows: Row[];
+  rows: R[];
   unavailable?: Unavailable;
   ignored: FilterKey[];
   /** Where the numbers came from (cube.ts), when the runner routes its measures. */
@@ -60,7 +63,9 @@ export type MeasureId =
   | 'leadDealByChannel'
   | 'lifecycle';
 
-export type Analytics = Record<MeasureId, Measure> & {
+export type MeasureRows = { [K in MeasureId]: Measure<MeasureRowTypes[K]> };
+
+export type Analytics = MeasureRows & {
   asOf: string | null;
   /** The tables the measures read, for drill-downs. */
   tables: DrillTables;
@@ -70,10 +75,13 @@ export type Analytics = Record<MeasureId, Measure> & {
   activityCompare: ActivityComparison[];
 };
 
-export async function runMeasure(db: Db, q: MetricQuery): Promise<Measure> {
+/** Run a measure; with `rows`, its result read as that row interface (`what` names it in a mismatch). */
+export async function runMeasure(db: Db, q: MetricQuery): Promise<Measure>;
+export async function runMeasure<R>(db: Db, q: MetricQuery, rows: RowShape<R>, what: string): Promise<Measure<R>>;
+export async function runMeasure<R>(db: Db, q: MetricQuery, rows?: RowShape<R>, what = ''): Promise<Measure<R | Row>> {
   if (!q.ok) return { sql: null, rows: [], unavailable: q.unavailable, ignored: [] };
   const r = await db.query(q.sql);
-  return { sql: q.sql, rows: r.rows, ignored: q.ignoredFilters };
+  return { sql: q.sql, rows: rows ? readRows(r.rows, rows, what) : r.rows, ignored: q.ignoredFilters };
 }
 
 const NONE: MetricQuery = { ok: false, unavailable: { reason: 'no_table', kind: 'orders' } };
@@ -133,7 +141,7 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
     return [id, r.query];
   };
 
-  const out: Partial<Record<MeasureId, Measure>> = {};
+  const out: Partial<Record<MeasureId, Measure<unknown>>> = {};
   const plan: [MeasureId, MetricQuery][] = [
     ['status', withAsOf((o, d) => customerStatusSql({ orders: o, ...c, asOf: d, filters }))],
     ['newReturning', withOrders((o) => newReturningSql({ orders: o, ...c, grain: 'month', filters }))],
@@ -175,11 +183,11 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
   // One connection: run in sequence.
   for (const [id, q] of plan) {
     const t0 = performance.now();
-    const m = await runMeasure(db, q);
+    const m = await runMeasure(db, q, MEASURE_SHAPES[id] as RowShape<unknown>, id);
     out[id] = route && q.ok ? { ...m, route: routes[id] ?? BASE_ROUTE, ms: performance.now() - t0 } : m;
   }
   const activity = await loadActivityComparisons(db, tables, leads, filters, asOf);
-  return { ...(out as Record<MeasureId, Measure>), asOf: asOf ?? activity.asOf, tables: { orders, customers, leads, deals }, stages, activityCompare: activity.rows };
+  return { ...(out as MeasureRows), asOf: asOf ?? activity.asOf, tables: { orders, customers, leads, deals }, stages, activityCompare: activity.rows };
 }
 
 /** A drill-down to open: what to list, and what was clicked, in words (the dialog's heading and the CSV's file name). */

@@ -6,25 +6,37 @@
  */
 import type { Db } from '../db/types.ts';
 import { tableOfKind, type TableInfo } from '../ingest/model.ts';
-import { bigCustomersSql, customerStatusSql, type CustomerDimension } from '../metrics/customers.ts';
-import { salesCycleSql, salesSql } from '../metrics/sales.ts';
+import { bigCustomersSql, customerStatusSql, type BigCustomersRow, type CustomerDimension, type CustomerStatusRow } from '../metrics/customers.ts';
+import { salesCycleSql, salesSql, type SalesCycleRow, type SalesRow } from '../metrics/sales.ts';
 import type { DimChoice } from '../metrics/breakdown-dims.ts';
-import { satisfactionSql, ticketVolumeSql } from '../metrics/service.ts';
-import { creditExposureSql, receivablesSql } from '../metrics/risk.ts';
-import type { Row } from '../db/types.ts';
+import { satisfactionSql, ticketVolumeSql, type SatisfactionRow, type TicketVolumeRow } from '../metrics/service.ts';
+import { creditExposureSql, receivablesSql, type CreditExposureRow, type ReceivablesRow } from '../metrics/risk.ts';
 import type { MetricQuery } from '../metrics/common.ts';
 import type { Filters } from '../metrics/filters.ts';
 import { lastOrderDate, leadTables, runMeasure, type Measure } from './analytics.ts';
+import * as shape from './measure-rows.ts';
 
 export type MoreKey = 'status' | 'sales' | 'big' | 'cycle' | 'volume' | 'satisfaction' | 'receivables' | 'credit';
 
+/** Each breakdown's rows, as its builder's row interface. */
+export interface MoreMeasureRows {
+  status: Measure<CustomerStatusRow>;
+  sales: Measure<SalesRow>;
+  big: Measure<BigCustomersRow>;
+  cycle: Measure<SalesCycleRow>;
+  volume: Measure<TicketVolumeRow>;
+  satisfaction: Measure<SatisfactionRow>;
+  receivables: Measure<ReceivablesRow>;
+  credit: Measure<CreditExposureRow>;
+}
+
 export interface MoreMeasures {
-  measures: Record<MoreKey, Measure>;
+  measures: MoreMeasureRows;
   /** The column the breakdowns were computed by (charts name it with their rows). */
   column: string;
 }
 
-const EMPTY: Measure = { sql: null, rows: [], ignored: [] };
+const EMPTY = { sql: null, rows: [], ignored: [] } as const satisfies Measure<never>;
 const none = (kind: 'orders' | 'tickets' | 'leads'): MetricQuery => ({ ok: false, unavailable: { reason: 'no_table', kind } });
 
 export async function loadMoreMeasures(db: Db, tables: readonly TableInfo[], filters: Filters, choice: DimChoice | undefined): Promise<MoreMeasures> {
@@ -38,15 +50,15 @@ export async function loadMoreMeasures(db: Db, tables: readonly TableInfo[], fil
   // Status by a customer dimension reads it where customerStatusSql does: the customers table when there is one.
   const statusBy = by === 'segment' || by === 'region' || by === 'channel' ? (by as CustomerDimension) : undefined;
   const statusHasDim = statusBy !== undefined && (customers ?? orders)?.roles[statusBy] !== undefined;
-  const measures: Record<MoreKey, Measure> = {
-    status: orders && asOf && statusBy && statusHasDim ? await runMeasure(db, customerStatusSql({ orders, ...c, asOf, by: statusBy, filters })) : EMPTY,
-    sales: orders && by ? await runMeasure(db, salesSql({ orders, ...c, by, filters })) : orders ? EMPTY : await runMeasure(db, none('orders')),
-    big: await runMeasure(db, orders ? bigCustomersSql({ orders, ...c, filters }) : none('orders')),
-    cycle: await runMeasure(db, leads ? salesCycleSql({ leads, ...(deals ? { deals } : {}), ...c, filters }) : none('leads')),
-    volume: await runMeasure(db, tickets ? ticketVolumeSql({ tickets, ...c, grain: 'month', byCategory: true, filters }) : none('tickets')),
-    satisfaction: await runMeasure(db, tickets ? satisfactionSql({ tickets, ...c, filters }) : none('tickets')),
-    receivables: await runMeasure(db, orders && asOf ? receivablesSql({ orders, ...c, asOf, filters }) : none('orders')),
-    credit: await runMeasure(db, orders && asOf ? creditExposureSql({ orders, ...c, asOf, filters }) : none('orders')),
+  const measures: MoreMeasureRows = {
+    status: orders && asOf && statusBy && statusHasDim ? await runMeasure(db, customerStatusSql({ orders, ...c, asOf, by: statusBy, filters }), shape.CUSTOMER_STATUS, 'status by') : EMPTY,
+    sales: orders && by ? await runMeasure(db, salesSql({ orders, ...c, by, filters }), shape.SALES, 'sales by') : orders ? EMPTY : await runMeasure(db, none('orders'), shape.SALES, 'sales by'),
+    big: await runMeasure(db, orders ? bigCustomersSql({ orders, ...c, filters }) : none('orders'), shape.BIG_CUSTOMERS, 'big customers'),
+    cycle: await runMeasure(db, leads ? salesCycleSql({ leads, ...(deals ? { deals } : {}), ...c, filters }) : none('leads'), shape.SALES_CYCLE, 'sales cycle'),
+    volume: await runMeasure(db, tickets ? ticketVolumeSql({ tickets, ...c, grain: 'month', byCategory: true, filters }) : none('tickets'), shape.TICKET_VOLUME, 'ticket volume'),
+    satisfaction: await runMeasure(db, tickets ? satisfactionSql({ tickets, ...c, filters }) : none('tickets'), shape.SATISFACTION, 'satisfaction'),
+    receivables: await runMeasure(db, orders && asOf ? receivablesSql({ orders, ...c, asOf, filters }) : none('orders'), shape.RECEIVABLES, 'receivables'),
+    credit: await runMeasure(db, orders && asOf ? creditExposureSql({ orders, ...c, asOf, filters }) : none('orders'), shape.CREDIT_EXPOSURE, 'credit exposure'),
   };
   return { measures, column: choice?.column ?? '' };
 }
@@ -60,16 +72,13 @@ export type AgingBucket = 'current' | 'd1_30' | 'd31_60' | 'd61_90' | 'd90_plus'
  * An order overdue by its status but without a due date is in no overdue
  * bucket, so the buckets can sum to less than the open amount.
  */
-export function agingBuckets(row: Row | undefined): { bucket: AgingBucket; amount: number }[] | null {
-  const n = (k: string): number | null => (typeof row?.[k] === 'number' ? (row[k] as number) : null);
-  const open = n('open_amount');
-  const overdue = n('overdue_amount');
-  if (open === null || overdue === null || n('due_1_30') === null) return null;
+export function agingBuckets(row: ReceivablesRow | undefined): { bucket: AgingBucket; amount: number }[] | null {
+  if (!row || row.due_1_30 === null) return null;
   return [
-    { bucket: 'current', amount: open - overdue },
-    { bucket: 'd1_30', amount: n('due_1_30') ?? 0 },
-    { bucket: 'd31_60', amount: n('due_31_60') ?? 0 },
-    { bucket: 'd61_90', amount: n('due_61_90') ?? 0 },
-    { bucket: 'd90_plus', amount: n('due_over_90') ?? 0 },
+    { bucket: 'current', amount: row.open_amount - row.overdue_amount },
+    { bucket: 'd1_30', amount: row.due_1_30 },
+    { bucket: 'd31_60', amount: row.due_31_60 ?? 0 },
+    { bucket: 'd61_90', amount: row.due_61_90 ?? 0 },
+    { bucket: 'd90_plus', amount: row.due_over_90 ?? 0 },
   ];
 }

@@ -8,13 +8,12 @@
  */
 import type { Analytics, MeasureId } from '../report/analytics.ts';
 import type { Route } from '../report/cube.ts';
-import type { Row } from '../db/types.ts';
 import { lastBuildMs } from '../report/cube.ts';
 import { app } from './state.svelte.ts';
 
 export interface RoutedMeasures {
   forceBase: boolean;
-  measures: Partial<Record<MeasureId, { route: Route; rows: Row[]; ms: number | null }>>;
+  measures: Partial<Record<MeasureId, { route: Route; rows: readonly unknown[]; ms: number | null }>>;
 }
 
 class RouteSetting {
@@ -25,7 +24,7 @@ class RouteSetting {
   record(filtersKey: string, forceBase: boolean, data: Analytics): void {
     const measures: RoutedMeasures['measures'] = {};
     for (const [id, m] of Object.entries(data)) {
-      if (m && typeof m === 'object' && 'route' in m && m.route) measures[id as MeasureId] = { route: m.route as Route, rows: m.rows as Row[], ms: typeof m.ms === 'number' ? m.ms : null };
+      if (m && typeof m === 'object' && 'route' in m && m.route) measures[id as MeasureId] = { route: m.route as Route, rows: m.rows as readonly unknown[], ms: typeof m.ms === 'number' ? m.ms : null };
     }
     this.#runs.delete(`${filtersKey}#${forceBase}`);
     this.#runs.set(`${filtersKey}#${forceBase}`, { forceBase, measures });

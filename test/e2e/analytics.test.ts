@@ -36,12 +36,14 @@ describe('analytics page (demo workspace)', () => {
     expect(await text('rules-summary')).toMatch(/[1-9][\d,]* rules from [\d,]+ baskets/);
     await page.getByTestId('backtest').waitFor({ timeout: 60_000 });
     expect(await text('backtest')).toMatch(/MAPE \d+\.\d%/);
-    // Charts draw a few per frame; the cohort heatmap (up to 36 cohorts × 13 months) can be the last.
+    // Charts draw when scrolled near, a few per frame; the cohort heatmap (up to 36 cohorts × 13 months) is a heavy one.
+    await page.getByTestId('chart-cohorts').scrollIntoViewIfNeeded();
     await page.getByTestId('chart-cohorts').locator('canvas').first().waitFor({ timeout: 30_000 });
     // The breakdowns panel runs its own query (not part of the filter bar's "ready"): wait for its figures.
     await expect.poll(() => page.getByTestId('sec-more').locator('canvas, table').count(), { timeout: 60_000 }).toBeGreaterThan(0);
     for (const id of ['sec-compare', 'sec-customers', 'sec-sales', 'sec-forecast', 'sec-loyalty', 'sec-service', 'sec-funnel', 'sec-tiers', 'sec-cohorts', 'sec-clusters', 'sec-rules', 'sec-more', 'sec-more-service']) {
-      expect(await page.getByTestId(id).locator('canvas, table, .card').count(), id).toBeGreaterThan(0);
+      await page.getByTestId(id).scrollIntoViewIfNeeded();
+      await expect.poll(() => page.getByTestId(id).locator('canvas, table, .card').count(), { message: id }).toBeGreaterThan(0);
       expect(await text(id), id).not.toContain('Not available');
     }
     expect(await page.getByTestId('not-here').count()).toBe(0);
@@ -110,6 +112,7 @@ describe('analytics page (demo workspace)', () => {
   });
 
   it('draws the rule network and recommends what buyers of a product also buy', async () => {
+    await page.getByTestId('chart-rules-network').scrollIntoViewIfNeeded();
     await page.getByTestId('chart-rules-network').locator('canvas').first().waitFor();
     const product = page.getByTestId('reco-product');
     expect((await product.locator('option').count())).toBeGreaterThan(0);
@@ -118,9 +121,11 @@ describe('analytics page (demo workspace)', () => {
 
   it('breaks customer status and revenue down by a chosen dimension; shows big vs small, tickets, sales cycle', async () => {
     const more = page.getByTestId('sec-more');
+    await more.getByTestId('chart-status-by').scrollIntoViewIfNeeded();
     await more.getByTestId('chart-status-by').locator('canvas').first().waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('big-small').locator('tbody tr').count()).toBe(2);
     await page.getByTestId('more-dim').selectOption('region');
+    await more.getByTestId('chart-sales-by').scrollIntoViewIfNeeded();
     await more.getByTestId('chart-sales-by').locator('canvas').first().waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('sales-cycle').textContent()).toMatch(/[\d,]+ won leads: median [\d.]+ days/);
     expect(await text('sec-more-cycle')).toContain('No payment status');

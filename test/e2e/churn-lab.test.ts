@@ -116,7 +116,9 @@ describe.skipIf(!existsSync(TELCO))('model lab on Telco', () => {
     expect(await page.getByTestId('warning-scope').textContent()).toContain('Scores 5,174 customers not yet lost (Churn = 0 or unknown)');
     expect(run.csv[0]).toBe('customer,probability,risk_tier,reason_1,reason_2,reason_3');
     // The four out-of-fold charts and the profit curve are drawn; the threshold shows its rates.
+    await page.getByTestId('lab-charts').scrollIntoViewIfNeeded();
     await expect.poll(() => page.getByTestId('lab-charts').locator('canvas').count()).toBeGreaterThanOrEqual(4);
+    await page.getByTestId('lab-profit-chart').scrollIntoViewIfNeeded();
     await page.getByTestId('lab-profit-chart').locator('canvas').waitFor();
     expect(await page.getByTestId('lab-at-threshold').textContent()).toMatch(/Precision[\d.]+%Recall[\d.]+%F1/);
     await screenshot('churn-lab-telco.png');

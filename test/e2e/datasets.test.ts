@@ -153,6 +153,7 @@ describe.skipIf(!HAS_DATA)(`real data sets through the UI (${DATA_DIR})`, () => 
     expect(a.ms).toBeLessThan(5000);
     expect(b.ms).toBeLessThan(5000);
     // The network and "also bought" follow the rules.
+    await page.getByTestId('chart-rules-network').scrollIntoViewIfNeeded();
     await page.getByTestId('chart-rules-network').locator('canvas').first().waitFor();
     await page.getByTestId('min-support').fill('0.005');
     await page.getByTestId('min-confidence').fill('0.2');

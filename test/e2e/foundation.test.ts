@@ -120,6 +120,7 @@ describe('foundation', () => {
     expect(Number(baseline)).toBeCloseTo(0.5, 3);
     const framesSeen = await page.evaluate(() => (window as unknown as { __frames: number }).__frames);
     expect(framesSeen).toBeGreaterThan(5);
+    await page.getByTestId('roc-chart').scrollIntoViewIfNeeded();
     await page.getByTestId('roc-chart').locator('canvas').first().waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'churn-telco.png'), fullPage: true });
   });

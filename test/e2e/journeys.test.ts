@@ -51,6 +51,7 @@ describe('surveys and journeys on the demo', () => {
   });
 
   it('the importance–performance matrix names speed of response as the most important driver', async () => {
+    await page.getByTestId('sv-ipa').scrollIntoViewIfNeeded({ timeout: 60_000 });
     await page.getByTestId('sv-ipa').locator('canvas').first().waitFor({ timeout: 60_000 });
     expect(await text('sv-top-driver')).toMatch(/^Strongest driver: Speed of our response/);
     expect((await firstCells('sv-drivers'))[0]).toMatch(/^Speed of our response/);
@@ -60,6 +61,7 @@ describe('surveys and journeys on the demo', () => {
   });
 
   it('the Sankey renders and email leads the Markov attribution', async () => {
+    await page.getByTestId('jr-sankey').scrollIntoViewIfNeeded({ timeout: 120_000 });
     await page.getByTestId('jr-sankey').locator('canvas').first().waitFor({ timeout: 120_000 });
     expect((await firstCells('jr-attribution'))[0]).toBe('email');
     expect(await text('jr-attr-sentence')).toMatch(/credits email most/);

@@ -51,6 +51,7 @@ async function screenshot(name: string): Promise<void> {
 /** The SVG export of a chart, for what it draws (axis labels in drawing order). */
 async function chartSvg(testid: string): Promise<string> {
   const chart = page.getByTestId(testid);
+  await chart.scrollIntoViewIfNeeded({ timeout: 30_000 });
   await chart.locator('canvas').first().waitFor({ timeout: 30_000 });
   const [svg] = await Promise.all([page.waitForEvent('download'), chart.getByRole('button', { name: /SVG/ }).click()]);
   return readFileSync((await svg.path())!, 'utf8');
@@ -107,6 +108,7 @@ describe('a basket file (orders without customers)', () => {
     // Its orders are its baskets: no second card with the same number, no "not available" cards.
     expect(await page.getByTestId('kpi-orders').count()).toBe(0);
     expect(await page.locator('[data-testid="kpis"] .value.missing').count()).toBe(0);
+    await page.getByTestId('overview-products').scrollIntoViewIfNeeded({ timeout: 30_000 });
     await page.getByTestId('overview-products').locator('canvas').first().waitFor({ timeout: 30_000 });
     await screenshot('bread-basket');
   });
@@ -126,6 +128,7 @@ describe('orders with a country and a product but no segment', () => {
     await expect.poll(() => page.getByTestId('more-dim-used').getAttribute('data-column'), { timeout: 30_000 }).toBe('country');
     expect(await text('more-dim-used')).toMatch(/^Breakdown by: country \(Region\)/);
     expect(await text('sec-more')).not.toContain('no segment');
+    await page.getByTestId('chart-sales-by').scrollIntoViewIfNeeded({ timeout: 30_000 });
     await page.getByTestId('chart-sales-by').locator('canvas').first().waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('more-dim').locator('option').allTextContents()).toEqual(['country (Region)', 'product (Product)']);
     await page.getByTestId('more-dim').selectOption('product');

@@ -72,7 +72,7 @@ describe('from a drill-down list', () => {
     expect(await text('profile-segment')).toMatch(/^[A-Z][a-z’ ]+ \([1-5]{3}\)$/);
     // Orders over time: a chart with its "Add to report".
     const chart = profileDialog().getByTestId('profile-chart');
-    expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
+    await chart.locator('canvas').first().waitFor();
     expect(await chart.getByTestId('add-to-report').count()).toBe(1);
     // Tickets: the demo has a tickets table, so the section is there (a count, or "No tickets").
     expect(await text('profile-tickets')).toMatch(/Tickets[\s\S]*\d|No tickets for this customer/);

@@ -40,7 +40,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const rounded = (rows: readonly Record<string, unknown>[]) =>
+const rounded = (rows: readonly object[]) =>
   rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(10)) : v])));
 
 async function wasmTables(): Promise<TableInfo[]> {

@@ -9,7 +9,7 @@
 import type { LeaderboardRow, SearchResult } from '../../ml/protocol.ts';
 import type { Clusters, RuleRow } from '../patterns/compute.ts';
 import type { Cell, NumberKind, TableRole } from './types.ts';
-import type { Row } from '../../db/types.ts';
+import type { TierSummaryRow } from '../../metrics/tiers.ts';
 
 import type { MessageKey, Params } from '../../i18n/index.ts';
 
@@ -94,11 +94,11 @@ export function clustersTable(c: Pick<Clusters, 'clusters'>, t: T, locale?: 'en'
 }
 
 /** RFM value tiers (the tiers measure's rows): customers, share of revenue and the action each tier calls for. */
-export function tiersTable(rows: readonly Row[], t: T): BuiltTable {
+export function tiersTable(rows: readonly TierSummaryRow[], t: T): BuiltTable {
   return {
     title: t('an.sec.tiers'),
     columns: [t('an.tier'), t('an.customers'), t('an.revenueShare'), t('an.action')],
-    rows: rows.map((r) => [t(`an.tier.${String(r.tier)}` as MessageKey), Number(r.customers), typeof r.revenue_share === 'number' ? r.revenue_share : null, t(`an.act.${String(r.action)}` as MessageKey)]),
+    rows: rows.map((r) => [t(`an.tier.${r.tier}`), r.customers, r.revenue_share, t(`an.act.${r.action}` as MessageKey)]),
     formats: [null, 'int', 'percent', null],
     role: 'rfmTiers',
   };

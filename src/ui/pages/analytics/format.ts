@@ -9,8 +9,9 @@ import type { Measure } from '../../../report/analytics.ts';
 
 export type Translate = (key: MessageKey, params?: Params) => string;
 
+/** A number from an untyped row (the surveys' and journeys' results; the analytics measures' rows are typed). */
 export const num = (r: Row | undefined, k: string): number | null => (typeof r?.[k] === 'number' ? (r[k] as number) : null);
-export const first = (m: Measure | undefined): Row | undefined => m?.rows[0];
+export const first = <R>(m: Measure<R> | undefined): R | undefined => m?.rows[0];
 
 export const pct = (locale: Locale, v: number | null): string => (v === null ? '—' : formatPercent(locale, v));
 export const signed = (locale: Locale, v: number | null): string => (v === null ? '—' : `${v > 0 ? '+' : ''}${formatPercent(locale, v)}`);
@@ -19,7 +20,7 @@ export const days = (locale: Locale, v: number | null): string => (v === null ? 
 export const hours = (t: Translate, locale: Locale, v: number | null): string => (v === null ? '—' : t('plan.unit.hours', { n: formatNumber(locale, v, 1) }));
 
 /** Why a section cannot be shown: the first reason among its measures, when none of them is available. */
-export function missingOf(measures: (Measure | undefined)[]): Unavailable | undefined {
+export function missingOf(measures: (Measure<unknown> | undefined)[]): Unavailable | undefined {
   return measures.every((m) => !m || m.unavailable) ? (measures.find((m) => m?.unavailable)?.unavailable ?? { reason: 'no_table' }) : undefined;
 }
 

@@ -8,7 +8,7 @@ import type { Unavailable } from '../../../metrics/common.ts';
 import { leadTables, type Analytics } from '../../../report/analytics.ts';
 import { hasOwners } from '../../../metrics/owners.ts';
 import { hasResponse } from '../../../metrics/campaigns.ts';
-import { first, missingOf, num } from './format.ts';
+import { first, missingOf } from './format.ts';
 
 export const COMPARE = [
   { key: 'an.kpi.revenue', cmp: 'compareRevenue', spark: 'sparkRevenue', money: true },
@@ -20,7 +20,7 @@ export type CompareCard = (typeof COMPARE)[number];
 
 /** A KPI the workspace cannot compute (no amount, no customer id) is left out rather than shown as a row of dashes. */
 export function compareCards(data: Analytics | null): CompareCard[] {
-  return COMPARE.filter((c) => num(first(data?.[c.cmp]), 'current_value') !== null);
+  return COMPARE.filter((c) => (first(data?.[c.cmp])?.current_value ?? null) !== null);
 }
 
 /** The forecast needs dated orders with an amount; short history is said inside the panel (it depends on the grain). */
