@@ -10,6 +10,7 @@ import { profileEn } from './parts/profile.ts';
 import { ownersEn } from './parts/owners.ts';
 import { kindsEn } from './parts/kinds.ts';
 import { voiceEn } from './parts/voice.ts';
+import { memoryEn } from './parts/memory.ts';
 import { journeysEn } from './parts/journeys.ts';
 
 export const en = {
@@ -643,6 +644,7 @@ export const en = {
   ...ownersEn,
   ...kindsEn,
   ...voiceEn,
+  ...memoryEn,
   ...journeysEn,
 } as const;
 

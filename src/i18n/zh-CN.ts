@@ -10,6 +10,7 @@ import { profileZh } from './parts/profile.ts';
 import { ownersZh } from './parts/owners.ts';
 import { kindsZh } from './parts/kinds.ts';
 import { voiceZh } from './parts/voice.ts';
+import { memoryZh } from './parts/memory.ts';
 import { journeysZh } from './parts/journeys.ts';
 
 /** 简体中文 */
@@ -644,5 +645,6 @@ export const zhCN: Catalogue = {
   ...ownersZh,
   ...kindsZh,
   ...voiceZh,
+  ...memoryZh,
   ...journeysZh,
 };
