@@ -22,7 +22,7 @@
  * folds and features, and the full default grid search in-process, beside the
  * reference.md figures. Data from $CRM_DATA_DIR, else ../shared/data (skipped if absent).
  *
- * Options: --steps node,browser,ml,clv (all four by default; voice: bench/voice.ts, 100k feedback texts in Chromium, on request; clv: bench/clv.ts, lifetime-value fits on CDNOW in Node and, with the SQL summary, in Chromium) · --rows N (1,000,000) · --runs N (3, node step)
+ * Options: --steps node,browser,dashboard,runner,ml,clv (all six by default; voice: bench/voice.ts, 100k feedback texts in Chromium, on request; clv: bench/clv.ts, lifetime-value fits on CDNOW in Node and, with the SQL summary, in Chromium) · --rows N (1,000,000) · --runs N (3, node step)
  * · --only native,native1,wasm,wasmcopy,papa · --file PATH · --browser-runs N (3)
  * · --big-rows N (10,000,000; 0 skips the big browser run).
  *
