@@ -13,7 +13,8 @@
  * of the runs is reported.
  *
  * Browser step (bench/browser.ts): DuckDB-WASM in Chromium: CSV load rate,
- * RFM, dashboard refresh after a filter change, memory at 1M and 5M lines,
+ * RFM, dashboard refresh after a filter change, memory at 1M lines; at 10M lines load, first render,
+ * the five filter changes (p50/p95) and peak memory,
  * each against native DuckDB running the same SQL in the same run.
  *
  * ML step (bench/ml.ts): churn models on Telco (reference.md): the product's TF.js
@@ -21,9 +22,12 @@
  * folds and features, and the full default grid search in-process, beside the
  * reference.md figures. Data from $CRM_DATA_DIR, else ../shared/data (skipped if absent).
  *
- * Options: --steps node,browser,ml,clv (all four by default; voice: bench/voice.ts, 100k feedback texts in Chromium, on request; journeys: bench/journeys.ts, path analysis of 1M events, on request; clv: bench/clv.ts, lifetime-value fits on CDNOW in Node and, with the SQL summary, in Chromium) · --rows N (1,000,000) · --runs N (3, node step)
+ * Options: --steps node,browser,dashboard,runner,ml,clv (all six by default; voice: bench/voice.ts, 100k feedback texts in Chromium, on request; journeys: bench/journeys.ts, path analysis of 1M events, on request; clv: bench/clv.ts, lifetime-value fits on CDNOW in Node and, with the SQL summary, in Chromium) · --rows N (1,000,000) · --runs N (3, node step)
  * · --only native,native1,wasm,wasmcopy,papa · --file PATH · --browser-runs N (3)
- * · --big-rows N (5,000,000; 0 skips the big browser run).
+ * · --big-rows N (10,000,000; 0 skips the big browser run).
+ *
+ * Dashboard step (bench/dashboard.ts): the whole dashboard on DuckDB-WASM vs PapaParse + JS, numbers checked equal.
+ * Runner step (bench/runner.ts): `crm-lens report` on 100M generated Parquet lines (--runner-rows N, --runner-timeout S).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -394,21 +398,22 @@ async function parent(argv: string[]): Promise<void> {
     args: argv,
     options: {
       steps: { type: 'string' }, rows: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' }, file: { type: 'string' },
-      'browser-runs': { type: 'string' }, 'big-rows': { type: 'string' },
+      'browser-runs': { type: 'string' }, 'big-rows': { type: 'string' }, 'runner-rows': { type: 'string' }, 'runner-timeout': { type: 'string' },
     },
   });
-  const steps = new Set(values.steps?.split(',') ?? ['node', 'browser', 'ml', 'clv']);
-  for (const s of steps) if (!['node', 'browser', 'ml', 'clv', 'voice', 'journeys'].includes(s)) throw new Error(`unknown step "${s}" (node, browser, ml, clv, voice, journeys)`);
+  const steps = new Set(values.steps?.split(',') ?? ['node', 'browser', 'dashboard', 'runner', 'ml', 'clv']);
+  const known = ['node', 'browser', 'dashboard', 'runner', 'ml', 'clv', 'voice', 'journeys'];
+  for (const s of steps) if (!known.includes(s)) throw new Error(`unknown step "${s}" (${known.join(', ')})`);
   const rows = positive(values.rows, 'rows', 1_000_000);
   const runs = positive(values.runs, 'runs', 3);
   const browserRuns = positive(values['browser-runs'], 'browser-runs', 3);
-  const bigRows = positive(values['big-rows'], 'big-rows', 5_000_000, true);
+  const bigRows = positive(values['big-rows'], 'big-rows', 10_000_000, true);
   const contenders = (values.only?.split(',') ?? DEFAULT_CONTENDERS) as Contender[];
   for (const c of contenders) if (!(c in CONTENDERS)) throw new Error(`unknown contender "${c}" (${Object.keys(CONTENDERS).join(', ')})`);
   const started = new Date();
   const loadBefore = os.loadavg();
 
-  const file = steps.has('node') || steps.has('browser') ? ordersFile(rows, values.file) : null;
+  const file = steps.has('node') || steps.has('browser') || steps.has('dashboard') ? ordersFile(rows, values.file) : null;
   const bigFile = steps.has('browser') && bigRows > 0 ? ordersFile(bigRows) : null;
 
   const lines: string[] = [];
@@ -444,6 +449,21 @@ async function parent(argv: string[]): Promise<void> {
     if ('skipped' in mlReport) log(`ML: ${mlReport.skipped}`);
     else targets = { ...targets, ...mlReport.targets };
     lines.push(...mlLines(mlReport));
+  }
+  const dashboardReport = file && steps.has('dashboard') ? await (await import('./dashboard.ts')).dashboardBench(file, log) : null;
+  if (dashboardReport) {
+    lines.push(...(await import('./dashboard.ts')).dashboardLines(dashboardReport));
+    targets = { ...targets, ...dashboardReport.targets };
+    ok &&= dashboardReport.agree;
+  }
+  const runnerReport = steps.has('runner')
+    ? await (await import('./runner.ts')).runnerBench({
+      rows: positive(values['runner-rows'], 'runner-rows', 100_000_000), wasmRows: rows, timeoutS: positive(values['runner-timeout'], 'runner-timeout', 3600), log,
+    })
+    : null;
+  if (runnerReport) {
+    lines.push(...(await import('./runner.ts')).runnerLines(runnerReport));
+    targets = { ...targets, ...runnerReport.targets };
   }
   const clvReport = steps.has('clv') ? await (await import('./clv.ts')).clvStep(lines, log) : null;
   if (clvReport && !('skipped' in clvReport)) targets = { ...targets, ...clvReport.targets };
@@ -485,6 +505,8 @@ async function parent(argv: string[]): Promise<void> {
     browserStep: browserReport ?? carried('browserStep', steps.has('browser')),
     ml: mlReport ?? carried('ml', steps.has('ml')),
     clv: clvReport ?? carried('clv', steps.has('clv')),
+    dashboard: dashboardReport,
+    runner: runnerReport,
   };
   fs.writeFileSync(resultsFile, JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(`Wrote ${path.relative(process.cwd(), resultsFile)}\n`);

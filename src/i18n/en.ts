@@ -12,6 +12,7 @@ import { ownersEn } from './parts/owners.ts';
 import { kindsEn } from './parts/kinds.ts';
 import { voiceEn } from './parts/voice.ts';
 import { voiceRisingEn } from './parts/voiceRising.ts';
+import { memoryEn } from './parts/memory.ts';
 import { journeysEn } from './parts/journeys.ts';
 import { journeyFunnelEn } from './parts/journey-funnel.ts';
 
@@ -648,6 +649,7 @@ export const en = {
   ...kindsEn,
   ...voiceEn,
   ...voiceRisingEn,
+  ...memoryEn,
   ...journeysEn,
   ...journeyFunnelEn,
 } as const;

@@ -12,6 +12,7 @@ import { ownersZh } from './parts/owners.ts';
 import { kindsZh } from './parts/kinds.ts';
 import { voiceZh } from './parts/voice.ts';
 import { voiceRisingZh } from './parts/voiceRising.ts';
+import { memoryZh } from './parts/memory.ts';
 import { journeysZh } from './parts/journeys.ts';
 import { journeyFunnelZh } from './parts/journey-funnel.ts';
 
@@ -649,6 +650,7 @@ export const zhCN: Catalogue = {
   ...kindsZh,
   ...voiceZh,
   ...voiceRisingZh,
+  ...memoryZh,
   ...journeysZh,
   ...journeyFunnelZh,
 };

@@ -1,6 +1,7 @@
 /** What the workspace holds, what a change reports, and what it needs from its host (the UI, or a test). */
 import type { Db } from '../db/types.ts';
 import type { LogEntry } from '../ingest/log.ts';
+import type { Fit, FitLimits } from '../ingest/memory-fit.ts';
 import type { TableInfo } from '../ingest/model.ts';
 import type { MappingTemplate } from './mapping.ts';
 import type { SavedFile } from './persist.ts';
@@ -57,6 +58,10 @@ export interface WorkspaceHost {
   task(task: Task | null): void;
   changed(state: WorkspaceState): void;
   store: WorkspaceStore;
+  /** What the tab can hold (src/ingest/memory-fit.ts); without it no file is checked before loading. */
+  memoryLimits?(): FitLimits;
+  /** A file is estimated not to fit: true loads it anyway, false skips it. */
+  confirmLarge?(file: File, fit: Fit): Promise<boolean>;
   /** Test hook: awaited after the demo's tables are dropped and before its new ones are in. */
   demoGap?: () => Promise<void>;
 }

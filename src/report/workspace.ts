@@ -14,6 +14,7 @@ import { dropSql } from '../db/ddl.ts';
 import { loadFile, type LoadResult } from '../ingest/index.ts';
 import type { TextEncodingName } from '../ingest/decode.ts';
 import type { LogEntry } from '../ingest/log.ts';
+import { fileFit } from '../ingest/memory-fit.ts';
 import type { RoleMap, TableInfo, TableKind } from '../ingest/model.ts';
 import { applyCleaning, dropCleaningBackups, undoCleaning } from '../ingest/undo.ts';
 import { chooseReading } from '../ingest/clean.ts';
@@ -98,6 +99,10 @@ export class Workspace {
       };
       for (const [i, file] of files.entries()) {
         if (aborted) break;
+        if (!(await this.#fitsOrConfirmed(file))) {
+          out.notices.push({ key: 'memory.skipped', params: { file: file.name } });
+          continue;
+        }
         const started = Date.now();
         const progress = files.length > 1 ? i / files.length : null;
         const label = (): string =>
@@ -128,6 +133,14 @@ export class Workspace {
       if (cancelledFile !== null) out.notices.push({ key: 'load.cancelled', params: { file: cancelledFile } });
       await this.#saveManifest(out);
     });
+  }
+
+  /** Warn before a file estimated too large for the tab; the user loads it anyway or skips it. */
+  async #fitsOrConfirmed(file: File): Promise<boolean> {
+    const host = this.#host;
+    if (!host.memoryLimits || !host.confirmLarge) return true;
+    const fit = await fileFit(file, host.memoryLimits());
+    return fit.fits || host.confirmLarge(file, fit);
   }
 
   clear(): Promise<Outcome> {

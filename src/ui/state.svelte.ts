@@ -18,6 +18,7 @@ import { browserStore } from '../report/saved.ts';
 import type { MappingTemplate } from '../report/mapping.ts';
 import { LocaleState } from './state/locale.svelte.ts';
 import { TemplatesState } from './state/templates.svelte.ts';
+import { browserMemoryLimits, confirmLargeFile } from './state/memory.ts';
 import { ReportState, type ItemContext } from './state/report.svelte.ts';
 import { filterNotes } from '../report/doc/filters.ts';
 import { errorMessage } from '../lib/errors.ts';
@@ -75,6 +76,8 @@ export class AppState {
       this.ws = state;
     },
     store: browserStore,
+    memoryLimits: browserMemoryLimits,
+    confirmLarge: (file, fit) => confirmLargeFile(file, fit, this.locale, this.t),
     demoGap: () => new Promise((resolve) => setTimeout(resolve, demoDelay())),
   });
 

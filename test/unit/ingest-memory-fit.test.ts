@@ -1,0 +1,93 @@
+/**
+ * The memory estimate made before a file loads (src/ingest/memory-fit.ts):
+ * pure cases (headers, budgets), and the estimate against what DuckDB-WASM
+ * really holds after the app's own loadFile reads a generated orders file.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openNodeDb } from '../../src/db/node.ts';
+import type { Db } from '../../src/db/types.ts';
+import { loadFile } from '../../src/ingest/index.ts';
+import { orderLineChunks } from '../../src/demo/generate.ts';
+import {
+  checkFit, estimateLoadBytes, fileFit, fitFormat, memoryBudget, textShape, WASM_HEAP_LIMIT_BYTES,
+} from '../../src/ingest/memory-fit.ts';
+
+const GiB = 1024 ** 3;
+
+describe('textShape', () => {
+  it('counts columns by the delimiter that splits the header most, quotes respected', () => {
+    expect(textShape('a,b,"c,d",e\n1,2,3,4\n')).toEqual({ columns: 4, lineBytes: 10 });
+    expect(textShape('客户编号\t订单日期\t金额\n1\t2024-01-01\t3.5\n').columns).toBe(3);
+    expect(textShape('\ufeffid;name\r\n1;x\r\n').columns).toBe(2);
+  });
+  it('skips blank lines and the cut-off last line; no full line means unknown', () => {
+    const s = textShape('id,amount\n\n1,-2.5\n2,1e3\n3,12');
+    expect(s.columns).toBe(2);
+    // Three non-blank complete lines in the 24 bytes up to the last newline.
+    expect(s.lineBytes).toBe(8);
+    expect(textShape('id,amount')).toEqual({ columns: null, lineBytes: null });
+    expect(textShape('')).toEqual({ columns: null, lineBytes: null });
+  });
+  it('measures line length in bytes, not characters (Chinese text is 3 bytes a character)', () => {
+    expect(textShape('名称\n张三\n').lineBytes).toBe(7);
+  });
+});
+
+describe('budget and estimate', () => {
+  it('takes the smaller of DuckDB’s share of the wasm32 heap and half the device memory', () => {
+    expect(memoryBudget()).toBeLessThan(WASM_HEAP_LIMIT_BYTES);
+    expect(memoryBudget()).toBeGreaterThan(3 * GiB);
+    expect(memoryBudget({ deviceMemoryGb: 2 })).toBe(GiB);
+    expect(memoryBudget({ deviceMemoryGb: 8 })).toBe(memoryBudget());
+    expect(memoryBudget({ deviceMemoryGb: 0 })).toBe(memoryBudget());
+    expect(memoryBudget({ budgetBytes: 1000, deviceMemoryGb: 8 })).toBe(1000);
+  });
+  it('grows with columns at the same size, and with size', () => {
+    const base = { bytes: 100e6, format: 'text' as const, lineBytes: 80 };
+    expect(estimateLoadBytes({ ...base, columns: 30 })).toBeGreaterThan(estimateLoadBytes({ ...base, columns: 5 }));
+    expect(estimateLoadBytes({ ...base, bytes: 200e6, columns: 5 })).toBeGreaterThan(estimateLoadBytes({ ...base, columns: 5 }));
+    // Unknown shape still gives an estimate above the file size.
+    expect(estimateLoadBytes({ bytes: 100e6, format: 'text', columns: null, lineBytes: null })).toBeGreaterThan(100e6);
+    expect(estimateLoadBytes({ bytes: 100e6, format: 'parquet', columns: null, lineBytes: null })).toBeGreaterThan(500e6);
+  });
+  it('an 81 MB 1M-line export fits; the same at 10M lines does not fit in a tab', () => {
+    const one = checkFit({ bytes: 81e6, format: 'text', columns: 10, lineBytes: 81 });
+    expect(one.fits).toBe(true);
+    expect(one.rows).toBe(999_999);
+    expect(checkFit({ bytes: 810e6, format: 'text', columns: 10, lineBytes: 81 }).fits).toBe(false);
+    expect(checkFit({ bytes: 810e6, format: 'text', columns: 10, lineBytes: 81 }, { deviceMemoryGb: 0.5 }).budgetBytes).toBe(GiB / 4);
+  });
+  it('formats by extension', () => {
+    expect(fitFormat('订单.PARQUET')).toBe('parquet');
+    expect(fitFormat('a.xlsx')).toBe('xlsx');
+    expect(fitFormat('a.csv.gz')).toBe('text');
+    expect(fitFormat('a.jsonl')).toBe('json');
+    expect(fitFormat('no-extension')).toBe('text');
+  });
+});
+
+describe('against DuckDB-WASM', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openNodeDb();
+  });
+  afterAll(async () => db.close());
+
+  it('the estimate covers what the loaded table holds, within a sane factor', async () => {
+    const text = [...orderLineChunks({ rows: 40_000, seed: 7 })].join('');
+    const bytes = new TextEncoder().encode(text);
+    const file = new File([bytes], 'orders 订单.csv');
+    const fit = await fileFit(file);
+    expect(fit.rows).toBeGreaterThan(36_000);
+    expect(fit.rows).toBeLessThan(44_000);
+    const before = Number((await db.query('SELECT sum(memory_usage_bytes) AS b FROM duckdb_memory()')).rows[0]!.b);
+    const res = await loadFile(db, { fileName: file.name, bytes });
+    expect(res.table.rowCount).toBe(40_000);
+    const held = Number((await db.query('SELECT sum(memory_usage_bytes) AS b FROM duckdb_memory()')).rows[0]!.b) - before;
+    expect(held).toBeGreaterThan(0);
+    expect(fit.estimateBytes).toBeGreaterThan(held);
+    expect(fit.estimateBytes).toBeLessThan(held * 8);
+    expect(fit.fits).toBe(true);
+    expect((await fileFit(file, { budgetBytes: held })).fits).toBe(false);
+  }, 60_000);
+});
