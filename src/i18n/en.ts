@@ -3,6 +3,7 @@ import { valueEn } from './parts/value.ts';
 import { valueModelEn } from './parts/valueModel.ts';
 import { reportEn } from './parts/report.ts';
 import { planEn } from './parts/plan.ts';
+import { remoteEn } from './parts/remote.ts';
 import { patternsEn } from './parts/patterns.ts';
 import { cleaningEn } from './parts/cleaning.ts';
 import { targetsEn } from './parts/targets.ts';
@@ -636,6 +637,7 @@ export const en = {
   ...valueModelEn,
   ...reportEn,
   ...planEn,
+  ...remoteEn,
   ...patternsEn,
   ...cleaningEn,
   ...targetsEn,

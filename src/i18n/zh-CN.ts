@@ -3,6 +3,7 @@ import { valueZh } from './parts/value.ts';
 import { valueModelZh } from './parts/valueModel.ts';
 import { reportZh } from './parts/report.ts';
 import { planZh } from './parts/plan.ts';
+import { remoteZh } from './parts/remote.ts';
 import { patternsZh } from './parts/patterns.ts';
 import { cleaningZh } from './parts/cleaning.ts';
 import { targetsZh } from './parts/targets.ts';
@@ -637,6 +638,7 @@ export const zhCN: Catalogue = {
   ...valueModelZh,
   ...reportZh,
   ...planZh,
+  ...remoteZh,
   ...patternsZh,
   ...cleaningZh,
   ...targetsZh,
