@@ -25,6 +25,8 @@ export type RemoteErrorCode =
   | 'no_ranges'
   /** The bytes do not start and end with Parquet's `PAR1`. */
   | 'not_parquet'
+  /** The file's size or a range's length changed between requests: it was replaced while being read. */
+  | 'changed'
   /** A manifest that is not JSON, or lists no Parquet URLs. */
   | 'bad_manifest';
 
@@ -121,7 +123,7 @@ async function fetchParquet(url: URL, o: RemoteOptions, counter: { bytes: number
   for (let at = 0; at < total; at += chunk) {
     const end = Math.min(total, at + chunk) - 1;
     const part = await range(href, at, end, o);
-    if (part.bytes.length !== end - at + 1 || part.total !== total) throw new RemoteError('http_status', href, { status: 206 });
+    if (part.bytes.length !== end - at + 1 || part.total !== total) throw new RemoteError('changed', href);
     out.set(part.bytes, at);
     counter.bytes += part.bytes.length;
     o.onProgress?.({ url: href, bytesRead: at + part.bytes.length, bytesTotal: total });

@@ -168,6 +168,18 @@ describe('fetchRemoteParquet', () => {
     await new Promise((r) => closed.server.close(r));
     expect((await remoteError(fetchRemoteParquet(`${origin}/x.parquet`, { base, allowed: [origin] }))).code).toBe('unreachable');
   });
+  it('a file replaced while it is read is refused, not stitched together from two versions', async () => {
+    const first = readFileSync(path.join(tmp, 'part-a.parquet'));
+    writeFileSync(path.join(tmp, 'moving.parquet'), first);
+    let calls = 0;
+    const replacing: typeof fetch = async (input, init) => {
+      // After the two probes, the host swaps in a longer file.
+      if (++calls === 3) writeFileSync(path.join(tmp, 'moving.parquet'), readFileSync(path.join(tmp, 'part-b.parquet')));
+      return fetch(input, init);
+    };
+    const e = await remoteError(fetchRemoteParquet('moving.parquet', { base: `${withRanges.origin}/`, fetch: replacing, chunkBytes: 1024 }));
+    expect(e.code).toBe('changed');
+  });
 });
 
 describe('checkRemoteUrl', () => {

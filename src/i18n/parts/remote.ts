@@ -17,6 +17,7 @@ export const remoteEn = {
     'The server of {url} ignores HTTP range requests (it must answer “Range” with 206 Partial Content and a Content-Range header visible to CORS). Turn ranges on (Accept-Ranges: bytes), or download the file and drop it here.',
   'remote.error.not_parquet': '{url} is not a Parquet file: it does not start and end with the PAR1 marker. Open a .parquet file, or a .json manifest that lists them.',
   'remote.error.bad_manifest': '{url} is not a manifest CRM Lens reads: it must be JSON, either a list of Parquet URLs or an object whose "files" lists them.',
+  'remote.error.changed': '{url} changed while it was being read (its size or a part of it did not match). Open it again.',
   'remote.stopped': 'Stopped reading {url}.',
 } as const;
 
@@ -36,5 +37,6 @@ export const remoteZh: Record<keyof typeof remoteEn, string> = {
     '{url} 的服务器不支持 HTTP 范围请求（须对 “Range” 返回 206 Partial Content，并让 CORS 可见 Content-Range 头）。请开启范围请求（Accept-Ranges: bytes），或下载该文件后拖放到这里。',
   'remote.error.not_parquet': '{url} 不是 Parquet 文件：开头和结尾没有 PAR1 标记。请打开 .parquet 文件，或列出这些文件的 .json 清单。',
   'remote.error.bad_manifest': '{url} 不是 CRM Lens 能读的清单：必须是 JSON，即 Parquet 网址列表，或其 "files" 字段列出网址的对象。',
+  'remote.error.changed': '{url} 在读取过程中发生了变化（大小或某一部分不一致）。请重新打开。',
   'remote.stopped': '已停止读取 {url}。',
 };
