@@ -19,6 +19,10 @@ export const remoteEn = {
   'remote.error.bad_manifest': '{url} is not a manifest CRM Lens reads: it must be JSON, either a list of Parquet URLs or an object whose "files" lists them.',
   'remote.error.changed': '{url} changed while it was being read (its size or a part of it did not match). Open it again.',
   'remote.stopped': 'Stopped reading {url}.',
+  'remote.choice': 'Read {n} of {total} columns (≈ {bytes} of {size}): the columns a CRM analysis uses, found from their names.',
+  'remote.readRoles': 'Read {n} columns',
+  'remote.readAll': 'Read all columns ({size})',
+  'remote.done': 'Read {read} of {total} ({share}) in range requests.',
 } as const;
 
 export const remoteZh: Record<keyof typeof remoteEn, string> = {
@@ -39,4 +43,8 @@ export const remoteZh: Record<keyof typeof remoteEn, string> = {
   'remote.error.bad_manifest': '{url} 不是 CRM Lens 能读的清单：必须是 JSON，即 Parquet 网址列表，或其 "files" 字段列出网址的对象。',
   'remote.error.changed': '{url} 在读取过程中发生了变化（大小或某一部分不一致）。请重新打开。',
   'remote.stopped': '已停止读取 {url}。',
+  'remote.choice': '读取 {total} 列中的 {n} 列（约 {bytes}，共 {size}）：根据列名找到的 CRM 分析所用的列。',
+  'remote.readRoles': '读取这 {n} 列',
+  'remote.readAll': '读取全部列（{size}）',
+  'remote.done': '已通过范围请求读取 {read}，共 {total}（{share}）。',
 };
