@@ -165,7 +165,8 @@ async function inspectFile(url: URL, o: RemoteOptions, counter: { bytes: number 
   try {
     layout = footerLayout(footer.bytes);
   } catch {
-    throw new RemoteError('not_parquet', href);
+    // A footer this code cannot cut (hyparquet may still read it): the file is read whole.
+    layout = { columns: null, rowGroups: 0, columnBytes: [], chunks: [], numRows: 0 };
   }
   const name = decodeURIComponent(url.pathname.split('/').pop() || 'remote.parquet');
   return { url: href, name: /\.parquet$/i.test(name) ? name : `${name}.parquet`, size: total, footer: footer.bytes, layout };
@@ -236,7 +237,12 @@ export async function inspectRemoteParquet(text: string, o: RemoteOptions): Prom
   const files: RemoteFile[] = [];
   for (const t of targets) files.push(await inspectFile(t, o, counter));
   const first = files[0]!;
-  const columnInfo = await schemaColumns(first);
+  let columnInfo: ColumnInfo[];
+  try {
+    columnInfo = await schemaColumns(first);
+  } catch {
+    throw new RemoteError('not_parquet', first.url);
+  }
   const columns = columnInfo.map((c) => c.name);
   const roles = new Set(Object.values(suggestRoles(columnInfo, []).roles));
   const columnBytes: Record<string, number> = {};
@@ -261,7 +267,9 @@ export async function readRemoteParquet(inspection: RemoteInspection, columns: r
   const counter = { bytes: inspection.bytesRead };
   const wanted = columns ? new Set(columns) : null;
   const plans = inspection.files.map((f) => {
-    const keep = wanted && f.layout.columns ? f.layout.columns.flatMap((c, i) => (wanted.has(c) ? [i] : [])) : null;
+    const found = wanted && f.layout.columns ? f.layout.columns.flatMap((c, i) => (wanted.has(c) ? [i] : [])) : [];
+    // A manifest's part without any of the chosen columns is read whole rather than as a file of none.
+    const keep = found.length > 0 ? found : null;
     return { f, keep, bytes: keep ? f.layout.chunks.filter((c) => keep.includes(c.column)).reduce((s, c) => s + c.length, 0) : f.size };
   });
   const planned = plans.reduce((s, p) => s + p.bytes, 0);

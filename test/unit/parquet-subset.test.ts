@@ -119,6 +119,20 @@ describe('reading only the columns with a role', () => {
     expect(Buffer.from(await got.files[0]!.arrayBuffer()).equals(readFileSync(path.join(tmp, 'crm export.parquet')))).toBe(true);
   });
 
+  it('a nested schema is not cut: nothing suggested, the file read whole', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const conn = await (await DuckDBInstance.create(':memory:')).connect();
+    await conn.run(
+      `COPY (SELECT 'C' || i AS customer_id, DATE '2024-01-01' + CAST(i AS INTEGER) AS order_date, i * 1.5 AS amount, {'street': 'x' || i, 'zip': i} AS address, md5(i::VARCHAR) AS notes FROM range(500) t(i)) TO '${path.join(tmp, 'nested.parquet')}' (FORMAT parquet)`,
+    );
+    conn.closeSync();
+    const seen = await inspectRemoteParquet('nested.parquet', { base: `${origin}/` });
+    expect(seen.files[0]!.layout.columns).toBeNull();
+    expect(seen.suggested).toEqual([]);
+    const got = await readRemoteParquet(seen, ['customer_id', 'amount'], { base: `${origin}/` });
+    expect(Buffer.from(await got.files[0]!.arrayBuffer()).equals(readFileSync(path.join(tmp, 'nested.parquet')))).toBe(true);
+  });
+
   it('a file without role columns suggests nothing (the UI then reads it whole)', async () => {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const conn = await (await DuckDBInstance.create(':memory:')).connect();
