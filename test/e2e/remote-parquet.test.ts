@@ -22,7 +22,7 @@ import { KPI_FORMATS } from '../../src/report/kpi-cards.ts';
 import { formatKind } from '../../src/report/doc/numbers.ts';
 
 /** Rows in the wide export (CRM_LENS_REMOTE_E2E_ROWS for a bigger run; the bench goes to millions). */
-const ROWS = Number(process.env.CRM_LENS_REMOTE_E2E_ROWS ?? 300_000);
+const ROWS = Number(process.env.CRM_LENS_REMOTE_E2E_ROWS ?? 1_000_000);
 
 let session: Session;
 let page: Page;
@@ -170,6 +170,8 @@ describe('Parquet by URL', () => {
     await openUrl('remote/manifest.json');
     await page.getByTestId('remote-read-roles').click({ timeout: 60_000 });
     await expect.poll(() => page.getByTestId('tables').locator('tbody tr').count(), { timeout: 120_000 }).toBe(2);
+    // The form takes the next URL once the load has finished (saved, roles suggested), which the summary line marks.
+    await page.getByTestId('remote-done').waitFor({ timeout: 120_000 });
   });
 
   it('a server without ranges, bytes that are not Parquet and a missing file each say what is wrong', async () => {
