@@ -1,10 +1,17 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { existsSync, readFileSync } from 'node:fs';
+import { configuredOrigins, contentSecurityPolicy, withPolicy } from './src/lib/csp.ts';
+
+// The deployer's remote origins (README "Remote Parquet"): the CSP's connect-src is 'self' plus exactly these.
+const CONFIG_FILE = new URL('./crm-lens.config.json', import.meta.url);
+const remoteOrigins = configuredOrigins(existsSync(CONFIG_FILE) ? readFileSync(CONFIG_FILE, 'utf8') : null, process.env.CRM_LENS_REMOTE_ORIGINS);
 
 export default defineConfig({
   // Relative base: dist/ works from any static host and any sub-path.
   base: './',
-  plugins: [svelte()],
+  plugins: [svelte(), { name: 'crm-lens-csp', transformIndexHtml: (html: string) => withPolicy(html, contentSecurityPolicy(remoteOrigins)) }],
+  define: { __CRM_LENS_REMOTE_ORIGINS__: JSON.stringify(remoteOrigins) },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

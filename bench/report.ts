@@ -33,3 +33,11 @@ export function targetLine(t: Target): string {
 }
 
 export const mb = (bytes: number): number => Math.round(bytes / 1e5) / 10;
+
+/** A `--name` option's integer value (underscores allowed), or `fallback`. */
+export function positive(value: string | undefined, name: string, fallback: number, zeroOk = false): number {
+  if (value === undefined) return fallback;
+  const n = Number(value.replaceAll('_', ''));
+  if (!Number.isInteger(n) || n < (zeroOk ? 0 : 1)) throw new Error(`--${name} must be a ${zeroOk ? 'non-negative' : 'positive'} integer, got "${value}"`);
+  return n;
+}

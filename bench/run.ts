@@ -22,7 +22,8 @@
  * folds and features, and the full default grid search in-process, beside the
  * reference.md figures. Data from $CRM_DATA_DIR, else ../shared/data (skipped if absent).
  *
- * Options: --steps node,browser,dashboard,runner,ml,clv (all six by default; voice: bench/voice.ts, 100k feedback texts in Chromium, on request; journeys: bench/journeys.ts, path analysis of 1M events, on request; clv: bench/clv.ts, lifetime-value fits on CDNOW in Node and, with the SQL summary, in Chromium) · --rows N (1,000,000) · --runs N (3, node step)
+ * Options: --steps node,browser,dashboard,runner,remote,ml,clv (all seven by default; voice: bench/voice.ts, 100k feedback texts in Chromium, on request; journeys: bench/journeys.ts, path analysis of 1M events, on request;
+ * remote: bench/remote.ts, the bytes-read share of a wide Parquet opened by URL, --remote-rows N (10,000,000); clv: bench/clv.ts, lifetime-value fits on CDNOW in Node and, with the SQL summary, in Chromium) · --rows N (1,000,000) · --runs N (3, node step)
  * · --only native,native1,wasm,wasmcopy,papa · --file PATH · --browser-runs N (3)
  * · --big-rows N (10,000,000; 0 skips the big browser run).
  *
@@ -38,7 +39,7 @@ import { parseArgs } from 'node:util';
 import type { BrowserReport } from './browser.ts';
 import type { MlReport } from './ml.ts';
 import { writeOrdersCsv } from './gen.ts';
-import { fmt, mb, median, targetLine, textTable, type Target } from './report.ts';
+import { fmt, mb, median, positive, targetLine, textTable, type Target } from './report.ts';
 import { ident, lit } from '../src/lib/sql.ts';
 import { rfmSegment } from '../src/metrics/rfm.ts';
 import { AS_OF, digest, fromRows, num, RFM_SQL, TABLE, type RfmOut } from './rfm.ts';
@@ -288,13 +289,6 @@ function ordersFile(rows: number, given?: string): string {
   return file;
 }
 
-function positive(value: string | undefined, name: string, fallback: number, zeroOk = false): number {
-  if (value === undefined) return fallback;
-  const n = Number(value.replaceAll('_', ''));
-  if (!Number.isInteger(n) || n < (zeroOk ? 0 : 1)) throw new Error(`--${name} must be a ${zeroOk ? 'non-negative' : 'positive'} integer, got "${value}"`);
-  return n;
-}
-
 function nodeStep(file: string, runs: number, contenders: Contender[]) {
   log(`Node: RFM over ${path.relative(process.cwd(), file)} (${fmt(fs.statSync(file).size / 1e6, 1)} MB), as of ${AS_OF}; ${runs} runs each, one process per run`);
   const results: RunResult[] = [];
@@ -398,11 +392,11 @@ async function parent(argv: string[]): Promise<void> {
     args: argv,
     options: {
       steps: { type: 'string' }, rows: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' }, file: { type: 'string' },
-      'browser-runs': { type: 'string' }, 'big-rows': { type: 'string' }, 'runner-rows': { type: 'string' }, 'runner-timeout': { type: 'string' },
+      'browser-runs': { type: 'string' }, 'big-rows': { type: 'string' }, 'runner-rows': { type: 'string' }, 'runner-timeout': { type: 'string' }, 'remote-rows': { type: 'string' },
     },
   });
-  const steps = new Set(values.steps?.split(',') ?? ['node', 'browser', 'dashboard', 'runner', 'ml', 'clv']);
-  const known = ['node', 'browser', 'dashboard', 'runner', 'ml', 'clv', 'voice', 'journeys'];
+  const steps = new Set(values.steps?.split(',') ?? ['node', 'browser', 'dashboard', 'runner', 'remote', 'ml', 'clv']);
+  const known = ['node', 'browser', 'dashboard', 'runner', 'remote', 'ml', 'clv', 'voice', 'journeys'];
   for (const s of steps) if (!known.includes(s)) throw new Error(`unknown step "${s}" (${known.join(', ')})`);
   const rows = positive(values.rows, 'rows', 1_000_000);
   const runs = positive(values.runs, 'runs', 3);
@@ -472,6 +466,8 @@ async function parent(argv: string[]): Promise<void> {
   if (voiceReport && !('skipped' in voiceReport)) targets = { ...targets, ...voiceReport.targets };
   // Issue 14: path analysis of 1M events, on request (--steps journeys); printed, not kept in results.json.
   if (steps.has('journeys')) targets = { ...targets, ...(await (await import('./journeys.ts')).journeysStep(lines, log, rows)).targets };
+  // Issue 13: the remote-Parquet bytes-read share (--steps remote); printed, not kept in results.json.
+  if (steps.has('remote')) targets = { ...targets, ...(await (await import('./remote.ts')).remoteStep(lines, log, positive(values['remote-rows'], 'remote-rows', 10_000_000))).targets };
   const elapsedS = (Date.now() - started.getTime()) / 1000;
   lines.push('', `Targets (${fmt(elapsedS)} s for the whole bench; 1-minute load average ${fmt(loadBefore[0]!, 1)} → ${fmt(os.loadavg()[0]!, 1)}):`);
   lines.push(...Object.values(targets).map(targetLine));

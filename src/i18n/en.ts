@@ -4,6 +4,7 @@ import { valueModelEn } from './parts/valueModel.ts';
 import { reportEn } from './parts/report.ts';
 import { planEn } from './parts/plan.ts';
 import { cubeEn } from './parts/cube.ts';
+import { remoteEn } from './parts/remote.ts';
 import { patternsEn } from './parts/patterns.ts';
 import { cleaningEn } from './parts/cleaning.ts';
 import { targetsEn } from './parts/targets.ts';
@@ -641,6 +642,7 @@ export const en = {
   ...reportEn,
   ...planEn,
   ...cubeEn,
+  ...remoteEn,
   ...patternsEn,
   ...cleaningEn,
   ...targetsEn,

@@ -4,6 +4,7 @@ import { valueModelZh } from './parts/valueModel.ts';
 import { reportZh } from './parts/report.ts';
 import { planZh } from './parts/plan.ts';
 import { cubeZh } from './parts/cube.ts';
+import { remoteZh } from './parts/remote.ts';
 import { patternsZh } from './parts/patterns.ts';
 import { cleaningZh } from './parts/cleaning.ts';
 import { targetsZh } from './parts/targets.ts';
@@ -642,6 +643,7 @@ export const zhCN: Catalogue = {
   ...reportZh,
   ...planZh,
   ...cubeZh,
+  ...remoteZh,
   ...patternsZh,
   ...cleaningZh,
   ...targetsZh,
