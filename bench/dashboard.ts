@@ -159,7 +159,8 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 /** The first place the JS rows differ from the SQL rows on the JS rows' fields, or null. */
-function difference(what: string, js: readonly Row[], sql: readonly Row[]): string | null {
+function difference(what: string, js: readonly Row[], sqlRows: readonly object[]): string | null {
+  const sql = sqlRows as readonly Row[];
   if (js.length !== sql.length) return `${what}: ${js.length} rows in JS, ${sql.length} in SQL`;
   for (let i = 0; i < js.length; i++) {
     for (const k of Object.keys(js[i]!)) {
@@ -221,7 +222,7 @@ export async function dashboardBench(file: string, log: (l: string) => void): Pr
     const w2 = performance.now();
     const measureCount = Object.values(analytics).filter((m) => m !== null && typeof m === 'object' && 'rows' in m && (m as { sql: unknown }).sql !== null).length;
     const wasmRefresh: number[] = [];
-    const filtered: Row[][] = [];
+    const filtered: object[][] = [];
     for (const f of FILTER_CHANGES) {
       const t = performance.now();
       const a = await loadAnalytics(db, tables, f);
