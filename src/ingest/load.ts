@@ -28,7 +28,7 @@ import { detectCancelPrefix } from './returns.ts';
 import { blanksToNull, compactDates } from './blanks.ts';
 import { countRows, createFromCsvSql, dropRejects, readRejects, sampleSql, sniffFormatsSql, tableColumns, type CsvReadOptions, type ForcedType, type Rejects } from './csv-sql.ts';
 import { firstLine, headerLooksLikeData, headerlessRenames, isGeneratedNames, renameColumnSql } from './header.ts';
-import { freeTableName } from './names.ts';
+import { asciiKey, freeTableName } from './names.ts';
 
 export type { ForcedType } from './csv-sql.ts';
 export { safeTableName, uniqueTableName } from './names.ts';
@@ -134,7 +134,7 @@ export async function loadCsv(db: Db, load: CsvLoad): Promise<LoadResult> {
   const sampleSize = (load.file?.size ?? load.utf8.length) <= FULL_SNIFF_MAX_BYTES ? -1 : LARGE_FILE_SAMPLE_ROWS;
   // Read before registering: in the browser the worker takes the buffer.
   const first = firstLine(load.utf8);
-  const file = `crm_lens_ingest_${name}.csv`;
+  const file = `crm_lens_ingest_${asciiKey(name)}.csv`;
   let registered = false;
   try {
     if (load.file && db.registerFile) await db.registerFile(file, load.file);
@@ -170,8 +170,8 @@ interface Read {
 
 /** One `CREATE TABLE … AS SELECT … read_csv` of the registered `file`, and the lines DuckDB left out. */
 async function readIntoTable(db: Db, name: string, file: string, load: CsvLoad, o: { sampleSize: number; header?: boolean }): Promise<Read> {
-  const rejects = `crm_lens_rejects_${name}`;
-  const rejectScans = `crm_lens_reject_scans_${name}`;
+  const rejects = `crm_lens_rejects_${asciiKey(name)}`;
+  const rejectScans = `crm_lens_reject_scans_${asciiKey(name)}`;
   await dropRejects(db, rejects, rejectScans);
   try {
     try {

@@ -1,6 +1,8 @@
 /**
- * Table names from file names: safe ASCII, never a reserved word, never one
- * already taken in the database or the workspace.
+ * Table names from file names: ASCII letters, digits, `_` and Chinese,
+ * Japanese or Korean characters (DuckDB takes those unquoted, so an analyst
+ * types `SELECT * FROM 客户数据` in the console), never a reserved word, never
+ * one already taken in the database or the workspace.
  */
 import type { Db } from '../db/types.ts';
 
@@ -8,22 +10,26 @@ const MAX_NAME_LENGTH = 48;
 
 /**
  * A table name from a file name: extension dropped, accents folded, lower-case
- * ASCII letters, digits and `_`; `t_` in front when it would start with a
- * digit or be empty. Names with no ASCII at all (`客户.csv`) get a short hash
- * of the name, so different files get different tables.
+ * ASCII letters, digits, `_` and CJK characters (`订单 2024.csv` → `订单_2024`);
+ * `t_` in front when it would start with a digit. Names with nothing of those
+ * (`عملاء.csv`) get a short hash of the name, so different files get different tables.
  */
 export function safeTableName(fileName: string): string {
   const base = fileName.replace(/^.*[/\\]/, '').replace(/(\.(csv|tsv|txt|tab|dat|gz))+$/i, '');
-  const folded = base
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
+  const kept = base
+    .normalize('NFKC')
+    .replace(/\p{Script=Latin}/gu, (c) => c.normalize('NFD').replace(/\p{M}+/gu, ''))
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, MAX_NAME_LENGTH)
-    .replace(/_+$/, '');
+    .replace(/[^a-z0-9\p{Script_Extensions=Han}\p{Script_Extensions=Hiragana}\p{Script_Extensions=Katakana}\p{Script_Extensions=Hangul}]+/gu, '_')
+    .replace(/^_+|_+$/g, '');
+  const folded = [...kept].slice(0, MAX_NAME_LENGTH).join('').replace(/_+$/, '');
   if (folded === '') return `t_${hash36(base.normalize('NFC'))}`;
   return /^[0-9]/.test(folded) ? `t_${folded}` : folded;
+}
+
+/** A table name as plain ASCII for DuckDB's own helper names (reject tables take only a plain identifier): itself when it is, else a hash. */
+export function asciiKey(name: string): string {
+  return /^[a-z0-9_]+$/i.test(name) ? name : `t_${hash36(name)}`;
 }
 
 /** `base`, or `base_2`, `base_3`, … whichever is not taken (compared case-insensitively, as DuckDB does). */

@@ -183,7 +183,7 @@ describe('persistence', () => {
     const row = () => page.getByTestId('tables').locator('tr', { hasText: FILE }).textContent();
     await openPage('Data');
     expect(await row()).toContain('churned');
-    await page.getByTestId('edit-roles-clients').click();
+    await page.getByTestId('edit-roles-clients_客户').click();
     await page.getByTestId('role-churn').selectOption('');
     await page.getByTestId('role-save').click();
     await expect.poll(row).not.toContain('churned');
