@@ -350,7 +350,9 @@ describe('reports that travel (issue 12)', () => {
     expect(await fresh.getByTestId('report-sources').textContent()).toContain(FILE);
     expect(again.meta).toEqual(original.meta);
     expect([again.summary, again.conclusions]).toEqual([original.summary, original.conclusions]);
-    expect(await fresh.locator('figure.chart canvas').count()).toBeGreaterThanOrEqual(5);
+    // Charts draw when they come near the viewport: count the chart figures, then see the first one drawn.
+    expect(await fresh.locator('figure.chart').count()).toBeGreaterThanOrEqual(5);
+    await fresh.locator('figure.chart canvas').first().waitFor();
 
     // A file that is not a report is refused with a sentence, and the report is left as it was.
     await fresh.getByTestId('import-json-input').setInputFiles({ name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"crm-lens-report","version":1,"meta":{}}') });

@@ -60,7 +60,9 @@ describe('value model on the demo workspace', () => {
     expect(models[0]!.mae).toBeLessThan(last.mae);
     expect(await page.getByTestId('value-caption').textContent()).toContain('Target used: log(1 + spend)');
     expect(await page.getByTestId('value-best').textContent()).toContain('lower');
-    await expect.poll(() => page.getByTestId('value-charts').locator('canvas, svg').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    // Charts draw when they come near the viewport: scroll to them first.
+    await page.getByTestId('value-charts').scrollIntoViewIfNeeded();
+    await expect.poll(() => page.getByTestId('value-charts').locator('figure.chart').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
 
     await page.getByTestId('value-result').getByTestId('value-save').click();
     await expect.poll(() => page.getByTestId('value-registry').locator('li').count(), { timeout: 30_000 }).toBe(1);

@@ -65,6 +65,7 @@ describe('Voice of customer on the demo', () => {
     // The same topic is the bold line, marked ▲ in the legend.
     const n = await rising.getAttribute('data-topic');
     const trends = page.getByTestId('voice-topic-trends-chart');
+    await trends.scrollIntoViewIfNeeded();
     await trends.locator('svg, canvas').first().waitFor();
     await trends.getByTestId('add-to-report').click();
     await expect.poll(() => page.getByTestId('notice').textContent()).toContain('Topics over time');
