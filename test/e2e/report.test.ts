@@ -352,6 +352,7 @@ describe('reports that travel (issue 12)', () => {
     expect([again.summary, again.conclusions]).toEqual([original.summary, original.conclusions]);
     // Charts draw when they come near the viewport: count the chart figures, then see the first one drawn.
     expect(await fresh.locator('figure.chart').count()).toBeGreaterThanOrEqual(5);
+    await fresh.locator('figure.chart').first().scrollIntoViewIfNeeded();
     await fresh.locator('figure.chart canvas').first().waitFor();
 
     // A file that is not a report is refused with a sentence, and the report is left as it was.
