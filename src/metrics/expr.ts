@@ -58,3 +58,14 @@ export function dateLiteral(value: string, what = 'date'): string {
 export function asText(column: { name: string }): string {
   return `CAST(${ident(column.name)} AS VARCHAR)`;
 }
+
+/**
+ * `trim(x)` (spaces at either end removed) for a text expression, written so
+ * the common case, a value with no space at either end, is passed on as it is
+ * instead of copied: on a million ids and pages that copy costs more than the
+ * test (measured ~25 % of a journey's first sort). `x` is repeated, so pass a
+ * column or a cheap expression.
+ */
+export function trimText(x: string): string {
+  return `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN trim(${x}) ELSE ${x} END`;
+}

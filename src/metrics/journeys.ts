@@ -7,7 +7,7 @@
 import type { TableInfo } from '../ingest/model.ts';
 import { ident, lit, litList } from '../lib/sql.ts';
 import { built, missing, positiveInt, timestampExpr, unavailable, type MetricQuery } from './common.ts';
-import { asText, churnFlagExpr, roleColumn } from './expr.ts';
+import { asText, churnFlagExpr, roleColumn, trimText } from './expr.ts';
 
 /** Event types (or pages) that mean a purchase when the table has no conversion flag, compared trimmed and lower-cased. */
 export const CONVERSION_WORDS: readonly string[] = [
@@ -33,7 +33,7 @@ export function conversionExpr(events: TableInfo): string | null {
   if (flag) return `coalesce(${churnFlagExpr(flag)}, FALSE)`;
   const by = roleColumn(events, 'event_type') ?? roleColumn(events, 'touchpoint');
   if (!by) return null;
-  return `(lower(trim(${asText(by)})) IN (${litList(CONVERSION_WORDS)}))`;
+  return `(lower(${trimText(asText(by))}) IN (${litList(CONVERSION_WORDS)}))`;
 }
 
 function need(events: TableInfo): MetricQuery | undefined {
@@ -45,18 +45,21 @@ function need(events: TableInfo): MetricQuery | undefined {
 
 /**
  * Steps with sessions, as CTEs (bodies joined with commas, the last named
- * `st`): one row per step, a step being a run of events on one touchpoint
+ * `sp`): one row per step, a step being a run of events on one touchpoint
  * (a reload is not a step, but its conversion counts for the step).
  * Columns: `cid` (the customer id, trimmed), `session` (1, 2, … per
- * customer), `step` (1, 2, … within the session), `touchpoint` (the page,
- * else the channel), `channel` (its first event's, else the touchpoint),
- * `ts` (first event), `conv` (any event converting), `conv_ts` (first
- * converting event), `events`.
+ * customer), `ks` (the step's place among all the customer's steps: 1, 2, …
+ * across sessions), `touchpoint` (the page, else the channel), `channel`
+ * (its first event's, else the touchpoint), `ts` (first event), `conv` (any
+ * event converting), `conv_ts` (first converting event), `events`.
  *
  * Speed (1M events in a few seconds on single-threaded DuckDB-WASM): one
  * sort of the events (neighbours, running counts), then the first and last
  * event of each step only, sorted on an integer; no grouping of the events.
- * The measures read the steps (or sessions), never the events again.
+ * Steps are numbered per customer in that second sort, not per session (a
+ * third sort): a session's step k is the one with `ks = k0 + k - 1`, `k0`
+ * being its first step's. The measures read the steps (or sessions), never
+ * the events again.
  */
 function stepCtes(o: JourneyOptions): string {
   const e = o.events;
@@ -67,9 +70,10 @@ function stepCtes(o: JourneyOptions): string {
   const w = 'PARTITION BY cid ORDER BY ts, touchpoint';
   const r = 'PARTITION BY cid ORDER BY rn';
   const over = (x: string) => `${x} > INTERVAL ${gap} MINUTE`;
+  const running = (flag: string) => `CAST(sum(CAST(${flag} AS INTEGER)) OVER (${r} ROWS UNBOUNDED PRECEDING) AS INTEGER)`;
   return [
-    `raw AS (SELECT nullif(trim(${asText(roleColumn(e, 'customer_id')!)}), '') AS cid, ${timestampExpr(roleColumn(e, 'event_at')!)} AS ts,`,
-    `  coalesce(nullif(trim(${asText(tp)}), ''), '?') AS touchpoint, coalesce(nullif(trim(${asText(ch)}), ''), '?') AS channel, coalesce(${conv}, FALSE) AS conv FROM ${ident(e.name)}),`,
+    `raw AS (SELECT nullif(${trimText(asText(roleColumn(e, 'customer_id')!))}, '') AS cid, ${timestampExpr(roleColumn(e, 'event_at')!)} AS ts,`,
+    `  coalesce(nullif(${trimText(asText(tp))}, ''), '?') AS touchpoint, coalesce(nullif(${trimText(asText(ch))}, ''), '?') AS channel, coalesce(${conv}, FALSE) AS conv FROM ${ident(e.name)}),`,
     // One sort of the events: each sees its neighbours, its place (rn), conversions so far (cc) and the next conversion's time.
     `ea AS (SELECT cid, ts, touchpoint, channel, conv, lag(ts) OVER (${w}) AS pts, lag(touchpoint) OVER (${w}) AS ptp, lead(ts) OVER (${w}) AS nts, lead(touchpoint) OVER (${w}) AS ntp,`,
     `  CAST(row_number() OVER (${w}) AS INTEGER) AS rn, CAST(sum(CAST(conv AS INTEGER)) OVER (${w} ROWS UNBOUNDED PRECEDING) AS INTEGER) AS cc,`,
@@ -77,13 +81,12 @@ function stepCtes(o: JourneyOptions): string {
     // A step is a run of events on one touchpoint within a session: only its first and last event go on.
     `eb AS (SELECT cid, ts, touchpoint, channel, conv, rn, cc, next_conv_ts, pts IS NULL OR ${over('ts - pts')} AS new_session,`,
     `  pts IS NULL OR ${over('ts - pts')} OR touchpoint IS DISTINCT FROM ptp AS new_step, nts IS NULL OR ${over('nts - ts')} OR ntp IS DISTINCT FROM touchpoint AS end_step FROM ea),`,
-    // Second (integer-keyed) sort over step ends only: sessions numbered, each step start paired with its end.
-    `ec AS (SELECT *, CAST(sum(CAST(new_session AS INTEGER)) OVER (${r} ROWS UNBOUNDED PRECEDING) AS INTEGER) AS session, lead(rn) OVER (${r}) AS rn_next, lead(cc) OVER (${r}) AS cc_next`,
+    // Second (integer-keyed) sort over step ends only: sessions and steps numbered, each step start paired with its end.
+    `ec AS (SELECT *, ${running('new_session')} AS session, ${running('new_step')} AS ks, lead(rn) OVER (${r}) AS rn_next, lead(cc) OVER (${r}) AS cc_next`,
     `  FROM eb WHERE new_step OR end_step),`,
-    `ed AS (SELECT cid, session, rn, touchpoint, channel, ts, (CASE WHEN end_step THEN cc ELSE cc_next END) - cc + CAST(conv AS INTEGER) > 0 AS conv, next_conv_ts,`,
+    `sc AS (SELECT cid, session, ks, touchpoint, channel, ts, (CASE WHEN end_step THEN cc ELSE cc_next END) - cc + CAST(conv AS INTEGER) > 0 AS conv, next_conv_ts,`,
     `  (CASE WHEN end_step THEN rn ELSE rn_next END) - rn + 1 AS events FROM ec WHERE new_step),`,
-    `st AS (SELECT cid, session, CAST(row_number() OVER (PARTITION BY cid, session ORDER BY rn) AS INTEGER) AS step, touchpoint, channel, ts, conv,`,
-    `  CASE WHEN conv THEN next_conv_ts END AS conv_ts, events FROM ed)`,
+    `sp AS (SELECT cid, session, ks, touchpoint, channel, ts, conv, CASE WHEN conv THEN next_conv_ts END AS conv_ts, events FROM sc)`,
   ].join('\n');
 }
 
@@ -91,16 +94,18 @@ function stepCtes(o: JourneyOptions): string {
 const PATH_STEPS = 8;
 
 /**
- * One row per session from `st`: `cid`, `session`, `start_ts`, `steps`,
- * `channel` (its first event's), `converted`, `conv_step` (first converting
- * step), `conv_ts`, `events`, and `p1`…`p8` (the touchpoint of steps 1…8):
- * paths and flows read these columns instead of grouping the steps again.
+ * One row per session from `sp`: `cid`, `session`, `k0` (its first step's
+ * `ks`), `start_ts`, `steps`, `channel` (its first event's), `converted`,
+ * `conv_step` (first converting step), `conv_ts`, `events`, and `p1`…`p8`
+ * (the touchpoint of steps 1…8): paths and flows read these columns instead
+ * of grouping the steps again. `min_by(…, 8)` lists the first eight steps
+ * in order without sorting each session.
  */
 const SESSION_ROWS =
-  `SELECT cid, session, min(ts) AS start_ts, max(step) AS steps, arg_min(channel, step) AS channel, bool_or(conv) AS converted,` +
-  ` min(step) FILTER (WHERE conv) AS conv_step, min(conv_ts) AS conv_ts, sum(events) AS events, ` +
-  Array.from({ length: PATH_STEPS }, (_, i) => `max(touchpoint) FILTER (WHERE step = ${i + 1}) AS p${i + 1}`).join(', ') +
-  ` FROM st GROUP BY cid, session`;
+  `SELECT * EXCLUDE (tps), ${Array.from({ length: PATH_STEPS }, (_, i) => `tps[${i + 1}] AS p${i + 1}`).join(', ')} FROM (` +
+  `SELECT cid, session, min(ks) AS k0, min(ts) AS start_ts, CAST(count(*) AS INTEGER) AS steps, arg_min(channel, ks) AS channel, bool_or(conv) AS converted,` +
+  ` CAST(min(ks) FILTER (WHERE conv) - min(ks) + 1 AS INTEGER) AS conv_step, min(conv_ts) AS conv_ts, sum(events) AS events, min_by(touchpoint, ks, ${PATH_STEPS}) AS tps` +
+  ` FROM sp GROUP BY cid, session)`;
 
 /**
  * One row per customer from `s`, for attribution: `customer_id`, `path` (the
@@ -113,14 +118,14 @@ const JOURNEY_ROWS =
   ` FROM (SELECT cid AS customer_id, list(channel ORDER BY session) AS path, min(session) FILTER (WHERE converted) AS conv_session FROM s GROUP BY cid)`;
 
 /**
- * The CTEs every journey measure reads: `st` (steps, see `stepCtes`), `s`
+ * The CTEs every journey measure reads: `sp` (steps, see `stepCtes`), `s`
  * (sessions) and `j` (journeys per customer), from the tables
  * `sessionTableSql` made when `sessionsTable` is set, else computed here.
  */
 export function sessionCtes(o: JourneyOptions): string {
   if (o.sessionsTable !== undefined) {
     const t = (suffix: string) => ident(`${o.sessionsTable}${suffix}`);
-    return `st AS (SELECT * FROM ${t('')}),\ns AS (SELECT * FROM ${t('_s')}),\nj AS (SELECT * FROM ${t('_j')})`;
+    return `sp AS (SELECT * FROM ${t('')}),\ns AS (SELECT * FROM ${t('_s')}),\nj AS (SELECT * FROM ${t('_j')})`;
   }
   return `${stepCtes(o)},\ns AS (${SESSION_ROWS}),\nj AS (${JOURNEY_ROWS})`;
 }
@@ -136,8 +141,8 @@ export function sessionTableSql(o: JourneyOptions, name: string): MetricQuery {
   if (n) return n;
   const t = (suffix: string) => ident(`${name}${suffix}`);
   return built(
-    `CREATE OR REPLACE TEMP TABLE ${t('')} AS WITH ${stepCtes(o)}\nSELECT * FROM st;\n` +
-      `CREATE OR REPLACE TEMP TABLE ${t('_s')} AS WITH st AS (SELECT * FROM ${t('')}) ${SESSION_ROWS};\n` +
+    `CREATE OR REPLACE TEMP TABLE ${t('')} AS WITH ${stepCtes(o)}\nSELECT * FROM sp;\n` +
+      `CREATE OR REPLACE TEMP TABLE ${t('_s')} AS WITH sp AS (SELECT * FROM ${t('')}) ${SESSION_ROWS};\n` +
       `CREATE OR REPLACE TEMP TABLE ${t('_j')} AS WITH s AS (SELECT * FROM ${t('_s')}) ${JOURNEY_ROWS}`,
   );
 }
@@ -187,10 +192,11 @@ export function flowLinksSql(o: FlowOptions): MetricQuery {
   const pairs =
     steps <= PATH_STEPS
       ? Array.from({ length: steps - 1 }, (_, i) => `SELECT ${i + 1} AS step, p${i + 1} AS a, p${i + 2} AS b FROM s WHERE p${i + 2} IS NOT NULL`).join(' UNION ALL ')
-      : `SELECT x.step, x.touchpoint AS a, y.touchpoint AS b FROM st AS x JOIN st AS y ON y.cid = x.cid AND y.session = x.session AND y.step = x.step + 1 WHERE y.step <= ${steps}`;
+      : `SELECT x.ks - s.k0 + 1 AS step, x.touchpoint AS a, y.touchpoint AS b FROM sp AS x JOIN sp AS y ON y.cid = x.cid AND y.session = x.session AND y.ks = x.ks + 1` +
+        ` JOIN s ON s.cid = x.cid AND s.session = x.session WHERE y.ks - s.k0 + 1 <= ${steps}`;
   return built(
     `WITH ${sessionCtes(o)},\n` +
-      `top AS (SELECT touchpoint FROM st GROUP BY 1 ORDER BY sum(events) DESC, touchpoint LIMIT ${top}),\n` +
+      `top AS (SELECT touchpoint FROM sp GROUP BY 1 ORDER BY sum(events) DESC, touchpoint LIMIT ${top}),\n` +
       `k AS (${steps > 1 ? pairs : 'SELECT 1 AS step, CAST(NULL AS VARCHAR) AS a, CAST(NULL AS VARCHAR) AS b WHERE FALSE'})\n` +
       `SELECT CAST(step AS INTEGER) AS step, ${named('a')} AS source, ${named('b')} AS target, count(*) AS sessions FROM k` +
       ` GROUP BY 1, 2, 3 ORDER BY step, sessions DESC, source NULLS LAST, target NULLS LAST`,

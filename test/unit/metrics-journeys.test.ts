@@ -94,6 +94,15 @@ describe('journey measures by hand', () => {
     expect(() => journeySummarySql({ events: e, gapMinutes: 0 })).toThrow(/whole number/);
   });
 
+  it('reads ids and pages with spaces around them as the same (a cleaning step the user undid)', async () => {
+    const padded = await load('ev_padded', EVENTS);
+    await db.exec(`UPDATE ev_padded SET customer_id = ' ' || customer_id || '  ', page = page || ' ', event_type = '  ' || event_type WHERE customer_id IN ('A', 'C')`);
+    const p = { ...padded, name: 'ev_padded' };
+    for (const q of [journeySummarySql, flowLinksSql, dropOffSql, topPathsSql, timeToConvertSql, ruleAttributionSql]) {
+      expect(await run(db, q({ events: p }))).toEqual(await run(db, q({ events: e })));
+    }
+  });
+
   it('flows between steps, a reload is not a step', async () => {
     const rows = await run(db, flowLinksSql({ events: e }));
     expect(rows.map((r) => [r.step, r.source, r.target, r.sessions])).toEqual([
