@@ -229,6 +229,16 @@ describe('ReportState', () => {
     expect(state.doc.items[2]?.texts?.['zh-CN']?.body).toBeUndefined();
     expect(state.doc.items[0]?.texts?.en).toBeUndefined();
   });
+
+  it('a KPI whose value is words (a funnel stage) shows them in the report language', () => {
+    const state = new ReportState('zh-CN');
+    const ctx = { source: 'Analytics', filters: [], locale: 'en' as const, sources: [], texts: {} };
+    const stages = (l: Locale) => `${translate(l, 'jf.stage.consideration')} → ${translate(l, 'jf.stage.decision')}`;
+    state.addKpi('Bottleneck', stages('en'), undefined, ctx, undefined, (l) => ({ title: translate(l, 'jf.kpi.bottleneck'), value: stages(l) }));
+    const zh = itemIn(state.doc.items[0]!, 'zh-CN');
+    expect(zh.body.kind === 'kpi' && zh.body.value).toBe('考虑 → 决策');
+    expect(itemIn(state.doc.items[0]!, 'en').body.kind === 'kpi' && itemIn(state.doc.items[0]!, 'en').body).toMatchObject({ value: 'Consideration → Decision' });
+  });
 });
 
 describe('filter notes in the report language', () => {

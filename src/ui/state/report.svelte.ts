@@ -139,11 +139,19 @@ export class ReportState {
   }
 
   /** `number`: the value itself, written out in the report's language (`value` is what the card showed). */
-  addKpi(title: string, value: string, hint: string | undefined, ctx: ItemContext, number?: { n: number; format: NumberKind }, other?: InLocale<{ title: string; hint?: string | undefined }>): number {
-    const kpi = (hint: string | undefined): ItemBody => ({ kind: 'kpi', value, ...(number && Number.isFinite(number.n) ? { number } : {}), ...(hint ? { hint } : {}) });
-    return this.#add(title, ctx, kpi(hint), other && ((locale) => {
+  addKpi(
+    title: string,
+    value: string,
+    hint: string | undefined,
+    ctx: ItemContext,
+    number?: { n: number; format: NumberKind },
+    other?: InLocale<{ title: string; hint?: string | undefined; value?: string | undefined }>,
+  ): number {
+    const kpi = (hint: string | undefined, value: string): ItemBody => ({ kind: 'kpi', value, ...(number && Number.isFinite(number.n) ? { number } : {}), ...(hint ? { hint } : {}) });
+    return this.#add(title, ctx, kpi(hint, value), other && ((locale) => {
       const o = other(locale);
-      return { title: o.title, body: kpi(o.hint) };
+      // A value in words (a stage, a tier) comes in the report's language too; a number is written out from `number`.
+      return { title: o.title, body: kpi(o.hint, o.value ?? value) };
     }));
   }
 
