@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { existsSync, readFileSync } from 'node:fs';
-import { configuredOrigins, contentSecurityPolicy, withPolicy } from './src/lib/csp.ts';
+import { configuredOrigins, contentSecurityPolicy, CROSS_ORIGIN_ISOLATION, withPolicy } from './src/lib/csp.ts';
 
 // The deployer's remote origins (README "Remote Parquet"): the CSP's connect-src is 'self' plus exactly these.
 const CONFIG_FILE = new URL('./crm-lens.config.json', import.meta.url);
@@ -21,8 +21,9 @@ export default defineConfig({
   // Pre-bundle the worker's heavy deps up front, so the dev server does not reload the page
   // the first time the churn worker starts.
   optimizeDeps: { exclude: ['@duckdb/duckdb-wasm'], include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'echarts/core', 'echarts/charts', 'echarts/components', 'echarts/renderers'] },
-  server: { port: 5173, strictPort: false },
-  preview: { port: 4173 },
+  // Cross-origin isolated, so DuckDB runs on threads (README "Threads"); any static host without these headers gets one thread.
+  server: { port: 5173, strictPort: false, headers: CROSS_ORIGIN_ISOLATION },
+  preview: { port: 4173, headers: CROSS_ORIGIN_ISOLATION },
   test: {
     projects: [
       {

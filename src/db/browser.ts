@@ -13,6 +13,9 @@ import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+import coiWasm from '@duckdb/duckdb-wasm/dist/duckdb-coi.wasm?url';
+import coiWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js?url';
+import coiThread from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worker.js?url';
 import type { ColumnsResult, Db, QueryResult } from './types.ts';
 import { arrowToColumns, arrowToResult, concatColumns, LOCKED_SETTINGS, OFFLINE_SETTINGS } from './rows.ts';
 import { abortError, engineFailure } from '../lib/errors.ts';
@@ -25,7 +28,22 @@ export interface BootProgress {
 const BUNDLES: duckdb.DuckDBBundles = {
   mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
   eh: { mainModule: ehWasm, mainWorker: ehWorker },
+  // Threads: chosen only when the page is cross-origin isolated (the host sends COOP/COEP, README "Threads").
+  coi: { mainModule: coiWasm, mainWorker: coiWorker, pthreadWorker: coiThread },
 };
+
+/**
+ * Threads DuckDB may use: 1 without isolation; else `?threads=N` in the page's
+ * URL (1–16) when given, or one fewer than the cores the browser reports (the
+ * page and the model workers keep a core, so the page keeps painting while a
+ * query runs), at most 8 (each thread holds its own buffers).
+ */
+export function engineThreads(isolated: boolean, cores: number | undefined, requested: string | null = null): number {
+  if (!isolated) return 1;
+  const n = requested !== null && /^\d+$/.test(requested) ? Number(requested) : NaN;
+  if (n >= 1 && n <= 16) return n;
+  return Math.max(1, Math.min(8, Math.floor(cores ?? 1) - 1));
+}
 
 let booting: Promise<Db> | null = null;
 const listeners = new Set<(p: BootProgress) => void>();
@@ -48,15 +66,18 @@ async function boot(): Promise<Db> {
   // Inside a blob: worker, relative URLs have no base: hand it absolute ones.
   const absolute = (url: string) => new URL(url, document.baseURI).href;
   const { worker, release } = workerUnderPageCsp(absolute(bundle.mainWorker!));
+  // The thread workers start from a blob: URL too, so the page's policy holds in them; it stays valid, as threads start on demand.
+  const threadScript = bundle.pthreadWorker ? URL.createObjectURL(new Blob([`importScripts(${JSON.stringify(absolute(bundle.pthreadWorker))});`], { type: 'text/javascript' })) : null;
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
   try {
-    await db.instantiate(absolute(bundle.mainModule), bundle.pthreadWorker, (p) => {
+    await db.instantiate(absolute(bundle.mainModule), threadScript, (p) => {
       for (const l of listeners) l({ bytesLoaded: p.bytesLoaded, bytesTotal: p.bytesTotal });
     });
   } finally {
     release();
   }
-  await db.open({ query: { castBigIntToDouble: true } });
+  const threads = engineThreads(threadScript !== null, navigator.hardwareConcurrency, new URLSearchParams(location.search).get('threads'));
+  await db.open({ maximumThreads: threads, query: { castBigIntToDouble: true } });
   const conn = await db.connect();
   for (const s of [...OFFLINE_SETTINGS, ...LOCKED_SETTINGS]) await conn.query(s);
   // `exec` runs as a pending query (`send`), which the worker runs in slices, so `cancelSent` can stop it between slices.

@@ -27,6 +27,14 @@ export function normaliseOrigins(origins: readonly unknown[]): string[] {
   return out;
 }
 
+/**
+ * The two response headers that make the page cross-origin isolated, so that
+ * DuckDB runs its threaded build (src/db/browser.ts). A meta tag cannot set
+ * them: the host must (README "Threads" lists the settings for common hosts).
+ * `npm start` and `npm run preview` send them.
+ */
+export const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } as const;
+
 /** The full policy for index.html's meta tag. */
 export function contentSecurityPolicy(origins: readonly string[]): string {
   const connect = ["'self'", 'blob:', 'data:', ...normaliseOrigins(origins)].join(' ');

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import chromiumPkg from '@sparticuz/chromium';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CROSS_ORIGIN_ISOLATION } from '../../src/lib/csp.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCREENSHOTS = path.join(ROOT, 'test/e2e/__screenshots__');
@@ -18,6 +19,7 @@ export const DATA_DIR = process.env.CRM_DATA_DIR ?? path.resolve(ROOT, '../share
 
 // Flags in the package's default set that would weaken what we test (same-origin rules).
 const DROPPED_FLAGS = new Set(['--disable-web-security', '--allow-running-insecure-content']);
+const NOT_ISOLATED_FLAGS = /^--(single-process|disable-site-isolation-trials|disable-features=.*site-per-process)/;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -33,9 +35,10 @@ const MIME: Record<string, string> = {
 
 /**
  * A plain static file server for dist/, mounted under `prefix` (e.g. '/crm-lens/'),
- * standing in for "any static host": no rewrites, no special headers.
+ * standing in for "any static host": no rewrites, no special headers, unless
+ * `isolated` adds the two of CROSS_ORIGIN_ISOLATION (as `npm start` does).
  */
-export async function serveDist(prefix = '/'): Promise<{ server: http.Server; baseUrl: string }> {
+export async function serveDist(prefix = '/', isolated = false): Promise<{ server: http.Server; baseUrl: string }> {
   const dist = path.join(ROOT, 'dist');
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -52,7 +55,7 @@ export async function serveDist(prefix = '/'): Promise<{ server: http.Server; ba
     }
     try {
       const st = statSync(file);
-      res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'content-length': st.size });
+      res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'content-length': st.size, ...(isolated ? CROSS_ORIGIN_ISOLATION : {}) });
       createReadStream(file).pipe(res);
     } catch {
       res.writeHead(404).end();
@@ -74,12 +77,15 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function startSession(prefix = '/'): Promise<Session> {
+export async function startSession(prefix = '/', o: { isolated?: boolean } = {}): Promise<Session> {
   const tmp = path.join(os.tmpdir(), 'crm-lens-e2e');
   mkdirSync(tmp, { recursive: true });
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const { server, baseUrl } = await serveDist(prefix);
-  const args = chromiumPkg.args.filter((a) => !DROPPED_FLAGS.has(a));
+  // CRM_E2E_ISOLATED=1 runs every session cross-origin isolated (DuckDB on threads), as `npm start` serves the app.
+  o = { isolated: process.env.CRM_E2E_ISOLATED === '1', ...o };
+  const { server, baseUrl } = await serveDist(prefix, o.isolated ?? false);
+  // Cross-origin isolation needs a process per site: the serverless flags that turn that off go for an isolated session.
+  const args = chromiumPkg.args.filter((a) => !DROPPED_FLAGS.has(a) && !(o.isolated && NOT_ISOLATED_FLAGS.test(a)));
   const browser = await chromium.launch({
     executablePath: await chromiumPkg.executablePath(),
     args: [...args, '--disable-background-networking', '--disable-component-update', '--no-first-run'],

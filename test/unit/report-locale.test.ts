@@ -232,7 +232,8 @@ describe('ReportState', () => {
 
   it('a KPI whose value is words (a funnel stage) shows them in the report language', () => {
     const state = new ReportState('zh-CN');
-    const ctx = { source: 'Analytics', filters: [], locale: 'en' as const, sources: [], texts: {} };
+    const where = (locale: Locale) => ({ source: translate(locale, 'nav.analytics'), filters: [] });
+    const ctx = { source: 'Analytics', filters: [], locale: 'en' as const, sources: [], texts: { en: where('en'), 'zh-CN': where('zh-CN') } };
     const stages = (l: Locale) => `${translate(l, 'jf.stage.consideration')} → ${translate(l, 'jf.stage.decision')}`;
     state.addKpi('Bottleneck', stages('en'), undefined, ctx, undefined, (l) => ({ title: translate(l, 'jf.kpi.bottleneck'), value: stages(l) }));
     const zh = itemIn(state.doc.items[0]!, 'zh-CN');
