@@ -19,6 +19,7 @@ import coiThread from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worke
 import type { ColumnsResult, Db, QueryResult } from './types.ts';
 import { arrowToColumns, arrowToResult, concatColumns, LOCKED_SETTINGS, OFFLINE_SETTINGS } from './rows.ts';
 import { abortError, engineFailure } from '../lib/errors.ts';
+import { engineThreads } from './threads.ts';
 
 export interface BootProgress {
   bytesLoaded: number;
@@ -31,19 +32,6 @@ const BUNDLES: duckdb.DuckDBBundles = {
   // Threads: chosen only when the page is cross-origin isolated (the host sends COOP/COEP, README "Threads").
   coi: { mainModule: coiWasm, mainWorker: coiWorker, pthreadWorker: coiThread },
 };
-
-/**
- * Threads DuckDB may use: 1 without isolation; else `?threads=N` in the page's
- * URL (1–16) when given, or one fewer than the cores the browser reports (the
- * page and the model workers keep a core, so the page keeps painting while a
- * query runs), at most 8 (each thread holds its own buffers).
- */
-export function engineThreads(isolated: boolean, cores: number | undefined, requested: string | null = null): number {
-  if (!isolated) return 1;
-  const n = requested !== null && /^\d+$/.test(requested) ? Number(requested) : NaN;
-  if (n >= 1 && n <= 16) return n;
-  return Math.max(1, Math.min(8, Math.floor(cores ?? 1) - 1));
-}
 
 let booting: Promise<Db> | null = null;
 const listeners = new Set<(p: BootProgress) => void>();
