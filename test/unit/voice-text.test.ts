@@ -31,6 +31,28 @@ describe('tokenize', () => {
   });
 });
 
+describe('tokenize: the Latin fast path finds the words Intl.Segmenter finds', () => {
+  const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+  /** The words the segmenter alone gives (what tokenize did for every text before the fast path), as tokenize filters them. */
+  const bySegmenter = (text: string) =>
+    [...segmenter.segment(text.normalize('NFKC'))]
+      .filter((s) => s.isWordLike)
+      .map((s) => s.segment.toLowerCase().replace(/[’‘`]/g, "'").replace(/^'+|'+$/g, ''))
+      .filter((w) => w !== '' && /\p{L}/u.test(w) && w.length > 1);
+
+  it('on generated Latin text full of apostrophes, dots, digits, underscores, accents and dashes', () => {
+    const random = mulberry32(7);
+    const parts = ['a', 'B', 'é', 'ñ', 'e\u0301', 'ß', 'Ø', 'ł', 'x', '3', '0', "'", '’', '‘', '.', ',', ':', ';', '_', '-', '–', '—', '…', '"', '“', '”', ' ', ' ', '  ', '\n', '\t', '!', '?', '(', ')', '/', '·', '$', '%', '#', '@', '\u00a0', 'ｅ', '¼'];
+    for (let k = 0; k < 3000; k++) {
+      const text = Array.from({ length: 1 + Math.floor(random() * 24) }, () => parts[Math.floor(random() * parts.length)]!).join('');
+      expect(tokenize(text), JSON.stringify(text)).toEqual(bySegmenter(text));
+    }
+    for (const text of ["don't stop", 'e.g. U.S.A. and 3.5 kg', '1,000 items: a:b c_d', 'rock’n’roll', "dogs' toys", 'l·l', 'co\u00adoperate', 'x\ufeffy', '½ size']) {
+      expect(tokenize(text), text).toEqual(bySegmenter(text));
+    }
+  });
+});
+
 describe('phrases', () => {
   it('merges pairs that occur together far more than by chance, never across a stop word', () => {
     const texts = [

@@ -22,12 +22,36 @@ export function isCjk(token: string): boolean {
   return CJK.test(token);
 }
 
+/**
+ * Only Latin letters (with accents), digits, combining accents, spaces, and
+ * the common dashes, quotes and ellipsis: none of the characters the word
+ * rules give a special part (soft hyphen, fraction slash, joiners…).
+ */
+const LATIN_ONLY = /^[\u0000-\u00ac\u00ae-\u024f\u0300-\u036f\u1e00-\u1eff\u2010-\u2019\u201c\u201d\u2026]*$/;
+/**
+ * A word in Latin text as Unicode's word rules (UAX #29) find it: letters,
+ * digits, marks and `_` joined, and one `'`, `‘`, `’`, `.`, `:` or `·` between
+ * two letters, or `.`, `,`, `;`, `'`, `‘`, `’` between two digits ("don't", "e.g",
+ * "3.5", "1,000"). Tested against `Intl.Segmenter` on real and generated text.
+ */
+const LATIN_WORD = /(?:\p{L}\p{M}*|\p{N}\p{M}*|_)+(?:(?:(?<=\p{L}\p{M}*)['‘’.:·](?=\p{L})|(?<=\p{N}\p{M}*)[.,;'‘’](?=\p{N}))(?:\p{L}\p{M}*|\p{N}\p{M}*|_)+)*/gu;
+
+/** The word-like segments of a text, in order (only those can become tokens). */
+function* wordSegments(text: string): Generator<{ segment: string; isWordLike: boolean }> {
+  if (LATIN_ONLY.test(text)) {
+    // Several times faster than the segmenter on English, with the same words.
+    for (const m of text.matchAll(LATIN_WORD)) yield { segment: m[0], isWordLike: true };
+    return;
+  }
+  for (const s of words().segment(text)) yield { segment: s.segment, isWordLike: s.isWordLike === true };
+}
+
 /** Word tokens of one text, in order, lower-cased. */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
   if (!text) return out;
   let afterNumber = false;
-  for (const s of words().segment(text.normalize('NFKC'))) {
+  for (const s of wordSegments(text.normalize('NFKC'))) {
     if (s.segment.trim() === '') continue;
     const number = NUMBER.test(s.segment);
     const unit = afterNumber && s.segment.length === 1 && CJK.test(s.segment);
