@@ -27,7 +27,7 @@ export function isCjk(token: string): boolean {
  * the common dashes, quotes and ellipsis: none of the characters the word
  * rules give a special part (soft hyphen, fraction slash, joiners…).
  */
-const LATIN_ONLY = /^[\u0000-\u00ac\u00ae-\u024f\u0300-\u036f\u1e00-\u1eff\u2010-\u2019\u201c\u201d\u2026]*$/;
+const LATIN_ONLY = /^(?:[\u0000-\u00ac\u00ae-\u024f\u1e00-\u1eff\u2010-\u2019\u201c\u201d\u2026]|\p{M})*$/u;
 /**
  * A word in Latin text as Unicode's word rules (UAX #29) find it: letters,
  * digits, marks and `_` joined, and one `'`, `‘`, `’`, `.`, `:` or `·` between
