@@ -19,6 +19,21 @@ function fnv1a(s: string, seed: number): number {
   return h >>> 0;
 }
 
+/** `fnv1a(a + ' ' + b, seed)` without building the string. */
+function fnv1aPair(a: string, b: string, seed: number): number {
+  let h = 0x811c9dc5 ^ seed;
+  for (let i = 0; i < a.length; i++) h = Math.imul(h ^ a.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ 32, 0x01000193);
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** `fnv1a(s.slice(i, i + 2), seed)` without the slice. */
+function fnv1aTwo(s: string, i: number, seed: number): number {
+  const h = Math.imul((0x811c9dc5 ^ seed) ^ s.charCodeAt(i), 0x01000193);
+  return Math.imul(h ^ s.charCodeAt(i + 1), 0x01000193) >>> 0;
+}
+
 export interface SparseVector {
   index: Int32Array;
   value: Float32Array;
@@ -31,12 +46,12 @@ export function textFeatures(tokens: readonly string[], text: string): SparseVec
   const set = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
     set.add(fnv1a(tokens[i]!, 1) & MASK);
-    if (i + 1 < tokens.length) set.add(fnv1a(`${tokens[i]!} ${tokens[i + 1]!}`, 2) & MASK);
+    if (i + 1 < tokens.length) set.add(fnv1aPair(tokens[i]!, tokens[i + 1]!, 2) & MASK);
   }
   if (tokens.some(isCjk)) {
     for (const m of text.matchAll(CJK_RUN)) {
       const run = m[0];
-      for (let i = 0; i + 1 < run.length; i++) set.add(fnv1a(run.slice(i, i + 2), 3) & MASK);
+      for (let i = 0; i + 1 < run.length; i++) set.add(fnv1aTwo(run, i, 3) & MASK);
     }
   }
   const index = Int32Array.from(set).sort();

@@ -36,31 +36,36 @@ const LATIN_ONLY = /^(?:[\u0000-\u00ac\u00ae-\u024f\u1e00-\u1eff\u2010-\u2019\u2
  */
 const LATIN_WORD = /(?:\p{L}\p{M}*|\p{N}\p{M}*|_)+(?:(?:(?<=\p{L}\p{M}*)['‘’.:·](?=\p{L})|(?<=\p{N}\p{M}*)[.,;'‘’](?=\p{N}))(?:\p{L}\p{M}*|\p{N}\p{M}*|_)+)*/gu;
 
-/** The word-like segments of a text, in order (only those can become tokens). */
-function* wordSegments(text: string): Generator<{ segment: string; isWordLike: boolean }> {
-  if (LATIN_ONLY.test(text)) {
-    // Several times faster than the segmenter on English, with the same words.
-    for (const m of text.matchAll(LATIN_WORD)) yield { segment: m[0], isWordLike: true };
-    return;
-  }
-  for (const s of words().segment(text)) yield { segment: s.segment, isWordLike: s.isWordLike === true };
+const QUOTES = /[’‘`]/g;
+const EDGE_QUOTES = /^'+|'+$/g;
+
+/** A word-like segment as a token (lower case, straight apostrophes inside only), or nothing when it is no word. */
+function pushWord(out: string[], segment: string): void {
+  let w = segment.toLowerCase();
+  if (w.includes("'") || w.includes('’') || w.includes('‘') || w.includes('`')) w = w.replace(QUOTES, "'").replace(EDGE_QUOTES, '');
+  if (w === '' || !HAS_LETTER.test(w)) return;
+  if (w.length === 1 && !CJK.test(w)) return;
+  out.push(w);
 }
 
 /** Word tokens of one text, in order, lower-cased. */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
   if (!text) return out;
+  const t = text.normalize('NFKC');
+  if (LATIN_ONLY.test(t)) {
+    // Several times faster than the segmenter on English, with the same words (no Chinese, so no unit to drop).
+    for (const m of t.matchAll(LATIN_WORD)) pushWord(out, m[0]);
+    return out;
+  }
   let afterNumber = false;
-  for (const s of wordSegments(text.normalize('NFKC'))) {
+  for (const s of words().segment(t)) {
     if (s.segment.trim() === '') continue;
     const number = NUMBER.test(s.segment);
     const unit = afterNumber && s.segment.length === 1 && CJK.test(s.segment);
     afterNumber = number;
     if (!s.isWordLike || unit) continue;
-    const w = s.segment.toLowerCase().replace(/[’‘`]/g, "'").replace(/^'+|'+$/g, '');
-    if (w === '' || !HAS_LETTER.test(w)) continue;
-    if (w.length === 1 && !CJK.test(w)) continue;
-    out.push(w);
+    pushWord(out, s.segment);
   }
   return out;
 }
