@@ -94,6 +94,17 @@ async function boot(): Promise<Db> {
         await own.close();
       }
     },
+    async *queryBatches(sql: string): AsyncIterable<ColumnsResult> {
+      const own = await db.connect();
+      try {
+        const reader = await own.send(sql);
+        for await (const batch of reader) yield arrowToColumns(batch as never);
+      } catch (e) {
+        throw engineFailure(e, sql);
+      } finally {
+        await own.close();
+      }
+    },
     exec(sql: string): Promise<void> {
       return onConn(sql, async () => {
         const id = ++running;
