@@ -21,6 +21,29 @@ import { arrowToColumns, arrowToResult, concatColumns, LOCKED_SETTINGS, OFFLINE_
 import { abortError, engineFailure } from '../lib/errors.ts';
 import { engineThreads } from './threads.ts';
 
+/**
+ * A long result comes as hundreds of record batches, each a message the page answers at once: read
+ * back to back, they kept a loaded page from painting for half a second or more (rules' million basket
+ * pairs). After a few frames' worth of reading, wait for the next frame to be painted; a hidden tab,
+ * which paints none, waits at most a moment.
+ */
+function pacer(budgetMs = 30): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < budgetMs) return;
+    if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && document.visibilityState === 'visible') {
+      await new Promise<void>((resolve) => {
+        const fallback = setTimeout(resolve, 250);
+        requestAnimationFrame(() => setTimeout(() => {
+          clearTimeout(fallback);
+          resolve();
+        }, 0));
+      });
+    }
+    since = performance.now();
+  };
+}
+
 export interface BootProgress {
   bytesLoaded: number;
   bytesTotal: number;
@@ -94,9 +117,28 @@ async function boot(): Promise<Db> {
       try {
         const reader = await own.send(sql);
         const parts: ColumnsResult[] = [];
-        for await (const batch of reader) parts.push(arrowToColumns(batch as never));
+        const pace = pacer();
+        for await (const batch of reader) {
+          parts.push(arrowToColumns(batch as never));
+          await pace();
+        }
         const schema = (reader.schema?.fields ?? []).map((f) => ({ name: f.name, type: f.type.toString() }));
         return concatColumns(parts, schema);
+      } catch (e) {
+        throw engineFailure(e, sql);
+      } finally {
+        await own.close();
+      }
+    },
+    async *queryBatches(sql: string): AsyncIterable<ColumnsResult> {
+      const own = await db.connect();
+      try {
+        const reader = await own.send(sql);
+        const pace = pacer();
+        for await (const batch of reader) {
+          yield arrowToColumns(batch as never);
+          await pace();
+        }
       } catch (e) {
         throw engineFailure(e, sql);
       } finally {

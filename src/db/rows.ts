@@ -60,7 +60,8 @@ export function arrowToColumns(table: ArrowLike): ColumnsResult {
       values[f.name] = new Array<Cell>(n).fill(null);
     } else if (NUMERIC.test(type)) {
       const raw = vector.toArray() as ArrayLike<number>;
-      const out = raw instanceof Float64Array ? Float64Array.from(raw) : Float64Array.from(raw, Number);
+      // Typed arrays convert natively (no call per value); 64-bit integers come as BigInts and cannot.
+      const out = ArrayBuffer.isView(raw) && !(raw instanceof BigInt64Array || raw instanceof BigUint64Array) ? new Float64Array(raw) : Float64Array.from(raw, Number);
       // toArray drops the validity bitmap: put the NULLs back as NaN.
       if (vector.nullCount > 0) for (let r = 0; r < n; r++) if (vector.get(r) === null) out[r] = NaN;
       values[f.name] = out;

@@ -29,6 +29,11 @@ export interface Db {
   query(sql: string): Promise<QueryResult>;
   /** The same result as one array per column: numbers as Float64Array, no row objects. */
   queryColumns(sql: string): Promise<ColumnsResult>;
+  /**
+   * Browser only: the same result a record batch at a time, for a consumer that builds its own
+   * structure as the batches arrive (no whole-result copy in one task on the page's thread).
+   */
+  queryBatches?(sql: string): AsyncIterable<ColumnsResult>;
   exec(sql: string): Promise<void>;
   /** Make bytes readable by SQL under `name` (e.g. `read_csv('name')`). */
   registerBuffer(name: string, bytes: Uint8Array): Promise<void>;

@@ -166,29 +166,84 @@ export function transactionsFromRows(itemRows: readonly Row[], pairRows: readonl
 
 /** The same from the pairs query read as columns (`Db.queryColumns`), without a row object per pair. */
 export function transactionsFromColumns(itemRows: readonly Row[], basketCodes: ArrayLike<number>, itemCodes: ArrayLike<number>): Transactions {
-  const items = itemRows.map((r, k) => {
-    if (Number(r.item_code) !== k) throw new Error(`basket items: item codes must be 0…n-1 in order, row ${k} has ${String(r.item_code)}`);
-    return String(r.item);
-  });
-  const total = itemRows.length > 0 ? Number(itemRows[0]!.total_baskets) : 0;
-  const n = basketCodes.length;
-  const offsets: number[] = [0];
-  const codes = new Uint32Array(n);
-  let last = -1;
-  for (let k = 0; k < n; k++) {
-    const basket = basketCodes[k]!;
-    if (basket < last) throw new Error('basket items: pairs must be ordered by basket_code');
-    if (basket !== last && k > 0) offsets.push(k);
-    last = basket;
-    codes[k] = itemCodes[k]!;
-  }
-  if (n > 0) offsets.push(n);
-  return { items, baskets: Math.max(total, offsets.length - 1), offsets: Uint32Array.from(offsets), codes };
+  const builder = new PairsBuilder(basketCodes.length);
+  builder.add(basketCodes, itemCodes);
+  return builder.finish(itemRows);
 }
 
-/** Run `basketItemsSql`'s queries on `db` and build the transactions. */
+/**
+ * Transactions from the pairs query's columns a record batch at a time: a million pairs
+ * are then read in a few hundred short steps on the page's thread, not copied into one
+ * result and walked again in a single long one.
+ */
+class PairsBuilder {
+  #codes: Uint32Array;
+  #size = 0;
+  #offsets = new Uint32Array(1024);
+  #baskets = 0;
+  #last = -1;
+
+  /** `capacity`: the number of pairs expected (more or fewer only costs a copy). */
+  constructor(capacity: number) {
+    this.#codes = new Uint32Array(Math.max(capacity, 16));
+  }
+
+  add(basketCodes: ArrayLike<number>, itemCodes: ArrayLike<number>): void {
+    const m = basketCodes.length;
+    if (this.#size + m > this.#codes.length) {
+      const grown = new Uint32Array(Math.max(this.#codes.length * 2, this.#size + m));
+      grown.set(this.#codes.subarray(0, this.#size));
+      this.#codes = grown;
+    }
+    const codes = this.#codes;
+    let last = this.#last;
+    let at = this.#size;
+    for (let k = 0; k < m; k++, at++) {
+      const basket = basketCodes[k]!;
+      if (basket < last) throw new Error('basket items: pairs must be ordered by basket_code');
+      if (basket !== last && at > 0) this.#startBasket(at);
+      last = basket;
+      codes[at] = itemCodes[k]!;
+    }
+    this.#last = last;
+    this.#size = at;
+  }
+
+  /** Basket boundaries: offsets[0] = 0, then where each next basket starts. */
+  #startBasket(at: number): void {
+    if (this.#baskets + 2 > this.#offsets.length) {
+      const grown = new Uint32Array(this.#offsets.length * 2);
+      grown.set(this.#offsets);
+      this.#offsets = grown;
+    }
+    this.#offsets[++this.#baskets] = at;
+  }
+
+  finish(itemRows: readonly Row[]): Transactions {
+    const items = itemRows.map((r, k) => {
+      if (Number(r.item_code) !== k) throw new Error(`basket items: item codes must be 0…n-1 in order, row ${k} has ${String(r.item_code)}`);
+      return String(r.item);
+    });
+    const total = itemRows.length > 0 ? Number(itemRows[0]!.total_baskets) : 0;
+    const n = this.#size;
+    if (n > 0) this.#startBasket(n);
+    // Exactly sized: these go to the mining worker, and a view would carry its whole buffer along.
+    const offsets = this.#offsets.slice(0, this.#baskets + 1);
+    const codes = this.#codes.length === n ? this.#codes : this.#codes.slice(0, n);
+    return { items, baskets: Math.max(total, offsets.length - 1), offsets, codes };
+  }
+}
+
+/** Run `basketItemsSql`'s queries on `db` and build the transactions (batch by batch where the database streams them). */
 export async function fetchTransactions(db: Db, query: BasketItemsQuery): Promise<Transactions> {
   const items = await db.query(query.items);
-  const pairs = await db.queryColumns(query.pairs);
-  return transactionsFromColumns(items.rows, pairs.values.basket_code as Float64Array, pairs.values.item_code as Float64Array);
+  // Every pair is one basket of one item: the items' basket counts add up to the pairs (fewer with `minItemBaskets`).
+  const builder = new PairsBuilder(items.rows.reduce((n, r) => n + Number(r.baskets), 0));
+  if (db.queryBatches) {
+    for await (const part of db.queryBatches(query.pairs)) builder.add(part.values.basket_code as Float64Array, part.values.item_code as Float64Array);
+  } else {
+    const pairs = await db.queryColumns(query.pairs);
+    builder.add(pairs.values.basket_code as Float64Array, pairs.values.item_code as Float64Array);
+  }
+  return builder.finish(items.rows);
 }

@@ -279,6 +279,29 @@ describe('basketItemsSql on real DuckDB-WASM', () => {
     const rules = mineRules(tx, { minSupport: 0.5, minConfidence: 0.1 });
     expect(rules.itemsetsBySize).toEqual([0, 2]);
   });
+
+  it('builds the same baskets from the pairs a record batch at a time (as the browser streams them)', async () => {
+    // The real query's columns cut into batches of `size` rows: baskets then straddle batch ends.
+    const batched = (size: number): Db => ({
+      ...db,
+      async *queryBatches(sql: string) {
+        const all = await db.queryColumns(sql);
+        for (let at = 0; at < all.rows; at += size) {
+          const values = Object.fromEntries(Object.entries(all.values).map(([k, v]) => [k, v.slice(at, at + size)]));
+          yield { columns: all.columns, rows: Math.min(size, all.rows - at), values } as never;
+        }
+      },
+    });
+    for (const q of [basketItemsSql(TABLE, B, I), basketItemsSql(TABLE, B, I, [], { minItemBaskets: 2 })]) {
+      const whole = await fetchTransactions(db, q);
+      for (const size of [1, 2, 5]) {
+        const tx = await fetchTransactions(batched(size), q);
+        expect({ ...tx, offsets: [...tx.offsets], codes: [...tx.codes] }).toEqual({ ...whole, offsets: [...whole.offsets], codes: [...whole.codes] });
+        expect(tx.codes.buffer.byteLength).toBe(tx.codes.length * 4);
+      }
+    }
+    expect([...(await fetchTransactions(batched(1), basketItemsSql(TABLE, B, I))).offsets]).toEqual([0, 2, 4, 5, 6]);
+  });
 });
 
 describe('association rules on the demo workspace', () => {

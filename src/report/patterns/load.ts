@@ -59,7 +59,10 @@ export async function loadRules(
   const t0 = performance.now();
   const q = basketItemsSql(src.table.name, src.basket, src.item);
   if (basketCache?.tables !== tables) basketCache = { tables, tx: await fetchTransactions(db, q) };
-  const mined = await runner.run<'rules'>({ type: 'rules', tx: basketCache.tx, minSupport, minConfidence }, signal, onProgress);
+  const { tx } = basketCache;
+  // The worker takes these arrays (transferred, not cloned): it gets copies, the cache keeps its own.
+  const sent = { ...tx, offsets: tx.offsets.slice(), codes: tx.codes.slice() };
+  const mined = await runner.run<'rules'>({ type: 'rules', tx: sent, minSupport, minConfidence }, signal, onProgress);
   return { ...mined, table: src.table.name, ms: performance.now() - t0, sql: q.pairs };
 }
 

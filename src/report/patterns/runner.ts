@@ -33,11 +33,13 @@ export const inlineRunner: PatternsRunner = {
 };
 
 /**
- * Typed arrays built for one request move to the worker instead of being copied. Baskets are
- * copied: the page keeps them to mine again with other thresholds.
+ * Typed arrays built for one request move to the worker instead of being copied. Baskets move
+ * too: the page keeps its own copy to mine again with other thresholds (`loadRules` slices them;
+ * a slice is one memory copy, where cloning a million codes into the message held the page for a frame or more).
  */
 function transferables(job: PatternsJob<Kind>): Transferable[] {
   if (job.type === 'clusters') return [job.behaviour.lastOrder.buffer, job.behaviour.firstOrder.buffer, job.behaviour.orders.buffer, job.behaviour.spend.buffer];
+  if (job.type === 'rules') return [job.tx.offsets.buffer, job.tx.codes.buffer];
   return [];
 }
 
