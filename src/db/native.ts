@@ -9,9 +9,10 @@
  * ingest code's `read_csv('name')` finds them by the same names as in the
  * browser. A database file or a MotherDuck database (`md:…`) opens in place.
  * Without one the workspace is a database file in that same folder, not
- * `:memory:`: DuckDB compresses tables only in storage (100M order lines take
- * about 1.7 GB there against 13 GB in memory, and group faster compressed), and
- * spills what does not fit; the file goes when the Db closes.
+ * `:memory:`: DuckDB compresses tables only in storage (10M generated order
+ * lines: 170 MB against 1.3 GB in memory, a per-customer GROUP BY 3.5 s
+ * against 8.9 s, one run on 2 cores; 100M: a 1.7 GB file), and spills what
+ * does not fit; the file goes when the Db closes.
  */
 import { mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
