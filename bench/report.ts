@@ -1,4 +1,5 @@
 /** Small helpers both bench steps print and summarise with. */
+import fs from 'node:fs';
 
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -40,4 +41,35 @@ export function positive(value: string | undefined, name: string, fallback: numb
   const n = Number(value.replaceAll('_', ''));
   if (!Number.isInteger(n) || n < (zeroOk ? 0 : 1)) throw new Error(`--${name} must be a ${zeroOk ? 'non-negative' : 'positive'} integer, got "${value}"`);
   return n;
+}
+
+/**
+ * A CSV file streamed through PapaParse as arrays (the fast path): the header
+ * row becomes a column name → index map, then `onRow` sees every data row with
+ * that map; `onChunk` runs after each parsed chunk (where a step samples its
+ * memory). Papa is imported here, on first use, so that a step's children that
+ * never parse CSV do not load it.
+ */
+export async function streamCsv(
+  file: string,
+  onRow: (row: readonly string[], col: Readonly<Record<string, number>>) => void,
+  onChunk?: () => void,
+): Promise<void> {
+  const { default: Papa } = await import('papaparse');
+  let col: Record<string, number> | null = null;
+  await new Promise<void>((resolve, reject) => {
+    Papa.parse<string[]>(fs.createReadStream(file, { encoding: 'utf8' }), {
+      header: false,
+      skipEmptyLines: true,
+      chunk: (res) => {
+        for (const row of res.data) {
+          if (col === null) col = Object.fromEntries(row.map((name, i) => [name, i]));
+          else onRow(row, col);
+        }
+        onChunk?.();
+      },
+      complete: () => resolve(),
+      error: (e) => reject(e),
+    });
+  });
 }

@@ -8,6 +8,11 @@
  * is DuckDB's `file_search_path`, and `registerPath` links a file there, so the
  * ingest code's `read_csv('name')` finds them by the same names as in the
  * browser. A database file or a MotherDuck database (`md:…`) opens in place.
+ * Without one the workspace is a database file in that same folder, not
+ * `:memory:`: DuckDB compresses tables only in storage (10M generated order
+ * lines: 170 MB against 1.3 GB in memory, a per-customer GROUP BY 3.5 s
+ * against 8.9 s, one run on 2 cores; 100M: a 1.7 GB file), and spills what
+ * does not fit; the file goes when the Db closes.
  */
 import { mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -37,7 +42,7 @@ export interface NativeDb extends Db {
 }
 
 export interface NativeOptions {
-  /** `:memory:` (default), a `.duckdb` file, or `md:database` (needs `motherduck_token` in the environment). */
+  /** A `.duckdb` file, `md:database` (needs `motherduck_token` in the environment), or `:memory:`; default: a temporary database file. */
   database?: string;
   threads?: number;
 }
@@ -52,20 +57,21 @@ export function motherDuckProblem(database: string, env: Record<string, string |
 }
 
 export async function openNativeDb(options: NativeOptions = {}): Promise<NativeDb> {
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const database = options.database ?? ':memory:';
-  const problem = motherDuckProblem(database, process.env);
+  const { DuckDBInstance, JSDuckDBValueConverter } = await import('@duckdb/node-api');
+  const problem = motherDuckProblem(options.database ?? '', process.env);
   if (problem) throw new Error(problem);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'crm-lens-'));
+  const database = options.database ?? path.join(dir, 'workspace.duckdb');
   let instance;
   try {
     instance = await DuckDBInstance.create(database, options.threads ? { threads: String(options.threads) } : {});
   } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
     const detail = e instanceof Error ? e.message : String(e);
     if (database.startsWith('md:')) throw new Error(`Could not connect to MotherDuck ("${database}"): ${detail}. Check the network and the token, or run on a local file.`, { cause: e });
     throw e;
   }
   const conn = await instance.connect();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'crm-lens-'));
   await conn.run(`SET file_search_path = '${dir.replaceAll("'", "''")}'`);
   const files = new Set<string>();
   const place = (name: string): string => {
@@ -91,21 +97,34 @@ export async function openNativeDb(options: NativeOptions = {}): Promise<NativeD
       return { columns, rows };
     },
     async queryColumns(sql: string): Promise<ColumnsResult> {
-      const { columns, raw } = await read(sql);
-      const values: ColumnsResult['values'] = {};
-      for (const c of columns) {
-        if (NUMERIC.test(c.type)) {
-          const out = new Float64Array(raw.length);
-          raw.forEach((r, i) => {
-            const v = r[c.name];
-            out[i] = v === null || v === undefined ? NaN : Number(v);
+      // Streamed chunk by chunk into typed arrays: a result of 100M rows (the basket pairs at 100M order lines) never becomes row objects.
+      const result = await conn.stream(sql);
+      const columns = result.columnNames().map((name, i) => ({ name, type: String(result.columnType(i)) }));
+      const numeric = columns.map((c) => NUMERIC.test(c.type));
+      let numbers = columns.map((_c, j) => (numeric[j] ? new Float64Array(4096) : null));
+      const others = columns.map((): Cell[] => []);
+      let rows = 0;
+      for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        const n = chunk.rowCount;
+        if (rows + n > (numbers.find((a) => a !== null)?.length ?? Infinity)) {
+          numbers = numbers.map((a) => {
+            if (a === null) return null;
+            const grown = new Float64Array(Math.max(a.length * 2, rows + n));
+            grown.set(a.subarray(0, rows));
+            return grown;
           });
-          values[c.name] = out;
-        } else {
-          values[c.name] = raw.map((r) => nativeCell(r[c.name], c.type));
         }
+        columns.forEach((c, j) => {
+          const values = chunk.convertColumnValues(j, JSDuckDBValueConverter);
+          const out = numbers[j];
+          if (out) values.forEach((v, i) => { out[rows + i] = v === null || v === undefined ? NaN : Number(v); });
+          else for (const v of values) others[j]!.push(nativeCell(v, c.type));
+        });
+        rows += n;
       }
-      return { columns, rows: raw.length, values };
+      const values: ColumnsResult['values'] = {};
+      columns.forEach((c, j) => { values[c.name] = numbers[j]?.subarray(0, rows) ?? others[j]!; });
+      return { columns, rows, values };
     },
     async exec(sql: string): Promise<void> {
       await conn.run(sql);

@@ -59,6 +59,24 @@ describe('native DuckDB behind Db', () => {
     expect(nativeCell(null, 'VARCHAR')).toBeNull();
   });
 
+  it('queryColumns streams many chunks into the same columns DuckDB-WASM gives: numbers typed, NULL as NaN, text and dates as cells', async () => {
+    const sql = `SELECT i AS n, CASE WHEN i % 7 = 0 THEN NULL ELSE CAST(i AS DOUBLE) * 0.5 END AS x, CAST(i AS INTEGER) - 5000 AS neg,
+      CASE WHEN i % 5 = 0 THEN NULL ELSE '客户 ' || CAST(i AS VARCHAR) END AS label, DATE '2024-01-01' + CAST(i % 400 AS INTEGER) AS day
+      FROM range(10001) t(i) ORDER BY i`;
+    const a = await native.queryColumns(sql);
+    const b = await wasm.queryColumns(sql);
+    expect(a.rows).toBe(10001);
+    expect(b.rows).toBe(10001);
+    for (const name of ['n', 'x', 'neg']) {
+      expect(a.values[name]).toBeInstanceOf(Float64Array);
+      expect(Array.from(a.values[name] as Float64Array)).toEqual(Array.from(b.values[name] as Float64Array));
+    }
+    expect(Number.isNaN((a.values.x as Float64Array)[7])).toBe(true);
+    expect(a.values.label).toEqual(b.values.label);
+    expect(a.values.day).toEqual(b.values.day);
+    expect((await native.queryColumns('SELECT 1 AS n WHERE false')).rows).toBe(0);
+  });
+
   it('a MotherDuck path without a token gets a clear message, not a stack trace', async () => {
     expect(motherDuckProblem('md:crm', {})).toMatch(/motherduck_token/);
     expect(motherDuckProblem('md:crm', { motherduck_token: 'x' })).toBeNull();
@@ -95,9 +113,10 @@ describe('native DuckDB behind Db', () => {
     }
   }, 120_000);
 
-  it('reads Parquet in place as a view, with roles suggested from a sample', async () => {
+  it('copies Parquet into a native table of the role columns, with the figures of the file read in place', async () => {
     const pq = path.join(dir, 'orders.parquet');
-    await native.exec(`COPY (SELECT * FROM ${'"orders"'}) TO '${pq}' (FORMAT parquet)`);
+    // An extra column no role takes, with Chinese text and blanks: it stays in the file, not in the table.
+    await native.exec(`COPY (SELECT *, CASE WHEN random() < 0.3 THEN NULL ELSE '备注 ' || CAST(hash(random()) AS VARCHAR) END AS "备注" FROM ${'"orders"'}) TO '${pq}' (FORMAT parquet)`);
     const db = await openNativeDb();
     try {
       const ws = await loadWorkspace(db, [pq]);
@@ -105,8 +124,19 @@ describe('native DuckDB behind Db', () => {
       expect(t.kind).toBe('orders');
       expect(t.roles.customer_id).toBeDefined();
       expect(t.rowCount).toBeGreaterThan(1000);
-      const o = await loadOverview(db, ws.tables);
-      expect(o.kpis.find((k) => k.key === 'orders')?.value).toBeGreaterThan(0);
+      const kinds = await db.query(`SELECT table_type FROM information_schema.tables WHERE table_name = '${t.name}'`);
+      expect(kinds.rows.map((r) => r.table_type)).toEqual(['BASE TABLE']);
+      expect(t.columns.map((c) => c.name).sort()).toEqual([...new Set(Object.values(t.roles))].sort());
+      expect(t.columns.map((c) => c.name)).not.toContain('备注');
+      expect((await db.query(`SELECT count(*) AS n FROM information_schema.tables WHERE ends_with(table_name, '__parquet')`)).rows[0]!.n).toBe(0);
+      // The same measures on a view over the file (what the runner used to read) give the same figures.
+      await db.exec(`CREATE VIEW in_place AS SELECT * FROM read_parquet('${pq}')`);
+      const inPlace: TableInfo = { ...t, name: 'in_place' };
+      const onTable = await loadOverview(db, ws.tables);
+      const onFile = await loadOverview(db, [inPlace]);
+      expect(onTable.kpis.find((k) => k.key === 'orders')?.value).toBeGreaterThan(0);
+      const figures = (kpis: readonly object[]) => rounded(kpis.map((k) => ({ ...k, source: undefined })));
+      expect(figures(onTable.kpis)).toEqual(figures(onFile.kpis));
     } finally {
       await db.close();
     }
