@@ -162,6 +162,40 @@ describe('workerRunner', () => {
     expect(log).toEqual(['post:rules:1', 'terminate']);
   });
 
+  it('with one slot, analyses wait their turn in order; a waiting one can be superseded or cancelled without a worker', async () => {
+    const log: string[] = [];
+    const posted: { w: WorkerLike; id: number }[] = [];
+    const runner = workerRunner(() => {
+      const w: WorkerLike = {
+        onmessage: null,
+        onerror: null,
+        postMessage(message: unknown) {
+          const req = message as PatternsRequest;
+          log.push(`post:${req.type}:${req.id}`);
+          posted.push({ w, id: req.id });
+        },
+        terminate: () => log.push('terminate'),
+      };
+      return w;
+    }, 1);
+    const answer = (i: number) => posted[i]!.w.onmessage?.({ data: { type: 'done', id: posted[i]!.id, result: `result ${i}` } } as unknown as MessageEvent<PatternsResponse>);
+    const rules = runner.run<'rules'>({ type: 'rules', tx: TX(), minSupport: 0.4, minConfidence: 0.6 });
+    const controller = new AbortController();
+    const cancelled = runner.run<'clusters'>({ type: 'clusters', behaviour: {} as never, lang: 'en' }, controller.signal);
+    const older = runner.run<'forecast'>({ type: 'forecast', series: {} as never, grain: 'month' });
+    const newer = runner.run<'forecast'>({ type: 'forecast', series: {} as never, grain: 'week' });
+    expect(log).toEqual(['post:rules:1']);
+    controller.abort();
+    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(older).rejects.toMatchObject({ name: 'AbortError' });
+    answer(0);
+    expect(await rules).toBe('result 0');
+    // Only the newer forecast starts, after the rules; neither waiting job made a worker.
+    expect(log).toEqual(['post:rules:1', 'terminate', 'post:forecast:2']);
+    answer(1);
+    expect(await newer).toBe('result 1');
+  });
+
   it('an error in the worker arrives as an Error with its name', async () => {
     const runner = workerRunner(() => stubWorker([], 'fail'));
     await expect(runner.run<'rules'>({ type: 'rules', tx: TX(), minSupport: 0.4, minConfidence: 0.6 })).rejects.toMatchObject({ name: 'RulesInputError', message: 'bad baskets' });

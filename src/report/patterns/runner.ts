@@ -43,54 +43,93 @@ function transferables(job: PatternsJob<Kind>): Transferable[] {
   return [];
 }
 
-export function workerRunner(spawn: () => WorkerLike): PatternsRunner {
+/**
+ * `slots`: analyses computing at once; the others wait their turn in the order asked. On a
+ * machine with few cores, three workers beside DuckDB's and the page's own thread left the
+ * page no core to paint on (frame gaps of half a second while nothing ran on the page).
+ */
+export function workerRunner(spawn: () => WorkerLike, slots = Infinity): PatternsRunner {
   const running = new Map<Kind, { worker: WorkerLike; reject: (e: Error) => void }>();
+  /** Jobs waiting for a slot, by kind (a newer job of a kind replaces the one waiting). */
+  const queued = new Map<Kind, { start: () => void; reject: (e: Error) => void }>();
   let nextId = 1;
+  const next = (): void => {
+    while (running.size < slots && queued.size > 0) {
+      const [kind, job] = queued.entries().next().value!;
+      queued.delete(kind);
+      job.start();
+    }
+  };
   const stop = (kind: Kind, reason: Error): void => {
+    const waiting = queued.get(kind);
+    if (waiting) {
+      queued.delete(kind);
+      waiting.reject(reason);
+    }
     const current = running.get(kind);
     if (!current) return;
     running.delete(kind);
     current.worker.terminate();
     current.reject(reason);
+    next();
   };
   return {
     run(job, signal, onProgress) {
       return new Promise((resolve, reject) => {
         if (signal?.aborted) return reject(abortError());
         stop(job.type, abortError('Superseded by a newer request'));
-        const worker = spawn();
-        const id = nextId++;
-        running.set(job.type, { worker, reject });
-        const onAbort = (): void => {
-          if (running.get(job.type)?.worker === worker) stop(job.type, abortError());
+        const onQueuedAbort = (): void => {
+          if (queued.get(job.type)?.reject === reject) {
+            queued.delete(job.type);
+            reject(abortError());
+          }
         };
-        const finish = (): void => {
-          signal?.removeEventListener('abort', onAbort);
-          if (running.get(job.type)?.worker === worker) running.delete(job.type);
-          worker.terminate();
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        worker.onmessage = (event) => {
-          const m = event.data;
-          if (m.id !== id) return;
-          if (m.type === 'progress') return onProgress?.(m.fraction);
-          finish();
-          if (m.type === 'done') resolve(m.result as never);
-          else reject(deserializeError(m.error));
-        };
-        worker.onerror = (event) => {
-          finish();
-          reject(new Error(event.message || 'The patterns worker failed to start'));
-        };
-        const request = { ...job, id } as unknown as PatternsRequest;
-        try {
-          worker.postMessage(request, transferables(job as PatternsJob<Kind>));
-        } catch (e) {
-          // e.g. a DataCloneError: this worker will never answer.
-          finish();
-          reject(e instanceof Error ? e : new Error(String(e)));
-        }
+        signal?.addEventListener('abort', onQueuedAbort, { once: true });
+        queued.set(job.type, {
+          reject,
+          start: () => {
+            signal?.removeEventListener('abort', onQueuedAbort);
+            start(job, signal, onProgress, resolve, reject);
+          },
+        });
+        next();
       });
     },
   };
+
+  function start<K extends Kind>(job: PatternsJob<K>, signal: AbortSignal | undefined, onProgress: OnProgress | undefined, resolve: (r: PatternsResults[K]) => void, reject: (e: Error) => void): void {
+    const worker = spawn();
+    const id = nextId++;
+    running.set(job.type, { worker, reject });
+    const onAbort = (): void => {
+      if (running.get(job.type)?.worker === worker) stop(job.type, abortError());
+    };
+    const finish = (): void => {
+      signal?.removeEventListener('abort', onAbort);
+      if (running.get(job.type)?.worker === worker) running.delete(job.type);
+      worker.terminate();
+      next();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.onmessage = (event) => {
+      const m = event.data;
+      if (m.id !== id) return;
+      if (m.type === 'progress') return onProgress?.(m.fraction);
+      finish();
+      if (m.type === 'done') resolve(m.result as never);
+      else reject(deserializeError(m.error));
+    };
+    worker.onerror = (event) => {
+      finish();
+      reject(new Error(event.message || 'The patterns worker failed to start'));
+    };
+    const request = { ...job, id } as unknown as PatternsRequest;
+    try {
+      worker.postMessage(request, transferables(job as PatternsJob<Kind>));
+    } catch (e) {
+      // e.g. a DataCloneError: this worker will never answer.
+      finish();
+      reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
 }
