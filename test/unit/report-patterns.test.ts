@@ -28,15 +28,17 @@ afterAll(async () => db.close());
 
 /**
  * Node has no Web Worker: this stand-in runs the worker's own dispatcher (`handlePatterns`)
- * on a later tick, or never answers (`hang`), and records terminate calls.
+ * on a later tick, or never answers (`hang`), and records terminate calls; `posted` collects
+ * each request with its worker, so a test can answer a hanging one itself.
  */
-function stubWorker(log: string[], mode: 'answer' | 'hang' | 'fail' = 'answer'): WorkerLike {
+function stubWorker(log: string[], mode: 'answer' | 'hang' | 'fail' = 'answer', posted?: { w: WorkerLike; id: number }[]): WorkerLike {
   const w: WorkerLike = {
     onmessage: null,
     onerror: null,
     postMessage(message: unknown) {
       const req = message as PatternsRequest;
       log.push(`post:${req.type}:${req.id}`);
+      posted?.push({ w, id: req.id });
       if (mode === 'hang') return;
       setTimeout(() => {
         const progress = (fraction: number) => w.onmessage?.({ data: { type: 'progress', id: req.id, fraction } } as MessageEvent<PatternsResponse>);
@@ -165,19 +167,8 @@ describe('workerRunner', () => {
   it('with one slot, analyses wait their turn in order; a waiting one can be superseded or cancelled without a worker', async () => {
     const log: string[] = [];
     const posted: { w: WorkerLike; id: number }[] = [];
-    const runner = workerRunner(() => {
-      const w: WorkerLike = {
-        onmessage: null,
-        onerror: null,
-        postMessage(message: unknown) {
-          const req = message as PatternsRequest;
-          log.push(`post:${req.type}:${req.id}`);
-          posted.push({ w, id: req.id });
-        },
-        terminate: () => log.push('terminate'),
-      };
-      return w;
-    }, 1);
+    // Workers that answer only when the test says (`answer(i)`).
+    const runner = workerRunner(() => stubWorker(log, 'hang', posted), 1);
     const answer = (i: number) => posted[i]!.w.onmessage?.({ data: { type: 'done', id: posted[i]!.id, result: `result ${i}` } } as unknown as MessageEvent<PatternsResponse>);
     const rules = runner.run<'rules'>({ type: 'rules', tx: TX(), minSupport: 0.4, minConfidence: 0.6 });
     const controller = new AbortController();
