@@ -32,6 +32,8 @@ export interface RunnerArgs {
   title?: string;
   author?: string;
   threads?: number;
+  /** DuckDB's memory limit, e.g. `8GB`; past it DuckDB spills to disk (default: 80 % of RAM). */
+  memoryLimit?: string;
   staticCharts: boolean;
 }
 
@@ -44,6 +46,7 @@ export const USAGE = `Usage: crm-lens report (--data FILE)... [--db DATABASE] --
   --lang LANG     en (default) or zh-CN
   --title TEXT    report title;  --author TEXT  author
   --threads N     DuckDB threads (default: every core)
+  --memory-limit SIZE  DuckDB's memory, e.g. 8GB or 512MB (default: 80 % of RAM; past it DuckDB spills to disk)
   --static        charts as static SVG instead of interactive ECharts`;
 
 /** Parses the command line; throws an Error whose message says what is wrong and shows the usage. */
@@ -72,6 +75,12 @@ export function parseArgs(argv: readonly string[]): RunnerArgs {
         const n = Number(value());
         if (!Number.isInteger(n) || n < 1) throw new Error(`--threads takes a whole number of threads, at least 1.\n\n${USAGE}`);
         args.threads = n;
+        break;
+      }
+      case '--memory-limit': {
+        const v = value().replace(/\s+/g, '').toUpperCase();
+        if (!/^\d+(\.\d+)?(KB|MB|GB|TB|KIB|MIB|GIB|TIB)$/.test(v)) throw new Error(`--memory-limit is a size like 8GB or 512MB, not "${rest[i]}".\n\n${USAGE}`);
+        args.memoryLimit = v;
         break;
       }
       case '--lang': {
@@ -113,7 +122,7 @@ export interface RunSummary {
 export async function runReport(args: RunnerArgs): Promise<RunSummary> {
   const ms: Record<string, number> = {};
   const t0 = performance.now();
-  const db = await openNativeDb({ ...(args.database ? { database: args.database } : {}), ...(args.threads ? { threads: args.threads } : {}) });
+  const db = await openNativeDb({ ...(args.database ? { database: args.database } : {}), ...(args.threads ? { threads: args.threads } : {}), ...(args.memoryLimit ? { memoryLimit: args.memoryLimit } : {}) });
   try {
     const engine = await db.version();
     const ws = await loadWorkspace(db, args.data, args.database !== undefined);

@@ -45,6 +45,8 @@ export interface NativeOptions {
   /** A `.duckdb` file, `md:database` (needs `motherduck_token` in the environment), or `:memory:`; default: a temporary database file. */
   database?: string;
   threads?: number;
+  /** DuckDB's `memory_limit` (`8GB`, `512MB`); default 80 % of RAM. */
+  memoryLimit?: string;
 }
 
 /** A clear message for a MotherDuck path that cannot connect (no token, no network), instead of a stack trace. */
@@ -64,7 +66,10 @@ export async function openNativeDb(options: NativeOptions = {}): Promise<NativeD
   const database = options.database ?? path.join(dir, 'workspace.duckdb');
   let instance;
   try {
-    instance = await DuckDBInstance.create(database, options.threads ? { threads: String(options.threads) } : {});
+    instance = await DuckDBInstance.create(database, {
+      ...(options.threads ? { threads: String(options.threads) } : {}),
+      ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
+    });
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     const detail = e instanceof Error ? e.message : String(e);

@@ -50,6 +50,19 @@ async function wasmTables(): Promise<TableInfo[]> {
   return withDerived(wasm, out);
 }
 
+describe('native DuckDB options', () => {
+  it('takes a memory limit (the runner’s --memory-limit)', async () => {
+    const limited = await openNativeDb({ memoryLimit: '1GiB', threads: 1 });
+    try {
+      const { rows } = await limited.query("SELECT current_setting('memory_limit') AS m, current_setting('threads') AS t");
+      expect(String(rows[0]!.m)).toMatch(/^1(\.0)? GiB$/);
+      expect(Number(rows[0]!.t)).toBe(1);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('native DuckDB behind Db', () => {
   it('cells match the browser conversion: bigints as numbers, dates and timestamps as ISO text', () => {
     expect(nativeCell(3n, 'BIGINT')).toBe(3);

@@ -38,6 +38,8 @@ describe('crm-lens arguments', () => {
     expect(() => parseArgs(['report', '--data'])).toThrow(/--data needs a value/);
     expect(() => parseArgs(['report', '--data', 'a.csv', '--out', 'r.html', '--lang', 'fr'])).toThrow(/en or zh-CN/);
     expect(() => parseArgs(['report', '--data', 'a.csv', '--out', 'r.html', '--threads', '0'])).toThrow(/at least 1/);
+    expect(() => parseArgs(['report', '--data', 'a.csv', '--out', 'r.html', '--memory-limit', 'lots'])).toThrow(/size like 8GB/);
+    expect(parseArgs(['report', '--data', 'a.csv', '--out', 'r.html', '--memory-limit', '8 gb']).memoryLimit).toBe('8GB');
     expect(() => parseArgs(['export'])).toThrow(/Unknown command "export"/);
     expect(parseArgs(['report', '--data', 'a.csv', '--data', 'b.parquet', '--out', 'r.html', '--lang', 'zh-CN'])).toMatchObject({ command: 'report', data: ['a.csv', 'b.parquet'], locale: 'zh-CN' });
   });
