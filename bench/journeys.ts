@@ -1,39 +1,73 @@
 /**
  * Path analysis at scale (issue 14: 1M events under 5 s): synthetic events
- * made in DuckDB (100,000 customers × 10 events, six pages, five channels),
- * then every journey measure the Analytics page runs (`loadJourneys`: cut
- * sessions once, then summary, Sankey flows, drop-off, paths, time to
- * convert, attribution), timed on DuckDB-WASM in Node, wall clock and this
- * process's CPU time (the machine may be shared). Run: `npm run bench --
- * --steps journeys`, or `node --import tsx bench/journeys.ts [events]`.
+ * (bench/journeys-table.ts: 100,000 customers × 10 events, six pages, five
+ * channels), then every journey measure the Analytics page runs
+ * (`loadJourneys`: cut sessions once, then summary, Sankey flows, drop-off,
+ * paths, time to convert, attribution), timed twice in two places:
+ *   Chromium – the events written to a CSV (native DuckDB), picked as a file on
+ *              the bench page, loaded into DuckDB-WASM as the app boots it, then
+ *              the measures: the first run is what a user sees after the load
+ *   Node     – DuckDB-WASM in Node on a table made in the engine (no load), wall
+ *              clock and this process's CPU time: its first run also pays the
+ *              engine's one-off costs (WASM tier-up, memory growth)
+ * The second run of each is what a user sees on changing the session gap.
+ * Run: `npm run bench -- --steps journeys`, or `node --import tsx bench/journeys.ts [events]`.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openNodeDb } from '../src/db/node.ts';
-import type { TableInfo } from '../src/ingest/model.ts';
 import { loadJourneys } from '../src/report/journeys.ts';
+import { startSession } from '../test/e2e/browser.ts';
+import { buildPage, servePage } from './browser.ts';
+import type { JourneysBenchResult } from './browser/api.ts';
+import { benchEventsSelect, benchEventsTable } from './journeys-table.ts';
 import { fmt, type Target } from './report.ts';
 
-export async function journeysStep(lines: string[], log: (line: string) => void, events = 1_000_000): Promise<{ targets: Record<string, Target> }> {
-  const customers = Math.max(1, Math.round(events / 10));
-  log(`Journeys: ${fmt(events)} synthetic events in DuckDB-WASM…`);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/** The events as a CSV under bench/data/, written the first time by native DuckDB. */
+async function eventsCsv(events: number, log: (line: string) => void): Promise<string> {
+  const file = path.join(HERE, 'data', `events_${events}.csv`);
+  if (fs.existsSync(file)) return file;
+  log(`Journeys: writing ${path.relative(process.cwd(), file)}…`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  const tmp = `${file}.part`;
+  await conn.run(`COPY (${benchEventsSelect(events)}) TO '${tmp.replaceAll("'", "''")}' (HEADER, DELIMITER ',')`);
+  conn.closeSync();
+  fs.renameSync(tmp, file);
+  return file;
+}
+
+async function chromiumRun(events: number, log: (line: string) => void): Promise<JourneysBenchResult & { engine: string }> {
+  const file = await eventsCsv(events, log);
+  log('Journeys: building bench/browser/ with Vite…');
+  await buildPage();
+  const { server, url } = await servePage();
+  const session = await startSession();
+  try {
+    const page = await session.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => window.crmBench !== undefined);
+    const boot = await page.evaluate(() => window.crmBench!.boot());
+    await page.setInputFiles('#file', file);
+    log(`Journeys: ${fmt(events)} events in Chromium…`);
+    const r = await page.evaluate((t) => window.crmBench!.journeys(t), 'bench_events');
+    return { ...r, engine: `DuckDB ${boot.version} (@duckdb/duckdb-wasm, ${boot.bundle}) in Chromium ${session.browser.version()}` };
+  } finally {
+    await session.close();
+    await server.close();
+  }
+}
+
+async function nodeRun(events: number): Promise<{ ms: number; cpuS: number; againMs: number; againCpuS: number; sessions: number; leader: string }> {
   const db = await openNodeDb();
   try {
-    await db.exec(
-      `CREATE TABLE bench_events AS SELECT 'C' || (i % ${customers}) AS customer_id,` +
-        ` TIMESTAMP '2025-01-01' + to_seconds(CAST((i // ${customers}) * 1500 + hash(i) % 1200 AS BIGINT)) AS event_time,` +
-        ` ['search', 'social', 'email', 'display', 'direct'][1 + CAST(hash(i // ${customers * 3}, i % ${customers}) % 5 AS INTEGER)] AS channel,` +
-        ` ['Home', 'Search', 'Product', 'Cart', 'Checkout', 'Purchase'][1 + CAST(hash(i * 7) % 6 AS INTEGER)] AS page FROM range(${events}) AS t(i)`,
-    );
-    await db.exec(`ALTER TABLE bench_events ADD COLUMN event_type VARCHAR; UPDATE bench_events SET event_type = CASE WHEN page = 'Purchase' THEN 'purchase' ELSE 'page_view' END`);
-    const table: TableInfo = {
-      name: 'bench_events', source: 'bench', kind: 'events', rowCount: events,
-      columns: [
-        { name: 'customer_id', type: 'VARCHAR' }, { name: 'event_time', type: 'TIMESTAMP' }, { name: 'channel', type: 'VARCHAR' },
-        { name: 'page', type: 'VARCHAR' }, { name: 'event_type', type: 'VARCHAR' },
-      ],
-      roles: { customer_id: 'customer_id', event_at: 'event_time', channel: 'channel', touchpoint: 'page', event_type: 'event_type' },
-    };
-    // Twice: the first run also grows the engine's memory; the second is what a user sees on changing the session gap.
+    await db.exec(`CREATE TABLE bench_events AS ${benchEventsSelect(events)}`);
+    const table = benchEventsTable('bench_events', events);
     const timed = async () => {
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
@@ -41,18 +75,34 @@ export async function journeysStep(lines: string[], log: (line: string) => void,
       const cpu = process.cpuUsage(cpu0);
       return { r, ms: performance.now() - t0, cpuS: (cpu.user + cpu.system) / 1e6 };
     };
-    const { r, ms, cpuS } = await timed();
+    const first = await timed();
     const again = await timed();
-    const s = r?.summary.rows[0];
-    lines.push(
-      '',
-      `Journeys: ${fmt(events)} events, ${fmt(Number(s?.sessions))} sessions: all journey measures in ${fmt(ms / 1000, 2)} s wall, ${fmt(cpuS, 2)} s CPU;` +
-        ` again ${fmt(again.ms / 1000, 2)} s wall, ${fmt(again.cpuS, 2)} s CPU (DuckDB-WASM in Node, one thread); Markov leader ${r?.markov?.channels[0]?.channel ?? '—'}`,
-    );
-    return { targets: { journeysTime: { what: `Journeys: path analysis of ${fmt(events)} events, DuckDB-WASM in Node`, value: ms / 1000, unit: ' s', target: '< 5 s', met: ms < 5000 } } };
+    return {
+      ms: first.ms, cpuS: first.cpuS, againMs: again.ms, againCpuS: again.cpuS,
+      sessions: Number(first.r?.summary.rows[0]?.sessions), leader: first.r?.markov?.channels[0]?.channel ?? '—',
+    };
   } finally {
     await db.close();
   }
+}
+
+export async function journeysStep(lines: string[], log: (line: string) => void, events = 1_000_000): Promise<{ targets: Record<string, Target> }> {
+  const c = await chromiumRun(events, log);
+  log(`Journeys: ${fmt(events)} synthetic events in DuckDB-WASM in Node…`);
+  const n = await nodeRun(events);
+  lines.push(
+    '',
+    `Journeys: ${fmt(events)} events, ${fmt(c.sessions)} sessions, all journey measures (Markov leader ${c.leader ?? '—'}):`,
+    `  Chromium (${c.engine}): load ${fmt(c.loadMs / 1000, 2)} s, then ${fmt(c.firstMs / 1000, 2)} s; again ${fmt(c.againMs / 1000, 2)} s`,
+    `  Node (DuckDB-WASM, one thread, no load): ${fmt(n.ms / 1000, 2)} s wall, ${fmt(n.cpuS, 2)} s CPU (cold engine); again ${fmt(n.againMs / 1000, 2)} s wall, ${fmt(n.againCpuS, 2)} s CPU` +
+      (n.sessions === c.sessions ? '' : ` — ${fmt(n.sessions)} sessions, not the same as Chromium's`),
+  );
+  return {
+    targets: {
+      journeysTime: { what: `Journeys: path analysis of ${fmt(events)} events after their load, Chromium`, value: c.firstMs / 1000, unit: ' s', target: '< 5 s', met: c.firstMs < 5000 },
+      journeysNodeCold: { what: `Journeys: the same in Node on a cold engine (no load before)`, value: n.ms / 1000, unit: ' s', target: '< 5 s', met: n.ms < 5000 },
+    },
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -66,6 +66,21 @@ export interface BenchPage {
    * with the number of progress messages and the longest wait between two.
    */
   voice(input: TextInput): Promise<VoiceBenchResult>;
+  /**
+   * Journeys (bench/journeys.ts): the picked events CSV loaded into `table` (by handle, as `load`),
+   * then every journey measure the Analytics page runs (`loadJourneys`, src/report/journeys.ts),
+   * timed twice: the first run is what a user sees after the load, the second a change of gap.
+   */
+  journeys(table: string): Promise<JourneysBenchResult>;
+}
+
+export interface JourneysBenchResult {
+  events: number;
+  loadMs: number;
+  firstMs: number;
+  againMs: number;
+  sessions: number;
+  leader: string | null;
 }
 
 export interface VoiceBenchResult {

@@ -10,6 +10,8 @@ import { digest, fromRows } from '../rfm.ts';
 import type { TableInfo } from '../../src/ingest/model.ts';
 import { fitLifetime } from '../../src/ml/clv/client.ts';
 import { loadScope, loadValueData } from '../../src/report/value.ts';
+import { loadJourneys } from '../../src/report/journeys.ts';
+import { benchEventsTable } from '../journeys-table.ts';
 import type { BenchPage, ClvOrdersOptions, LoadOptions } from './api.ts';
 
 let db: Db | null = null;
@@ -160,6 +162,27 @@ const page: BenchPage = {
     });
     const ms = performance.now() - t0;
     return { ms, progressEvents: events, maxProgressGapMs: Math.max(maxGap, performance.now() - last), texts: result.texts, topics: result.topics.length, card: result.sentiment.card };
+  },
+
+  async journeys(table) {
+    const d = opened();
+    const file = pickedFile();
+    const name = `${table}.csv`;
+    if (!d.registerFile) throw new Error('crmBench: this Db cannot register a File by handle');
+    const t0 = performance.now();
+    await d.registerFile(name, file);
+    await d.exec(`CREATE TABLE ${ident(table)} AS SELECT * FROM read_csv(${lit(name)})`);
+    const loadMs = performance.now() - t0;
+    await d.dropFile(name);
+    const events = Number((await d.query(`SELECT count(*) AS n FROM ${ident(table)}`)).rows[0]?.n);
+    const info = benchEventsTable(table, events);
+    const t1 = performance.now();
+    const r = await loadJourneys(d, [info]);
+    const firstMs = performance.now() - t1;
+    const t2 = performance.now();
+    await loadJourneys(d, [info]);
+    const againMs = performance.now() - t2;
+    return { events, loadMs, firstMs, againMs, sessions: Number(r?.summary.rows[0]?.sessions ?? NaN), leader: r?.markov?.channels[0]?.channel ?? null };
   },
 };
 
