@@ -20,6 +20,16 @@ export const DATA_DIR = process.env.CRM_DATA_DIR ?? path.resolve(ROOT, '../share
 // Flags in the package's default set that would weaken what we test (same-origin rules).
 const DROPPED_FLAGS = new Set(['--disable-web-security', '--allow-running-insecure-content']);
 const NOT_ISOLATED_FLAGS = /^--(single-process|disable-site-isolation-trials|disable-features=.*site-per-process)/;
+/**
+ * The package's GPU set-up for serverless hosts: one process, GL emulated by SwiftShader on a GPU thread inside
+ * it. It rasters every tile through emulated GL on that one thread: traced while Analytics computes on 1M lines,
+ * that thread was busy half the time in flushes of 100-230 ms, and frames waited on it (rAF gaps of 200-380 ms
+ * with the page's own thread idle). No user's Chrome draws that way: a desktop one has a GPU process on real
+ * hardware, or Chrome's software path where the GPU is unusable. Sessions use that software path (CPU raster,
+ * separate processes), the one measure of a page's frames this machine can give honestly; the longest gap in the
+ * same trace fell to 117 ms. CRM_E2E_GPU=swiftshader keeps the package's set-up (to compare).
+ */
+const SWIFTSHADER_FLAGS = /^--(single-process|in-process-gpu|use-gl=|use-angle=|enable-unsafe-swiftshader|ignore-gpu-blocklist)/;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -85,10 +95,11 @@ export async function startSession(prefix = '/', o: { isolated?: boolean } = {})
   o = { isolated: process.env.CRM_E2E_ISOLATED === '1', ...o };
   const { server, baseUrl } = await serveDist(prefix, o.isolated ?? false);
   // Cross-origin isolation needs a process per site: the serverless flags that turn that off go for an isolated session.
-  const args = chromiumPkg.args.filter((a) => !DROPPED_FLAGS.has(a) && !(o.isolated && NOT_ISOLATED_FLAGS.test(a)));
+  const swiftshader = process.env.CRM_E2E_GPU === 'swiftshader';
+  const args = chromiumPkg.args.filter((a) => !DROPPED_FLAGS.has(a) && !(o.isolated && NOT_ISOLATED_FLAGS.test(a)) && (swiftshader || !SWIFTSHADER_FLAGS.test(a)));
   const browser = await chromium.launch({
     executablePath: await chromiumPkg.executablePath(),
-    args: [...args, '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [...args, ...(swiftshader ? [] : ['--disable-gpu']), '--disable-background-networking', '--disable-component-update', '--no-first-run'],
     headless: true,
     env: { ...process.env, TMPDIR: tmp },
   });

@@ -76,21 +76,14 @@ describe('scale (issue #4)', () => {
     const analyticsGap = await stopAnalyticsGaps();
     console.log(`[scale] Analytics on 1M lines ready in ${((Date.now() - a0) / 1000).toFixed(1)} s; longest frame gap ${analyticsGap.toFixed(0)} ms`);
     await page.getByTestId('sec-rules').waitFor();
-    // Measured 500 ms at load average 5 on two cores (20.5 s before rules, clusters and the forecast moved
-    // to workers and long results to columns). Issue 10 (goal: under 200 ms on an idle machine): with charts
-    // drawn only near the viewport and after a painted frame, 917 ms at load average 15 on two cores, against
-    // 4,317 ms for the code before at the same load. Then the rules' baskets read batch by batch and sent by
-    // transfer, batches read at a frame's pace, narrow sections alone in balanced columns, wide ones skipped
-    // until near and the sections mounted in steps: 483 and 450 ms here at load averages 7.2 and 6.3-7.2
-    // (1,533 ms once at load 12, with the page's thread mostly idle: the machine painted no frames). Side by
-    // side at load 7-8 in a probe of the same steps: 533 / 500 ms against 900 / 967 ms for the code before,
-    // its longest task 222-278 ms against 868-943 ms. On a quiet machine (load 2-4, this test alone): 550 and
-    // 800 ms with the three analyses computing side by side; 283 and 333 ms once they take turns on a machine
-    // of two cores (report/patterns/browser.ts). What is left is not the page's own work: Long Animation Frame
-    // entries of 200-350 ms show under 50 ms of script each (a chart's draw is the longest, 80-110 ms), the
-    // rest frames waiting for a core while DuckDB's worker and an analysis compute. Seconds-long gaps would
-    // mean work moved back onto the page's thread.
-    expect(analyticsGap).toBeLessThan(1000);
+    // Issue 10's goal is under 200 ms. History: 20.5 s before rules, clusters and the forecast moved to workers;
+    // then charts drawn near the viewport only, baskets read batch by batch, sections mounted in steps, the
+    // analyses taking turns on two cores: 283-333 ms on a quiet machine, in Long Animation Frames of 200-350 ms
+    // with under 50 ms of script. A trace showed why: the serverless Chromium set-up rasters through SwiftShader
+    // GL on one in-process thread (flushes of 100-230 ms). With Chrome's software path (test/e2e/browser.ts):
+    // 100-117 ms, Analytics ready in 24-34 s. The bound leaves room for a loaded CI machine; seconds-long gaps
+    // would mean work moved back onto the page's thread.
+    expect(analyticsGap).toBeLessThan(500);
 
     // Issue 10: a pattern analysis shows its progress and can be cancelled; the section keeps its result.
     const kSelect = page.getByTestId('cluster-k');
