@@ -41,8 +41,8 @@ export function formatInt(locale: Locale, n: number): string {
   return nf(locale, { maximumFractionDigits: 0 }).format(n);
 }
 
-export function formatNumber(locale: Locale, n: number, digits = 2): string {
-  return nf(locale, { maximumFractionDigits: digits }).format(n);
+export function formatNumber(locale: Locale, n: number, digits = 2, minDigits = 0): string {
+  return nf(locale, { minimumFractionDigits: Math.min(minDigits, digits), maximumFractionDigits: digits }).format(n);
 }
 
 /** 0.26537 → "26.5 %" (en) / "26.5%" (zh-CN). */

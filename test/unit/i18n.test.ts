@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../src/i18n/en.ts';
 import { zhCN } from '../../src/i18n/zh-CN.ts';
-import { formatDateInput, formatPercent, parseDateInput, preferredLocale, translate } from '../../src/i18n/index.ts';
+import { formatDateInput, formatNumber, formatPercent, parseDateInput, preferredLocale, translate } from '../../src/i18n/index.ts';
 
 describe('i18n', () => {
   it('has the same keys and placeholders in both catalogues', () => {
@@ -20,6 +20,13 @@ describe('i18n', () => {
   it('formats percentages per locale', () => {
     expect(formatPercent('en', 0.26537)).toBe('26.5%');
     expect(formatPercent('zh-CN', 0.26537)).toBe('26.5%');
+  });
+
+  it('formats numbers with at most, and when asked at least, the given decimals', () => {
+    expect(formatNumber('en', 109.02, 1)).toBe('109');
+    expect(formatNumber('en', 109.02, 1, 1)).toBe('109.0');
+    expect(formatNumber('zh-CN', 1234.56, 1, 1)).toBe('1,234.6');
+    expect(formatNumber('en', 2.5, 1, 3)).toBe('2.5');
   });
 
   it('picks a preferred locale', () => {
