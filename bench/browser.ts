@@ -27,7 +27,7 @@ import { build, preview, type PreviewServer } from 'vite';
 import type { TableInfo } from '../src/ingest/model.ts';
 import { ident, lit } from '../src/lib/sql.ts';
 import type { Filters } from '../src/metrics/filters.ts';
-import { startSession } from '../test/e2e/browser.ts';
+import { startSession, type Session } from '../test/e2e/browser.ts';
 import type { BenchPage, LoadOptions } from './browser/api.ts';
 import { fmt, mb, median, textTable, type Target } from './report.ts';
 import { digest, fromRows, RFM_SQL, TABLE } from './rfm.ts';
@@ -365,6 +365,26 @@ export async function servePage(): Promise<{ server: PreviewServer; url: string 
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL for the bench page');
   return { server, url };
+}
+
+/**
+ * The bench page built, served and opened in one fresh Chromium (`window.crmBench` ready), for `use`;
+ * browser and server closed after. `label` names the step in the log.
+ */
+export async function withBenchPage<T>(label: string, log: (line: string) => void, use: (page: Page, session: Session) => Promise<T>): Promise<T> {
+  log(`${label}: building bench/browser/ with Vite…`);
+  await buildPage();
+  const { server, url } = await servePage();
+  const session = await startSession();
+  try {
+    const page = await session.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => window.crmBench !== undefined);
+    return await use(page, session);
+  } finally {
+    await session.close();
+    await server.close();
+  }
 }
 
 function summarise(loads: readonly ChromiumLoad[]): LoadSummary {

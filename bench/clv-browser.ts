@@ -14,8 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { startSession } from '../test/e2e/browser.ts';
-import { buildPage, servePage } from './browser.ts';
+import { withBenchPage } from './browser.ts';
 import type { BenchPage, ClvOrdersResult } from './browser/api.ts';
 import { writeOrdersCsv } from './gen.ts';
 import { fmt } from './report.ts';
@@ -45,7 +44,6 @@ function ordersFile(rows: number, customers: number, log: (line: string) => void
 }
 
 async function api(page: Page): Promise<Pick<BenchPage, 'boot' | 'clvSample' | 'clvOrders'>> {
-  await page.waitForFunction(() => window.crmBench !== undefined);
   return {
     boot: () => page.evaluate(() => window.crmBench!.boot()),
     clvSample: (runs) => page.evaluate((n) => window.crmBench!.clvSample(n), runs),
@@ -58,13 +56,7 @@ export async function clvChromium(opts: {
 }): Promise<ClvChromiumReport> {
   const { log } = opts;
   const genFile = opts.orderRows > 0 ? ordersFile(opts.orderRows, opts.orderCustomers, log) : null;
-  log('CLV: building bench/browser/ with Vite…');
-  await buildPage();
-  const { server, url } = await servePage();
-  const session = await startSession();
-  try {
-    const page = await session.newPage();
-    await page.goto(url);
+  return withBenchPage('CLV', log, async (page, session) => {
     const b = await api(page);
     const boot = await b.boot();
     await page.setInputFiles('#file', opts.sampleFile);
@@ -89,8 +81,5 @@ export async function clvChromium(opts: {
       engine: `DuckDB ${boot.version} (@duckdb/duckdb-wasm, ${boot.bundle}) in Chromium ${session.browser.version()}`,
       bootMs: boot.ms, sample, master, orders,
     };
-  } finally {
-    await session.close();
-    await server.close();
-  }
+  });
 }

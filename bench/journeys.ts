@@ -18,8 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openNodeDb } from '../src/db/node.ts';
 import { loadJourneys } from '../src/report/journeys.ts';
-import { startSession } from '../test/e2e/browser.ts';
-import { buildPage, servePage } from './browser.ts';
+import { withBenchPage } from './browser.ts';
 import type { JourneysBenchResult } from './browser/api.ts';
 import { benchEventsSelect, benchEventsTable } from './journeys-table.ts';
 import { fmt, type Target } from './report.ts';
@@ -44,23 +43,13 @@ async function eventsCsv(events: number, log: (line: string) => void): Promise<s
 
 async function chromiumRun(events: number, log: (line: string) => void): Promise<JourneysBenchResult & { engine: string }> {
   const file = await eventsCsv(events, log);
-  log('Journeys: building bench/browser/ with Vite…');
-  await buildPage();
-  const { server, url } = await servePage();
-  const session = await startSession();
-  try {
-    const page = await session.newPage();
-    await page.goto(url);
-    await page.waitForFunction(() => window.crmBench !== undefined);
+  return withBenchPage('Journeys', log, async (page, session) => {
     const boot = await page.evaluate(() => window.crmBench!.boot());
     await page.setInputFiles('#file', file);
     log(`Journeys: ${fmt(events)} events in Chromium…`);
     const r = await page.evaluate((t) => window.crmBench!.journeys(t), 'bench_events');
     return { ...r, engine: `DuckDB ${boot.version} (@duckdb/duckdb-wasm, ${boot.bundle}) in Chromium ${session.browser.version()}` };
-  } finally {
-    await session.close();
-    await server.close();
-  }
+  });
 }
 
 async function nodeRun(events: number): Promise<{ ms: number; cpuS: number; againMs: number; againCpuS: number; sessions: number; leader: string }> {

@@ -10,10 +10,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
-import { DATA_DIR, startSession } from '../test/e2e/browser.ts';
+import { DATA_DIR } from '../test/e2e/browser.ts';
 import { mulberry32, shuffleInPlace } from '../src/lib/random.ts';
 import type { TextInput } from '../src/ml/text/types.ts';
-import { buildPage, servePage } from './browser.ts';
+import { withBenchPage } from './browser.ts';
 import type { VoiceBenchResult } from './browser/api.ts';
 import { fmt, type Target } from './report.ts';
 
@@ -47,14 +47,7 @@ export async function voiceStep(lines: string[], log: (line: string) => void, n 
     return { skipped };
   }
   const input = mixedTexts(n);
-  log('Voice: building bench/browser/ with Vite…');
-  await buildPage();
-  const { server, url } = await servePage();
-  const session = await startSession();
-  try {
-    const page = await session.newPage();
-    await page.goto(url);
-    await page.waitForFunction(() => window.crmBench !== undefined);
+  return withBenchPage('Voice', log, async (page, session) => {
     const result = await page.evaluate((x) => window.crmBench!.voice(x), input);
     const c = result.card;
     lines.push(
@@ -66,8 +59,5 @@ export async function voiceStep(lines: string[], log: (line: string) => void, n 
       voiceTime: { what: 'Voice: 100k mixed texts, Chromium worker', value: result.ms / 1000, unit: ' s', target: '< 20 s', met: result.ms < 20_000 },
     };
     return { engine: `Chromium ${session.browser.version()}`, result, targets };
-  } finally {
-    await session.close();
-    await server.close();
-  }
+  });
 }
