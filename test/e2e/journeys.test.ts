@@ -74,6 +74,21 @@ describe('surveys and journeys on the demo', () => {
     await shot('sec-journeys', 'journeys-journeys-en.png');
   });
 
+  it('a longer session gap joins sessions, and the section says it is computing only while it is', async () => {
+    const sessions = async () => Number((await value('jr-sessions')).replace(/\D/g, ''));
+    const before = await sessions();
+    const gap = page.getByTestId('jr-gap');
+    await gap.fill('240');
+    await gap.press('Enter');
+    await gap.blur();
+    await expect.poll(sessions, { timeout: 60_000 }).toBeLessThan(before);
+    await page.getByTestId('jr-computing').waitFor({ state: 'detached', timeout: 60_000 });
+    await gap.fill('30');
+    await gap.blur();
+    await expect.poll(sessions, { timeout: 60_000 }).toBe(before);
+    await page.getByTestId('jr-computing').waitFor({ state: 'detached', timeout: 60_000 });
+  });
+
   it('the journey funnel names the planted bottleneck and follows a changed touchpoint stage', async () => {
     await page.getByTestId('jf-chart').locator('canvas').first().waitFor({ timeout: 120_000 });
     expect(await text('voice-scope')).toMatch(/filter bar .* does not apply to surveys and journeys/);

@@ -56,6 +56,7 @@ export const journeysEn = {
   'jr.def':
     'Events per customer in time order, cut into sessions after a gap without events. A repeat of the same touchpoint is one step. A conversion is an event flagged as converted, else an event type or page such as purchase/购买. Attribution: each customer’s sessions up to the first conversion, each a touch of the channel it arrived by; first-touch, last-touch and linear credit, and the Markov removal effect (the share of conversion probability lost without the channel).',
   'jr.gap': 'Session gap (minutes)',
+  'jr.computing': 'Cutting the events into sessions and tracing paths…',
   'jr.sessions': 'Sessions',
   'jr.events': 'Events',
   'jr.customerConv': 'Customers converting',
@@ -145,6 +146,7 @@ export const journeysZh: Record<keyof typeof journeysEn, string> = {
   'jr.def':
     '按时间排列每位客户的事件，超过一段时间没有事件即切分为新的会话。连续访问同一触点算作一步。转化指标记为已转化的事件，否则为事件类型或页面为“购买”“purchase”等的事件。归因：每位客户截至首次转化的各次会话，每次会话记为其来源渠道的一次接触；分别按首次接触、末次接触、线性平均和马尔可夫移除效应（去掉该渠道后损失的转化概率占比）分配转化。',
   'jr.gap': '会话间隔（分钟）',
+  'jr.computing': '正在把事件切分为会话并追踪路径…',
   'jr.sessions': '会话数',
   'jr.events': '事件数',
   'jr.customerConv': '客户转化率',
