@@ -165,16 +165,9 @@ const page: BenchPage = {
   },
 
   async journeys(table) {
+    // Loaded as `load` loads a picked file (by handle), then the measures.
+    const { ms: loadMs, rows: events } = await page.load({ table, via: 'handle' });
     const d = opened();
-    const file = pickedFile();
-    const name = `${table}.csv`;
-    if (!d.registerFile) throw new Error('crmBench: this Db cannot register a File by handle');
-    const t0 = performance.now();
-    await d.registerFile(name, file);
-    await d.exec(`CREATE TABLE ${ident(table)} AS SELECT * FROM read_csv(${lit(name)})`);
-    const loadMs = performance.now() - t0;
-    await d.dropFile(name);
-    const events = Number((await d.query(`SELECT count(*) AS n FROM ${ident(table)}`)).rows[0]?.n);
     const info = benchEventsTable(table, events);
     const t1 = performance.now();
     const r = await loadJourneys(d, [info]);
