@@ -78,6 +78,8 @@ export interface JourneysBenchResult {
   events: number;
   loadMs: number;
   firstMs: number;
+  /** Where the first run went: reading the events out, cutting them in the sessions worker, taking the tables in, the measures. */
+  firstParts: { readMs: number; cutMs: number; insertMs: number; measuresMs: number };
   againMs: number;
   sessions: number;
   leader: string | null;

@@ -16,8 +16,8 @@ import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import coiWasm from '@duckdb/duckdb-wasm/dist/duckdb-coi.wasm?url';
 import coiWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js?url';
 import coiThread from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worker.js?url';
-import type { ColumnsResult, Db, QueryResult } from './types.ts';
-import { arrowToColumns, arrowToResult, concatColumns, LOCKED_SETTINGS, OFFLINE_SETTINGS } from './rows.ts';
+import type { ColumnsResult, Db, QueryResult, RawColumns } from './types.ts';
+import { arrowToColumns, arrowToRaw, arrowToResult, concatColumns, LOCKED_SETTINGS, OFFLINE_SETTINGS } from './rows.ts';
 import { abortError, engineFailure } from '../lib/errors.ts';
 import { engineThreads } from './threads.ts';
 
@@ -109,6 +109,12 @@ async function boot(): Promise<Db> {
   return {
     query(sql: string): Promise<QueryResult> {
       return onConn(sql, async () => arrowToResult((await conn.query(sql)) as never));
+    },
+    queryRaw(sql: string): Promise<RawColumns> {
+      return onConn(sql, async () => arrowToRaw((await conn.query(sql)) as never));
+    },
+    insertArrowIpc(name: string, ipc: Uint8Array): Promise<void> {
+      return onConn(`-- Arrow IPC into ${name}`, () => conn.insertArrowFromIPCStream(ipc, { name, create: true }));
     },
     async queryColumns(sql: string): Promise<ColumnsResult> {
       // Streamed batch by batch on a connection of its own, so the page paints between batches

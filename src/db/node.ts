@@ -4,8 +4,8 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { ColumnsResult, Db, QueryResult } from './types.ts';
-import { arrowToColumns, arrowToResult, OFFLINE_SETTINGS } from './rows.ts';
+import type { ColumnsResult, Db, QueryResult, RawColumns } from './types.ts';
+import { arrowToColumns, arrowToRaw, arrowToResult, OFFLINE_SETTINGS } from './rows.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -41,6 +41,12 @@ export async function openNodeDb(): Promise<NodeDb> {
     },
     async queryColumns(sql: string): Promise<ColumnsResult> {
       return arrowToColumns(conn.query(sql) as never);
+    },
+    async queryRaw(sql: string): Promise<RawColumns> {
+      return arrowToRaw(conn.query(sql) as never);
+    },
+    async insertArrowIpc(name: string, ipc: Uint8Array): Promise<void> {
+      conn.insertArrowFromIPCStream(ipc, { name, create: true });
     },
     async queryArrow(sql: string): Promise<ArrowResult> {
       return conn.query(sql) as never;

@@ -1,4 +1,4 @@
-import type { Cell, ColumnInfo, ColumnsResult, QueryResult, Row } from './types.ts';
+import type { Cell, ColumnInfo, ColumnsResult, QueryResult, RawColumns, Row } from './types.ts';
 
 /** The subset of an Apache Arrow table that we read (DuckDB-WASM returns Arrow). */
 interface ArrowLike {
@@ -116,3 +116,54 @@ export const OFFLINE_SETTINGS = [
  * the app loads too, and it cannot be turned back on for a load.
  */
 export const LOCKED_SETTINGS = ['SET lock_configuration = true'];
+
+interface ArrowChunk {
+  length: number;
+  nullCount: number;
+  valueOffsets?: Int32Array;
+  values?: ArrayLike<number> & { subarray?: (a: number, b: number) => ArrayLike<number> };
+}
+
+/**
+ * An Arrow table without NULLs as flat arrays: text columns as UTF-8 bytes
+ * with offsets (record batches end to end), numeric columns as doubles. For
+ * a consumer that groups or orders a million values itself (journeys'
+ * sessions), where a JS string or cell per value is most of the cost.
+ */
+export function arrowToRaw(table: {
+  schema: ArrowLike['schema'];
+  numRows: number;
+  getChildAt(i: number): { data: ArrowChunk[]; toArray(): ArrayLike<unknown>; nullCount: number } | null;
+}): RawColumns {
+  const n = table.numRows;
+  const out: RawColumns = { rows: n, text: {}, numbers: {} };
+  table.schema.fields.forEach((f, c) => {
+    const vector = table.getChildAt(c);
+    const type = f.type.toString();
+    if (!vector) throw new Error(`Column "${f.name}" is missing from the result`);
+    if (vector.nullCount > 0) throw new Error(`Column "${f.name}" holds NULLs; the query must leave none`);
+    if (type === 'Utf8') {
+      const offsets = new Int32Array(n + 1);
+      let size = 0;
+      for (const d of vector.data) size += d.valueOffsets![d.length]! - d.valueOffsets![0]!;
+      const bytes = new Uint8Array(size);
+      let row = 0;
+      let at = 0;
+      for (const d of vector.data) {
+        const o = d.valueOffsets!;
+        const base = o[0]!;
+        for (let i = 1; i <= d.length; i++) offsets[row + i] = at + o[i]! - base;
+        bytes.set((d.values as Uint8Array).subarray(base, o[d.length]!), at);
+        at += o[d.length]! - base;
+        row += d.length;
+      }
+      out.text[f.name] = { offsets, bytes };
+    } else if (NUMERIC.test(type)) {
+      const raw = vector.toArray() as ArrayLike<number>;
+      out.numbers[f.name] = ArrayBuffer.isView(raw) && !(raw instanceof BigInt64Array || raw instanceof BigUint64Array) ? new Float64Array(raw) : Float64Array.from(raw, Number);
+    } else {
+      throw new Error(`Column "${f.name}" is ${type}; only text and numbers are read raw`);
+    }
+  });
+  return out;
+}

@@ -20,6 +20,19 @@ export interface ColumnsResult {
   values: Record<string, Float64Array | Cell[]>;
 }
 
+/** A text column as UTF-8 bytes: value i is `bytes[offsets[i] … offsets[i + 1])`. */
+export interface TextColumn {
+  offsets: Int32Array;
+  bytes: Uint8Array;
+}
+
+/** A result without NULLs as flat arrays (see `arrowToRaw`): text as bytes, numbers as doubles; no string or cell per row. */
+export interface RawColumns {
+  rows: number;
+  text: Record<string, TextColumn>;
+  numbers: Record<string, Float64Array>;
+}
+
 /**
  * The database as the rest of the app sees it. Implemented over AsyncDuckDB in
  * the browser (src/db/browser.ts) and over the blocking Node bindings in tests
@@ -34,6 +47,10 @@ export interface Db {
    * structure as the batches arrive (no whole-result copy in one task on the page's thread).
    */
   queryBatches?(sql: string): AsyncIterable<ColumnsResult>;
+  /** The result as `RawColumns`; rejects when a column holds a NULL or is neither text nor a number. */
+  queryRaw?(sql: string): Promise<RawColumns>;
+  /** Creates table `name` from an Arrow IPC stream. */
+  insertArrowIpc?(name: string, ipc: Uint8Array): Promise<void>;
   exec(sql: string): Promise<void>;
   /** Make bytes readable by SQL under `name` (e.g. `read_csv('name')`). */
   registerBuffer(name: string, bytes: Uint8Array): Promise<void>;

@@ -44,6 +44,35 @@ function need(events: TableInfo): MetricQuery | undefined {
 }
 
 /**
+ * The events as the journeys read them: `cid` (trimmed, NULL when blank),
+ * `ts`, `touchpoint` (the page, else the channel; '?' when blank), `channel`
+ * (else the touchpoint), `conv` (BOOLEAN, never NULL).
+ */
+function rawEvents(e: TableInfo): string {
+  const tp = roleColumn(e, 'touchpoint') ?? roleColumn(e, 'channel')!;
+  const ch = roleColumn(e, 'channel') ?? tp;
+  const conv = conversionExpr(e) ?? 'FALSE';
+  return (
+    `SELECT nullif(${trimText(asText(roleColumn(e, 'customer_id')!))}, '') AS cid, ${timestampExpr(roleColumn(e, 'event_at')!)} AS ts,` +
+    ` coalesce(nullif(${trimText(asText(tp))}, ''), '?') AS touchpoint, coalesce(nullif(${trimText(asText(ch))}, ''), '?') AS channel, coalesce(${conv}, FALSE) AS conv FROM ${ident(e.name)}`
+  );
+}
+
+/**
+ * The events a session cutter outside SQL reads (src/report/sessions/cut.ts),
+ * without NULLs: `cid`, `ts` (epoch microseconds, as DOUBLE), `touchpoint`,
+ * `channel`, `conv` (0 or 1, UTINYINT). Events without a customer or a time are left
+ * out, as `sessionTableSql` leaves them out.
+ */
+export function sessionEventsSql(o: JourneyOptions): MetricQuery {
+  const n = need(o.events);
+  if (n) return n;
+  return built(
+    `SELECT cid, CAST(epoch_us(ts) AS DOUBLE) AS ts, touchpoint, channel, CAST(conv AS UTINYINT) AS conv FROM (${rawEvents(o.events)}) WHERE cid IS NOT NULL AND ts IS NOT NULL`,
+  );
+}
+
+/**
  * Steps with sessions, as CTEs (bodies joined with commas, the last named
  * `sp`): one row per step, a step being a run of events on one touchpoint
  * (a reload is not a step, but its conversion counts for the step).
@@ -62,18 +91,13 @@ function need(events: TableInfo): MetricQuery | undefined {
  * the events again.
  */
 function stepCtes(o: JourneyOptions): string {
-  const e = o.events;
   const gap = positiveInt(o.gapMinutes ?? 30, 'Session gap (minutes)');
-  const tp = roleColumn(e, 'touchpoint') ?? roleColumn(e, 'channel')!;
-  const ch = roleColumn(e, 'channel') ?? tp;
-  const conv = conversionExpr(e) ?? 'FALSE';
-  const w = 'PARTITION BY cid ORDER BY ts, touchpoint';
+  const w = 'PARTITION BY cid ORDER BY ts, touchpoint, channel';
   const r = 'PARTITION BY cid ORDER BY rn';
   const over = (x: string) => `${x} > INTERVAL ${gap} MINUTE`;
   const running = (flag: string) => `CAST(sum(CAST(${flag} AS INTEGER)) OVER (${r} ROWS UNBOUNDED PRECEDING) AS INTEGER)`;
   return [
-    `raw AS (SELECT nullif(${trimText(asText(roleColumn(e, 'customer_id')!))}, '') AS cid, ${timestampExpr(roleColumn(e, 'event_at')!)} AS ts,`,
-    `  coalesce(nullif(${trimText(asText(tp))}, ''), '?') AS touchpoint, coalesce(nullif(${trimText(asText(ch))}, ''), '?') AS channel, coalesce(${conv}, FALSE) AS conv FROM ${ident(e.name)}),`,
+    `raw AS (${rawEvents(o.events)}),`,
     // One sort of the events: each sees its neighbours, its place (rn), conversions so far (cc) and the next conversion's time.
     `ea AS (SELECT cid, ts, touchpoint, channel, conv, lag(ts) OVER (${w}) AS pts, lag(touchpoint) OVER (${w}) AS ptp, lead(ts) OVER (${w}) AS nts, lead(touchpoint) OVER (${w}) AS ntp,`,
     `  CAST(row_number() OVER (${w}) AS INTEGER) AS rn, CAST(sum(CAST(conv AS INTEGER)) OVER (${w} ROWS UNBOUNDED PRECEDING) AS INTEGER) AS cc,`,
@@ -163,9 +187,10 @@ export function journeySummarySql(o: JourneyOptions): MetricQuery {
   if (n) return n;
   return built(
     `WITH ${sessionCtes(o)}\n` +
-      `SELECT sum(events) AS events, count(DISTINCT cid) AS customers, count(*) AS sessions, count(*) FILTER (WHERE converted) AS converting_sessions,` +
-      ` count(*) FILTER (WHERE converted) / count(*) AS session_conversion_rate, count(DISTINCT cid) FILTER (WHERE converted) AS converters,` +
-      ` count(DISTINCT cid) FILTER (WHERE converted) / count(DISTINCT cid) AS customer_conversion_rate, avg(steps) AS avg_steps,` +
+      // Customers and converters from the journeys (one row per customer): no distinct count over the sessions.
+      `SELECT sum(events) AS events, (SELECT count(*) FROM j) AS customers, count(*) AS sessions, count(*) FILTER (WHERE converted) AS converting_sessions,` +
+      ` count(*) FILTER (WHERE converted) / count(*) AS session_conversion_rate, (SELECT count(*) FILTER (WHERE converted) FROM j) AS converters,` +
+      ` (SELECT count(*) FILTER (WHERE converted) / count(*) FROM j) AS customer_conversion_rate, avg(steps) AS avg_steps,` +
       ` ${lit(conversionExpr(o.events) !== null)} AS conversions_known FROM s`,
   );
 }

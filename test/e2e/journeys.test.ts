@@ -66,6 +66,10 @@ describe('surveys and journeys on the demo', () => {
     expect((await firstCells('jr-attribution'))[0]).toBe('email');
     expect(await text('jr-attr-sentence')).toMatch(/credits email most/);
     expect(await value('jr-customer-conv')).toMatch(/%$/);
+    // The sessions were cut in the sessions worker: the SQL panel shows the read and the SQL that defines the tables.
+    const code = (await page.getByTestId('sec-journeys').locator('details pre code').allTextContents()).join('\n');
+    expect(code).toContain('-- The events, read once; a worker cuts them');
+    expect(code).toMatch(/CREATE OR REPLACE TEMP TABLE "crm_sessions_\d+"/);
     await page.getByTestId('jr-sankey').getByTestId('add-to-report').click();
     await expect.poll(() => page.getByTestId('notice').textContent()).toContain('Top paths');
     await page.getByTestId('jr-attr-chart').getByTestId('add-to-report').click();

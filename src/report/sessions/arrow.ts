@@ -1,0 +1,104 @@
+/**
+ * The tables `cutSessions` made, as Arrow IPC streams DuckDB takes in one
+ * call each (`Db.insertArrowIpc`), with the columns and types of the SQL's
+ * `sp`, `s` and `j`: ids and touchpoints as dictionary-encoded text (DuckDB
+ * reads them as VARCHAR), times as TIMESTAMP, flags as BOOLEAN, a session's
+ * touchpoints past its last step and a non-converting one's conversion as NULL.
+ */
+import { Bool, Dictionary, Field, Int32, List, makeData, makeVector, Table, tableToIPC, TimestampMicrosecond, Utf8, type Data, type Vector } from 'apache-arrow';
+import type { TextColumn } from '../../db/types.ts';
+import { cutSessions, PATH_STEPS, type SessionEvents, type SessionTables } from './cut.ts';
+
+/** IPC streams of the steps (`sp`), sessions (`s`) and journeys (`j`). */
+export interface SessionIpc {
+  steps: Uint8Array;
+  sessions: Uint8Array;
+  journeys: Uint8Array;
+}
+
+/** A validity bitmap (bit set = present) from a test per row, with its NULL count; none when nothing is NULL. */
+function validity(rows: number, present: (r: number) => boolean): { nullBitmap?: Uint8Array; nullCount: number } {
+  const bits = new Uint8Array(Math.ceil(rows / 8));
+  let nulls = 0;
+  for (let r = 0; r < rows; r++) {
+    if (present(r)) bits[r >> 3]! |= 1 << (r & 7);
+    else nulls++;
+  }
+  return nulls === 0 ? { nullCount: 0 } : { nullBitmap: bits, nullCount: nulls };
+}
+
+const int32 = (a: Int32Array, rows: number): Data => makeData({ type: new Int32(), length: rows, nullCount: 0, data: a.subarray(0, rows) });
+
+function bool(a: Uint8Array, rows: number): Data {
+  const bits = new Uint8Array(Math.ceil(rows / 8));
+  for (let r = 0; r < rows; r++) if (a[r] === 1) bits[r >> 3]! |= 1 << (r & 7);
+  return makeData({ type: new Bool(), length: rows, nullCount: 0, data: bits });
+}
+
+/** Epoch microseconds (whole numbers in doubles) as TIMESTAMP, NaN as NULL; written as two 32-bit words, no BigInt per row. */
+function timestamp(a: Float64Array, rows: number): Data {
+  const words = new Int32Array(rows * 2);
+  for (let r = 0; r < rows; r++) {
+    const v = a[r]!;
+    if (Number.isNaN(v)) continue;
+    const hi = Math.floor(v / 4294967296);
+    words[2 * r] = v - hi * 4294967296;
+    words[2 * r + 1] = hi;
+  }
+  return makeData({ type: new TimestampMicrosecond(), length: rows, ...validity(rows, (r) => !Number.isNaN(a[r]!)), data: new BigInt64Array(words.buffer) });
+}
+
+function utf8(t: TextColumn): Data<Utf8> {
+  return makeData({ type: new Utf8(), length: t.offsets.length - 1, nullCount: 0, valueOffsets: t.offsets, data: t.bytes });
+}
+
+/** Codes into `dict` as dictionary-encoded text; a negative code is NULL. */
+function text(codes: Int32Array, rows: number, dict: Vector<Utf8>): Data {
+  const c = codes.subarray(0, rows);
+  return makeData({ type: new Dictionary(new Utf8(), new Int32()), length: rows, ...validity(rows, (r) => c[r]! >= 0), data: c, dictionary: dict });
+}
+
+function ipc(columns: Record<string, Data>): Uint8Array {
+  return tableToIPC(new Table(Object.fromEntries(Object.entries(columns).map(([k, d]) => [k, makeVector(d)]))), 'stream');
+}
+
+export function sessionTablesIpc(t: SessionTables): SessionIpc {
+  const cids = makeVector(utf8(t.cids));
+  const names = makeVector(utf8(t.names));
+  const st = t.steps;
+  const steps = ipc({
+    cid: text(st.cid, st.rows, cids), session: int32(st.session, st.rows), ks: int32(st.ks, st.rows), touchpoint: text(st.touchpoint, st.rows, names),
+    channel: text(st.channel, st.rows, names), ts: timestamp(st.ts, st.rows), conv: bool(st.conv, st.rows), conv_ts: timestamp(st.convTs, st.rows), events: int32(st.events, st.rows),
+  });
+  const s = t.sessions;
+  const convStep = s.convStep.subarray(0, s.rows);
+  const sessions = ipc({
+    cid: text(s.cid, s.rows, cids), session: int32(s.session, s.rows), k0: int32(s.k0, s.rows), start_ts: timestamp(s.startTs, s.rows), steps: int32(s.steps, s.rows),
+    channel: text(s.channel, s.rows, names), converted: bool(s.converted, s.rows),
+    conv_step: makeData({ type: new Int32(), length: s.rows, ...validity(s.rows, (r) => convStep[r]! > 0), data: convStep }),
+    conv_ts: timestamp(s.convTs, s.rows), events: int32(s.events, s.rows),
+    ...Object.fromEntries(Array.from({ length: PATH_STEPS }, (_, k) => [`p${k + 1}`, text(s.p[k]!, s.rows, names)])),
+  });
+  const j = t.journeys;
+  const journeys = ipc({
+    customer_id: text(j.cid, j.rows, cids),
+    path: makeData({ type: new List(new Field('item', new Utf8(), true)), length: j.rows, nullCount: 0, valueOffsets: j.pathOffsets.subarray(0, j.rows + 1), child: channelTexts(j.path.subarray(0, j.pathOffsets[j.rows]), t.names) }),
+    converted: bool(j.converted, j.rows),
+  });
+  return { steps, sessions, journeys };
+}
+
+/** The names of `codes`, as a plain text column (a list's items). */
+function channelTexts(codes: Int32Array, names: TextColumn): Data<Utf8> {
+  const offsets = new Int32Array(codes.length + 1);
+  for (let i = 0; i < codes.length; i++) offsets[i + 1] = offsets[i]! + names.offsets[codes[i]! + 1]! - names.offsets[codes[i]!]!;
+  const bytes = new Uint8Array(offsets[codes.length]!);
+  for (let i = 0; i < codes.length; i++) bytes.set(names.bytes.subarray(names.offsets[codes[i]!]!, names.offsets[codes[i]! + 1]!), offsets[i]!);
+  return utf8({ offsets, bytes });
+}
+
+/** Cuts sessions from events and hands back the tables' IPC streams; in a worker in the browser (client.ts), in-process elsewhere. */
+export type SessionCutter = (events: SessionEvents, gapMinutes: number, signal?: AbortSignal) => Promise<SessionIpc>;
+
+/** In-process: Node (tests, the bench's Node run), where nothing waits to paint. */
+export const inlineCutter: SessionCutter = async (events, gapMinutes) => sessionTablesIpc(cutSessions(events, gapMinutes));

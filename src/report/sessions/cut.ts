@@ -1,0 +1,338 @@
+/**
+ * Sessions cut from events on typed arrays: the same steps, sessions and
+ * journeys tables as the SQL of `sessionTableSql` (src/metrics/journeys.ts),
+ * which stays the definition (test/unit/sessions-cut.test.ts compares the
+ * two on awkward generated events). Why a second way: on a first run
+ * DuckDB-WASM's sort and window code is cold, and 1M events took 6–7 s in
+ * Chromium; here the events are read once (`sessionEventsSql`), grouped by
+ * customer with a counting sort, ordered in each customer, and walked once.
+ *
+ * Text arrives as UTF-8 bytes with offsets (no string per row): ids and
+ * touchpoints are grouped by their bytes, and touchpoints ordered by their
+ * bytes, as DuckDB orders VARCHAR.
+ */
+import type { TextColumn } from '../../db/types.ts';
+
+/** The events as `sessionEventsSql` returns them: no NULLs; `ts` in epoch microseconds, `conv` 0 or 1. */
+export interface SessionEvents {
+  rows: number;
+  cid: TextColumn;
+  touchpoint: TextColumn;
+  channel: TextColumn;
+  ts: Float64Array;
+  conv: Float64Array;
+}
+
+/** One row per step, as the SQL's `sp`: codes into `cids` and `names`; `convTs` NaN where the step does not convert. */
+export interface StepRows {
+  rows: number;
+  cid: Int32Array;
+  session: Int32Array;
+  ks: Int32Array;
+  touchpoint: Int32Array;
+  channel: Int32Array;
+  ts: Float64Array;
+  conv: Uint8Array;
+  convTs: Float64Array;
+  events: Int32Array;
+}
+
+/** Touchpoints kept per session row (`p1`…`p8`), as `PATH_STEPS` in journeys.ts. */
+export const PATH_STEPS = 8;
+
+/** One row per session, as the SQL's `s`: `convStep` 0 and `convTs` NaN when it does not convert; `p[k]` −1 past its last step. */
+export interface SessionRows {
+  rows: number;
+  cid: Int32Array;
+  session: Int32Array;
+  k0: Int32Array;
+  startTs: Float64Array;
+  steps: Int32Array;
+  channel: Int32Array;
+  converted: Uint8Array;
+  convStep: Int32Array;
+  convTs: Float64Array;
+  events: Int32Array;
+  p: Int32Array[];
+}
+
+/** One row per customer, as the SQL's `j`: the path (channel codes) of customer i is `path[pathOffsets[i] … pathOffsets[i+1])`. */
+export interface JourneyRows {
+  rows: number;
+  cid: Int32Array;
+  pathOffsets: Int32Array;
+  path: Int32Array;
+  converted: Uint8Array;
+}
+
+export interface SessionTables {
+  /** Distinct customer ids, first seen first. */
+  cids: TextColumn;
+  /** Distinct touchpoints and channels. */
+  names: TextColumn;
+  steps: StepRows;
+  sessions: SessionRows;
+  journeys: JourneyRows;
+}
+
+/** Distinct byte strings, each with a code (0, 1, … in first-seen order). */
+class ByteDict {
+  private slots: Int32Array;
+  private mask: number;
+  /** Where each code's bytes lie: its column and row. */
+  private srcCol: TextColumn[] = [];
+  private srcRow: number[] = [];
+
+  constructor(expected: number) {
+    let size = 16;
+    while (size < expected * 2) size *= 2;
+    this.slots = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+  }
+
+  get size(): number {
+    return this.srcRow.length;
+  }
+
+  /** The code of row `r` of `col`, added when new. */
+  code(col: TextColumn, r: number): number {
+    const { offsets, bytes } = col;
+    const a = offsets[r]!;
+    const b = offsets[r + 1]!;
+    // FNV-1a over the bytes.
+    let h = 0x811c9dc5;
+    for (let i = a; i < b; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+    let slot = h & this.mask;
+    for (;;) {
+      const c = this.slots[slot]!;
+      if (c < 0) break;
+      if (sameBytes(col, a, b, this.srcCol[c]!, this.srcRow[c]!)) return c;
+      slot = (slot + 1) & this.mask;
+    }
+    const c = this.srcRow.length;
+    this.slots[slot] = c;
+    this.srcCol.push(col);
+    this.srcRow.push(r);
+    if (this.srcRow.length * 2 > this.slots.length) this.grow();
+    return c;
+  }
+
+  private grow(): void {
+    const size = this.slots.length * 2;
+    this.slots = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+    for (let c = 0; c < this.srcRow.length; c++) {
+      const { offsets, bytes } = this.srcCol[c]!;
+      const r = this.srcRow[c]!;
+      let h = 0x811c9dc5;
+      for (let i = offsets[r]!; i < offsets[r + 1]!; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+      let slot = h & this.mask;
+      while (this.slots[slot]! >= 0) slot = (slot + 1) & this.mask;
+      this.slots[slot] = c;
+    }
+  }
+
+  /** The distinct values as one text column, in code order. */
+  values(): TextColumn {
+    const n = this.srcRow.length;
+    const offsets = new Int32Array(n + 1);
+    for (let c = 0; c < n; c++) {
+      const { offsets: o } = this.srcCol[c]!;
+      const r = this.srcRow[c]!;
+      offsets[c + 1] = offsets[c]! + o[r + 1]! - o[r]!;
+    }
+    const bytes = new Uint8Array(offsets[n]!);
+    for (let c = 0; c < n; c++) {
+      const { offsets: o, bytes: src } = this.srcCol[c]!;
+      const r = this.srcRow[c]!;
+      bytes.set(src.subarray(o[r]!, o[r + 1]!), offsets[c]!);
+    }
+    return { offsets, bytes };
+  }
+}
+
+function sameBytes(x: TextColumn, a: number, b: number, y: TextColumn, r: number): boolean {
+  const c = y.offsets[r]!;
+  if (y.offsets[r + 1]! - c !== b - a) return false;
+  for (let i = 0; i < b - a; i++) if (x.bytes[a + i] !== y.bytes[c + i]) return false;
+  return true;
+}
+
+/** Byte order of two values of one column (unsigned bytes, then length), as DuckDB compares VARCHAR. */
+function compareBytes(col: TextColumn, i: number, j: number): number {
+  const a = col.offsets[i]!;
+  const la = col.offsets[i + 1]! - a;
+  const b = col.offsets[j]!;
+  const lb = col.offsets[j + 1]! - b;
+  for (let k = 0; k < Math.min(la, lb); k++) {
+    const d = col.bytes[a + k]! - col.bytes[b + k]!;
+    if (d !== 0) return d;
+  }
+  return la - lb;
+}
+
+/**
+ * The steps, sessions and journeys of `events`, sessions ending after more
+ * than `gapMinutes` without an event. Same rules as `stepCtes`: events in
+ * order of time, touchpoint, then channel; a step is a run of events on one touchpoint
+ * within a session; a step converts when any of its events does.
+ */
+export function cutSessions(events: SessionEvents, gapMinutes: number): SessionTables {
+  if (!Number.isInteger(gapMinutes) || gapMinutes < 1) throw new Error(`Session gap (minutes) must be a whole number ≥ 1, got ${gapMinutes}`);
+  const n = events.rows;
+  const { ts } = events;
+  const gap = gapMinutes * 60_000_000;
+
+  const cidDict = new ByteDict(Math.min(n, 1 << 16));
+  const cid = new Int32Array(n);
+  for (let r = 0; r < n; r++) cid[r] = cidDict.code(events.cid, r);
+  const nameDict = new ByteDict(64);
+  const tp = new Int32Array(n);
+  const ch = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    tp[r] = nameDict.code(events.touchpoint, r);
+    ch[r] = nameDict.code(events.channel, r);
+  }
+  const names = nameDict.values();
+  // Touchpoints and channels break ties of time in their byte order.
+  const byName = Array.from({ length: nameDict.size }, (_, i) => i).sort((i, j) => compareBytes(names, i, j));
+  const rank = new Int32Array(nameDict.size);
+  byName.forEach((code, i) => (rank[code] = i));
+  // One number per event for the ties: touchpoint's rank, then channel's.
+  const tie = new Float64Array(n);
+  for (let r = 0; r < n; r++) tie[r] = rank[tp[r]!]! * nameDict.size + rank[ch[r]!]!;
+
+  // Events grouped by customer (counting sort), then in order within each customer.
+  const customers = cidDict.size;
+  const start = new Int32Array(customers + 1);
+  for (let r = 0; r < n; r++) start[cid[r]! + 1]!++;
+  for (let c = 0; c < customers; c++) start[c + 1]! += start[c]!;
+  const at = start.slice(0, customers);
+  const order = new Int32Array(n);
+  for (let r = 0; r < n; r++) order[at[cid[r]!]!++] = r;
+  // Ties of time go by touchpoint, then channel (the step's channel is its first event's), then as read.
+  const before = (x: number, y: number): boolean => ts[x]! < ts[y]! || (ts[x] === ts[y] && (tie[x]! < tie[y]! || (tie[x] === tie[y] && x < y)));
+  for (let c = 0; c < customers; c++) {
+    const a = start[c]!;
+    const b = start[c + 1]!;
+    if (b - a > 32) {
+      order.subarray(a, b).sort((x, y) => (before(x, y) ? -1 : before(y, x) ? 1 : 0));
+      continue;
+    }
+    for (let i = a + 1; i < b; i++) {
+      const x = order[i]!;
+      let j = i - 1;
+      while (j >= a && before(x, order[j]!)) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = x;
+    }
+  }
+
+  const { steps, sessions: count } = walkSteps(events, order, start, tp, ch, gap);
+  const sessions = sessionRows(steps, count);
+  return { cids: cidDict.values(), names, steps, sessions, journeys: journeyRows(sessions, customers) };
+}
+
+/** The steps, and how many sessions they make. */
+function walkSteps(events: SessionEvents, order: Int32Array, start: Int32Array, tp: Int32Array, ch: Int32Array, gap: number): { steps: StepRows; sessions: number } {
+  const { ts, conv } = events;
+  const cap = events.rows;
+  const s: StepRows = {
+    rows: 0, cid: new Int32Array(cap), session: new Int32Array(cap), ks: new Int32Array(cap), touchpoint: new Int32Array(cap), channel: new Int32Array(cap),
+    ts: new Float64Array(cap), conv: new Uint8Array(cap), convTs: new Float64Array(cap), events: new Int32Array(cap),
+  };
+  let m = 0;
+  let sessions = 0;
+  for (let c = 0; c + 1 < start.length; c++) {
+    let session = 0;
+    let ks = 0;
+    let pts = 0;
+    let ptp = -1;
+    for (let i = start[c]!; i < start[c + 1]!; i++) {
+      const e = order[i]!;
+      const t = ts[e]!;
+      const newSession = i === start[c] || t - pts > gap;
+      if (newSession || tp[e] !== ptp) {
+        if (newSession) {
+          session++;
+          sessions++;
+        }
+        ks++;
+        s.cid[m] = c;
+        s.session[m] = session;
+        s.ks[m] = ks;
+        s.touchpoint[m] = tp[e]!;
+        s.channel[m] = ch[e]!;
+        s.ts[m] = t;
+        s.convTs[m] = NaN;
+        m++;
+      }
+      s.events[m - 1]!++;
+      if (conv[e] === 1 && s.conv[m - 1] === 0) {
+        s.conv[m - 1] = 1;
+        s.convTs[m - 1] = t;
+      }
+      pts = t;
+      ptp = tp[e]!;
+    }
+  }
+  s.rows = m;
+  return { steps: s, sessions };
+}
+
+function sessionRows(st: StepRows, cap: number): SessionRows {
+  const s: SessionRows = {
+    rows: 0, cid: new Int32Array(cap), session: new Int32Array(cap), k0: new Int32Array(cap), startTs: new Float64Array(cap), steps: new Int32Array(cap),
+    channel: new Int32Array(cap), converted: new Uint8Array(cap), convStep: new Int32Array(cap), convTs: new Float64Array(cap), events: new Int32Array(cap),
+    p: Array.from({ length: PATH_STEPS }, () => new Int32Array(cap).fill(-1)),
+  };
+  let m = -1;
+  for (let i = 0; i < st.rows; i++) {
+    if (m < 0 || st.cid[i] !== s.cid[m] || st.session[i] !== s.session[m]) {
+      m++;
+      s.cid[m] = st.cid[i]!;
+      s.session[m] = st.session[i]!;
+      s.k0[m] = st.ks[i]!;
+      s.startTs[m] = st.ts[i]!;
+      s.channel[m] = st.channel[i]!;
+      s.convTs[m] = NaN;
+    }
+    const k = s.steps[m]!++;
+    if (k < PATH_STEPS) s.p[k]![m] = st.touchpoint[i]!;
+    s.events[m]! += st.events[i]!;
+    if (st.conv[i] === 1 && s.converted[m] === 0) {
+      s.converted[m] = 1;
+      s.convStep[m] = st.ks[i]! - s.k0[m]! + 1;
+      s.convTs[m] = st.convTs[i]!;
+    }
+  }
+  s.rows = m + 1;
+  return s;
+}
+
+function journeyRows(s: SessionRows, customers: number): JourneyRows {
+  const j: JourneyRows = { rows: 0, cid: new Int32Array(customers), pathOffsets: new Int32Array(customers + 1), path: new Int32Array(s.rows), converted: new Uint8Array(customers) };
+  let m = -1;
+  let len = 0;
+  let done = false;
+  for (let i = 0; i < s.rows; i++) {
+    if (m < 0 || s.cid[i] !== j.cid[m]) {
+      m++;
+      j.cid[m] = s.cid[i]!;
+      j.pathOffsets[m] = len;
+      done = false;
+    }
+    // The channels sessions started on, up to and including the first converting session.
+    if (done) continue;
+    j.path[len++] = s.channel[i]!;
+    if (s.converted[i] === 1) {
+      j.converted[m] = 1;
+      done = true;
+    }
+  }
+  j.rows = m + 1;
+  j.pathOffsets[j.rows] = len;
+  return j;
+}
