@@ -222,8 +222,10 @@ export function flowLinksSql(o: FlowOptions): MetricQuery {
   return built(
     `WITH ${sessionCtes(o)},\n` +
       `top AS (SELECT touchpoint FROM sp GROUP BY 1 ORDER BY sum(events) DESC, touchpoint LIMIT ${top}),\n` +
-      `k AS (${steps > 1 ? pairs : 'SELECT 1 AS step, CAST(NULL AS VARCHAR) AS a, CAST(NULL AS VARCHAR) AS b WHERE FALSE'})\n` +
-      `SELECT CAST(step AS INTEGER) AS step, ${named('a')} AS source, ${named('b')} AS target, count(*) AS sessions FROM k` +
+      `k AS (${steps > 1 ? pairs : 'SELECT 1 AS step, CAST(NULL AS VARCHAR) AS a, CAST(NULL AS VARCHAR) AS b WHERE FALSE'}),\n` +
+      // Pairs counted first, then named: the lookup in `top` runs on a few dozen rows, not one per session and step.
+      `g AS (SELECT step, a, b, count(*) AS n FROM k GROUP BY ALL)\n` +
+      `SELECT CAST(step AS INTEGER) AS step, ${named('a')} AS source, ${named('b')} AS target, CAST(sum(n) AS BIGINT) AS sessions FROM g` +
       ` GROUP BY 1, 2, 3 ORDER BY step, sessions DESC, source NULLS LAST, target NULLS LAST`,
   );
 }
