@@ -10,7 +10,8 @@ import { journeyPathsSql, ruleAttributionSql } from '../metrics/attribution.ts';
 import { dropOffSql, dropSessionTablesSql, flowLinksSql, journeySummarySql, sessionEventsSql, sessionTableSql, timeToConvertSql, topPathsSql } from '../metrics/journeys.ts';
 import { journeysFromRows, markovAttribution, type MarkovResult } from '../metrics/markov.ts';
 import { runMeasure, type Measure } from './analytics.ts';
-import { inlineCutter, type SessionCutter } from './sessions/arrow.ts';
+import { inlineCutter, type SessionCutter, type SessionIpc } from './sessions/arrow.ts';
+import { isAbortError } from '../lib/errors.ts';
 
 export interface JourneyResults {
   table: string;
@@ -29,24 +30,45 @@ export interface JourneyResults {
 
 let runs = 0;
 
+/** Events up to which the worker cuts the sessions: about 40 bytes an event in the page and as much again in the worker. */
+export const MAX_CUT_ROWS = 5_000_000;
+
 /**
  * Makes the tables `name`, `name_s` and `name_j` that `sessionTableSql`
  * defines, and returns the SQL to show for them. Where the database can hand
  * over raw columns and take Arrow (DuckDB-WASM), the events are read once and
  * `cut` makes the tables (a worker on the page): on a first run that is about
  * twice as fast as the SQL, whose sort and window code is then cold.
- * Elsewhere (native DuckDB), and for no events, the SQL makes them.
+ * Elsewhere (native DuckDB), for no events, and past `maxCutRows` events
+ * (their copies in the page and the worker would take gigabytes), the SQL
+ * makes them.
  */
-export async function makeSessionTables(db: Db, events: TableInfo, gapMinutes: number, name: string, cut: SessionCutter, signal?: AbortSignal): Promise<string> {
+export async function makeSessionTables(
+  db: Db,
+  events: TableInfo,
+  gapMinutes: number,
+  name: string,
+  cut: SessionCutter,
+  signal?: AbortSignal,
+  maxCutRows = MAX_CUT_ROWS,
+): Promise<string> {
   const made = sessionTableSql({ events, gapMinutes }, name);
   const read = sessionEventsSql({ events, gapMinutes });
   if (!made.ok || !read.ok) throw new Error(`No sessions can be cut from "${events.name}"`);
-  const raw = db.queryRaw && db.insertArrowIpc ? await db.queryRaw(read.sql) : null;
+  const raw = db.queryRaw && db.insertArrowIpc && events.rowCount <= maxCutRows ? await db.queryRaw(read.sql) : null;
   if (!raw || raw.rows === 0 || !db.insertArrowIpc) {
     await db.exec(made.sql);
     return made.sql;
   }
-  const ipc = await cut({ rows: raw.rows, cid: raw.text.cid!, touchpoint: raw.text.touchpoint!, channel: raw.text.channel!, ts: raw.numbers.ts!, conv: raw.numbers.conv! }, gapMinutes, signal);
+  let ipc: SessionIpc;
+  try {
+    ipc = await cut({ rows: raw.rows, cid: raw.text.cid!, touchpoint: raw.text.touchpoint!, channel: raw.text.channel!, ts: raw.numbers.ts!, conv: raw.numbers.conv! }, gapMinutes, signal);
+  } catch (e) {
+    // A worker that could not finish (out of memory, say) costs time, not the answer: the SQL gives the same tables.
+    if (isAbortError(e)) throw e;
+    await db.exec(made.sql);
+    return made.sql;
+  }
   await db.insertArrowIpc(name, ipc.steps);
   await db.insertArrowIpc(`${name}_s`, ipc.sessions);
   await db.insertArrowIpc(`${name}_j`, ipc.journeys);

@@ -15,6 +15,7 @@ import { lit } from '../../src/lib/sql.ts';
 import { makeSessionTables } from '../../src/report/journeys.ts';
 import { inlineCutter } from '../../src/report/sessions/arrow.ts';
 import { cutSessions } from '../../src/report/sessions/cut.ts';
+import { abortError } from '../../src/lib/errors.ts';
 
 let db: NodeDb;
 beforeAll(async () => {
@@ -147,7 +148,7 @@ describe('sessions cut on typed arrays = sessions cut in SQL', () => {
     expect(await compare(blank, 30)).toEqual({ steps: 0, sessions: 0, journeys: 0 });
   });
 
-  it('without raw reads (native DuckDB) the SQL makes the tables', async () => {
+  it('without raw reads (native DuckDB), or past the limit of events, the SQL makes the tables', async () => {
     const t = await table('ev_e', events(3, 5), roles);
     const plain = { ...db, queryRaw: undefined, insertArrowIpc: undefined };
     let cuts = 0;
@@ -155,6 +156,24 @@ describe('sessions cut on typed arrays = sessions cut in SQL', () => {
     expect(cuts).toBe(0);
     expect(shown).toBe((sessionTableSql({ events: t, gapMinutes: 30 }, 'by_plain') as { sql: string }).sql);
     expect(Number((await db.query('SELECT count(*) AS n FROM by_plain_s')).rows[0]!.n)).toBeGreaterThan(0);
+    // Past the worker's limit of events, the SQL too.
+    await db.exec(dropSessionTablesSql('by_plain'));
+    const big = await makeSessionTables(db, t, 30, 'by_plain', async (e, g) => (cuts++, inlineCutter(e, g)), undefined, t.rowCount - 1);
+    expect(cuts).toBe(0);
+    expect(big).toBe(shown);
+    expect(await makeSessionTables(db, t, 30, 'by_plain_2', async (e, g) => (cuts++, inlineCutter(e, g)), undefined, t.rowCount)).toContain('-- The events, read once');
+    expect(cuts).toBe(1);
+  });
+
+  it('a cut that fails leaves the tables to the SQL; a cancelled one stays cancelled', async () => {
+    const t = await table('ev_f', events(4, 5), roles);
+    const shown = await makeSessionTables(db, t, 30, 'by_failed', async () => {
+      throw new Error('The sessions worker failed: out of memory');
+    });
+    expect(shown).toBe((sessionTableSql({ events: t, gapMinutes: 30 }, 'by_failed') as { sql: string }).sql);
+    // Five ids, two of them "C1" once trimmed.
+    expect(Number((await db.query('SELECT count(*) AS n FROM by_failed_j')).rows[0]!.n)).toBe(4);
+    await expect(makeSessionTables(db, t, 30, 'by_cancelled', async () => Promise.reject(abortError()))).rejects.toThrow(/Cancelled/);
   });
 
   it('refuses a gap that is not a whole number of minutes', () => {
