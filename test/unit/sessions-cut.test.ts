@@ -16,24 +16,13 @@ import { makeSessionTables } from '../../src/report/journeys.ts';
 import { inlineCutter } from '../../src/report/sessions/arrow.ts';
 import { cutSessions } from '../../src/report/sessions/cut.ts';
 import { abortError } from '../../src/lib/errors.ts';
+import { mulberry32 } from '../../src/lib/random.ts';
 
 let db: NodeDb;
 beforeAll(async () => {
   db = await openNodeDb();
 });
 afterAll(async () => db.close());
-
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PAGES = ['Home', 'home', 'Product', ' Cart ', '商品详情', '支付成功', 'Purchase', 'zeta', 'Ärger', ''];
 const CHANNELS = ['search', 'email', '社交', 'direct', ''];
@@ -49,7 +38,7 @@ interface Ev {
 }
 
 function events(seed: number, customers: number): Ev[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const out: Ev[] = [];
   const base = Date.UTC(2025, 0, 1);
