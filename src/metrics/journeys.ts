@@ -141,39 +141,53 @@ const JOURNEY_ROWS =
   `SELECT customer_id, CASE WHEN conv_session IS NULL THEN path ELSE path[1:conv_session] END AS path, conv_session IS NOT NULL AS converted` +
   ` FROM (SELECT cid AS customer_id, list(channel ORDER BY session) AS path, min(session) FILTER (WHERE converted) AS conv_session FROM s GROUP BY cid)`;
 
+/** Events per touchpoint from `sp` (each event is in exactly one step, on that step's touchpoint). */
+const TOUCHPOINT_ROWS = 'SELECT touchpoint, CAST(sum(events) AS BIGINT) AS events FROM sp GROUP BY 1';
+
 /**
  * The CTEs every journey measure reads: `sp` (steps, see `stepCtes`), `s`
- * (sessions) and `j` (journeys per customer), from the tables
- * `sessionTableSql` made when `sessionsTable` is set, else computed here.
+ * (sessions), `j` (journeys per customer) and `tp` (`touchpoint`, `events`:
+ * events per touchpoint), from the tables `sessionTableSql` made when
+ * `sessionsTable` is set, else computed here.
  */
 export function sessionCtes(o: JourneyOptions): string {
   if (o.sessionsTable !== undefined) {
     const t = (suffix: string) => ident(`${o.sessionsTable}${suffix}`);
-    return `sp AS (SELECT * FROM ${t('')}),\ns AS (SELECT * FROM ${t('_s')}),\nj AS (SELECT * FROM ${t('_j')})`;
+    return `sp AS (SELECT * FROM ${t('')}),\ns AS (SELECT * FROM ${t('_s')}),\nj AS (SELECT * FROM ${t('_j')}),\ntp AS (SELECT * FROM ${t('_tp')})`;
   }
-  return `${stepCtes(o)},\ns AS (${SESSION_ROWS}),\nj AS (${JOURNEY_ROWS})`;
+  return `${stepCtes(o)},\ns AS (${SESSION_ROWS}),\nj AS (${JOURNEY_ROWS}),\ntp AS (${TOUCHPOINT_ROWS})`;
+}
+
+/** The statement that makes the steps `name` from the events: a temporary table, or a view (computed only when read). */
+export function stepsSql(o: JourneyOptions, name: string, as: 'table' | 'view'): string {
+  return `CREATE OR REPLACE TEMP ${as === 'table' ? 'TABLE' : 'VIEW'} ${ident(name)} AS WITH ${stepCtes(o)}\nSELECT * FROM sp`;
 }
 
 /**
  * Creates (or replaces) temporary tables `name` (the steps, see `stepCtes`),
- * `name_s` (the sessions) and `name_j` (the journeys), which the measures
- * then read through `sessionsTable`: the events are cut into sessions once
- * for all of them.
+ * `name_s` (the sessions), `name_j` (the journeys) and `name_tp` (events
+ * per touchpoint), which the measures then read through `sessionsTable`:
+ * the events are cut into sessions once for all of them.
  */
 export function sessionTableSql(o: JourneyOptions, name: string): MetricQuery {
   const n = need(o.events);
   if (n) return n;
   const t = (suffix: string) => ident(`${name}${suffix}`);
+  const sp = `WITH sp AS (SELECT * FROM ${t('')})`;
   return built(
-    `CREATE OR REPLACE TEMP TABLE ${t('')} AS WITH ${stepCtes(o)}\nSELECT * FROM sp;\n` +
-      `CREATE OR REPLACE TEMP TABLE ${t('_s')} AS WITH sp AS (SELECT * FROM ${t('')}) ${SESSION_ROWS};\n` +
-      `CREATE OR REPLACE TEMP TABLE ${t('_j')} AS WITH s AS (SELECT * FROM ${t('_s')}) ${JOURNEY_ROWS}`,
+    `${stepsSql(o, name, 'table')};\n` +
+      `CREATE OR REPLACE TEMP TABLE ${t('_s')} AS ${sp} ${SESSION_ROWS};\n` +
+      `CREATE OR REPLACE TEMP TABLE ${t('_j')} AS WITH s AS (SELECT * FROM ${t('_s')}) ${JOURNEY_ROWS};\n` +
+      `CREATE OR REPLACE TEMP TABLE ${t('_tp')} AS ${sp} ${TOUCHPOINT_ROWS}`,
   );
 }
 
-/** Drops the tables `sessionTableSql` made. */
-export function dropSessionTablesSql(name: string): string {
-  return ['', '_s', '_j'].map((x) => `DROP TABLE IF EXISTS ${ident(`${name}${x}`)}`).join('; ');
+/** Drops what `sessionTableSql` made; `steps`: whether the steps are a table (as it makes them) or a view. */
+export function dropSessionTablesSql(name: string, steps: 'table' | 'view' = 'table'): string {
+  return [
+    `DROP ${steps === 'table' ? 'TABLE' : 'VIEW'} IF EXISTS ${ident(name)}`,
+    ...['_s', '_j', '_tp'].map((x) => `DROP TABLE IF EXISTS ${ident(`${name}${x}`)}`),
+  ].join('; ');
 }
 
 /**
@@ -213,18 +227,21 @@ export function flowLinksSql(o: FlowOptions): MetricQuery {
   const steps = positiveInt(o.steps ?? 5, 'Steps');
   const top = positiveInt(o.top ?? 8, 'Touchpoints');
   const named = (c: string) => `CASE WHEN ${c} IN (SELECT touchpoint FROM top) THEN ${c} END`;
-  // Up to the steps a session row holds, pairs of its step columns; beyond them, a join of the steps.
+  // Up to the steps a session row holds: sessions counted by their first steps (one pass), then that
+  // short list cut into pairs of step columns. Beyond them, a join of the steps.
+  const cols = Array.from({ length: Math.min(steps, PATH_STEPS) }, (_, i) => `p${i + 1}`);
   const pairs =
     steps <= PATH_STEPS
-      ? Array.from({ length: steps - 1 }, (_, i) => `SELECT ${i + 1} AS step, p${i + 1} AS a, p${i + 2} AS b FROM s WHERE p${i + 2} IS NOT NULL`).join(' UNION ALL ')
-      : `SELECT x.ks - s.k0 + 1 AS step, x.touchpoint AS a, y.touchpoint AS b FROM sp AS x JOIN sp AS y ON y.cid = x.cid AND y.session = x.session AND y.ks = x.ks + 1` +
+      ? `WITH w AS (SELECT ${cols.join(', ')}, count(*) AS n FROM s WHERE p2 IS NOT NULL GROUP BY ALL) ` +
+        Array.from({ length: steps - 1 }, (_, i) => `SELECT ${i + 1} AS step, p${i + 1} AS a, p${i + 2} AS b, n FROM w WHERE p${i + 2} IS NOT NULL`).join(' UNION ALL ')
+      : `SELECT x.ks - s.k0 + 1 AS step, x.touchpoint AS a, y.touchpoint AS b, 1 AS n FROM sp AS x JOIN sp AS y ON y.cid = x.cid AND y.session = x.session AND y.ks = x.ks + 1` +
         ` JOIN s ON s.cid = x.cid AND s.session = x.session WHERE y.ks - s.k0 + 1 <= ${steps}`;
   return built(
     `WITH ${sessionCtes(o)},\n` +
-      `top AS (SELECT touchpoint FROM sp GROUP BY 1 ORDER BY sum(events) DESC, touchpoint LIMIT ${top}),\n` +
-      `k AS (${steps > 1 ? pairs : 'SELECT 1 AS step, CAST(NULL AS VARCHAR) AS a, CAST(NULL AS VARCHAR) AS b WHERE FALSE'}),\n` +
+      `top AS (SELECT touchpoint FROM tp ORDER BY events DESC, touchpoint LIMIT ${top}),\n` +
+      `k AS (${steps > 1 ? pairs : 'SELECT 1 AS step, CAST(NULL AS VARCHAR) AS a, CAST(NULL AS VARCHAR) AS b, 0 AS n WHERE FALSE'}),\n` +
       // Pairs counted first, then named: the lookup in `top` runs on a few dozen rows, not one per session and step.
-      `g AS (SELECT step, a, b, count(*) AS n FROM k GROUP BY ALL)\n` +
+      `g AS (SELECT step, a, b, sum(n) AS n FROM k GROUP BY ALL)\n` +
       `SELECT CAST(step AS INTEGER) AS step, ${named('a')} AS source, ${named('b')} AS target, CAST(sum(n) AS BIGINT) AS sessions FROM g` +
       ` GROUP BY 1, 2, 3 ORDER BY step, sessions DESC, source NULLS LAST, target NULLS LAST`,
   );
@@ -260,13 +277,16 @@ export function topPathsSql(o: JourneyOptions & { converting?: boolean; limit?: 
   const n = need(o.events);
   if (n) return n;
   const limit = positiveInt(o.limit ?? 10, 'Paths');
-  const parts = Array.from({ length: PATH_STEPS }, (_, i) => `CASE WHEN ${i + 1} <= upto THEN p${i + 1} END`).join(', ');
-  // The session row's step columns and concat_ws: no ordered aggregate per session.
+  const q = Array.from({ length: PATH_STEPS }, (_, i) => `q${i + 1}`);
+  const parts = q.map((c, i) => `CASE WHEN ${i + 1} <= upto THEN p${i + 1} END AS ${c}`).join(', ');
+  // The session row's step columns, sessions counted by them first; the text of a path is built once per path, not per session.
   return built(
     `WITH ${sessionCtes(o)},\n` +
-      `p AS (SELECT converted, concat_ws(' → ', ${parts}) || CASE WHEN upto > ${PATH_STEPS} THEN ' → …' ELSE '' END AS path` +
-      ` FROM (SELECT *, coalesce(conv_step, steps) AS upto FROM s${o.converting ? ' WHERE converted' : ''}))\n` +
-      `SELECT path, count(*) AS sessions, count(*) FILTER (WHERE converted) AS converted, count(*) FILTER (WHERE converted) / count(*) AS conversion_rate FROM p` +
+      `c AS (SELECT converted, ${q.join(', ')}, more, count(*) AS n FROM (SELECT converted, ${parts}, upto > ${PATH_STEPS} AS more` +
+      ` FROM (SELECT *, coalesce(conv_step, steps) AS upto FROM s${o.converting ? ' WHERE converted' : ''})) GROUP BY ALL),\n` +
+      `p AS (SELECT converted, n, concat_ws(' → ', ${q.join(', ')}) || CASE WHEN more THEN ' → …' ELSE '' END AS path FROM c)\n` +
+      `SELECT path, CAST(sum(n) AS BIGINT) AS sessions, CAST(coalesce(sum(n) FILTER (WHERE converted), 0) AS BIGINT) AS converted,` +
+      ` coalesce(sum(n) FILTER (WHERE converted), 0) / sum(n) AS conversion_rate FROM p` +
       ` GROUP BY path ORDER BY sessions DESC, path LIMIT ${limit}`,
   );
 }

@@ -7,7 +7,7 @@
 import type { Db } from '../db/types.ts';
 import { tableOfKind, type TableInfo } from '../ingest/model.ts';
 import { journeyPathsSql, ruleAttributionSql } from '../metrics/attribution.ts';
-import { dropOffSql, dropSessionTablesSql, flowLinksSql, journeySummarySql, sessionEventsSql, sessionTableSql, timeToConvertSql, topPathsSql } from '../metrics/journeys.ts';
+import { dropOffSql, dropSessionTablesSql, flowLinksSql, journeySummarySql, sessionEventsSql, sessionTableSql, stepsSql, timeToConvertSql, topPathsSql } from '../metrics/journeys.ts';
 import { journeysFromRows, markovAttribution, type MarkovResult } from '../metrics/markov.ts';
 import { runMeasure, type Measure } from './analytics.ts';
 import { inlineCutter, type SessionCutter, type SessionIpc } from './sessions/arrow.ts';
@@ -33,15 +33,22 @@ let runs = 0;
 /** Events up to which the worker cuts the sessions: about 40 bytes an event in the page and as much again in the worker. */
 export const MAX_CUT_ROWS = 5_000_000;
 
+/** What `makeSessionTables` made: the SQL to show, and whether the steps are a table or a view. */
+export interface SessionTablesMade {
+  sql: string;
+  steps: 'table' | 'view';
+}
+
 /**
- * Makes the tables `name`, `name_s` and `name_j` that `sessionTableSql`
- * defines, and returns the SQL to show for them. Where the database can hand
- * over raw columns and take Arrow (DuckDB-WASM), the events are read once and
- * `cut` makes the tables (a worker on the page): on a first run that is about
+ * Makes the tables `sessionTableSql` defines (`name`, `name_s`, `name_j`,
+ * `name_tp`). Where the database can hand over raw columns and take Arrow
+ * (DuckDB-WASM), the events are read once and `cut` makes the sessions,
+ * journeys and touchpoint tables (a worker on the page), and the steps are a
+ * view, computed only if a measure reads them: on a first run that is about
  * twice as fast as the SQL, whose sort and window code is then cold.
- * Elsewhere (native DuckDB), for no events, and past `maxCutRows` events
- * (their copies in the page and the worker would take gigabytes), the SQL
- * makes them.
+ * Elsewhere (native DuckDB), for no events, past `maxCutRows` events (their
+ * copies in the page and the worker would take gigabytes), and when the cut
+ * fails, the SQL makes them all.
  */
 export async function makeSessionTables(
   db: Db,
@@ -51,28 +58,35 @@ export async function makeSessionTables(
   cut: SessionCutter,
   signal?: AbortSignal,
   maxCutRows = MAX_CUT_ROWS,
-): Promise<string> {
+): Promise<SessionTablesMade> {
   const made = sessionTableSql({ events, gapMinutes }, name);
   const read = sessionEventsSql({ events, gapMinutes });
   if (!made.ok || !read.ok) throw new Error(`No sessions can be cut from "${events.name}"`);
-  const raw = db.queryRaw && db.insertArrowIpc && events.rowCount <= maxCutRows ? await db.queryRaw(read.sql) : null;
-  if (!raw || raw.rows === 0 || !db.insertArrowIpc) {
+  const bySql = async (): Promise<SessionTablesMade> => {
     await db.exec(made.sql);
-    return made.sql;
-  }
+    return { sql: made.sql, steps: 'table' };
+  };
+  const raw = db.queryRaw && db.insertArrowIpc && events.rowCount <= maxCutRows ? await db.queryRaw(read.sql) : null;
+  if (!raw || raw.rows === 0 || !db.insertArrowIpc) return bySql();
   let ipc: SessionIpc;
   try {
     ipc = await cut({ rows: raw.rows, cid: raw.text.cid!, touchpoint: raw.text.touchpoint!, channel: raw.text.channel!, ts: raw.numbers.ts!, conv: raw.numbers.conv! }, gapMinutes, signal);
   } catch (e) {
     // A worker that could not finish (out of memory, say) costs time, not the answer: the SQL gives the same tables.
     if (isAbortError(e)) throw e;
-    await db.exec(made.sql);
-    return made.sql;
+    return bySql();
   }
-  await db.insertArrowIpc(name, ipc.steps);
-  await db.insertArrowIpc(`${name}_s`, ipc.sessions);
-  await db.insertArrowIpc(`${name}_j`, ipc.journeys);
-  return `-- The events, read once; a worker cuts them into the tables the SQL after this makes (the same rows, tested).\n${read.sql};\n${made.sql}`;
+  try {
+    await db.exec(stepsSql({ events, gapMinutes }, name, 'view'));
+    await db.insertArrowIpc(`${name}_s`, ipc.sessions);
+    await db.insertArrowIpc(`${name}_j`, ipc.journeys);
+    await db.insertArrowIpc(`${name}_tp`, ipc.touchpoints);
+  } catch (e) {
+    // Whoever made `name` drops it as a table: leave no view behind.
+    await db.exec(dropSessionTablesSql(name, 'view'));
+    throw e;
+  }
+  return { sql: `-- The events, read once; a worker cuts them into the tables the SQL after this makes (the same rows, tested).\n${read.sql};\n${made.sql}`, steps: 'view' };
 }
 
 /** `cut`: see `makeSessionTables`; `signal` ends a cut in its worker. */
@@ -81,10 +95,13 @@ export async function loadJourneys(db: Db, tables: readonly TableInfo[], gapMinu
   if (!events) return null;
   // A name per run: a newer run (another gap) never reads an older run's sessions.
   const name = `crm_sessions_${++runs}`;
-  const made = sessionTableSql({ events, gapMinutes }, name);
+  const ok = sessionTableSql({ events, gapMinutes }, name).ok;
+  let steps: SessionTablesMade['steps'] = 'table';
   try {
-    const sessionsSql = made.ok ? await makeSessionTables(db, events, gapMinutes, name, cut, signal) : null;
-    const o = { events, gapMinutes, ...(made.ok ? { sessionsTable: name } : {}) };
+    const made = ok ? await makeSessionTables(db, events, gapMinutes, name, cut, signal) : null;
+    if (made) steps = made.steps;
+    const sessionsSql = made?.sql ?? null;
+    const o = { events, gapMinutes, ...(ok ? { sessionsTable: name } : {}) };
     const journeys = await runMeasure(db, journeyPathsSql(o));
     return {
       table: events.name,
@@ -100,6 +117,6 @@ export async function loadJourneys(db: Db, tables: readonly TableInfo[], gapMinu
       markov: journeys.sql ? markovAttribution(journeysFromRows(journeys.rows)) : null,
     };
   } finally {
-    if (made.ok) await db.exec(dropSessionTablesSql(name));
+    if (ok) await db.exec(dropSessionTablesSql(name, steps));
   }
 }

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb, type NodeDb } from '../../src/db/node.ts';
 import type { TableInfo } from '../../src/ingest/model.ts';
-import { dropSessionTablesSql, sessionTableSql } from '../../src/metrics/journeys.ts';
+import { dropSessionTablesSql, flowLinksSql, sessionTableSql } from '../../src/metrics/journeys.ts';
 import { lit } from '../../src/lib/sql.ts';
 import { makeSessionTables } from '../../src/report/journeys.ts';
 import { inlineCutter } from '../../src/report/sessions/arrow.ts';
@@ -90,24 +90,30 @@ async function difference(a: string, b: string): Promise<number> {
   return Number(r.rows[0]!.n);
 }
 
-async function compare(events: TableInfo, gapMinutes: number): Promise<{ steps: number; sessions: number; journeys: number }> {
+let compared = 0;
+
+async function compare(events: TableInfo, gapMinutes: number, cutByWorker = true): Promise<{ steps: number; sessions: number; journeys: number }> {
   const made = sessionTableSql({ events, gapMinutes }, 'by_sql');
   if (!made.ok) throw new Error('unavailable');
   await db.exec(made.sql);
-  await db.exec(dropSessionTablesSql('by_js'));
-  const shown = await makeSessionTables(db, events, gapMinutes, 'by_js', inlineCutter);
-  // The panel shows the read and the SQL that defines the tables.
-  expect(shown).toContain((sessionTableSql({ events, gapMinutes }, 'by_js') as { sql: string }).sql);
+  // A name per comparison: the steps are a view or a table, as the cut went.
+  const js = `by_js_${++compared}`;
+  const shown = await makeSessionTables(db, events, gapMinutes, js, inlineCutter);
+  // The panel shows the read and the SQL that defines the tables; the steps are a view of that SQL.
+  expect(shown.sql).toContain((sessionTableSql({ events, gapMinutes }, js) as { sql: string }).sql);
+  // No events to cut: the SQL makes them (the steps a table).
+  expect(shown.steps).toBe(cutByWorker ? 'view' : 'table');
   // Same columns, same types.
-  for (const suffix of ['', '_s', '_j']) {
+  for (const suffix of ['', '_s', '_j', '_tp']) {
     const cols = async (t: string) => (await db.query(`DESCRIBE ${t}`)).rows.map((r) => `${r.column_name} ${r.column_type}`.replace(/HUGEINT|BIGINT/, 'INTEGER'));
-    expect(await cols(`by_js${suffix}`)).toEqual(await cols(`by_sql${suffix}`));
+    expect(await cols(`${js}${suffix}`)).toEqual(await cols(`by_sql${suffix}`));
   }
   const count = async (t: string) => Number((await db.query(`SELECT count(*) AS n FROM ${t}`)).rows[0]!.n);
-  expect(await difference('by_js', 'by_sql')).toBe(0);
-  expect(await difference('by_js_s', 'by_sql_s')).toBe(0);
-  expect(await difference('by_js_j', 'by_sql_j')).toBe(0);
-  return { steps: await count('by_js'), sessions: await count('by_js_s'), journeys: await count('by_js_j') };
+  expect(await difference(js, 'by_sql')).toBe(0);
+  expect(await difference(`${js}_s`, 'by_sql_s')).toBe(0);
+  expect(await difference(`${js}_j`, 'by_sql_j')).toBe(0);
+  expect(await difference(`${js}_tp`, 'by_sql_tp')).toBe(0);
+  return { steps: await count(js), sessions: await count(`${js}_s`), journeys: await count(`${js}_j`) };
 }
 
 describe('sessions cut on typed arrays = sessions cut in SQL', () => {
@@ -116,6 +122,11 @@ describe('sessions cut on typed arrays = sessions cut in SQL', () => {
   it('pages and channels, conversion by event type, 30- and 7-minute gaps', async () => {
     const t = await table('ev_a', events(1, 60), roles);
     const a = await compare(t, 30);
+    // A Sankey of more than eight steps reads the steps themselves: the view gives what the table gives.
+    const flows = async (sessionsTable: string) => (await db.query((flowLinksSql({ events: t, gapMinutes: 30, sessionsTable, steps: 12 }) as { sql: string }).sql)).rows;
+    const deep = await flows('by_sql');
+    expect(deep.some((r) => Number(r.step) > 8)).toBe(true);
+    expect(await flows(`by_js_${compared}`)).toEqual(deep);
     const b = await compare(t, 7);
     // The data is what it should be: sessions break, steps repeat, a shorter gap makes more sessions.
     expect(a.steps).toBeGreaterThan(a.sessions);
@@ -132,9 +143,9 @@ describe('sessions cut on typed arrays = sessions cut in SQL', () => {
 
   it('no events at all, and only rows without a customer', async () => {
     const empty = await table('ev_c', [], roles);
-    expect(await compare(empty, 30)).toEqual({ steps: 0, sessions: 0, journeys: 0 });
+    expect(await compare(empty, 30, false)).toEqual({ steps: 0, sessions: 0, journeys: 0 });
     const blank = await table('ev_d', [{ id: '  ', at: '2025-01-01 10:00:00', page: 'Home', channel: 'x', type: null, flag: null }], roles);
-    expect(await compare(blank, 30)).toEqual({ steps: 0, sessions: 0, journeys: 0 });
+    expect(await compare(blank, 30, false)).toEqual({ steps: 0, sessions: 0, journeys: 0 });
   });
 
   it('without raw reads (native DuckDB), or past the limit of events, the SQL makes the tables', async () => {
@@ -143,14 +154,14 @@ describe('sessions cut on typed arrays = sessions cut in SQL', () => {
     let cuts = 0;
     const shown = await makeSessionTables(plain, t, 30, 'by_plain', async (e, g) => (cuts++, inlineCutter(e, g)));
     expect(cuts).toBe(0);
-    expect(shown).toBe((sessionTableSql({ events: t, gapMinutes: 30 }, 'by_plain') as { sql: string }).sql);
+    expect(shown).toEqual({ sql: (sessionTableSql({ events: t, gapMinutes: 30 }, 'by_plain') as { sql: string }).sql, steps: 'table' });
     expect(Number((await db.query('SELECT count(*) AS n FROM by_plain_s')).rows[0]!.n)).toBeGreaterThan(0);
     // Past the worker's limit of events, the SQL too.
     await db.exec(dropSessionTablesSql('by_plain'));
     const big = await makeSessionTables(db, t, 30, 'by_plain', async (e, g) => (cuts++, inlineCutter(e, g)), undefined, t.rowCount - 1);
     expect(cuts).toBe(0);
-    expect(big).toBe(shown);
-    expect(await makeSessionTables(db, t, 30, 'by_plain_2', async (e, g) => (cuts++, inlineCutter(e, g)), undefined, t.rowCount)).toContain('-- The events, read once');
+    expect(big).toEqual(shown);
+    expect((await makeSessionTables(db, t, 30, 'by_plain_2', async (e, g) => (cuts++, inlineCutter(e, g)), undefined, t.rowCount)).sql).toContain('-- The events, read once');
     expect(cuts).toBe(1);
   });
 
@@ -159,7 +170,7 @@ describe('sessions cut on typed arrays = sessions cut in SQL', () => {
     const shown = await makeSessionTables(db, t, 30, 'by_failed', async () => {
       throw new Error('The sessions worker failed: out of memory');
     });
-    expect(shown).toBe((sessionTableSql({ events: t, gapMinutes: 30 }, 'by_failed') as { sql: string }).sql);
+    expect(shown.sql).toBe((sessionTableSql({ events: t, gapMinutes: 30 }, 'by_failed') as { sql: string }).sql);
     // Five ids, two of them "C1" once trimmed.
     expect(Number((await db.query('SELECT count(*) AS n FROM by_failed_j')).rows[0]!.n)).toBe(4);
     await expect(makeSessionTables(db, t, 30, 'by_cancelled', async () => Promise.reject(abortError()))).rejects.toThrow(/Cancelled/);

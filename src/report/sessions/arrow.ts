@@ -1,19 +1,24 @@
 /**
  * The tables `cutSessions` made, as Arrow IPC streams DuckDB takes in one
  * call each (`Db.insertArrowIpc`), with the columns and types of the SQL's
- * `sp`, `s` and `j`: ids and touchpoints as dictionary-encoded text (DuckDB
+ * `s`, `j` and `tp`: ids and touchpoints as dictionary-encoded text (DuckDB
  * reads them as VARCHAR), times as TIMESTAMP, flags as BOOLEAN, a session's
  * touchpoints past its last step and a non-converting one's conversion as NULL.
  */
-import { Bool, Dictionary, Field, Int32, List, makeData, makeVector, Table, tableToIPC, TimestampMicrosecond, Utf8, type Data, type Vector } from 'apache-arrow';
+import { Bool, Dictionary, Field, Int32, Int64, List, makeData, makeVector, Table, tableToIPC, TimestampMicrosecond, Utf8, type Data, type Vector } from 'apache-arrow';
 import type { TextColumn } from '../../db/types.ts';
 import { cutSessions, PATH_STEPS, type SessionEvents, type SessionTables } from './cut.ts';
 
-/** IPC streams of the steps (`sp`), sessions (`s`) and journeys (`j`). */
+/**
+ * IPC streams of the sessions (`s`), journeys (`j`) and events per touchpoint
+ * (`tp`). The steps (`sp`) are not sent: only a Sankey of more than eight
+ * steps reads them, and a view computes them then (`stepsSql`); sending them
+ * cost more than the rest together.
+ */
 export interface SessionIpc {
-  steps: Uint8Array;
   sessions: Uint8Array;
   journeys: Uint8Array;
+  touchpoints: Uint8Array;
 }
 
 /** A validity bitmap (bit set = present) from a test per row, with its NULL count; none when nothing is NULL. */
@@ -65,11 +70,6 @@ function ipc(columns: Record<string, Data>): Uint8Array {
 export function sessionTablesIpc(t: SessionTables): SessionIpc {
   const cids = makeVector(utf8(t.cids));
   const names = makeVector(utf8(t.names));
-  const st = t.steps;
-  const steps = ipc({
-    cid: text(st.cid, st.rows, cids), session: int32(st.session, st.rows), ks: int32(st.ks, st.rows), touchpoint: text(st.touchpoint, st.rows, names),
-    channel: text(st.channel, st.rows, names), ts: timestamp(st.ts, st.rows), conv: bool(st.conv, st.rows), conv_ts: timestamp(st.convTs, st.rows), events: int32(st.events, st.rows),
-  });
   const s = t.sessions;
   const convStep = s.convStep.subarray(0, s.rows);
   const sessions = ipc({
@@ -85,7 +85,12 @@ export function sessionTablesIpc(t: SessionTables): SessionIpc {
     path: makeData({ type: new List(new Field('item', new Utf8(), true)), length: j.rows, nullCount: 0, valueOffsets: j.pathOffsets.subarray(0, j.rows + 1), child: channelTexts(j.path.subarray(0, j.pathOffsets[j.rows]), t.names) }),
     converted: bool(j.converted, j.rows),
   });
-  return { steps, sessions, journeys };
+  const used = Array.from(t.touchpointEvents.keys()).filter((code) => t.touchpointEvents[code]! > 0);
+  const touchpoints = ipc({
+    touchpoint: text(Int32Array.from(used), used.length, names),
+    events: makeData({ type: new Int64(), length: used.length, nullCount: 0, data: BigInt64Array.from(used, (code) => BigInt(t.touchpointEvents[code]!)) }),
+  });
+  return { sessions, journeys, touchpoints };
 }
 
 /** The names of `codes`, as a plain text column (a list's items). */

@@ -1,6 +1,6 @@
 /**
- * Sessions cut from events on typed arrays: the same steps, sessions and
- * journeys tables as the SQL of `sessionTableSql` (src/metrics/journeys.ts),
+ * Sessions cut from events on typed arrays: the same steps, sessions,
+ * journeys and touchpoint tables as the SQL of `sessionTableSql` (src/metrics/journeys.ts),
  * which stays the definition (test/unit/sessions-cut.test.ts compares the
  * two on awkward generated events). Why a second way: on a first run
  * DuckDB-WASM's sort and window code is cold, and 1M events took 6–7 s in
@@ -70,6 +70,8 @@ export interface SessionTables {
   cids: TextColumn;
   /** Distinct touchpoints and channels. */
   names: TextColumn;
+  /** Events per touchpoint, by code into `names` (0 for a name only ever a channel), as the SQL's `tp`. */
+  touchpointEvents: Int32Array;
   steps: StepRows;
   sessions: SessionRows;
   journeys: JourneyRows;
@@ -232,7 +234,9 @@ export function cutSessions(events: SessionEvents, gapMinutes: number): SessionT
 
   const { steps, sessions: count } = walkSteps(events, order, start, tp, ch, gap);
   const sessions = sessionRows(steps, count);
-  return { cids: cidDict.values(), names, steps, sessions, journeys: journeyRows(sessions, customers) };
+  const touchpointEvents = new Int32Array(nameDict.size);
+  for (let r = 0; r < n; r++) touchpointEvents[tp[r]!]!++;
+  return { cids: cidDict.values(), names, touchpointEvents, steps, sessions, journeys: journeyRows(sessions, customers) };
 }
 
 /** The steps, and how many sessions they make. */

@@ -17,7 +17,7 @@ scope.onmessage = (event: MessageEvent<CutRequest>) => {
   const { id, events, gapMinutes } = event.data;
   try {
     const result = sessionTablesIpc(cutSessions(events, gapMinutes));
-    scope.postMessage({ type: 'done', id, result } satisfies JobResponse<never, SessionIpc>, [result.steps.buffer, result.sessions.buffer, result.journeys.buffer] as ArrayBuffer[]);
+    scope.postMessage({ type: 'done', id, result } satisfies JobResponse<never, SessionIpc>, [result.sessions.buffer, result.journeys.buffer, result.touchpoints.buffer] as ArrayBuffer[]);
   } catch (e) {
     scope.postMessage({ type: 'error', id, error: serializeError(e) } satisfies JobResponse<never, SessionIpc>);
   }
