@@ -83,7 +83,7 @@ export async function journeysStep(lines: string[], log: (line: string) => void,
     '',
     `Journeys: ${fmt(events)} events, ${fmt(c.sessions)} sessions, all journey measures (Markov leader ${c.leader ?? '—'}):`,
     `  Chromium (${c.engine}): load ${fmt(c.loadMs / 1000, 2)} s, then ${fmt(c.firstMs / 1000, 2)} s; again ${fmt(c.againMs / 1000, 2)} s`,
-    `    first run: events read ${fmt(c.firstParts.readMs / 1000, 2)} s, cut in the sessions worker ${fmt(c.firstParts.cutMs / 1000, 2)} s, tables in ${fmt(c.firstParts.insertMs / 1000, 2)} s, measures ${fmt(c.firstParts.measuresMs / 1000, 2)} s`,
+    `    first run: events read ${fmt(c.firstParts.readMs / 1000, 2)} s, then cut in the sessions worker ${fmt(c.firstParts.cutMs / 1000, 2)} s, tables in ${fmt(c.firstParts.insertMs / 1000, 2)} s, measures ${fmt(c.firstParts.measuresMs / 1000, 2)} s`,
     `  Node (DuckDB-WASM, one thread, no load): ${fmt(n.ms / 1000, 2)} s wall, ${fmt(n.cpuS, 2)} s CPU (cold engine); again ${fmt(n.againMs / 1000, 2)} s wall, ${fmt(n.againCpuS, 2)} s CPU` +
       (n.sessions === c.sessions ? '' : ` — ${fmt(n.sessions)} sessions, not the same as Chromium's`),
   );

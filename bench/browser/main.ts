@@ -183,10 +183,15 @@ const page: BenchPage = {
     const base = opened();
     const d: Db = {
       ...base,
-      queryRaw: (sql) => timed('readMs', () => base.queryRaw!(sql)),
+      queryIpc: (sql) => timed('readMs', () => base.queryIpc!(sql)),
       insertArrowIpc: (name, ipc) => timed('insertMs', () => base.insertArrowIpc!(name, ipc)),
     };
-    const cut: SessionCutter = (e, g, signal) => timed('cutMs', () => workerCutter(e, g, signal));
+    // The worker starts while DuckDB reads: its time counts from the end of the read.
+    const cut: SessionCutter = async (e, g, signal) => {
+      const cutting = workerCutter(e, g, signal);
+      await e.catch(() => undefined);
+      return timed('cutMs', () => cutting);
+    };
     const t1 = performance.now();
     const r = await loadJourneys(d, [info], 30, cut);
     const firstMs = performance.now() - t1;

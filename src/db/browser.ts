@@ -16,8 +16,8 @@ import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import coiWasm from '@duckdb/duckdb-wasm/dist/duckdb-coi.wasm?url';
 import coiWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js?url';
 import coiThread from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worker.js?url';
-import type { ColumnsResult, Db, QueryResult, RawColumns } from './types.ts';
-import { arrowToColumns, arrowToRaw, arrowToResult, concatColumns, LOCKED_SETTINGS, OFFLINE_SETTINGS } from './rows.ts';
+import type { ColumnsResult, Db, QueryResult } from './types.ts';
+import { arrowToColumns, arrowToResult, concatColumns, LOCKED_SETTINGS, OFFLINE_SETTINGS } from './rows.ts';
 import { abortError, engineFailure } from '../lib/errors.ts';
 import { engineThreads } from './threads.ts';
 
@@ -110,8 +110,8 @@ async function boot(): Promise<Db> {
     query(sql: string): Promise<QueryResult> {
       return onConn(sql, async () => arrowToResult((await conn.query(sql)) as never));
     },
-    queryRaw(sql: string): Promise<RawColumns> {
-      return onConn(sql, async () => arrowToRaw((await conn.query(sql)) as never));
+    queryIpc(sql: string): Promise<Uint8Array> {
+      return onConn(sql, () => conn.useUnsafe((bindings, id) => bindings.runQuery(id, sql)));
     },
     insertArrowIpc(name: string, ipc: Uint8Array): Promise<void> {
       return onConn(`-- Arrow IPC into ${name}`, () => conn.insertArrowFromIPCStream(ipc, { name, create: true }));

@@ -4,8 +4,8 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { ColumnsResult, Db, QueryResult, RawColumns } from './types.ts';
-import { arrowToColumns, arrowToRaw, arrowToResult, OFFLINE_SETTINGS } from './rows.ts';
+import type { ColumnsResult, Db, QueryResult } from './types.ts';
+import { arrowToColumns, arrowToResult, OFFLINE_SETTINGS } from './rows.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -19,6 +19,8 @@ export interface NodeDb extends Db {
    * Node's `fs` as the query needs it: nothing is copied into JS or the WASM heap.
    */
   registerPath(name: string, absolutePath: string): Promise<void>;
+  queryIpc(sql: string): Promise<Uint8Array>;
+  insertArrowIpc(name: string, ipc: Uint8Array): Promise<void>;
   /** The result as DuckDB-WASM hands it over (Arrow), before `arrowToResult`: the bench times the two apart. */
   queryArrow(sql: string): Promise<ArrowResult>;
 }
@@ -42,8 +44,9 @@ export async function openNodeDb(): Promise<NodeDb> {
     async queryColumns(sql: string): Promise<ColumnsResult> {
       return arrowToColumns(conn.query(sql) as never);
     },
-    async queryRaw(sql: string): Promise<RawColumns> {
-      return arrowToRaw(conn.query(sql) as never);
+    async queryIpc(sql: string): Promise<Uint8Array> {
+      // A copy: the bindings' buffer is theirs to reuse.
+      return conn.useUnsafe((bindings, id) => bindings.runQuery(id, sql)).slice();
     },
     async insertArrowIpc(name: string, ipc: Uint8Array): Promise<void> {
       conn.insertArrowFromIPCStream(ipc, { name, create: true });

@@ -47,8 +47,8 @@ export interface Db {
    * structure as the batches arrive (no whole-result copy in one task on the page's thread).
    */
   queryBatches?(sql: string): AsyncIterable<ColumnsResult>;
-  /** The result as `RawColumns`; rejects when a column holds a NULL or is neither text nor a number. */
-  queryRaw?(sql: string): Promise<RawColumns>;
+  /** The result as an Arrow IPC stream: bytes the caller may move to a worker, which reads them with `arrowToRaw`, say. */
+  queryIpc?(sql: string): Promise<Uint8Array>;
   /** Creates table `name` from an Arrow IPC stream. */
   insertArrowIpc?(name: string, ipc: Uint8Array): Promise<void>;
   exec(sql: string): Promise<void>;

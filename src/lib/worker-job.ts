@@ -22,8 +22,11 @@ export interface JobWorker<Q, P, R> {
 
 export interface JobOptions<Q, P, R> {
   spawn: () => JobWorker<Q, P, R>;
-  /** The request for this job's id. */
-  request: (id: number) => Q;
+  /**
+   * The request for this job's id; a promise of it lets the worker start (load its code) while the
+   * request is still being made. A promise that rejects ends the job with its error.
+   */
+  request: (id: number) => Q | Promise<Q>;
   /** Buffers of the request to move to the worker instead of copying. */
   transfer?: (request: Q) => Transferable[];
   signal?: AbortSignal | undefined;
@@ -65,11 +68,23 @@ export function runWorkerJob<Q, P, R>(o: JobOptions<Q, P, R>): Promise<R> {
     worker.onerror = (event) => {
       if (finish()) reject(new Error(`${o.name} failed: ${event.message || 'unknown error'}`));
     };
+    const fail = (e: unknown): void => {
+      if (finish()) reject(e instanceof Error ? e : new Error(String(e)));
+    };
+    const post = (request: Q): void => {
+      if (settled) return;
+      try {
+        worker.postMessage(request, o.transfer?.(request) ?? []);
+      } catch (e) {
+        fail(e);
+      }
+    };
     try {
       const request = o.request(id);
-      worker.postMessage(request, o.transfer?.(request) ?? []);
+      if (request instanceof Promise) request.then(post, fail);
+      else post(request);
     } catch (e) {
-      if (finish()) reject(e instanceof Error ? e : new Error(String(e)));
+      fail(e);
     }
   });
 }

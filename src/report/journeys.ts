@@ -66,16 +66,22 @@ export async function makeSessionTables(
     await db.exec(made.sql);
     return { sql: made.sql, steps: 'table' };
   };
-  const raw = db.queryRaw && db.insertArrowIpc && events.rowCount <= maxCutRows ? await db.queryRaw(read.sql) : null;
-  if (!raw || raw.rows === 0 || !db.insertArrowIpc) return bySql();
-  let ipc: SessionIpc;
+  if (!db.queryIpc || !db.insertArrowIpc || events.rowCount > maxCutRows) return bySql();
+  const bytes = db.queryIpc(read.sql);
+  const cutting = cut(bytes, gapMinutes, signal);
+  // When the read fails, so does the cut: the read's error is the one to report.
+  cutting.catch(() => undefined);
+  await bytes;
+  let ipc: SessionIpc | null;
   try {
-    ipc = await cut({ rows: raw.rows, cid: raw.text.cid!, touchpoint: raw.text.touchpoint!, channel: raw.text.channel!, ts: raw.numbers.ts!, conv: raw.numbers.conv! }, gapMinutes, signal);
+    ipc = await cutting;
   } catch (e) {
     // A worker that could not finish (out of memory, say) costs time, not the answer: the SQL gives the same tables.
     if (isAbortError(e)) throw e;
     return bySql();
   }
+  // No events to cut: the SQL makes the (empty) tables at once.
+  if (!ipc) return bySql();
   try {
     await db.exec(stepsSql({ events, gapMinutes }, name, 'view'));
     await db.insertArrowIpc(`${name}_s`, ipc.sessions);

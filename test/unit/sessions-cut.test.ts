@@ -17,6 +17,8 @@ import { inlineCutter } from '../../src/report/sessions/arrow.ts';
 import { cutSessions } from '../../src/report/sessions/cut.ts';
 import { abortError } from '../../src/lib/errors.ts';
 import { mulberry32 } from '../../src/lib/random.ts';
+import { arrowToRaw } from '../../src/db/rows.ts';
+import { tableFromIPC } from 'apache-arrow';
 
 let db: NodeDb;
 beforeAll(async () => {
@@ -150,7 +152,7 @@ describe('sessions cut on typed arrays = sessions cut in SQL', () => {
 
   it('without raw reads (native DuckDB), or past the limit of events, the SQL makes the tables', async () => {
     const t = await table('ev_e', events(3, 5), roles);
-    const plain = { ...db, queryRaw: undefined, insertArrowIpc: undefined };
+    const plain = { ...db, queryIpc: undefined, insertArrowIpc: undefined };
     let cuts = 0;
     const shown = await makeSessionTables(plain, t, 30, 'by_plain', async (e, g) => (cuts++, inlineCutter(e, g)));
     expect(cuts).toBe(0);
@@ -174,6 +176,17 @@ describe('sessions cut on typed arrays = sessions cut in SQL', () => {
     // Five ids, two of them "C1" once trimmed.
     expect(Number((await db.query('SELECT count(*) AS n FROM by_failed_j')).rows[0]!.n)).toBe(4);
     await expect(makeSessionTables(db, t, 30, 'by_cancelled', async () => Promise.reject(abortError()))).rejects.toThrow(/Cancelled/);
+  });
+
+  it('reads raw columns across record batches, and refuses NULLs and other types', async () => {
+    const raw = arrowToRaw(tableFromIPC(await db.queryIpc('SELECT \'id \' || range || \'·客\' AS t, CAST(range AS DOUBLE) * 0.5 AS x, CAST(range % 2 AS UTINYINT) AS b FROM range(5000)')) as never);
+    expect(raw.rows).toBe(5000);
+    const text = (r: number) => new TextDecoder().decode(raw.text.t!.bytes.subarray(raw.text.t!.offsets[r]!, raw.text.t!.offsets[r + 1]!));
+    // Rows 0, 2047/2048 (a batch edge) and the last.
+    expect([text(0), text(2047), text(2048), text(4999)]).toEqual(['id 0·客', 'id 2047·客', 'id 2048·客', 'id 4999·客']);
+    expect([raw.numbers.x![4999], raw.numbers.b![3]]).toEqual([2499.5, 1]);
+    await expect(db.queryIpc('SELECT NULL::VARCHAR AS a').then((b) => arrowToRaw(tableFromIPC(b) as never))).rejects.toThrow(/"a" holds NULLs/);
+    await expect(db.queryIpc("SELECT DATE '2020-01-01' AS d").then((b) => arrowToRaw(tableFromIPC(b) as never))).rejects.toThrow(/only text and numbers/);
   });
 
   it('refuses a gap that is not a whole number of minutes', () => {

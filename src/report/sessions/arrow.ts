@@ -5,7 +5,8 @@
  * reads them as VARCHAR), times as TIMESTAMP, flags as BOOLEAN, a session's
  * touchpoints past its last step and a non-converting one's conversion as NULL.
  */
-import { Bool, Dictionary, Field, Int32, Int64, List, makeData, makeVector, Table, tableToIPC, TimestampMicrosecond, Utf8, type Data, type Vector } from 'apache-arrow';
+import { Bool, Dictionary, Field, Int32, Int64, List, makeData, makeVector, Table, tableFromIPC, tableToIPC, TimestampMicrosecond, Utf8, type Data, type Vector } from 'apache-arrow';
+import { arrowToRaw } from '../../db/rows.ts';
 import type { TextColumn } from '../../db/types.ts';
 import { cutSessions, PATH_STEPS, type SessionEvents, type SessionTables } from './cut.ts';
 
@@ -102,8 +103,22 @@ function channelTexts(codes: Int32Array, names: TextColumn): Data<Utf8> {
   return utf8({ offsets, bytes });
 }
 
-/** Cuts sessions from events and hands back the tables' IPC streams; in a worker in the browser (client.ts), in-process elsewhere. */
-export type SessionCutter = (events: SessionEvents, gapMinutes: number, signal?: AbortSignal) => Promise<SessionIpc>;
+/**
+ * The events as `sessionEventsSql` returns them (an Arrow IPC stream) cut
+ * into the tables' IPC streams; null when there are no events.
+ */
+export function cutFromIpc(events: Uint8Array, gapMinutes: number): SessionIpc | null {
+  const raw = arrowToRaw(tableFromIPC(events) as never);
+  if (raw.rows === 0) return null;
+  const e: SessionEvents = { rows: raw.rows, cid: raw.text.cid!, touchpoint: raw.text.touchpoint!, channel: raw.text.channel!, ts: raw.numbers.ts!, conv: raw.numbers.conv! };
+  return sessionTablesIpc(cutSessions(e, gapMinutes));
+}
+
+/**
+ * `cutFromIpc`, in a worker in the browser (client.ts), in-process elsewhere. It takes a promise
+ * of the events: a worker starts while DuckDB still reads them.
+ */
+export type SessionCutter = (events: Promise<Uint8Array>, gapMinutes: number, signal?: AbortSignal) => Promise<SessionIpc | null>;
 
 /** In-process: Node (tests, the bench's Node run), where nothing waits to paint. */
-export const inlineCutter: SessionCutter = async (events, gapMinutes) => sessionTablesIpc(cutSessions(events, gapMinutes));
+export const inlineCutter: SessionCutter = async (events, gapMinutes) => cutFromIpc(await events, gapMinutes);

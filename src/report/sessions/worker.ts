@@ -1,13 +1,13 @@
-/** The sessions worker: one cut per message, answered with the tables' IPC streams (moved, not copied) or the error. */
+/** The sessions worker: one cut per message (the events' Arrow bytes in, read here), answered with the tables' IPC streams (moved, not copied) or the error. */
 import { serializeError } from '../../lib/errors.ts';
 import type { JobResponse } from '../../lib/worker-job.ts';
-import { sessionTablesIpc, type SessionIpc } from './arrow.ts';
-import { cutSessions, type SessionEvents } from './cut.ts';
+import { cutFromIpc, type SessionIpc } from './arrow.ts';
 
 export interface CutRequest {
   type: 'cut';
   id: number;
-  events: SessionEvents;
+  /** The events as `sessionEventsSql` returns them, an Arrow IPC stream. */
+  events: Uint8Array;
   gapMinutes: number;
 }
 
@@ -16,9 +16,10 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 scope.onmessage = (event: MessageEvent<CutRequest>) => {
   const { id, events, gapMinutes } = event.data;
   try {
-    const result = sessionTablesIpc(cutSessions(events, gapMinutes));
-    scope.postMessage({ type: 'done', id, result } satisfies JobResponse<never, SessionIpc>, [result.sessions.buffer, result.journeys.buffer, result.touchpoints.buffer] as ArrayBuffer[]);
+    const result = cutFromIpc(events, gapMinutes);
+    const moved = result ? [result.sessions.buffer, result.journeys.buffer, result.touchpoints.buffer] : [];
+    scope.postMessage({ type: 'done', id, result } satisfies JobResponse<never, SessionIpc | null>, moved as ArrayBuffer[]);
   } catch (e) {
-    scope.postMessage({ type: 'error', id, error: serializeError(e) } satisfies JobResponse<never, SessionIpc>);
+    scope.postMessage({ type: 'error', id, error: serializeError(e) } satisfies JobResponse<never, SessionIpc | null>);
   }
 };
