@@ -6,7 +6,8 @@
  * Markov, charts added to the report; the journey funnel naming the planted
  * bottleneck (consideration → decision) and following a touchpoint moved to
  * another stage; then an unseen survey export with long
- * Chinese questions, mixed 1–5/1–7/0–10 scales and "N/A" maps without edits.
+ * Chinese questions, mixed 1–5/1–7/0–10 scales and "N/A" maps without edits,
+ * and so does an unseen events export, its sessions as a hand count says.
  * Screenshots in English and Chinese: test/e2e/__screenshots__/journeys-*.png.
  */
 import path from 'node:path';
@@ -161,6 +162,44 @@ describe('an unseen survey export with long Chinese questions', () => {
     // The response number and the free-text column are not scales.
     expect(scales).toEqual(['', '1-5', '1-5', '1-7', '0-10', '1-5', '']);
     await shot('sec-surveys', 'journeys-unseen-survey.png');
+    expect(errors).toEqual([]);
+  });
+
+  it('an unseen events export (Chinese headers, float and padded ids, slashed times, blanks) maps without edits; its sessions match a hand count', async () => {
+    const rows = [
+      ['用户ID', '行为时间', '访问页面', '来源渠道', '事件类型'],
+      // 1001.0: four steps to an order (a reload of the product page is no new step), then a visit the next day: 2 sessions, converted.
+      ['1001.0', '2025/03/01 10:00', '首页', '搜索', '浏览'],
+      ['1001.0', '2025/03/01 10:05', '商品详情', '搜索', '浏览'],
+      ['1001.0', '2025/03/01 10:06', '商品详情', '搜索', '浏览'],
+      ['1001.0', '2025/03/01 10:20', '购物车', '搜索', '加购'],
+      ['1001.0', '2025/03/01 10:25', '订单确认', '搜索', '下单'],
+      ['1001.0', '2025/03/02 09:00', '首页', '邮件', '浏览'],
+      // " 1002 ": 40 minutes between two visits, more than the 30-minute gap: 2 sessions.
+      [' 1002 ', '2025/03/01 12:00', '首页', '社交', '浏览'],
+      [' 1002 ', '2025/03/01 12:40', '首页', '社交', '浏览'],
+      // 1003: a blank page: 1 session.
+      ['1003', '2025/03/03 08:00', '', '邮件', '浏览'],
+      // No time, no customer: left out.
+      ['1003', '', '首页', '邮件', '浏览'],
+      ['', '2025/03/03 08:10', '首页', '邮件', '浏览'],
+    ];
+    await nav('Data');
+    await page.getByTestId('clear').click();
+    await expect.poll(() => page.getByTestId('clear').isDisabled(), { timeout: 30_000 }).toBe(true);
+    await page.getByTestId('file-input').setInputFiles({ name: '用户行为日志.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.map((r) => r.join(',')).join('\n'), 'utf8') });
+    await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 90_000 }).toContain('用户行为日志.csv');
+    expect(await text('tables')).toContain('Events');
+    await nav('Analytics');
+    await expect.poll(() => value('jr-sessions'), { timeout: 120_000 }).toBe('5');
+    expect(await value('jr-events')).toBe('9');
+    // One customer of three ordered.
+    expect(await value('jr-customer-conv')).toBe('33.3%');
+    await page.getByTestId('jr-sankey').locator('canvas').first().waitFor({ timeout: 60_000 });
+    expect((await firstCells('jr-paths'))[0]).toBe('首页 → 商品详情 → 购物车 → 订单确认');
+    // The charts' entry animation (1 s) over before the picture.
+    await page.waitForTimeout(1500);
+    await shot('sec-journeys', 'journeys-unseen-events.png');
     expect(errors).toEqual([]);
   });
 });

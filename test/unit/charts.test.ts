@@ -89,6 +89,12 @@ describe('analytics chart builders', () => {
     expect(opt.yAxis).toHaveLength(2);
   });
 
+  it('bars: whole counts get whole ticks, fractional values do not', () => {
+    const axis = (values: number[]) => (barsOption(['a', 'b'], [{ name: 'n', values }], { title: 't' }) as { yAxis: { minInterval?: number } }).yAxis.minInterval;
+    expect(axis([1, 0])).toBe(1);
+    expect(axis([1.5, 0])).toBeUndefined();
+  });
+
   it('heatmap and funnel render', () => {
     const hm = heatmapOption(['0', '1'], ['2024-01'], [[0, 0, 1], [1, 0, 0.5]], { title: 'H', x: 'm', y: 'c', percent: true });
     expect((hm as { series: { data: unknown[] }[] }).series[0]!.data).toEqual([[0, 0, 100], [1, 0, 50]]);

@@ -39,7 +39,9 @@ export function barsOption(givenCategories: readonly string[], givenSeries: read
     ? { axisLabel: { color: MUTED, interval: 0, width: 128, overflow: 'break', lineHeight: 14 }, bottom: 32 }
     : categoryAxisLabel(categories);
   const catAxis = { type: 'category', data: [...categories], axisLabel: cat.axisLabel };
-  const valAxis = { type: 'value', axisLabel: { color: MUTED, hideOverlap: true, formatter: axisNumber(labels.locale) } };
+  // Whole counts (customers, sessions) get whole ticks: a count of 1 is not drawn on an axis of 0.2, 0.4, …
+  const whole = series.every((s) => s.rate || s.values.every((v) => v === null || Number.isInteger(v)));
+  const valAxis = { type: 'value', ...(whole ? { minInterval: 1 } : {}), axisLabel: { color: MUTED, hideOverlap: true, formatter: axisNumber(labels.locale) } };
   const rateAxis = { type: 'value', axisLabel: { color: MUTED, formatter: '{value} %' }, splitLine: { show: false }, min: 0 };
   return {
     color: [...PALETTE],
