@@ -45,8 +45,8 @@ export async function openNodeDb(): Promise<NodeDb> {
       return arrowToColumns(conn.query(sql) as never);
     },
     async queryIpc(sql: string): Promise<Uint8Array> {
-      // A copy: the bindings' buffer is theirs to reuse.
-      return conn.useUnsafe((bindings, id) => bindings.runQuery(id, sql)).slice();
+      // The bindings copy the result out of the WASM heap: the bytes are ours.
+      return conn.useUnsafe((bindings, id) => bindings.runQuery(id, sql));
     },
     async insertArrowIpc(name: string, ipc: Uint8Array): Promise<void> {
       conn.insertArrowFromIPCStream(ipc, { name, create: true });

@@ -133,7 +133,7 @@ interface ArrowChunk {
 export function arrowToRaw(table: {
   schema: ArrowLike['schema'];
   numRows: number;
-  getChildAt(i: number): { data: ArrowChunk[]; toArray(): ArrayLike<unknown>; nullCount: number } | null;
+  getChildAt(i: number): { data: readonly ArrowChunk[]; toArray(): ArrayLike<unknown>; nullCount: number } | null;
 }): RawColumns {
   const n = table.numRows;
   const out: RawColumns = { rows: n, text: {}, numbers: {} };

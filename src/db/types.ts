@@ -49,7 +49,7 @@ export interface Db {
   queryBatches?(sql: string): AsyncIterable<ColumnsResult>;
   /** The result as an Arrow IPC stream: bytes the caller may move to a worker, which reads them with `arrowToRaw`, say. */
   queryIpc?(sql: string): Promise<Uint8Array>;
-  /** Creates table `name` from an Arrow IPC stream. */
+  /** Creates table `name` from an Arrow IPC stream; fails when the name is taken. */
   insertArrowIpc?(name: string, ipc: Uint8Array): Promise<void>;
   exec(sql: string): Promise<void>;
   /** Make bytes readable by SQL under `name` (e.g. `read_csv('name')`). */

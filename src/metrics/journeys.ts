@@ -2,7 +2,10 @@
  * Journeys from an events table (customer, time, touchpoint/page, optional
  * channel, event type or conversion flag): sessions cut at an inactivity gap,
  * step-to-step flows for a Sankey chart, drop-off per step, paths to purchase
- * and time to convert. All path work is window functions in DuckDB.
+ * and time to convert. The sessions are defined here as window functions
+ * (`sessionTableSql`), cut once into temporary tables that every measure
+ * reads; in the browser a worker makes the same tables from the events read
+ * once (src/report/sessions/), and the measures stay SQL.
  */
 import type { TableInfo } from '../ingest/model.ts';
 import { ident, lit, litList } from '../lib/sql.ts';
@@ -128,7 +131,7 @@ const PATH_STEPS = 8;
 const SESSION_ROWS =
   `SELECT * EXCLUDE (tps), ${Array.from({ length: PATH_STEPS }, (_, i) => `tps[${i + 1}] AS p${i + 1}`).join(', ')} FROM (` +
   `SELECT cid, session, min(ks) AS k0, min(ts) AS start_ts, CAST(count(*) AS INTEGER) AS steps, arg_min(channel, ks) AS channel, bool_or(conv) AS converted,` +
-  ` CAST(min(ks) FILTER (WHERE conv) - min(ks) + 1 AS INTEGER) AS conv_step, min(conv_ts) AS conv_ts, sum(events) AS events, min_by(touchpoint, ks, ${PATH_STEPS}) AS tps` +
+  ` CAST(min(ks) FILTER (WHERE conv) - min(ks) + 1 AS INTEGER) AS conv_step, min(conv_ts) AS conv_ts, CAST(sum(events) AS BIGINT) AS events, min_by(touchpoint, ks, ${PATH_STEPS}) AS tps` +
   ` FROM sp GROUP BY cid, session)`;
 
 /**

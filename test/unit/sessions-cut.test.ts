@@ -48,7 +48,8 @@ function events(seed: number, customers: number): Ev[] {
     const id = c < IDS.length ? IDS[c]! : `cust ${c}`;
     // One customer with many events exercises the long-group sort.
     const n = c === 3 ? 400 : 1 + Math.floor(r() * 30);
-    let t = base + Math.floor(r() * 1e9);
+    // One customer's events cross into 1970 from 1969 (times before the epoch are negative).
+    let t = c === 5 ? Date.UTC(1969, 11, 31, 22) : base + Math.floor(r() * 1e9);
     for (let i = 0; i < n; i++) {
       const roll = r();
       // Exactly the 30-minute gap, a microsecond over, a tie, a long break, or a short step.
@@ -104,10 +105,10 @@ async function compare(events: TableInfo, gapMinutes: number, cutByWorker = true
   // The panel shows the read and the SQL that defines the tables; the steps are a view of that SQL.
   expect(shown.sql).toContain((sessionTableSql({ events, gapMinutes }, js) as { sql: string }).sql);
   // No events to cut: the SQL makes them (the steps a table).
-  expect(shown.steps).toBe(cutByWorker ? 'view' : 'table');
+  expect(shown.drop.startsWith(`DROP ${cutByWorker ? 'VIEW' : 'TABLE'} IF EXISTS "${js}"`)).toBe(true);
   // Same columns, same types.
   for (const suffix of ['', '_s', '_j', '_tp']) {
-    const cols = async (t: string) => (await db.query(`DESCRIBE ${t}`)).rows.map((r) => `${r.column_name} ${r.column_type}`.replace(/HUGEINT|BIGINT/, 'INTEGER'));
+    const cols = async (t: string) => (await db.query(`DESCRIBE ${t}`)).rows.map((r) => `${r.column_name} ${r.column_type}`);
     expect(await cols(`${js}${suffix}`)).toEqual(await cols(`by_sql${suffix}`));
   }
   const count = async (t: string) => Number((await db.query(`SELECT count(*) AS n FROM ${t}`)).rows[0]!.n);
@@ -156,7 +157,7 @@ describe('sessions cut on typed arrays = sessions cut in SQL', () => {
     let cuts = 0;
     const shown = await makeSessionTables(plain, t, 30, 'by_plain', async (e, g) => (cuts++, inlineCutter(e, g)));
     expect(cuts).toBe(0);
-    expect(shown).toEqual({ sql: (sessionTableSql({ events: t, gapMinutes: 30 }, 'by_plain') as { sql: string }).sql, steps: 'table' });
+    expect(shown).toEqual({ sql: (sessionTableSql({ events: t, gapMinutes: 30 }, 'by_plain') as { sql: string }).sql, drop: dropSessionTablesSql('by_plain') });
     expect(Number((await db.query('SELECT count(*) AS n FROM by_plain_s')).rows[0]!.n)).toBeGreaterThan(0);
     // Past the worker's limit of events, the SQL too.
     await db.exec(dropSessionTablesSql('by_plain'));
@@ -179,14 +180,39 @@ describe('sessions cut on typed arrays = sessions cut in SQL', () => {
   });
 
   it('reads raw columns across record batches, and refuses NULLs and other types', async () => {
-    const raw = arrowToRaw(tableFromIPC(await db.queryIpc('SELECT \'id \' || range || \'·客\' AS t, CAST(range AS DOUBLE) * 0.5 AS x, CAST(range % 2 AS UTINYINT) AS b FROM range(5000)')) as never);
+    const raw = arrowToRaw(tableFromIPC(await db.queryIpc('SELECT \'id \' || range || \'·客\' AS t, CAST(range AS DOUBLE) * 0.5 AS x, CAST(range % 2 AS UTINYINT) AS b FROM range(5000)')));
     expect(raw.rows).toBe(5000);
     const text = (r: number) => new TextDecoder().decode(raw.text.t!.bytes.subarray(raw.text.t!.offsets[r]!, raw.text.t!.offsets[r + 1]!));
     // Rows 0, 2047/2048 (a batch edge) and the last.
     expect([text(0), text(2047), text(2048), text(4999)]).toEqual(['id 0·客', 'id 2047·客', 'id 2048·客', 'id 4999·客']);
     expect([raw.numbers.x![4999], raw.numbers.b![3]]).toEqual([2499.5, 1]);
-    await expect(db.queryIpc('SELECT NULL::VARCHAR AS a').then((b) => arrowToRaw(tableFromIPC(b) as never))).rejects.toThrow(/"a" holds NULLs/);
-    await expect(db.queryIpc("SELECT DATE '2020-01-01' AS d").then((b) => arrowToRaw(tableFromIPC(b) as never))).rejects.toThrow(/only text and numbers/);
+    await expect(db.queryIpc('SELECT NULL::VARCHAR AS a').then((b) => arrowToRaw(tableFromIPC(b)))).rejects.toThrow(/"a" holds NULLs/);
+    await expect(db.queryIpc("SELECT DATE '2020-01-01' AS d").then((b) => arrowToRaw(tableFromIPC(b)))).rejects.toThrow(/only text and numbers/);
+  });
+
+  it('a cancel stops before anything is made; a failed read leaves it to the SQL; a user table of the same name is left alone', async () => {
+    const t = await table('ev_g', events(5, 6), roles);
+    let cuts = 0;
+    const counting = async (e: Promise<Uint8Array>, g: number) => (cuts++, inlineCutter(e, g));
+    await expect(makeSessionTables(db, t, 30, 'by_never', counting, AbortSignal.abort())).rejects.toThrow(/Cancelled/);
+    expect(cuts).toBe(0);
+    expect((await db.query("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name LIKE 'by_never%'")).rows[0]!.n).toBe(0);
+
+    const failing = { ...db, queryIpc: async () => Promise.reject(new Error('Out of Memory Error: could not allocate block')) };
+    const shown = await makeSessionTables(failing, t, 30, 'by_unread', counting);
+    expect(shown.sql.startsWith('--')).toBe(false);
+    expect(Number((await db.query('SELECT count(*) AS n FROM by_unread_s')).rows[0]!.n)).toBeGreaterThan(0);
+
+    // A user's own table named like a session table (a file crm_mine_s.csv, say).
+    await db.exec('CREATE TABLE crm_mine_s AS SELECT 42 AS answer');
+    // The worker's tables cannot take the name: the SQL makes temporary ones, and only those are dropped.
+    const made = await makeSessionTables(db, t, 30, 'crm_mine', inlineCutter);
+    expect(made.sql.startsWith('--')).toBe(false);
+    expect(Number((await db.query('SELECT count(*) AS n FROM crm_mine_s')).rows[0]!.n)).toBeGreaterThan(1);
+    await db.exec(made.drop);
+    expect((await db.query('SELECT answer FROM crm_mine_s')).rows).toEqual([{ answer: 42 }]);
+    // What the worker path had made before the clash is gone too.
+    expect((await db.query("SELECT count(*) AS n FROM duckdb_views() WHERE view_name = 'crm_mine'")).rows[0]!.n).toBe(0);
   });
 
   it('refuses a gap that is not a whole number of minutes', () => {

@@ -35,6 +35,16 @@ function validity(rows: number, present: (r: number) => boolean): { nullBitmap?:
 
 const int32 = (a: Int32Array, rows: number): Data => makeData({ type: new Int32(), length: rows, nullCount: 0, data: a.subarray(0, rows) });
 
+/** Whole numbers as BIGINT, written as two 32-bit words (no BigInt per row). */
+function int64(a: ArrayLike<number>, rows: number): Data {
+  const words = new Int32Array(rows * 2);
+  for (let r = 0; r < rows; r++) {
+    words[2 * r] = a[r]!;
+    words[2 * r + 1] = a[r]! < 0 ? -1 : 0;
+  }
+  return makeData({ type: new Int64(), length: rows, nullCount: 0, data: new BigInt64Array(words.buffer) });
+}
+
 function bool(a: Uint8Array, rows: number): Data {
   const bits = new Uint8Array(Math.ceil(rows / 8));
   for (let r = 0; r < rows; r++) if (a[r] === 1) bits[r >> 3]! |= 1 << (r & 7);
@@ -77,7 +87,7 @@ export function sessionTablesIpc(t: SessionTables): SessionIpc {
     cid: text(s.cid, s.rows, cids), session: int32(s.session, s.rows), k0: int32(s.k0, s.rows), start_ts: timestamp(s.startTs, s.rows), steps: int32(s.steps, s.rows),
     channel: text(s.channel, s.rows, names), converted: bool(s.converted, s.rows),
     conv_step: makeData({ type: new Int32(), length: s.rows, ...validity(s.rows, (r) => convStep[r]! > 0), data: convStep }),
-    conv_ts: timestamp(s.convTs, s.rows), events: int32(s.events, s.rows),
+    conv_ts: timestamp(s.convTs, s.rows), events: int64(s.events, s.rows),
     ...Object.fromEntries(Array.from({ length: PATH_STEPS }, (_, k) => [`p${k + 1}`, text(s.p[k]!, s.rows, names)])),
   });
   const j = t.journeys;
@@ -89,7 +99,7 @@ export function sessionTablesIpc(t: SessionTables): SessionIpc {
   const used = Array.from(t.touchpointEvents.keys()).filter((code) => t.touchpointEvents[code]! > 0);
   const touchpoints = ipc({
     touchpoint: text(Int32Array.from(used), used.length, names),
-    events: makeData({ type: new Int64(), length: used.length, nullCount: 0, data: BigInt64Array.from(used, (code) => BigInt(t.touchpointEvents[code]!)) }),
+    events: int64(used.map((code) => t.touchpointEvents[code]!), used.length),
   });
   return { sessions, journeys, touchpoints };
 }
@@ -108,7 +118,7 @@ function channelTexts(codes: Int32Array, names: TextColumn): Data<Utf8> {
  * into the tables' IPC streams; null when there are no events.
  */
 export function cutFromIpc(events: Uint8Array, gapMinutes: number): SessionIpc | null {
-  const raw = arrowToRaw(tableFromIPC(events) as never);
+  const raw = arrowToRaw(tableFromIPC(events));
   if (raw.rows === 0) return null;
   const e: SessionEvents = { rows: raw.rows, cid: raw.text.cid!, touchpoint: raw.text.touchpoint!, channel: raw.text.channel!, ts: raw.numbers.ts!, conv: raw.numbers.conv! };
   return sessionTablesIpc(cutSessions(e, gapMinutes));

@@ -1,6 +1,6 @@
 /**
- * Sessions cut from events on typed arrays: the same steps, sessions,
- * journeys and touchpoint tables as the SQL of `sessionTableSql` (src/metrics/journeys.ts),
+ * Sessions cut from events on typed arrays: the same sessions, journeys and
+ * touchpoint tables as the SQL of `sessionTableSql` (src/metrics/journeys.ts),
  * which stays the definition (test/unit/sessions-cut.test.ts compares the
  * two on awkward generated events). Why a second way: on a first run
  * DuckDB-WASM's sort and window code is cold, and 1M events took 6–7 s in
@@ -21,20 +21,6 @@ export interface SessionEvents {
   channel: TextColumn;
   ts: Float64Array;
   conv: Float64Array;
-}
-
-/** One row per step, as the SQL's `sp`: codes into `cids` and `names`; `convTs` NaN where the step does not convert. */
-export interface StepRows {
-  rows: number;
-  cid: Int32Array;
-  session: Int32Array;
-  ks: Int32Array;
-  touchpoint: Int32Array;
-  channel: Int32Array;
-  ts: Float64Array;
-  conv: Uint8Array;
-  convTs: Float64Array;
-  events: Int32Array;
 }
 
 /** Touchpoints kept per session row (`p1`…`p8`), as `PATH_STEPS` in journeys.ts. */
@@ -72,7 +58,6 @@ export interface SessionTables {
   names: TextColumn;
   /** Events per touchpoint, by code into `names` (0 for a name only ever a channel), as the SQL's `tp`. */
   touchpointEvents: Int32Array;
-  steps: StepRows;
   sessions: SessionRows;
   journeys: JourneyRows;
 }
@@ -174,7 +159,7 @@ function compareBytes(col: TextColumn, i: number, j: number): number {
 }
 
 /**
- * The steps, sessions and journeys of `events`, sessions ending after more
+ * The sessions, journeys and events per touchpoint of `events`, sessions ending after more
  * than `gapMinutes` without an event. Same rules as `stepCtes`: events in
  * order of time, touchpoint, then channel; a step is a run of events on one touchpoint
  * within a session; a step converts when any of its events does.
@@ -232,87 +217,60 @@ export function cutSessions(events: SessionEvents, gapMinutes: number): SessionT
     }
   }
 
-  const { steps, sessions: count } = walkSteps(events, order, start, tp, ch, gap);
-  const sessions = sessionRows(steps, count);
+  const sessions = walkSessions(events, order, start, tp, ch, gap);
   const touchpointEvents = new Int32Array(nameDict.size);
   for (let r = 0; r < n; r++) touchpointEvents[tp[r]!]!++;
-  return { cids: cidDict.values(), names, touchpointEvents, steps, sessions, journeys: journeyRows(sessions, customers) };
+  return { cids: cidDict.values(), names, touchpointEvents, sessions, journeys: journeyRows(sessions, customers) };
 }
 
-/** The steps, and how many sessions they make. */
-function walkSteps(events: SessionEvents, order: Int32Array, start: Int32Array, tp: Int32Array, ch: Int32Array, gap: number): { steps: StepRows; sessions: number } {
+/**
+ * The sessions, in one walk over each customer's ordered events (the steps
+ * are not kept: the sessions carry what the measures read of them). A step
+ * starts with the session or on another touchpoint; a session's first
+ * converting event is in its first converting step.
+ */
+function walkSessions(events: SessionEvents, order: Int32Array, start: Int32Array, tp: Int32Array, ch: Int32Array, gap: number): SessionRows {
   const { ts, conv } = events;
-  const cap = events.rows;
-  const s: StepRows = {
-    rows: 0, cid: new Int32Array(cap), session: new Int32Array(cap), ks: new Int32Array(cap), touchpoint: new Int32Array(cap), channel: new Int32Array(cap),
-    ts: new Float64Array(cap), conv: new Uint8Array(cap), convTs: new Float64Array(cap), events: new Int32Array(cap),
-  };
-  let m = 0;
-  let sessions = 0;
-  for (let c = 0; c + 1 < start.length; c++) {
-    let session = 0;
-    let ks = 0;
-    let pts = 0;
-    let ptp = -1;
-    for (let i = start[c]!; i < start[c + 1]!; i++) {
-      const e = order[i]!;
-      const t = ts[e]!;
-      const newSession = i === start[c] || t - pts > gap;
-      if (newSession || tp[e] !== ptp) {
-        if (newSession) {
-          session++;
-          sessions++;
-        }
-        ks++;
-        s.cid[m] = c;
-        s.session[m] = session;
-        s.ks[m] = ks;
-        s.touchpoint[m] = tp[e]!;
-        s.channel[m] = ch[e]!;
-        s.ts[m] = t;
-        s.convTs[m] = NaN;
-        m++;
-      }
-      s.events[m - 1]!++;
-      if (conv[e] === 1 && s.conv[m - 1] === 0) {
-        s.conv[m - 1] = 1;
-        s.convTs[m - 1] = t;
-      }
-      pts = t;
-      ptp = tp[e]!;
-    }
-  }
-  s.rows = m;
-  return { steps: s, sessions };
-}
-
-function sessionRows(st: StepRows, cap: number): SessionRows {
+  const newSession = (c: number, i: number): boolean => i === start[c] || ts[order[i]!]! - ts[order[i - 1]!]! > gap;
+  // Sessions counted first, so the columns are made to size.
+  let cap = 0;
+  for (let c = 0; c + 1 < start.length; c++) for (let i = start[c]!; i < start[c + 1]!; i++) if (newSession(c, i)) cap++;
   const s: SessionRows = {
-    rows: 0, cid: new Int32Array(cap), session: new Int32Array(cap), k0: new Int32Array(cap), startTs: new Float64Array(cap), steps: new Int32Array(cap),
+    rows: cap, cid: new Int32Array(cap), session: new Int32Array(cap), k0: new Int32Array(cap), startTs: new Float64Array(cap), steps: new Int32Array(cap),
     channel: new Int32Array(cap), converted: new Uint8Array(cap), convStep: new Int32Array(cap), convTs: new Float64Array(cap), events: new Int32Array(cap),
     p: Array.from({ length: PATH_STEPS }, () => new Int32Array(cap).fill(-1)),
   };
   let m = -1;
-  for (let i = 0; i < st.rows; i++) {
-    if (m < 0 || st.cid[i] !== s.cid[m] || st.session[i] !== s.session[m]) {
-      m++;
-      s.cid[m] = st.cid[i]!;
-      s.session[m] = st.session[i]!;
-      s.k0[m] = st.ks[i]!;
-      s.startTs[m] = st.ts[i]!;
-      s.channel[m] = st.channel[i]!;
-      s.convTs[m] = NaN;
-    }
-    const k = s.steps[m]!++;
-    if (k < PATH_STEPS) s.p[k]![m] = st.touchpoint[i]!;
-    s.events[m]! += st.events[i]!;
-    if (st.conv[i] === 1 && s.converted[m] === 0) {
-      s.converted[m] = 1;
-      s.convStep[m] = st.ks[i]! - s.k0[m]! + 1;
-      s.convTs[m] = st.convTs[i]!;
+  for (let c = 0; c + 1 < start.length; c++) {
+    let session = 0;
+    let ks = 0;
+    let ptp = -1;
+    for (let i = start[c]!; i < start[c + 1]!; i++) {
+      const e = order[i]!;
+      const fresh = newSession(c, i);
+      if (fresh) {
+        m++;
+        s.cid[m] = c;
+        s.session[m] = ++session;
+        s.k0[m] = ks + 1;
+        s.startTs[m] = ts[e]!;
+        s.channel[m] = ch[e]!;
+        s.convTs[m] = NaN;
+      }
+      if (fresh || tp[e] !== ptp) {
+        ks++;
+        const k = s.steps[m]!++;
+        if (k < PATH_STEPS) s.p[k]![m] = tp[e]!;
+      }
+      s.events[m]!++;
+      if (conv[e] === 1 && s.converted[m] === 0) {
+        s.converted[m] = 1;
+        s.convStep[m] = ks - s.k0[m]! + 1;
+        s.convTs[m] = ts[e]!;
+      }
+      ptp = tp[e]!;
     }
   }
-  s.rows = m + 1;
   return s;
 }
 
