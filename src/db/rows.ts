@@ -43,6 +43,11 @@ export function arrowToResult(table: ArrowLike): QueryResult {
 
 const NUMERIC = /^(Int|Uint|Float)\d/;
 
+/** A numeric Arrow column's values as doubles: typed arrays convert natively (no call per value); 64-bit integers come as BigInts and cannot. */
+function toFloat64(raw: ArrayLike<number>): Float64Array {
+  return ArrayBuffer.isView(raw) && !(raw instanceof BigInt64Array || raw instanceof BigUint64Array) ? new Float64Array(raw) : Float64Array.from(raw, Number);
+}
+
 /**
  * An Arrow table as one array per column: numeric columns as `Float64Array`
  * (NULL becomes NaN), others as cells. For results too long to turn into row
@@ -59,9 +64,7 @@ export function arrowToColumns(table: ArrowLike): ColumnsResult {
     if (!vector) {
       values[f.name] = new Array<Cell>(n).fill(null);
     } else if (NUMERIC.test(type)) {
-      const raw = vector.toArray() as ArrayLike<number>;
-      // Typed arrays convert natively (no call per value); 64-bit integers come as BigInts and cannot.
-      const out = ArrayBuffer.isView(raw) && !(raw instanceof BigInt64Array || raw instanceof BigUint64Array) ? new Float64Array(raw) : Float64Array.from(raw, Number);
+      const out = toFloat64(vector.toArray() as ArrayLike<number>);
       // toArray drops the validity bitmap: put the NULLs back as NaN.
       if (vector.nullCount > 0) for (let r = 0; r < n; r++) if (vector.get(r) === null) out[r] = NaN;
       values[f.name] = out;
@@ -159,8 +162,7 @@ export function arrowToRaw(table: {
       }
       out.text[f.name] = { offsets, bytes };
     } else if (NUMERIC.test(type)) {
-      const raw = vector.toArray() as ArrayLike<number>;
-      out.numbers[f.name] = ArrayBuffer.isView(raw) && !(raw instanceof BigInt64Array || raw instanceof BigUint64Array) ? new Float64Array(raw) : Float64Array.from(raw, Number);
+      out.numbers[f.name] = toFloat64(vector.toArray() as ArrayLike<number>);
     } else {
       throw new Error(`Column "${f.name}" is ${type}; only text and numbers are read raw`);
     }

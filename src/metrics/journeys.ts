@@ -118,7 +118,7 @@ function stepCtes(o: JourneyOptions): string {
 }
 
 /** Steps kept as columns `p1`…`p8` of a session row, for paths and flows. */
-const PATH_STEPS = 8;
+export const PATH_STEPS = 8;
 
 /**
  * One row per session from `sp`: `cid`, `session`, `k0` (its first step's
@@ -185,12 +185,9 @@ export function sessionTableSql(o: JourneyOptions, name: string): MetricQuery {
   );
 }
 
-/** Drops what `sessionTableSql` made; `steps`: whether the steps are a table (as it makes them) or a view. */
-export function dropSessionTablesSql(name: string, steps: 'table' | 'view' = 'table'): string {
-  return [
-    `DROP ${steps === 'table' ? 'TABLE' : 'VIEW'} IF EXISTS ${ident(name)}`,
-    ...['_s', '_j', '_tp'].map((x) => `DROP TABLE IF EXISTS ${ident(`${name}${x}`)}`),
-  ].join('; ');
+/** Drops the tables `sessionTableSql` made. */
+export function dropSessionTablesSql(name: string): string {
+  return ['', '_s', '_j', '_tp'].map((x) => `DROP TABLE IF EXISTS ${ident(`${name}${x}`)}`).join('; ');
 }
 
 /**

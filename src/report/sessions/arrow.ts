@@ -8,7 +8,8 @@
 import { Bool, Dictionary, Field, Int32, Int64, List, makeData, makeVector, Table, tableFromIPC, tableToIPC, TimestampMicrosecond, Utf8, type Data, type Vector } from 'apache-arrow';
 import { arrowToRaw } from '../../db/rows.ts';
 import type { TextColumn } from '../../db/types.ts';
-import { cutSessions, PATH_STEPS, type SessionEvents, type SessionTables } from './cut.ts';
+import { PATH_STEPS } from '../../metrics/journeys.ts';
+import { cutSessions, type SessionEvents, type SessionTables } from './cut.ts';
 
 /**
  * IPC streams of the sessions (`s`), journeys (`j`) and events per touchpoint
@@ -35,24 +36,8 @@ function validity(rows: number, present: (r: number) => boolean): { nullBitmap?:
 
 const int32 = (a: Int32Array, rows: number): Data => makeData({ type: new Int32(), length: rows, nullCount: 0, data: a.subarray(0, rows) });
 
-/** Whole numbers as BIGINT, written as two 32-bit words (no BigInt per row). */
-function int64(a: ArrayLike<number>, rows: number): Data {
-  const words = new Int32Array(rows * 2);
-  for (let r = 0; r < rows; r++) {
-    words[2 * r] = a[r]!;
-    words[2 * r + 1] = a[r]! < 0 ? -1 : 0;
-  }
-  return makeData({ type: new Int64(), length: rows, nullCount: 0, data: new BigInt64Array(words.buffer) });
-}
-
-function bool(a: Uint8Array, rows: number): Data {
-  const bits = new Uint8Array(Math.ceil(rows / 8));
-  for (let r = 0; r < rows; r++) if (a[r] === 1) bits[r >> 3]! |= 1 << (r & 7);
-  return makeData({ type: new Bool(), length: rows, nullCount: 0, data: bits });
-}
-
-/** Epoch microseconds (whole numbers in doubles) as TIMESTAMP, NaN as NULL; written as two 32-bit words, no BigInt per row. */
-function timestamp(a: Float64Array, rows: number): Data {
+/** Whole numbers (in doubles or ints) as 64-bit integers, written as two 32-bit words, no BigInt per row; NaN is left 0. */
+function words64(a: ArrayLike<number>, rows: number): BigInt64Array {
   const words = new Int32Array(rows * 2);
   for (let r = 0; r < rows; r++) {
     const v = a[r]!;
@@ -61,7 +46,23 @@ function timestamp(a: Float64Array, rows: number): Data {
     words[2 * r] = v - hi * 4294967296;
     words[2 * r + 1] = hi;
   }
-  return makeData({ type: new TimestampMicrosecond(), length: rows, ...validity(rows, (r) => !Number.isNaN(a[r]!)), data: new BigInt64Array(words.buffer) });
+  return new BigInt64Array(words.buffer);
+}
+
+/** Whole numbers as BIGINT. */
+function int64(a: ArrayLike<number>, rows: number): Data {
+  return makeData({ type: new Int64(), length: rows, nullCount: 0, data: words64(a, rows) });
+}
+
+function bool(a: Uint8Array, rows: number): Data {
+  const bits = new Uint8Array(Math.ceil(rows / 8));
+  for (let r = 0; r < rows; r++) if (a[r] === 1) bits[r >> 3]! |= 1 << (r & 7);
+  return makeData({ type: new Bool(), length: rows, nullCount: 0, data: bits });
+}
+
+/** Epoch microseconds (whole numbers in doubles) as TIMESTAMP, NaN as NULL. */
+function timestamp(a: Float64Array, rows: number): Data {
+  return makeData({ type: new TimestampMicrosecond(), length: rows, ...validity(rows, (r) => !Number.isNaN(a[r]!)), data: words64(a, rows) });
 }
 
 function utf8(t: TextColumn): Data<Utf8> {

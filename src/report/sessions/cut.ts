@@ -12,6 +12,7 @@
  * bytes, as DuckDB orders VARCHAR.
  */
 import type { TextColumn } from '../../db/types.ts';
+import { PATH_STEPS } from '../../metrics/journeys.ts';
 
 /** The events as `sessionEventsSql` returns them: no NULLs; `ts` in epoch microseconds, `conv` 0 or 1. */
 export interface SessionEvents {
@@ -23,8 +24,6 @@ export interface SessionEvents {
   conv: Float64Array;
 }
 
-/** Touchpoints kept per session row (`p1`…`p8`), as `PATH_STEPS` in journeys.ts. */
-export const PATH_STEPS = 8;
 
 /** One row per session, as the SQL's `s`: `convStep` 0 and `convTs` NaN when it does not convert; `p[k]` −1 past its last step. */
 export interface SessionRows {
@@ -83,13 +82,9 @@ class ByteDict {
 
   /** The code of row `r` of `col`, added when new. */
   code(col: TextColumn, r: number): number {
-    const { offsets, bytes } = col;
-    const a = offsets[r]!;
-    const b = offsets[r + 1]!;
-    // FNV-1a over the bytes.
-    let h = 0x811c9dc5;
-    for (let i = a; i < b; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-    let slot = h & this.mask;
+    const a = col.offsets[r]!;
+    const b = col.offsets[r + 1]!;
+    let slot = hashBytes(col, r) & this.mask;
     for (;;) {
       const c = this.slots[slot]!;
       if (c < 0) break;
@@ -109,11 +104,7 @@ class ByteDict {
     this.slots = new Int32Array(size).fill(-1);
     this.mask = size - 1;
     for (let c = 0; c < this.srcRow.length; c++) {
-      const { offsets, bytes } = this.srcCol[c]!;
-      const r = this.srcRow[c]!;
-      let h = 0x811c9dc5;
-      for (let i = offsets[r]!; i < offsets[r + 1]!; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-      let slot = h & this.mask;
+      let slot = hashBytes(this.srcCol[c]!, this.srcRow[c]!) & this.mask;
       while (this.slots[slot]! >= 0) slot = (slot + 1) & this.mask;
       this.slots[slot] = c;
     }
@@ -136,6 +127,13 @@ class ByteDict {
     }
     return { offsets, bytes };
   }
+}
+
+/** FNV-1a over the bytes of row `r` of `col`. */
+function hashBytes(col: TextColumn, r: number): number {
+  let h = 0x811c9dc5;
+  for (let i = col.offsets[r]!; i < col.offsets[r + 1]!; i++) h = Math.imul(h ^ col.bytes[i]!, 0x01000193);
+  return h;
 }
 
 function sameBytes(x: TextColumn, a: number, b: number, y: TextColumn, r: number): boolean {
