@@ -14,26 +14,13 @@ import { createAsSql, dropSql } from '../src/db/ddl.ts';
 import type { TableInfo } from '../src/ingest/model.ts';
 import { ident } from '../src/lib/sql.ts';
 import { sqlOf } from '../src/metrics/common.ts';
-import type { CompareKpi } from '../src/metrics/compare.ts';
 import { CUBE_LINES, CUBE_ORDERS, cubeChecksSql, cubeLinesSql, cubeOrdersSql, cubeShape, readCubeChecks, type CubeSpec } from '../src/metrics/cube.ts';
 import type { Filters } from '../src/metrics/filters.ts';
 import { salesSql } from '../src/metrics/sales.ts';
 import { routeCompare } from '../src/report/cube.ts';
+import { DASHBOARD_QUERIES, QUERIES } from './dashboard-list.ts';
+export { DASHBOARD_QUERIES };
 import { FILTER_CHANGES } from './dashboard.ts';
-
-type Compare = { which: 'compare' | 'spark'; kpi: CompareKpi };
-type Query = { name: string; sales?: { grain?: 'month'; by?: 'category' }; compare?: Compare };
-
-const QUERIES: readonly Query[] = [
-  { name: 'kpis', sales: {} },
-  { name: 'monthly revenue', sales: { grain: 'month' } },
-  { name: 'revenue by category', sales: { by: 'category' } },
-  ...(['compare', 'spark'] as const).flatMap((which) =>
-    (['revenue', 'orders', 'aov', 'buyers'] as const).map((kpi): Query => ({ name: `${which} ${kpi}`, compare: { which, kpi } }))),
-];
-
-/** What the dashboard asks for, in order: Overview figures, then the Analytics period comparisons and sparklines. */
-export const DASHBOARD_QUERIES: readonly string[] = QUERIES.map((q) => q.name);
 
 /** Why a query stays on the base table, in the app and here. */
 export function baseReason(name: string): string {
@@ -121,9 +108,27 @@ export interface DashboardTimings {
   routes: PlannedQuery['route'][];
   /** Where a cube-routed query's numbers differ from its base-table query's, if anywhere. */
   cubeDifference: string | null;
+  /** The cube spec and the last order day the runs used (the lines index is built from the same). */
+  spec: CubeSpec | null;
+  lastDay: string | null;
+  /** The in-memory index route (Chromium only): its build and the same filter changes answered from it. */
+  index: IndexRun | null;
 }
 
-export const noDashboard = (): DashboardTimings => ({ cubeMs: 0, firstRenderMs: 0, refreshMs: [], refreshQueryMs: [], refreshBaseMs: [], routes: [], cubeDifference: null });
+/** The dashboard answered from the in-memory lines index (src/report/memory), after the SQL runs. */
+export interface IndexRun {
+  /** Reading the lines out of DuckDB and building the index in its worker, as the app does after the first Analytics run. */
+  buildMs: number;
+  /** Every dashboard query of one filter change from the index, per `FILTER_CHANGES` entry (no query to DuckDB). */
+  refreshMs: number[];
+  /** Where the index's rows differ from the SQL's, if anywhere. */
+  difference: string | null;
+}
+
+export const noDashboard = (): DashboardTimings => ({
+  cubeMs: 0, firstRenderMs: 0, refreshMs: [], refreshQueryMs: [], refreshBaseMs: [], routes: [], cubeDifference: null, spec: null, lastDay: null, index: null,
+});
+
 
 export function same(a: unknown, b: unknown): boolean {
   const norm = (v: unknown): unknown => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'bigint' ? Number(v) : v);
@@ -170,6 +175,8 @@ export async function dashboardRuns(run: RunSqls, orders: TableInfo, out: Dashbo
   await run(sqls);
   out.cubeMs = performance.now() - t0;
   const lastDay = String((await run([lastDaySql(orders)])).results[0]![0]!.d);
+  out.spec = spec;
+  out.lastDay = lastDay;
   const plan = (filters?: Filters): PlannedQuery[] => dashboardPlan(orders, spec, lastDay, filters);
   const first = await render(run, plan(), 'first render');
   out.firstRenderMs = first.totalMs;

@@ -4,6 +4,8 @@
  * page with `performance.now()`, so Playwright's round trips are not counted.
  */
 import type { Row } from '../../src/db/types.ts';
+import type { CubeSpec } from '../../src/metrics/cube.ts';
+import type { Filters } from '../../src/metrics/filters.ts';
 import type { LifetimeFit } from '../../src/ml/clv/types.ts';
 import type { SentimentModelCard, TextInput } from '../../src/ml/text/types.ts';
 
@@ -44,6 +46,11 @@ export interface BenchPage {
   load(opts: LoadOptions): Promise<LoadResult>;
   /** Run the SQL in order, one after the other, as a dashboard refresh does. */
   run(sqls: string[]): Promise<QueryTiming>;
+  /**
+   * The in-memory lines index (src/report/memory) built on the loaded table as the app builds it (read from
+   * DuckDB, built in its worker), timed; then each filter change's dashboard answered from it, timed, with the rows.
+   */
+  indexed(spec: CubeSpec, lastDay: string, filters: Filters[]): Promise<{ buildMs: number; refreshMs: number[]; results: (Row[] | null)[][] }>;
   /** Per-customer RFM: time to JS rows, and the result's digest (bench/rfm.ts). */
   rfm(sql: string): Promise<{ ms: number; customers: number; digest: string }>;
   memory(): Promise<MemoryReport>;

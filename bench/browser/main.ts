@@ -14,6 +14,10 @@ import { loadJourneys } from '../../src/report/journeys.ts';
 import type { SessionCutter } from '../../src/report/sessions/arrow.ts';
 import { workerCutter } from '../../src/report/sessions/client.ts';
 import { benchEventsTable } from '../journeys-table.ts';
+import { indexAnswers } from '../dashboard-list.ts';
+import { buildLinesIndex, readyIndex } from '../../src/report/memory/route.ts';
+import { workerIndexBuilder } from '../../src/report/memory/client.ts';
+import type { Row } from '../../src/db/types.ts';
 import type { BenchPage, ClvOrdersOptions, LoadOptions } from './api.ts';
 
 let db: Db | null = null;
@@ -90,6 +94,23 @@ const page: BenchPage = {
       ms.push(performance.now() - q0);
     }
     return { ms, totalMs: performance.now() - t0, results };
+  },
+
+  async indexed(spec, lastDay, filters) {
+    const d = opened();
+    const t0 = performance.now();
+    const built = await buildLinesIndex(d, spec, 'bench', workerIndexBuilder);
+    const buildMs = performance.now() - t0;
+    const ready = readyIndex(d, 'bench');
+    if (!built || !ready) throw new Error('crmBench: the lines index was not built (see the console)');
+    const refreshMs: number[] = [];
+    const results = [];
+    for (const f of filters) {
+      const t = performance.now();
+      results.push(indexAnswers(ready, lastDay, f) as (Row[] | null)[]);
+      refreshMs.push(performance.now() - t);
+    }
+    return { buildMs, refreshMs, results };
   },
 
   async rfm(sql) {

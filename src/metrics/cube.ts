@@ -183,3 +183,41 @@ export function cubeCompareKpi(spec: CubeSpec, kpi: CubeKpi, filters: Filters | 
       return revenue && orders ? { fact: `${revenue} UNION ALL ${orders}`, value: 'sum(amount) / nullif(CAST(sum(n) AS BIGINT), 0)', empty: 'null' } : null;
   }
 }
+
+// ---------------------------------------------------------------- the lines index (report/memory)
+
+/** The day of an undated line in `linesIndexSql`: below every real day. */
+export const NO_DAY = -2147483648;
+
+/** Bits of `linesIndexSql`'s `flags`. */
+export const LINE_FLAGS = { return: 1, noAmount: 2, noQuantity: 4, noCustomer: 8, noOrder: 16 } as const;
+
+/** A line dimension's values, coded 1, 2, … in value order (0 is NULL in `linesIndexSql`); read from the lines cube. */
+export function lineDimValuesSql(d: DimensionFilter): string {
+  const c = dimCol(d);
+  return `SELECT v, CAST(row_number() OVER (ORDER BY v) AS INTEGER) AS code FROM (SELECT DISTINCT ${c} AS v FROM ${ident(CUBE_LINES)} WHERE ${c} IS NOT NULL)`;
+}
+
+/**
+ * Every order line (net: returns kept, as the facts give them) with no NULL
+ * left, for the in-memory index (report/memory/lines.ts): `day` in days since
+ * 1970-01-01 (`NO_DAY` when undated), `cid` and `okey` as text ('' when NULL,
+ * said by `flags`), `amount` and `quantity` (0 when NULL, said by `flags`),
+ * `dim_<d>` as `lineDimValuesSql`'s code for each line dimension of the spec.
+ * In no order: the index sorts.
+ */
+export function linesIndexSql(spec: CubeSpec): string {
+  const f = LINE_FLAGS;
+  const flag = (cond: string, bit: number) => `CASE WHEN ${cond} THEN ${bit} ELSE 0 END`;
+  const cols = [
+    `coalesce(CAST(date_diff('day', DATE '1970-01-01', l.day) AS INTEGER), ${NO_DAY}) AS day`,
+    `coalesce(l.customer_id, '') AS cid`,
+    `coalesce(l.order_key, '') AS okey`,
+    `${[flag('l.is_return', f.return), flag('l.amount IS NULL', f.noAmount), flag('l.quantity IS NULL', f.noQuantity), flag('l.customer_id IS NULL', f.noCustomer), flag('l.order_key IS NULL', f.noOrder)].join(' + ')} AS flags`,
+    `coalesce(CAST(l.amount AS DOUBLE), 0) AS amount`,
+    `coalesce(CAST(l.quantity AS DOUBLE), 0) AS quantity`,
+    ...spec.lineDims.map((d) => `coalesce(${ident(`k_${d}`)}.code, 0) AS ${dimCol(d)}`),
+  ];
+  const joins = spec.lineDims.map((d) => `LEFT JOIN (${lineDimValuesSql(d)}) AS ${ident(`k_${d}`)} ON l.${dimCol(d)} = ${ident(`k_${d}`)}.v`);
+  return [`SELECT ${cols.join(', ')}`, `FROM (${linesWithDims(spec.shape)}) AS l`, ...joins].join('\n');
+}

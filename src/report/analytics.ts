@@ -21,7 +21,12 @@ import { leadDealFunnelSql } from '../metrics/funnel.ts';
 import { distinctValuesSql, orderDateBoundsSql } from '../metrics/bounds.ts';
 import { orderCategories } from '../lib/natural-order.ts';
 import { loadActivityComparisons, type ActivityComparison } from './compare-activity.ts';
-import { BASE_ROUTE, ensureCube, routeCompare, type Route, type RouteOptions } from './cube.ts';
+import { BASE_ROUTE, cubeKey, ensureCube, routeCompare, type Route, type RouteOptions } from './cube.ts';
+import { answerFromIndex, buildLinesIndex, readyIndex, type IndexAnswer } from './memory/route.ts';
+
+/** The in-memory lines index answered (report/memory). */
+const MEMORY_ROUTE: Route = { kind: 'memory' };
+
 import { readRows, type RowShape } from './typed-rows.ts';
 import { MEASURE_SHAPES, type MeasureRowTypes } from './measure-rows.ts';
 
@@ -140,6 +145,8 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
     routes[id] = r.route;
     return [id, r.query];
   };
+  // What the in-memory index answers (once built), without a query.
+  const indexed = cube && route ? indexedMeasures(db, tables, filters, route) : null;
 
   const out: Partial<Record<MeasureId, Measure<unknown>>> = {};
   const plan: [MeasureId, MetricQuery][] = [
@@ -183,11 +190,57 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
   // One connection: run in sequence.
   for (const [id, q] of plan) {
     const t0 = performance.now();
+    const early = indexed?.[id];
+    if (early) {
+      out[id] = early;
+      continue;
+    }
     const m = await runMeasure(db, q, MEASURE_SHAPES[id] as RowShape<unknown>, id);
     out[id] = route && q.ok ? { ...m, route: routes[id] ?? BASE_ROUTE, ms: performance.now() - t0 } : m;
   }
+  // The index for the next filter change: built in the background once per workspace version (the cubes come first).
+  if (cube && route?.index) void buildLinesIndex(db, cube, cubeKey(tables, route.key), route.index);
   const activity = await loadActivityComparisons(db, tables, leads, filters, asOf);
   return { ...(out as MeasureRows), asOf: asOf ?? activity.asOf, tables: { orders, customers, leads, deals }, stages, activityCompare: activity.rows };
+}
+
+/** The measures the in-memory index answers: sales by category, and the comparisons and sparklines of these KPIs. */
+const INDEXED: readonly [MeasureId, IndexAnswer][] = [
+  ['salesByCategory', { kind: 'salesByCategory' }],
+  ...(['revenue', 'orders', 'buyers', 'aov'] as const).flatMap((kpi): [MeasureId, IndexAnswer][] => {
+    const name = `${kpi[0]!.toUpperCase()}${kpi.slice(1)}` as 'Revenue' | 'Orders' | 'Buyers' | 'Aov';
+    return [[`compare${name}`, { kind: 'compare', kpi }], [`spark${name}`, { kind: 'spark', kpi }]];
+  }),
+];
+
+/**
+ * The measures the in-memory lines index (report/memory) answers under these
+ * filters, with no query: each with its base-table SQL (the definition of
+ * what the index gives, shown in its panel) and route `memory`. Null before
+ * the index for these tables is built, or on the base route. Run alone, it
+ * lets the page show them at once on a filter change while the other
+ * measures are still being read.
+ */
+export function indexedMeasures(db: Db, tables: readonly TableInfo[], filters: Filters, route: RouteOptions): Partial<MeasureRows> | null {
+  if (route.forceBase) return null;
+  const ready = readyIndex(db, cubeKey(tables, route.key));
+  const orders = tableOfKind(tables, 'orders');
+  if (!ready || !orders) return null;
+  const customers = tableOfKind(tables, 'customers');
+  const c = customers ? { customers } : {};
+  const asOf = filters.to ?? ready.lastDay;
+  const out: Partial<Record<MeasureId, Measure<unknown>>> = {};
+  for (const [id, ask] of INDEXED) {
+    const t0 = performance.now();
+    const q = ask.kind === 'salesByCategory'
+      ? salesSql({ orders, ...c, by: 'category', filters })
+      : asOf ? routeCompare(null, ask.kind, { kpi: ask.kpi, tables: { orders, ...c }, grain: 'month', asOf, toDate: ask.kind === 'compare', periods: 12, filters }).query : NONE;
+    if (!q.ok) continue;
+    const rows = answerFromIndex(ready, ask, filters, asOf);
+    if (!rows) continue;
+    out[id] = { sql: q.sql, rows: readRows(rows as Row[], MEASURE_SHAPES[id] as RowShape<unknown>, id), ignored: q.ignoredFilters, route: MEMORY_ROUTE, ms: performance.now() - t0 };
+  }
+  return out as Partial<MeasureRows>;
 }
 
 /** A drill-down to open: what to list, and what was clicked, in words (the dialog's heading and the CSV's file name). */

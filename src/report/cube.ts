@@ -9,10 +9,11 @@ import { createAsSql, dropSql } from '../db/ddl.ts';
 import { tableOfKind, type TableInfo } from '../ingest/model.ts';
 import type { MetricQuery } from '../metrics/common.ts';
 import { compareSql, sparklineSql, type CompareOptions, type CompareKpi } from '../metrics/compare.ts';
+import type { IndexBuilder } from './memory/arrow.ts';
 import { CUBE_LINES, CUBE_ORDERS, cubeChecksSql, cubeCompareKpi, cubeLinesSql, cubeOrdersSql, cubeShape, readCubeChecks, type CubeKpi, type CubeSpec } from '../metrics/cube.ts';
 
 /** Where a measure's numbers came from: a cube table, or the base tables. */
-export type Route = { kind: 'cube'; tables: string[] } | { kind: 'base' };
+export type Route = { kind: 'cube'; tables: string[] } | { kind: 'memory' } | { kind: 'base' };
 
 export const BASE_ROUTE: Route = { kind: 'base' };
 
@@ -21,6 +22,8 @@ export interface RouteOptions {
   key: string;
   /** Every measure on the base tables (a setting, and how the tests compare the routes). */
   forceBase?: boolean;
+  /** Builds the in-memory lines index (report/memory) after the first run; without it no index is built. */
+  index?: IndexBuilder;
 }
 
 interface Built {
@@ -37,6 +40,11 @@ export let lastBuildMs = 0;
 function inputKey(orders: TableInfo | undefined, customers: TableInfo | undefined): string {
   const part = (t: TableInfo | undefined) => (t ? [t.name, t.rowCount, t.roles, t.columns, t.cancelPrefix ?? null] : null);
   return JSON.stringify([part(orders), part(customers)]);
+}
+
+/** What identifies the cubes of these tables under the caller's `key` (the lines index is kept by the same). */
+export function cubeKey(tables: readonly TableInfo[], key: string): string {
+  return `${key}#${inputKey(tableOfKind(tables, 'orders'), tableOfKind(tables, 'customers'))}`;
 }
 
 async function build(db: Db, tables: readonly TableInfo[], key: string): Promise<Built> {
@@ -62,7 +70,7 @@ async function build(db: Db, tables: readonly TableInfo[], key: string): Promise
  * without dated orders. Callers sharing a key share one build.
  */
 export async function ensureCube(db: Db, tables: readonly TableInfo[], key: string): Promise<CubeSpec | null> {
-  const full = `${key}#${inputKey(tableOfKind(tables, 'orders'), tableOfKind(tables, 'customers'))}`;
+  const full = cubeKey(tables, key);
   for (;;) {
     const prev = current;
     const done = prev ? await prev.catch(() => null) : null;

@@ -9,6 +9,7 @@
 import type { Analytics, MeasureId } from '../report/analytics.ts';
 import type { Route } from '../report/cube.ts';
 import { lastBuildMs } from '../report/cube.ts';
+import { lastIndexBuildMs } from '../report/memory/route.ts';
 import { app } from './state.svelte.ts';
 
 export interface RoutedMeasures {
@@ -50,7 +51,7 @@ if (typeof window !== 'undefined') {
       current: () => {
         const filtersKey = JSON.stringify(app.filters);
         const run = routeSetting.measures(`${app.versionOfAll()}#${filtersKey}`, routeSetting.forceBase);
-        return { filtersKey, forceBase: routeSetting.forceBase, buildMs: lastBuildMs, run };
+        return { filtersKey, forceBase: routeSetting.forceBase, buildMs: lastBuildMs, indexMs: lastIndexBuildMs, run };
       },
     },
   });
