@@ -6,7 +6,8 @@
  */
 import type { CompareKpi } from '../src/metrics/compare.ts';
 import type { Filters } from '../src/metrics/filters.ts';
-import { salesRows, selectionOf, type IndexKpi } from '../src/report/memory/lines.ts';
+import { selectionOf } from '../src/report/memory/lines.ts';
+import { salesRows, type IndexKpi } from '../src/report/memory/answers.ts';
 import { answerFromIndex, type ReadyIndex } from '../src/report/memory/route.ts';
 
 export type Compare = { which: 'compare' | 'spark'; kpi: CompareKpi };

@@ -7,7 +7,7 @@
 import { tableFromIPC } from 'apache-arrow';
 import { arrowToRaw } from '../../db/rows.ts';
 import type { TextColumn } from '../../db/types.ts';
-import { ByteDict } from '../../lib/byte-dict.ts';
+import { ByteDict } from '../../db/byte-dict.ts';
 import { LINE_FLAGS } from '../../metrics/cube.ts';
 import type { DimensionFilter } from '../../metrics/filters.ts';
 import { buildLinesIndex, type DimColumn, type LinesIndex } from './lines.ts';

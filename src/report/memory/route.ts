@@ -13,7 +13,8 @@ import type { DimensionFilter } from '../../metrics/filters.ts';
 import { hasRevenue } from '../../metrics/measures.ts';
 import { orderDateBoundsSql } from '../../metrics/bounds.ts';
 import type { DimValues, IndexBuilder } from './arrow.ts';
-import { compareRow, kpiAvailable, salesRows, selectionOf, sparkRows, warmUp, type IndexKpi, type LinesIndex, type Selection } from './lines.ts';
+import { selectionOf, type LinesIndex, type Selection } from './lines.ts';
+import { compareRow, kpiAvailable, salesRows, sparkRows, warmUp, type IndexKpi } from './answers.ts';
 import type { Filters } from '../../metrics/filters.ts';
 
 /** Above this many order lines no index is built (its arrays take about 40 bytes a line, beside DuckDB's copy). */

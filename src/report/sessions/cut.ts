@@ -13,7 +13,7 @@
  */
 import type { TextColumn } from '../../db/types.ts';
 import { PATH_STEPS } from '../../metrics/journeys.ts';
-import { ByteDict, compareBytes } from '../../lib/byte-dict.ts';
+import { ByteDict, compareBytes } from '../../db/byte-dict.ts';
 
 /** The events as `sessionEventsSql` returns them: no NULLs; `ts` in epoch microseconds, `conv` 0 or 1. */
 export interface SessionEvents {

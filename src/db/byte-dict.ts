@@ -4,7 +4,7 @@
  * and byte order as DuckDB orders VARCHAR. The journeys' session cut and the
  * in-memory lines index read a million ids through these.
  */
-import type { TextColumn } from '../db/types.ts';
+import type { TextColumn } from './types.ts';
 
 /** Distinct byte strings, each with a code (0, 1, … in first-seen order). */
 export class ByteDict {

@@ -1,0 +1,294 @@
+/**
+ * The answers of the lines index (lines.ts): what `salesSql`, `compareSql`
+ * and `sparklineSql` give on the base table, from the index's passes.
+ */
+import type { DimensionFilter, Filters } from '../../metrics/filters.ts';
+import type { SalesRow } from '../../metrics/sales.ts';
+import type { CompareRow, SparklineRow } from '../../metrics/compare.ts';
+import { NO_DAY } from '../../metrics/cube.ts';
+import {
+  addRange, aggregate, dayOf, isoOf, lowerBound, marks, monthStart, RETURN, segmentRange, selectionOf, windowRanges,
+  type Agg, type LinesIndex, type SalesPass, type Selection,
+} from './lines.ts';
+
+// ---------------------------------------------------------------- salesSql
+
+function salesRow(ix: LinesIndex, a: Agg | null, period: string | null, group: string | null): SalesRow {
+  const revenue = a && a.revenueLines > 0 ? a.revenue : null;
+  return {
+    period,
+    group_value: group,
+    revenue: ix.has.amount ? (revenue ?? 0) : null,
+    orders: a?.orders ?? 0,
+    aov: ix.has.amount && revenue !== null && a!.orders > 0 ? revenue / a!.orders : null,
+    units: ix.has.quantity ? (a && a.unitLines > 0 ? a.units : 0) : null,
+    customers: ix.has.customer ? (a?.customers ?? 0) : null,
+    lines: a?.lines ?? 0,
+  };
+}
+
+/** Byte order of two strings' UTF-8, as DuckDB orders VARCHAR (differs from `<` on UTF-16 for characters past U+FFFF). */
+function compareText(a: string, b: string): number {
+  const x = TEXT.encode(a);
+  const y = TEXT.encode(b);
+  for (let k = 0; k < Math.min(x.length, y.length); k++) if (x[k] !== y[k]) return x[k]! - y[k]!;
+  return x.length - y.length;
+}
+const TEXT = new TextEncoder();
+
+/** salesSql's order: revenue (largest first, NULL last), orders (most first), group (NULL last). */
+function bySales(a: SalesRow, b: SalesRow): number {
+  if (a.revenue !== b.revenue) {
+    if (a.revenue === null) return 1;
+    if (b.revenue === null) return -1;
+    return b.revenue - a.revenue;
+  }
+  if (a.orders !== b.orders) return b.orders - a.orders;
+  if (a.group_value === b.group_value) return 0;
+  if (a.group_value === null) return 1;
+  if (b.group_value === null) return -1;
+  return compareText(a.group_value, b.group_value);
+}
+
+
+const emptyAgg = (): Agg => ({ lines: 0, revenue: 0, revenueLines: 0, units: 0, unitLines: 0, orders: 0, customers: 0 });
+
+/** The first and last dated day among segment `seg`'s positions `lo … hi−1` (day-ordered); [∞, −∞] when none. */
+function datedBounds(ix: LinesIndex, lo: number, hi: number): [number, number] {
+  const a = lowerBound(ix.day, NO_DAY + 1, lo, hi);
+  return a < hi ? [ix.day[a]!, ix.day[hi - 1]!] : [Infinity, -Infinity];
+}
+
+/**
+ * The kept lines dated `from` … `to` (either open; undated ones only with
+ * neither): their total, and each month's aggregate with its own marks for
+ * the distinct counts. Kept per selection: the KPIs and the monthly figures
+ * of one filter change share it.
+ */
+function salesPass(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): SalesPass {
+  const key = `sales:${from}:${to}`;
+  const hit = sel.passes.get(key);
+  if (hit) return hit;
+  const m = marks(ix);
+  const ranges = windowRanges(ix, from, to);
+  // The total is added up with the months (one read), plus the undated lines when no date bound leaves them out.
+  const total = { a: emptyAgg(), st: m.one, pass: m.one.next() };
+  if (from === null && to === null) {
+    for (let r = 0; r < ranges.length; r += 2) {
+      const undated = lowerBound(ix.day, NO_DAY + 1, ranges[r]!, ranges[r + 1]!);
+      if (undated > ranges[r]!) addRange(ix, sel, ranges[r]!, undated, total.a, total.st, total.pass);
+    }
+  }
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let r = 0; r < ranges.length; r += 2) {
+    const [a, b] = datedBounds(ix, ranges[r]!, ranges[r + 1]!);
+    lo = Math.min(lo, a);
+    hi = Math.max(hi, b);
+  }
+  const months = new Map<number, Agg>();
+  if (hi >= lo) {
+    for (let mo = monthStart(lo); mo <= hi; mo = monthStart(mo, 1)) {
+      const end = monthStart(mo, 1) - 1;
+      const pass = m.months.next();
+      const agg = emptyAgg();
+      for (let seg = 0; seg + 1 < ix.segments.length; seg++) {
+        const [a, b] = segmentRange(ix, seg, Math.max(mo, from ?? mo), Math.min(end, to ?? end));
+        if (b > a) addRange(ix, sel, a, b, agg, m.months, pass, total);
+      }
+      if (agg.lines > 0) months.set(mo, agg);
+    }
+  }
+  const out: SalesPass = { total: total.a, months };
+  sel.passes.set(key, out);
+  return out;
+}
+
+export interface SalesAsk {
+  by?: 'category';
+  grain?: 'month';
+}
+
+/**
+ * What `salesSql({ orders, by, grain, filters })` returns on the base table,
+ * from the index; null when `by` is asked and the lines have no category.
+ */
+export function salesRows(ix: LinesIndex, sel: Selection, filters: Filters | undefined, ask: SalesAsk): SalesRow[] | null {
+  const from = filters?.from !== undefined ? dayOf(filters.from) : null;
+  const to = filters?.to !== undefined ? dayOf(filters.to) : null;
+  const out: SalesRow[] = [];
+  if (!ask.by) {
+    const pass = salesPass(ix, sel, from, to);
+    if (!ask.grain) return pass.total.lines > 0 ? [salesRow(ix, pass.total, null, null)] : [];
+    // Months from the "from" filter, else the first kept dated line, to the "to" filter, else the last (none: no months).
+    const seen = [...pass.months.keys()];
+    if ((from === null || to === null) && seen.length === 0) return [];
+    const first = from ?? seen[0]!;
+    const last = to ?? seen[seen.length - 1]!;
+    for (let m = monthStart(first); m <= last; m = monthStart(m, 1)) out.push(salesRow(ix, pass.months.get(m) ?? null, isoOf(m), null));
+    return out;
+  }
+  const col = ix.dims.category;
+  if (!col) return null;
+  const segs = col.values.map((label, seg) => ({ label, range: segmentRange(ix, seg, from, to) }));
+  if (!ask.grain) {
+    for (const g of segs) {
+      const a = aggregate(ix, sel, g.range);
+      // A group with no kept line has no row (the SQL groups the kept lines).
+      if (a.lines > 0) out.push(salesRow(ix, a, null, g.label));
+    }
+    return out.sort(bySales);
+  }
+  // By month too: only dated lines; months from the filters, else from the first to the last kept dated line.
+  const dated = segs.map((g) => ({ ...g, range: [lowerBound(ix.day, NO_DAY + 1, g.range[0], g.range[1]), g.range[1]] as [number, number] }));
+  let first = from;
+  let last = to;
+  if (first === null || last === null) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const g of dated) {
+      const [a, b] = keptDayBounds(ix, sel, g.range[0], g.range[1]);
+      lo = Math.min(lo, a);
+      hi = Math.max(hi, b);
+    }
+    if (hi < lo) return [];
+    first ??= lo;
+    last ??= hi;
+  }
+  // The groups with a kept dated line (the SQL lists the groups of its aggregate).
+  const present = dated.filter((g) => aggregate(ix, sel, g.range).lines > 0);
+  for (let m = monthStart(first); m <= last; m = monthStart(m, 1)) {
+    const end = monthStart(m, 1) - 1;
+    const rows = present.map((g) => {
+      const seg = col.values.indexOf(g.label);
+      const a = aggregate(ix, sel, segmentRange(ix, seg, Math.max(m, from ?? m), Math.min(end, to ?? end)));
+      return salesRow(ix, a.lines > 0 ? a : null, isoOf(m), g.label);
+    });
+    out.push(...rows.sort(bySales));
+  }
+  return out;
+}
+
+/** The first and last day of a kept line among positions `lo … hi−1` (dated, day-ordered); [∞, −∞] when none. */
+function keptDayBounds(ix: LinesIndex, sel: Selection, lo: number, hi: number): [number, number] {
+  const keep = (i: number): boolean => {
+    if (sel.gross && ix.flags[i]! & RETURN) return false;
+    for (let k = 0; k < sel.codes.length; k++) if (sel.keep[k]![sel.codes[k]![i]!] === 0) return false;
+    return true;
+  };
+  let a = lo;
+  while (a < hi && !keep(a)) a++;
+  if (a === hi) return [Infinity, -Infinity];
+  let b = hi - 1;
+  while (!keep(b)) b--;
+  return [ix.day[a]!, ix.day[b]!];
+}
+
+// ---------------------------------------------------------------- compareSql and sparklineSql
+
+/** The KPIs the index answers. */
+export type IndexKpi = 'revenue' | 'orders' | 'aov' | 'buyers';
+
+/** A KPI over the kept lines dated `start` … `end`, as compare.ts's value: empty windows 0, or NULL for AOV. */
+function kpiValue(ix: LinesIndex, sel: Selection, kpi: IndexKpi, start: number, end: number): number | null {
+  const key = `${start}:${end}`;
+  let a = sel.memo.get(key);
+  if (!a) sel.memo.set(key, (a = aggregate(ix, sel, windowRanges(ix, start, end))));
+  const revenue = a.revenueLines > 0 ? a.revenue : null;
+  switch (kpi) {
+    case 'revenue':
+      return revenue ?? 0;
+    case 'orders':
+      return a.orders;
+    case 'buyers':
+      return a.customers;
+    case 'aov':
+      return revenue !== null && a.orders > 0 ? revenue / a.orders : null;
+  }
+}
+
+/** The KPI's availability on these orders, as compare.ts requires its roles. */
+export function kpiAvailable(ix: LinesIndex, kpi: IndexKpi): boolean {
+  return kpi === 'orders' || (kpi === 'buyers' ? ix.has.customer : ix.has.amount);
+}
+
+function change(cur: number | null, other: number | null): [number | null, number | null] {
+  if (cur === null || other === null) return [null, null];
+  const d = cur - other;
+  return [d, other === 0 ? null : d / Math.abs(other)];
+}
+
+/** `compareSql` at grain month (`toDate` as given) on the base table, from the index. */
+export function compareRow(ix: LinesIndex, sel: Selection, kpi: IndexKpi, asOf: string, toDate: boolean): CompareRow {
+  const as = dayOf(asOf);
+  const cur = monthStart(as);
+  const elapsed = as - cur;
+  const cut = (from: number): number => {
+    const end = monthStart(from, 1) - 1;
+    return toDate ? Math.min(from + elapsed, end) : end;
+  };
+  const prev = monthStart(cur, -1);
+  const ly = monthStart(cur, -12);
+  const value = (a: number, b: number) => kpiValue(ix, sel, kpi, a, b);
+  const current = value(cur, as);
+  const previous = value(prev, cut(prev));
+  const lastYear = value(ly, cut(ly));
+  const [dp, dpp] = change(current, previous);
+  const [dy, dyp] = change(current, lastYear);
+  return {
+    current_start: isoOf(cur), current_end: isoOf(as), current_value: current,
+    previous_start: isoOf(prev), previous_end: isoOf(cut(prev)), previous_value: previous,
+    change_vs_previous: dp, change_vs_previous_pct: dpp,
+    last_year_start: isoOf(ly), last_year_end: isoOf(cut(ly)), last_year_value: lastYear,
+    change_vs_last_year: dy, change_vs_last_year_pct: dyp,
+  };
+}
+
+/** `sparklineSql` at grain month on the base table, from the index: `periods` months ending with the one of `asOf` (cut there). */
+export function sparkRows(ix: LinesIndex, sel: Selection, kpi: IndexKpi, asOf: string, periods: number): SparklineRow[] {
+  const as = dayOf(asOf);
+  const cur = monthStart(as);
+  const out: SparklineRow[] = [];
+  for (let k = 1 - periods; k <= 0; k++) {
+    const start = monthStart(cur, k);
+    const end = k === 0 ? as : monthStart(start, 1) - 1;
+    out.push({ period_start: isoOf(start), period_end: isoOf(end), value: kpiValue(ix, sel, kpi, start, end) });
+  }
+  return out;
+}
+
+/**
+ * Runs every answer once on a slice of the lines (at most `slice` of them, from the first dated), under
+ * no filter and under one and two dimension filters keeping everything, so that the JIT has compiled the
+ * passes before the first filter change: a cold first change took 60–110 ms at 1M lines in Chromium.
+ */
+export function warmUp(ix: LinesIndex, slice = 100_000): void {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let seg = 0; seg + 1 < ix.segments.length; seg++) {
+    const [a, b] = datedBounds(ix, ix.segments[seg]!, ix.segments[seg + 1]!);
+    lo = Math.min(lo, a);
+    hi = Math.max(hi, b);
+  }
+  if (hi < lo) return;
+  // About `slice` lines' worth of days.
+  const days = Math.max(1, Math.round(((hi - lo + 1) * Math.min(slice, ix.rows)) / Math.max(1, ix.rows)));
+  const from = isoOf(lo);
+  const to = isoOf(Math.min(hi, lo + days - 1));
+  const dims = (Object.keys(ix.dims) as DimensionFilter[]).slice(0, 2);
+  const everything = (d: DimensionFilter): string[] => ix.dims[d]!.values.filter((v): v is string => v !== null);
+  const filters: Filters[] = [{ from, to }, ...dims.map((_, n) => ({ from, to, ...Object.fromEntries(dims.slice(0, n + 1).map((d) => [d, everything(d)])) }))];
+  for (let round = 0; round < 3; round++) {
+    for (const f of filters) {
+      const sel = selectionOf(ix, f, Object.keys(ix.dims) as DimensionFilter[]);
+      if (!sel) continue;
+      salesRows(ix, sel, f, {});
+      salesRows(ix, sel, f, { grain: 'month' });
+      salesRows(ix, sel, f, { by: 'category' });
+      for (const kpi of ['revenue', 'buyers'] as const) {
+        compareRow(ix, sel, kpi, to, true);
+        sparkRows(ix, sel, kpi, to, 3);
+      }
+    }
+  }
+}
