@@ -60,20 +60,8 @@ export interface LinesIndex {
 
 // ---------------------------------------------------------------- building
 
-/** The lines as read, in any order: `day` may hold `NO_DAY`, codes as above. */
-export interface LinesInput {
-  rows: number;
-  day: Int32Array;
-  customer: Int32Array;
-  customers: number;
-  order: Int32Array;
-  orders: number;
-  flags: Uint8Array;
-  amount: Float64Array;
-  quantity: Float64Array;
-  dims: Partial<Record<DimensionFilter, DimColumn>>;
-  has: LinesIndex['has'];
-}
+/** The lines as read, in any order (no segments yet): `day` may hold `NO_DAY`, codes as above. */
+export type LinesInput = Omit<LinesIndex, 'segments'>;
 
 /** Stable counting sort of `0 … n−1` by `key` (small non-negative integers below `keys`), optionally of `within`'s order. */
 function countingOrder(key: (i: number) => number, keys: number, n: number, within?: Int32Array): Int32Array {
