@@ -23,12 +23,11 @@ import { orderCategories } from '../lib/natural-order.ts';
 import { loadActivityComparisons, type ActivityComparison } from './compare-activity.ts';
 import { BASE_ROUTE, cubeKey, ensureCube, routeCompare, type Route, type RouteOptions } from './cube.ts';
 import { answerFromIndex, buildLinesIndex, readyIndex, type IndexAnswer } from './memory/route.ts';
+import { readRows, type RowShape } from './typed-rows.ts';
+import { MEASURE_SHAPES, type MeasureRowTypes } from './measure-rows.ts';
 
 /** The in-memory lines index answered (report/memory). */
 const MEMORY_ROUTE: Route = { kind: 'memory' };
-
-import { readRows, type RowShape } from './typed-rows.ts';
-import { MEASURE_SHAPES, type MeasureRowTypes } from './measure-rows.ts';
 
 /** A measure's result: rows of its builder's row interface `R` (see measure-rows.ts), its SQL, or why it is missing. */
 export interface Measure<R = Row> {

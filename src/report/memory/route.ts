@@ -9,13 +9,12 @@
 import type { Db } from '../../db/types.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { lineDimValuesSql, linesIndexSql, type CubeSpec } from '../../metrics/cube.ts';
-import type { DimensionFilter } from '../../metrics/filters.ts';
+import type { DimensionFilter, Filters } from '../../metrics/filters.ts';
 import { hasRevenue } from '../../metrics/measures.ts';
 import { orderDateBoundsSql } from '../../metrics/bounds.ts';
 import type { DimValues, IndexBuilder } from './arrow.ts';
 import { selectionOf, type LinesIndex, type Selection } from './lines.ts';
 import { compareRow, kpiAvailable, salesRows, sparkRows, warmUp, type IndexKpi } from './answers.ts';
-import type { Filters } from '../../metrics/filters.ts';
 
 /**
  * Above this many order lines no index is built: its arrays take about 40 bytes a line beside DuckDB's copy,
