@@ -6,8 +6,8 @@
  */
 import type { CompareKpi } from '../src/metrics/compare.ts';
 import type { Filters } from '../src/metrics/filters.ts';
-import { selectionOf } from '../src/report/memory/lines.ts';
-import { salesRows, type IndexKpi } from '../src/report/memory/answers.ts';
+import type { IndexKpi } from '../src/report/memory/answers.ts';
+import type { IndexAnswer } from '../src/report/memory/host.ts';
 import { answerFromIndex, type ReadyIndex } from '../src/report/memory/route.ts';
 
 export type Compare = { which: 'compare' | 'spark'; kpi: CompareKpi };
@@ -26,16 +26,11 @@ export const DASHBOARD_QUERIES: readonly string[] = QUERIES.map((q) => q.name);
 
 /**
  * Every dashboard query (`DASHBOARD_QUERIES`, in order) answered from the
- * index as the app answers its measures (src/report/memory): the sales figures
- * by `salesRows`, the comparisons and sparklines by `answerFromIndex`; null
- * for one the index cannot answer under these filters.
+ * index as the app answers its measures (src/report/memory): one batch per
+ * filter change; null for one the index cannot answer under these filters.
  */
-export function indexAnswers(ready: ReadyIndex, lastDay: string, filters?: Filters): (Record<string, unknown>[] | null)[] {
+export function indexAnswers(ready: ReadyIndex, lastDay: string, filters?: Filters): Promise<(Record<string, unknown>[] | null)[]> {
   const f = filters ?? {};
-  const sel = selectionOf(ready.index, f, ready.shapeDims);
-  return QUERIES.map((q) => {
-    if (q.sales) return sel ? (salesRows(ready.index, sel, f, q.sales) as unknown as Record<string, unknown>[] | null) : null;
-    const { which, kpi } = q.compare!;
-    return answerFromIndex(ready, { kind: which, kpi: kpi as IndexKpi }, f, f.to ?? lastDay) as Record<string, unknown>[] | null;
-  });
+  const asks = QUERIES.map((q): IndexAnswer => (q.sales ? { kind: 'sales', ...q.sales } : { kind: q.compare!.which, kpi: q.compare!.kpi as IndexKpi }));
+  return answerFromIndex(ready, asks, f, f.to ?? lastDay) as Promise<(Record<string, unknown>[] | null)[]>;
 }

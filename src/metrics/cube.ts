@@ -213,10 +213,11 @@ export function linesIndexSql(spec: CubeSpec): string {
     `coalesce(CAST(date_diff('day', DATE '1970-01-01', l.day) AS INTEGER), ${NO_DAY}) AS day`,
     `coalesce(l.customer_id, '') AS cid`,
     `coalesce(l.order_key, '') AS okey`,
-    `${[flag('l.is_return', f.return), flag('l.amount IS NULL', f.noAmount), flag('l.quantity IS NULL', f.noQuantity), flag('l.customer_id IS NULL', f.noCustomer), flag('l.order_key IS NULL', f.noOrder)].join(' + ')} AS flags`,
+    `CAST(${[flag('l.is_return', f.return), flag('l.amount IS NULL', f.noAmount), flag('l.quantity IS NULL', f.noQuantity), flag('l.customer_id IS NULL', f.noCustomer), flag('l.order_key IS NULL', f.noOrder)].join(' + ')} AS UTINYINT) AS flags`,
     `coalesce(CAST(l.amount AS DOUBLE), 0) AS amount`,
     `coalesce(CAST(l.quantity AS DOUBLE), 0) AS quantity`,
-    ...spec.lineDims.map((d) => `coalesce(${ident(`k_${d}`)}.code, 0) AS ${dimCol(d)}`),
+    // Narrow types: the read passes through DuckDB's WASM heap and the page's memory (about 10M lines at the most).
+    ...spec.lineDims.map((d) => `CAST(coalesce(${ident(`k_${d}`)}.code, 0) AS INTEGER) AS ${dimCol(d)}`),
   ];
   const joins = spec.lineDims.map((d) => `LEFT JOIN (${lineDimValuesSql(d)}) AS ${ident(`k_${d}`)} ON l.${dimCol(d)} = ${ident(`k_${d}`)}.v`);
   return [`SELECT ${cols.join(', ')}`, `FROM (${linesWithDims(spec.shape)}) AS l`, ...joins].join('\n');

@@ -22,7 +22,8 @@ import { distinctValuesSql, orderDateBoundsSql } from '../metrics/bounds.ts';
 import { orderCategories } from '../lib/natural-order.ts';
 import { loadActivityComparisons, type ActivityComparison } from './compare-activity.ts';
 import { BASE_ROUTE, cubeKey, ensureCube, routeCompare, type Route, type RouteOptions } from './cube.ts';
-import { answerFromIndex, buildLinesIndex, readyIndex, type IndexAnswer } from './memory/route.ts';
+import { answerFromIndex, buildLinesIndex, readyIndex } from './memory/route.ts';
+import type { IndexAnswer } from './memory/host.ts';
 import { readRows, type RowShape } from './typed-rows.ts';
 import { MEASURE_SHAPES, type MeasureRowTypes } from './measure-rows.ts';
 
@@ -145,7 +146,7 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
     return [id, r.query];
   };
   // What the in-memory index answers (once built), without a query.
-  const indexed = cube && route ? indexedMeasures(db, tables, filters, route) : null;
+  const indexed = cube && route ? await indexedMeasures(db, tables, filters, route) : null;
 
   const out: Partial<Record<MeasureId, Measure<unknown>>> = {};
   const plan: [MeasureId, MetricQuery][] = [
@@ -205,7 +206,7 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
 
 /** The measures the in-memory index answers: sales by category, and the comparisons and sparklines of these KPIs. */
 const INDEXED: readonly [MeasureId, IndexAnswer][] = [
-  ['salesByCategory', { kind: 'salesByCategory' }],
+  ['salesByCategory', { kind: 'sales', by: 'category' }],
   ...(['revenue', 'orders', 'buyers', 'aov'] as const).flatMap((kpi): [MeasureId, IndexAnswer][] => {
     const name = `${kpi[0]!.toUpperCase()}${kpi.slice(1)}` as 'Revenue' | 'Orders' | 'Buyers' | 'Aov';
     return [[`compare${name}`, { kind: 'compare', kpi }], [`spark${name}`, { kind: 'spark', kpi }]];
@@ -220,7 +221,7 @@ const INDEXED: readonly [MeasureId, IndexAnswer][] = [
  * lets the page show them at once on a filter change while the other
  * measures are still being read.
  */
-export function indexedMeasures(db: Db, tables: readonly TableInfo[], filters: Filters, route: RouteOptions): Partial<MeasureRows> | null {
+export async function indexedMeasures(db: Db, tables: readonly TableInfo[], filters: Filters, route: RouteOptions): Promise<Partial<MeasureRows> | null> {
   if (route.forceBase) return null;
   const ready = readyIndex(db, cubeKey(tables, route.key));
   const orders = tableOfKind(tables, 'orders');
@@ -228,17 +229,21 @@ export function indexedMeasures(db: Db, tables: readonly TableInfo[], filters: F
   const customers = tableOfKind(tables, 'customers');
   const c = customers ? { customers } : {};
   const asOf = filters.to ?? ready.lastDay;
-  const out: Partial<Record<MeasureId, Measure<unknown>>> = {};
-  for (const [id, ask] of INDEXED) {
-    const t0 = performance.now();
-    const q = ask.kind === 'salesByCategory'
+  const asked = INDEXED.flatMap(([id, ask]) => {
+    const q = ask.kind === 'sales'
       ? salesSql({ orders, ...c, by: 'category', filters })
       : asOf ? routeCompare(null, ask.kind, { kpi: ask.kpi, tables: { orders, ...c }, grain: 'month', asOf, toDate: ask.kind === 'compare', periods: 12, filters }).query : NONE;
-    if (!q.ok) continue;
-    const rows = answerFromIndex(ready, ask, filters, asOf);
-    if (!rows) continue;
-    out[id] = { sql: q.sql, rows: readRows(rows as Row[], MEASURE_SHAPES[id] as RowShape<unknown>, id), ignored: q.ignoredFilters, route: MEMORY_ROUTE, ms: performance.now() - t0 };
-  }
+    return q.ok ? [{ id, ask, q }] : [];
+  });
+  const t0 = performance.now();
+  const answers = await answerFromIndex(ready, asked.map((a) => a.ask), filters, asOf);
+  // One batch: each measure's time is the batch's.
+  const ms = performance.now() - t0;
+  const out: Partial<Record<MeasureId, Measure<unknown>>> = {};
+  asked.forEach(({ id, q }, k) => {
+    const rows = answers[k];
+    if (rows) out[id] = { sql: q.sql, rows: readRows(rows as Row[], MEASURE_SHAPES[id] as RowShape<unknown>, id), ignored: q.ignoredFilters, route: MEMORY_ROUTE, ms };
+  });
   return out as Partial<MeasureRows>;
 }
 

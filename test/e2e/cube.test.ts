@@ -92,8 +92,10 @@ async function compareRoutes(label: string, t0: number, memory: string[] = []): 
   for (const id of [...routed, ...fromIndex]) expectSameRows(cube.measures[id]!.rows, base.measures[id]!.rows, `${label}: ${id}`);
   expect(cubeCards, label).toBe(baseCards);
   const ms = (r: Run, ids: string[]) => ids.reduce((sum, id) => sum + (r.measures[id]!.ms ?? 0), 0).toFixed(0);
+  // The index answers its measures in one batch (one trip to its worker): each measure's time is the batch's.
+  const batch = Math.max(0, ...fromIndex.map((id) => cube.measures[id]!.ms ?? 0)).toFixed(0);
   console.log(`[cube] ${label}: ${routed.length} measures on the cube (${routed.join(', ')}), ${fromIndex.length} from the index (${fromIndex.join(', ')}), identical to the base tables;`
-    + ` they took ${ms(cube, routed)} ms on the cube and ${ms(cube, fromIndex)} ms from the index, against ${ms(base, [...routed, ...fromIndex])} ms on the base tables`);
+    + ` they took ${ms(cube, routed)} ms on the cube and ${batch} ms from the index (one batch), against ${ms(base, [...routed, ...fromIndex])} ms on the base tables`);
   return routed;
 }
 

@@ -20,9 +20,8 @@ import { cubeKey, ensureCube, routeCompare } from '../../src/report/cube.ts';
 import { salesSql } from '../../src/metrics/sales.ts';
 import type { CompareRow } from '../../src/metrics/compare.ts';
 import { inlineIndexBuilder } from '../../src/report/memory/arrow.ts';
-import { selectionOf } from '../../src/report/memory/lines.ts';
-import { salesRows } from '../../src/report/memory/answers.ts';
-import { answerFromIndex, buildLinesIndex, dropLinesIndex, readyIndex, type IndexAnswer } from '../../src/report/memory/route.ts';
+import type { IndexAnswer } from '../../src/report/memory/host.ts';
+import { answerFromIndex, buildLinesIndex, dropLinesIndex, indexRowLimit, MAX_INDEX_ROWS, readyIndex } from '../../src/report/memory/route.ts';
 import { COMPARE, SALES, SPARKLINE } from '../../src/report/measure-rows.ts';
 import { readRows, type RowShape } from '../../src/report/typed-rows.ts';
 
@@ -182,7 +181,11 @@ describe('cube route', () => {
 
 describe('in-memory lines index (report/memory)', () => {
   const asked: { id: string; ask: IndexAnswer; shape: RowShape<unknown> }[] = [
-    { id: 'sales by category', ask: { kind: 'salesByCategory' }, shape: SALES as RowShape<unknown> },
+    // salesSql as the Analytics page asks it (by category), and as the bench's dashboard does (total, by month, by category × month).
+    { id: 'sales by category', ask: { kind: 'sales', by: 'category' }, shape: SALES as RowShape<unknown> },
+    { id: 'sales', ask: { kind: 'sales' }, shape: SALES as RowShape<unknown> },
+    { id: 'sales by month', ask: { kind: 'sales', grain: 'month' }, shape: SALES as RowShape<unknown> },
+    { id: 'sales by category and month', ask: { kind: 'sales', by: 'category', grain: 'month' }, shape: SALES as RowShape<unknown> },
     ...(['revenue', 'orders', 'aov', 'buyers'] as const).flatMap((kpi) => [
       { id: `compare ${kpi}`, ask: { kind: 'compare' as const, kpi }, shape: COMPARE as RowShape<unknown> },
       { id: `spark ${kpi}`, ask: { kind: 'spark' as const, kpi }, shape: SPARKLINE as RowShape<unknown> },
@@ -191,7 +194,7 @@ describe('in-memory lines index (report/memory)', () => {
 
   /** The base table's SQL for `ask`, as the Analytics page builds it. */
   function baseSql(ws: Workspace, ask: IndexAnswer, filters: Filters, asOf: string): string {
-    if (ask.kind === 'salesByCategory') return sqlOf(salesSql({ orders: ws.orders, customers: ws.customers, by: 'category', filters }));
+    if (ask.kind === 'sales') return sqlOf(salesSql({ orders: ws.orders, customers: ws.customers, ...(ask.by ? { by: ask.by } : {}), ...(ask.grain ? { grain: ask.grain } : {}), filters }));
     return sqlOf(routeCompare(null, ask.kind, { kpi: ask.kpi, tables: { orders: ws.orders, customers: ws.customers }, grain: 'month', asOf, toDate: ask.kind === 'compare', periods: 12, filters }).query);
   }
 
@@ -216,8 +219,11 @@ describe('in-memory lines index (report/memory)', () => {
         if (r.float() < 0.5) filters.from = day(Math.floor(r.float() * 400));
         if (r.float() < 0.5) filters.to = day(300 + Math.floor(r.float() * 500));
         const asOf = day(Math.floor(r.float() * 760));
-        for (const { id, ask, shape } of asked) {
-          const rows = answerFromIndex(ready, ask, filters, asOf);
+        // Both orders: sales by category read on its own, or from the sales pass the KPIs made before it.
+        const batch = i % 2 === 0 ? asked : [...asked].reverse();
+        const answers = await answerFromIndex(ready, batch.map((a) => a.ask), filters, asOf);
+        for (const [k, { id, ask, shape }] of batch.entries()) {
+          const rows = answers[k] ?? null;
           if (rows === null) {
             refused++;
             continue;
@@ -227,17 +233,9 @@ describe('in-memory lines index (report/memory)', () => {
           const base = readRows((await db.query(baseSql(ws, ask, filters, asOf))).rows, shape, what);
           expectSame(readRows(rows as Row[], shape, what) as Row[], base as Row[], what);
         }
-        // salesSql without a breakdown, and by month (what the bench's dashboard asks for).
-        const sel = selectionOf(ready.index, filters, ready.shapeDims);
-        if (!sel) continue;
-        for (const ask of [{}, { grain: 'month' as const }, { by: 'category' as const, grain: 'month' as const }]) {
-          const what = `sales ${JSON.stringify(ask)} ${JSON.stringify(filters)}`;
-          const base = readRows((await db.query(sqlOf(salesSql({ orders: ws.orders, customers: ws.customers, ...ask, filters })))).rows, SALES, what);
-          expectSame(salesRows(ready.index, sel, filters, ask) as unknown as Row[], base as unknown as Row[], what);
-        }
       }
       // Region filters (a customer whose rows disagree) are refused; everything else answered.
-      expect(answered).toBeGreaterThan(150);
+      expect(answered).toBeGreaterThan(250);
       expect(refused).toBeGreaterThan(0);
     }
   });
@@ -245,15 +243,25 @@ describe('in-memory lines index (report/memory)', () => {
   it('refuses what it cannot answer exactly: a disagreeing customer-level dimension, risk and value tiers', async () => {
     const ws = await workspace(7, false);
     const ready = await indexed(ws, 'mem-7');
-    expect(Object.keys(ready.index.dims).sort()).toEqual(['category', 'channel', 'segment']);
-    const ask: IndexAnswer = { kind: 'compare', kpi: 'buyers' };
-    expect(answerFromIndex(ready, ask, { region: ['North'] }, '2025-06-30')).toBeNull();
-    expect(answerFromIndex(ready, ask, { risk: ['high'] }, '2025-06-30')).toBeNull();
-    expect(answerFromIndex(ready, ask, { valueTier: ['important'] }, '2025-06-30')).toBeNull();
+    expect([...ready.host.dims].sort()).toEqual(['category', 'channel', 'segment']);
+    const ask = async (filters: Filters) => (await answerFromIndex(ready, [{ kind: 'compare', kpi: 'buyers' }], filters, '2025-06-30'))[0];
+    expect(await ask({ region: ['North'] })).toBeNull();
+    expect(await ask({ risk: ['high'] })).toBeNull();
+    expect(await ask({ valueTier: ['important'] })).toBeNull();
     // A value nobody has keeps nothing (not everything).
-    const none = answerFromIndex(ready, ask, { channel: ['no such channel'] }, '2025-06-30') as CompareRow[];
+    const none = (await ask({ channel: ['no such channel'] })) as CompareRow[];
     expect(none[0]!.current_value).toBe(0);
     expect(none[0]!.previous_value).toBe(0);
+  });
+
+  it('indexes fewer lines on a device with less memory (a quarter of it for the build)', () => {
+    expect(indexRowLimit(undefined)).toBe(MAX_INDEX_ROWS);
+    expect(indexRowLimit(8)).toBe(MAX_INDEX_ROWS);
+    expect(indexRowLimit(4)).toBeLessThan(MAX_INDEX_ROWS);
+    expect(indexRowLimit(4)).toBeGreaterThan(5_000_000);
+    expect(indexRowLimit(1)).toBeLessThan(2_000_000);
+    expect(indexRowLimit(0.5)).toBeGreaterThan(500_000);
+    expect(indexRowLimit(Number.NaN)).toBe(MAX_INDEX_ROWS);
   });
 
   it('is kept per key: the same key reuses it, a new workspace version builds again', async () => {
@@ -270,5 +278,23 @@ describe('in-memory lines index (report/memory)', () => {
     };
     expect(await buildLinesIndex(db, spec, cubeKey(ws.tables, 'mem-v3'), failing)).toBeNull();
     expect(readyIndex(db, cubeKey(ws.tables, 'mem-v3'))).toBeNull();
+    // A host that fails later (its worker died) answers nothing and is dropped: the SQL routes answer from then on.
+    let closed = false;
+    const dying: typeof inlineIndexBuilder = async () => ({
+      rows: 1,
+      dims: [],
+      answer: async () => {
+        throw new Error('worker gone');
+      },
+      close: () => {
+        closed = true;
+      },
+    });
+    const v4 = cubeKey(ws.tables, 'mem-v4');
+    await buildLinesIndex(db, spec, v4, dying);
+    const ready = readyIndex(db, v4)!;
+    expect(await answerFromIndex(ready, [{ kind: 'sales' }, { kind: 'spark', kpi: 'orders' }], {}, '2025-06-30')).toEqual([null, null]);
+    expect(closed).toBe(true);
+    expect(readyIndex(db, v4)).toBeNull();
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The lines index from the lines as `linesIndexSql` returns them (an Arrow
  * IPC stream): ids and order keys get dense codes by their UTF-8 bytes (no
- * string per row), then lines.ts orders them. Runs in a worker in the
- * browser (client.ts), in-process in Node.
+ * string per row), then lines.ts orders them. Runs in the worker that then
+ * holds the index in the browser (client.ts), in-process in Node.
  */
 import { tableFromIPC } from 'apache-arrow';
 import { arrowToRaw } from '../../db/rows.ts';
@@ -11,6 +11,7 @@ import { ByteDict } from '../../db/byte-dict.ts';
 import { LINE_FLAGS } from '../../metrics/cube.ts';
 import type { DimensionFilter } from '../../metrics/filters.ts';
 import { buildLinesIndex, type DimColumn, type LinesIndex } from './lines.ts';
+import { inlineHost, type IndexHost } from './host.ts';
 
 /** Per line dimension of the read, its values by code (`lineDimValuesSql`; index 0, NULL, is added here). */
 export type DimValues = Partial<Record<DimensionFilter, string[]>>;
@@ -29,40 +30,41 @@ function codes(col: TextColumn, rows: number, skip: (i: number) => boolean): { c
 }
 
 export function indexFromIpc(lines: Uint8Array, ask: IndexAsk): LinesIndex {
-  const raw = arrowToRaw(tableFromIPC(lines));
-  const n = raw.rows;
-  const num = (name: string): Float64Array => {
-    const c = raw.numbers[name];
-    if (!c) throw new Error(`The lines index read has no column "${name}"`);
-    return c;
+  const table = tableFromIPC(lines);
+  const n = table.numRows;
+  // Numbers as the read gives them (32-bit integers, a byte, doubles), not widened: 10M lines are read in one piece.
+  const column = (name: string) => {
+    const v = table.getChild(name);
+    if (!v) throw new Error(`The lines index read has no column "${name}"`);
+    if (v.nullCount > 0) throw new Error(`The lines index read has NULLs in "${name}"`);
+    return v.toArray() as ArrayLike<number>;
   };
-  const flags = Uint8Array.from(num('flags'));
+  const typed = <T extends Int32Array | Uint8Array | Float64Array>(name: string, Type: { new (n: number): T; from(a: ArrayLike<number>): T }): T => {
+    const a = column(name);
+    return a instanceof Type ? a : Type.from(a);
+  };
+  const raw = arrowToRaw(table.select(['cid', 'okey']));
+  const flags = typed('flags', Uint8Array);
   const customer = codes(raw.text.cid!, n, (i) => (flags[i]! & LINE_FLAGS.noCustomer) !== 0);
   const order = codes(raw.text.okey!, n, (i) => (flags[i]! & LINE_FLAGS.noOrder) !== 0);
   const dims: Partial<Record<DimensionFilter, DimColumn>> = {};
-  for (const [d, values] of Object.entries(ask.dims) as [DimensionFilter, string[]][]) dims[d] = { codes: Int32Array.from(num(`dim_${d}`)), values: [null, ...values] };
+  for (const [d, values] of Object.entries(ask.dims) as [DimensionFilter, string[]][]) dims[d] = { codes: typed(`dim_${d}`, Int32Array), values: [null, ...values] };
   return buildLinesIndex({
     rows: n,
-    day: Int32Array.from(num('day')),
+    day: typed('day', Int32Array),
     customer: customer.codes,
     customers: customer.count,
     order: order.codes,
     orders: order.count,
     flags,
-    amount: num('amount'),
-    quantity: num('quantity'),
+    amount: typed('amount', Float64Array),
+    quantity: typed('quantity', Float64Array),
     dims,
     has: ask.has,
   });
 }
 
-/** Every buffer of an index, to move it between threads. */
-export function indexBuffers(ix: LinesIndex): ArrayBuffer[] {
-  const arrays = [ix.day, ix.segments, ix.customer, ix.order, ix.flags, ix.amount, ix.quantity, ...Object.values(ix.dims).map((d) => d.codes)];
-  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
-}
+/** Builds an index from a promise of the lines' bytes and hosts it: in a worker in the browser (client.ts), in-process elsewhere. */
+export type IndexBuilder = (lines: Promise<Uint8Array>, ask: IndexAsk, signal?: AbortSignal) => Promise<IndexHost>;
 
-/** Builds an index from a promise of the lines' bytes: a worker in the browser, in-process elsewhere. */
-export type IndexBuilder = (lines: Promise<Uint8Array>, ask: IndexAsk, signal?: AbortSignal) => Promise<LinesIndex>;
-
-export const inlineIndexBuilder: IndexBuilder = async (lines, ask) => indexFromIpc(await lines, ask);
+export const inlineIndexBuilder: IndexBuilder = async (lines, ask) => inlineHost(indexFromIpc(await lines, ask));

@@ -13,22 +13,38 @@ import type { DimensionFilter, Filters } from '../../metrics/filters.ts';
 import { hasRevenue } from '../../metrics/measures.ts';
 import { orderDateBoundsSql } from '../../metrics/bounds.ts';
 import type { DimValues, IndexBuilder } from './arrow.ts';
-import { selectionOf, type LinesIndex, type Selection } from './lines.ts';
-import { compareRow, kpiAvailable, salesRows, sparkRows, warmUp, type IndexKpi } from './answers.ts';
+import type { IndexAnswer, IndexAnswers, IndexHost } from './host.ts';
 
 /**
- * Above this many order lines no index is built: its arrays take about 40 bytes a line beside DuckDB's copy,
- * and the read goes through DuckDB's WASM heap; measured up to 1M lines so far, so 10M stays on the SQL routes.
+ * Above this many order lines no index is built: measured at 10M (bench), where the build raised the tab's
+ * peak memory from 4.1 to 5.7 GB (the read passes through DuckDB's WASM heap, then the worker codes and sorts
+ * the lines) and the index then holds about 40 bytes a line in its worker.
  */
-export const MAX_INDEX_ROWS = 5_000_000;
+export const MAX_INDEX_ROWS = 10_000_000;
+
+/** The tab's peak rose by about 1.6 GB for 10M lines: 160 bytes a line while the index is built. */
+const BUILD_BYTES_PER_LINE = 160;
+
+/**
+ * The most lines to index on a device with `deviceMemoryGb` of memory (`navigator.deviceMemory`, which
+ * Chromium reports rounded, at most 8): a quarter of it for the build, never above `MAX_INDEX_ROWS`.
+ * Unknown memory (other browsers, Node) gets `MAX_INDEX_ROWS`.
+ */
+export function indexRowLimit(deviceMemoryGb: number | undefined): number {
+  if (!deviceMemoryGb || !Number.isFinite(deviceMemoryGb) || deviceMemoryGb <= 0) return MAX_INDEX_ROWS;
+  return Math.min(MAX_INDEX_ROWS, Math.floor((deviceMemoryGb * 2 ** 30) / 4 / BUILD_BYTES_PER_LINE));
+}
+
+const deviceMemory = (): number | undefined => (globalThis.navigator as (Navigator & { deviceMemory?: number }) | undefined)?.deviceMemory;
 
 interface Held {
   db: Db;
   key: string;
-  index: LinesIndex | null;
+  /** Set once built; null again when it fails later (its worker died): the SQL routes answer. */
+  host: IndexHost | null;
   /** The last order date as the Analytics page reads it (`orderDateBoundsSql`): the comparisons' as-of day without a "to" filter. */
   lastDay: string | null;
-  done: Promise<LinesIndex | null>;
+  done: Promise<IndexHost | null>;
   /** The dimensions the orders can be filtered on (the cube shape's): one the index lacks sends a filter to SQL. */
   shapeDims: DimensionFilter[];
 }
@@ -39,11 +55,11 @@ export let lastIndexBuildMs = 0;
 
 /** The index for `key` on `db` when it is ready, with the dimensions a filter can act on; null otherwise. */
 export function readyIndex(db: Db, key: string): ReadyIndex | null {
-  return held && held.db === db && held.key === key && held.index ? { index: held.index, shapeDims: held.shapeDims, lastDay: held.lastDay } : null;
+  return held && held.db === db && held.key === key && held.host ? { host: held.host, shapeDims: held.shapeDims, lastDay: held.lastDay } : null;
 }
 
 export interface ReadyIndex {
-  index: LinesIndex;
+  host: IndexHost;
   shapeDims: DimensionFilter[];
   lastDay: string | null;
 }
@@ -54,13 +70,14 @@ export interface ReadyIndex {
  * index, or null when none is built (too many lines, no way to read Arrow,
  * a failure, which is logged: the SQL routes answer instead).
  */
-export function buildLinesIndex(db: Db, spec: CubeSpec, key: string, builder: IndexBuilder): Promise<LinesIndex | null> {
+export function buildLinesIndex(db: Db, spec: CubeSpec, key: string, builder: IndexBuilder): Promise<IndexHost | null> {
   if (held && held.db === db && held.key === key) return held.done;
   const orders = spec.shape.orders;
   const shapeDims = Object.keys(spec.shape.dims) as DimensionFilter[];
-  const entry: Held = { db, key, index: null, lastDay: null, done: Promise.resolve(null), shapeDims };
+  dropLinesIndex();
+  const entry: Held = { db, key, host: null, lastDay: null, done: Promise.resolve(null), shapeDims };
   held = entry;
-  if (!db.queryIpc || orders.rowCount > MAX_INDEX_ROWS) return entry.done;
+  if (!db.queryIpc || orders.rowCount > indexRowLimit(deviceMemory())) return entry.done;
   const read = db.queryIpc.bind(db);
   entry.done = (async () => {
     const t0 = performance.now();
@@ -77,12 +94,15 @@ export function buildLinesIndex(db: Db, spec: CubeSpec, key: string, builder: In
       const lines = read(linesIndexSql(spec));
       // Its failure is the builder's too; read it there.
       lines.catch(() => undefined);
-      const index = await builder(lines, { dims, has: { amount: hasRevenue(orders), quantity: orders.roles.quantity !== undefined, customer: orders.roles.customer_id !== undefined } });
+      const host = await builder(lines, { dims, has: { amount: hasRevenue(orders), quantity: orders.roles.quantity !== undefined, customer: orders.roles.customer_id !== undefined } });
       lastIndexBuildMs = performance.now() - t0;
-      if (held !== entry) return index;
-      warmUp(index);
-      entry.index = index;
-      return index;
+      if (held !== entry) {
+        // Replaced while it was built: nobody will ask it.
+        host.close();
+        return null;
+      }
+      entry.host = host;
+      return host;
     } catch (e) {
       console.warn(`The in-memory lines index was not built (${errorMessage(e)}); the measures read DuckDB instead.`);
       return null;
@@ -91,34 +111,28 @@ export function buildLinesIndex(db: Db, spec: CubeSpec, key: string, builder: In
   return entry.done;
 }
 
-/** Drops the held index (tests, and a database that closes). */
+/** Drops the held index and ends its worker (tests, a new workspace version, a database that closes). */
 export function dropLinesIndex(): void {
+  held?.host?.close();
   held = null;
-  lastSelection = null;
 }
-
-let lastSelection: { index: LinesIndex; key: string; sel: Selection | null } | null = null;
-
-/** The selection for these filters, kept for the next measure of the same run (they share its window aggregates). */
-function selectionFor(ready: ReadyIndex, filters: Filters): Selection | null {
-  const key = JSON.stringify(filters);
-  if (lastSelection?.index !== ready.index || lastSelection.key !== key) lastSelection = { index: ready.index, key, sel: selectionOf(ready.index, filters, ready.shapeDims) };
-  return lastSelection.sel;
-}
-
-/** What the in-memory route answers: sales by category, and the comparisons and sparklines of these KPIs. */
-export type IndexAnswer = { kind: 'salesByCategory' } | { kind: 'compare' | 'spark'; kpi: IndexKpi };
 
 /**
- * The rows the base table's query gives for `ask` (salesSql by category,
- * compareSql to date at grain month, sparklineSql of 12 months), from the
- * index; null when the index cannot answer these filters exactly.
+ * The rows the base tables' queries give for `asks` (as host.ts says) under
+ * `filters`, from the index: one batch, so the measures of a filter change
+ * share one selection and one trip to the worker. Null per ask the index
+ * cannot answer exactly; all null when the index fails (logged, and dropped:
+ * the SQL routes answer from then on).
  */
-export function answerFromIndex(ready: ReadyIndex, ask: IndexAnswer, filters: Filters, asOf: string | null): unknown[] | null {
-  const ix = ready.index;
-  const sel = selectionFor(ready, filters);
-  if (!sel) return null;
-  if (ask.kind === 'salesByCategory') return salesRows(ix, sel, filters, { by: 'category' });
-  if (!asOf || !kpiAvailable(ix, ask.kpi)) return null;
-  return ask.kind === 'compare' ? [compareRow(ix, sel, ask.kpi, asOf, true)] : sparkRows(ix, sel, ask.kpi, asOf, 12);
+export async function answerFromIndex(ready: ReadyIndex, asks: readonly IndexAnswer[], filters: Filters, asOf: string | null): Promise<IndexAnswers> {
+  try {
+    return await ready.host.answer({ asks, filters, asOf, shapeDims: ready.shapeDims });
+  } catch (e) {
+    console.warn(`The in-memory lines index failed (${errorMessage(e)}); the measures read DuckDB instead.`);
+    if (held?.host === ready.host) {
+      ready.host.close();
+      held.host = null;
+    }
+    return asks.map(() => null);
+  }
 }

@@ -1,25 +1,44 @@
-/** The lines-index worker: one build per message (the lines' Arrow bytes in), answered with the index (its arrays moved, not copied) or the error. */
-import { serializeError } from '../../lib/errors.ts';
-import type { JobResponse } from '../../lib/worker-job.ts';
-import { indexBuffers, indexFromIpc, type IndexAsk } from './arrow.ts';
-import type { LinesIndex } from './lines.ts';
+/**
+ * The lines-index worker: builds the index from the lines' Arrow bytes, keeps
+ * it, and answers the page's questions on it (host.ts), so that no pass over
+ * the lines runs on the page's thread. One index per worker; the page ends
+ * the worker when the workspace changes.
+ */
+import { serializeError, type SerializedError } from '../../lib/errors.ts';
+import { indexFromIpc, type IndexAsk } from './arrow.ts';
+import { Answerer, type IndexAnswers, type IndexQuestion } from './host.ts';
+import { warmUp } from './answers.ts';
+import type { DimensionFilter } from '../../metrics/filters.ts';
 
-export interface BuildRequest {
-  type: 'build';
-  id: number;
+export type IndexRequest =
   /** The lines as `linesIndexSql` returns them, an Arrow IPC stream. */
-  lines: Uint8Array;
-  ask: IndexAsk;
-}
+  | { type: 'build'; id: number; lines: Uint8Array; ask: IndexAsk }
+  | { type: 'answer'; id: number; question: IndexQuestion };
+
+export type IndexResponse =
+  | { type: 'built'; id: number; rows: number; dims: DimensionFilter[] }
+  | { type: 'answered'; id: number; answers: IndexAnswers }
+  | { type: 'error'; id: number; error: SerializedError };
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+let answerer: Answerer | null = null;
 
-scope.onmessage = (event: MessageEvent<BuildRequest>) => {
-  const { id, lines, ask } = event.data;
+const reply = (m: IndexResponse): void => scope.postMessage(m);
+
+scope.onmessage = (event: MessageEvent<IndexRequest>) => {
+  const m = event.data;
   try {
-    const result = indexFromIpc(lines, ask);
-    scope.postMessage({ type: 'done', id, result } satisfies JobResponse<never, LinesIndex>, indexBuffers(result));
+    if (m.type === 'build') {
+      const index = indexFromIpc(m.lines, m.ask);
+      // Compiled before the first filter change (a cold one took 60–110 ms at 1M lines).
+      warmUp(index);
+      answerer = new Answerer(index);
+      reply({ type: 'built', id: m.id, rows: index.rows, dims: Object.keys(index.dims) as DimensionFilter[] });
+    } else {
+      if (!answerer) throw new Error('The lines index is not built');
+      reply({ type: 'answered', id: m.id, answers: answerer.answer(m.question) });
+    }
   } catch (e) {
-    scope.postMessage({ type: 'error', id, error: serializeError(e) } satisfies JobResponse<never, LinesIndex>);
+    reply({ type: 'error', id: m.id, error: serializeError(e) });
   }
 };

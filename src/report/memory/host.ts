@@ -1,0 +1,76 @@
+/**
+ * Where the lines index lives and how it is asked: a host answers a batch of
+ * questions (the measures of one filter change) under one selection. In the
+ * browser the host is a worker that keeps the index (client.ts), so no pass
+ * runs on the page's thread; in Node and in the unit tests it is in-process.
+ */
+import type { DimensionFilter, Filters } from '../../metrics/filters.ts';
+import { selectionOf, type LinesIndex, type Selection } from './lines.ts';
+import { compareRow, kpiAvailable, salesRows, sparkRows, warmUp, type IndexKpi, type SalesAsk } from './answers.ts';
+
+/**
+ * One measure the index answers: `salesSql` (optionally by category and/or
+ * month), `compareSql` to date at grain month, `sparklineSql` of 12 months.
+ */
+export type IndexAnswer = ({ kind: 'sales' } & SalesAsk) | { kind: 'compare' | 'spark'; kpi: IndexKpi };
+
+export interface IndexQuestion {
+  asks: readonly IndexAnswer[];
+  filters: Filters;
+  /** The comparisons' as-of day (the "to" filter, else the last order date); null: no comparison is answered. */
+  asOf: string | null;
+  /** The dimensions the orders can be filtered on (the cube shape's): one the index lacks sends the filters to SQL. */
+  shapeDims: readonly DimensionFilter[];
+}
+
+/** Per ask, the rows the base table's query gives, or null where the index cannot answer exactly. */
+export type IndexAnswers = (unknown[] | null)[];
+
+/**
+ * Answers questions on one index, keeping the last filters' selection and
+ * answers: the page's quick answers and the full run's ask the same again.
+ */
+export class Answerer {
+  private last: { key: string; sel: Selection | null; rows: Map<string, unknown[] | null> } | null = null;
+  constructor(readonly index: LinesIndex) {}
+
+  answer(q: IndexQuestion): IndexAnswers {
+    const key = JSON.stringify([q.filters, q.shapeDims]);
+    if (this.last?.key !== key) this.last = { key, sel: selectionOf(this.index, q.filters, q.shapeDims), rows: new Map() };
+    const { sel, rows } = this.last;
+    return q.asks.map((ask) => {
+      if (!sel) return null;
+      const k = JSON.stringify([ask, q.asOf]);
+      if (!rows.has(k)) rows.set(k, answerOne(this.index, sel, ask, q.filters, q.asOf));
+      return rows.get(k)!;
+    });
+  }
+}
+
+function answerOne(ix: LinesIndex, sel: Selection, ask: IndexAnswer, filters: Filters, asOf: string | null): unknown[] | null {
+  if (ask.kind === 'sales') return salesRows(ix, sel, filters, ask);
+  if (!asOf || !kpiAvailable(ix, ask.kpi)) return null;
+  return ask.kind === 'compare' ? [compareRow(ix, sel, ask.kpi, asOf, true)] : sparkRows(ix, sel, ask.kpi, asOf, 12);
+}
+
+/** A held index: asked in batches; closed when its workspace version is replaced (a worker ends, freeing its memory). */
+export interface IndexHost {
+  /** Lines held. */
+  readonly rows: number;
+  /** The dimensions the index splits (a filter on another one is refused). */
+  readonly dims: readonly DimensionFilter[];
+  answer(q: IndexQuestion): Promise<IndexAnswers>;
+  close(): void;
+}
+
+/** The host of an index built in this thread (Node, tests): warmed up, then asked directly. */
+export function inlineHost(ix: LinesIndex): IndexHost {
+  warmUp(ix);
+  const answerer = new Answerer(ix);
+  return {
+    rows: ix.rows,
+    dims: Object.keys(ix.dims) as DimensionFilter[],
+    answer: async (q) => answerer.answer(q),
+    close: () => undefined,
+  };
+}
