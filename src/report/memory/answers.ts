@@ -7,8 +7,8 @@ import type { SalesRow } from '../../metrics/sales.ts';
 import type { CompareRow, SparklineRow } from '../../metrics/compare.ts';
 import { NO_DAY } from '../../metrics/cube.ts';
 import {
-  addRange, aggregate, dayOf, isoOf, lowerBound, marks, monthStart, RETURN, segmentRange, selectionOf, windowRanges,
-  type Agg, type LinesIndex, type SalesPass, type Selection,
+  addRange, aggregate, dayOf, emptyAgg, isoOf, lowerBound, Marks, marks, monthStart, RETURN, segmentRange, selectionOf, windowRanges,
+  type Agg, type LinesIndex, type SalesPass, type Selection, type Target,
 } from './lines.ts';
 
 // ---------------------------------------------------------------- salesSql
@@ -51,7 +51,6 @@ function bySales(a: SalesRow, b: SalesRow): number {
 }
 
 
-const emptyAgg = (): Agg => ({ lines: 0, revenue: 0, revenueLines: 0, units: 0, unitLines: 0, orders: 0, customers: 0 });
 
 /** The first and last dated day among segment `seg`'s positions `lo … hi−1` (day-ordered); [∞, −∞] when none. */
 function datedBounds(ix: LinesIndex, lo: number, hi: number): [number, number] {
@@ -61,45 +60,54 @@ function datedBounds(ix: LinesIndex, lo: number, hi: number): [number, number] {
 
 /**
  * The kept lines dated `from` … `to` (either open; undated ones only with
- * neither): their total, and each month's aggregate with its own marks for
- * the distinct counts. Kept per selection: the KPIs and the monthly figures
- * of one filter change share it.
+ * neither): their total, each month's aggregate, and each category's, in one
+ * read with a set of marks each for the distinct counts. Kept per selection:
+ * the KPIs, the monthly figures and sales by category of one filter change
+ * share it.
  */
+const passKey = (from: number | null, to: number | null): string => `sales:${from}:${to}`;
+
 function salesPass(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): SalesPass {
-  const key = `sales:${from}:${to}`;
+  const key = passKey(from, to);
   const hit = sel.passes.get(key);
   if (hit) return hit;
   const m = marks(ix);
-  const ranges = windowRanges(ix, from, to);
-  // The total is added up with the months (one read), plus the undated lines when no date bound leaves them out.
-  const total = { a: emptyAgg(), st: m.one, pass: m.one.next() };
-  if (from === null && to === null) {
-    for (let r = 0; r < ranges.length; r += 2) {
-      const undated = lowerBound(ix.day, NO_DAY + 1, ranges[r]!, ranges[r + 1]!);
-      if (undated > ranges[r]!) addRange(ix, sel, ranges[r]!, undated, total.a, total.st, total.pass);
-    }
-  }
+  const segs: [number, number][] = [];
+  for (let seg = 0; seg + 1 < ix.segments.length; seg++) segs.push(segmentRange(ix, seg, from, to));
+  // The months from the first to the last dated line in range (kept or not).
   let lo = Infinity;
   let hi = -Infinity;
-  for (let r = 0; r < ranges.length; r += 2) {
-    const [a, b] = datedBounds(ix, ranges[r]!, ranges[r + 1]!);
-    lo = Math.min(lo, a);
-    hi = Math.max(hi, b);
+  for (const [a, b] of segs) {
+    const [x, y] = datedBounds(ix, a, b);
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, y);
   }
-  const months = new Map<number, Agg>();
-  if (hi >= lo) {
-    for (let mo = monthStart(lo); mo <= hi; mo = monthStart(mo, 1)) {
-      const end = monthStart(mo, 1) - 1;
-      const pass = m.months.next();
-      const agg = emptyAgg();
-      for (let seg = 0; seg + 1 < ix.segments.length; seg++) {
-        const [a, b] = segmentRange(ix, seg, Math.max(mo, from ?? mo), Math.min(end, to ?? end));
-        if (b > a) addRange(ix, sel, a, b, agg, m.months, pass, total);
-      }
-      if (agg.lines > 0) months.set(mo, agg);
+  const starts: number[] = [];
+  if (hi >= lo) for (let mo = monthStart(lo); mo <= hi; mo = monthStart(mo, 1)) starts.push(mo);
+  while (m.months.length < starts.length) m.months.push(new Marks(ix));
+  const months: Target[] = starts.map((_, k) => ({ a: emptyAgg(), st: m.months[k]!.fresh() }));
+  const total: Target = { a: emptyAgg(), st: m.total.fresh() };
+  const grouped = ix.dims.category !== undefined;
+  const groups: Agg[] | null = grouped ? [] : null;
+  for (const [a, b] of segs) {
+    const group: Target = { a: emptyAgg(), st: m.one.fresh() };
+    const also = grouped ? [total, group] : [total];
+    // Undated lines (in range only without a date bound) count in the total and the group, in no month.
+    const dated = lowerBound(ix.day, NO_DAY + 1, a, b);
+    if (dated > a) addRange(ix, sel, a, dated, also);
+    let p = dated;
+    for (let k = 0; k < starts.length && p < b; k++) {
+      const end = k + 1 < starts.length ? lowerBound(ix.day, starts[k + 1]!, p, b) : b;
+      if (end > p) addRange(ix, sel, p, end, [months[k]!, ...also]);
+      p = end;
     }
+    groups?.push(group.a);
   }
-  const out: SalesPass = { total: total.a, months };
+  const byMonth = new Map<number, Agg>();
+  starts.forEach((mo, k) => {
+    if (months[k]!.a.lines > 0) byMonth.set(mo, months[k]!.a);
+  });
+  const out: SalesPass = { total: total.a, months: byMonth, groups };
   sel.passes.set(key, out);
   return out;
 }
@@ -132,8 +140,10 @@ export function salesRows(ix: LinesIndex, sel: Selection, filters: Filters | und
   if (!col) return null;
   const segs = col.values.map((label, seg) => ({ label, range: segmentRange(ix, seg, from, to) }));
   if (!ask.grain) {
-    for (const g of segs) {
-      const a = aggregate(ix, sel, g.range);
+    // From the sales pass when this filter change made one (the KPIs asked first), else a read per category.
+    const groups = sel.passes.get(passKey(from, to))?.groups;
+    for (const [seg, g] of segs.entries()) {
+      const a = groups?.[seg] ?? aggregate(ix, sel, g.range);
       // A group with no kept line has no row (the SQL groups the kept lines).
       if (a.lines > 0) out.push(salesRow(ix, a, null, g.label));
     }

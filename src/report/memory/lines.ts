@@ -18,8 +18,8 @@
  * Lines are kept by category, and in day order within each (undated first):
  * a category is one run of lines, a date window one range per category found
  * by binary search, so every pass reads memory in sequence. Distinct orders
- * and customers are counted with stamp arrays: one integer per order and per
- * customer, marked with the pass's number, so no set is built.
+ * and customers are counted with bit marks: one bit per order and per
+ * customer, cleared per pass, so no set is built.
  */
 import type { DimensionFilter, Filters } from '../../metrics/filters.ts';
 import { LINE_FLAGS, NO_DAY } from '../../metrics/cube.ts';
@@ -226,60 +226,77 @@ export interface Agg {
   customers: number;
 }
 
-/** Marks per order and per customer for distinct counts, renewed per pass by a pass number. */
-class Stamps {
-  readonly order: Int32Array;
-  readonly customer: Int32Array;
-  private pass = 0;
+/**
+ * Marks for distinct counts: one bit per order and per customer, cleared per
+ * pass. Bits rather than a stamp per id keep the marks small enough to stay in
+ * the processor's cache while lines are read in sequence (customers come in
+ * no order): at 1M lines a pass took about half the time of one with 32-bit
+ * stamps.
+ */
+export class Marks {
+  readonly order: Uint32Array;
+  readonly customer: Uint32Array;
   constructor(ix: LinesIndex) {
-    this.order = new Int32Array(ix.orders);
-    this.customer = new Int32Array(ix.customers);
+    this.order = new Uint32Array((ix.orders + 31) >>> 5);
+    this.customer = new Uint32Array((ix.customers + 31) >>> 5);
   }
-  next(): number {
-    if (this.pass === 0x7fffffff) {
-      this.order.fill(0);
-      this.customer.fill(0);
-      this.pass = 0;
-    }
-    return ++this.pass;
+  /** Clears the marks for a new pass, and returns them. */
+  fresh(): this {
+    this.order.fill(0);
+    this.customer.fill(0);
+    return this;
   }
 }
 
 interface IndexMarks {
   /** One pass at a time (a window, a group). */
-  one: Stamps;
-  /** The months of a sales pass. */
-  months: Stamps;
+  one: Marks;
+  /** The whole range of a sales pass. */
+  total: Marks;
+  /** A sales pass's months, one set each (grown as needed). */
+  months: Marks[];
 }
 
 const marksOf = new WeakMap<LinesIndex, IndexMarks>();
 export function marks(ix: LinesIndex): IndexMarks {
   let m = marksOf.get(ix);
-  if (!m) marksOf.set(ix, (m = { one: new Stamps(ix), months: new Stamps(ix) }));
+  if (!m) marksOf.set(ix, (m = { one: new Marks(ix), total: new Marks(ix), months: [] }));
   return m;
-}
-function stamps(ix: LinesIndex): Stamps {
-  return marks(ix).one;
 }
 
 /** The aggregates over the kept lines of `ranges` (pairs of positions: from, to exclusive), with one set of marks. */
 export function aggregate(ix: LinesIndex, sel: Selection, ranges: readonly number[]): Agg {
-  const st = stamps(ix);
-  const pass = st.next();
-  const a: Agg = { lines: 0, revenue: 0, revenueLines: 0, units: 0, unitLines: 0, orders: 0, customers: 0 };
-  for (let r = 0; r < ranges.length; r += 2) addRange(ix, sel, ranges[r]!, ranges[r + 1]!, a, st, pass);
-  return a;
+  const target = { a: emptyAgg(), st: marks(ix).one.fresh() };
+  for (let r = 0; r < ranges.length; r += 2) addRange(ix, sel, ranges[r]!, ranges[r + 1]!, [target]);
+  return target.a;
+}
+
+export const emptyAgg = (): Agg => ({ lines: 0, revenue: 0, revenueLines: 0, units: 0, unitLines: 0, orders: 0, customers: 0 });
+
+/** An aggregate being added up, with the marks of the orders and customers it has counted. */
+export interface Target {
+  a: Agg;
+  st: Marks;
 }
 
 /**
- * Adds the kept lines of positions `lo … hi−1` to `a`, counting orders and
- * customers not yet marked with `pass` in `st`; and to `also` (its own marks
- * and pass) when given: a month and the whole range in one read.
+ * Adds the kept lines of positions `lo … hi−1` to each of `targets` (one to
+ * three: e.g. a month, the whole range and a category in one read), counting
+ * the orders and customers not yet marked in each target's marks.
  */
-export function addRange(ix: LinesIndex, sel: Selection, lo: number, hi: number, a: Agg, st: Stamps, pass: number, also?: { a: Agg; st: Stamps; pass: number }): void {
+export function addRange(ix: LinesIndex, sel: Selection, lo: number, hi: number, targets: readonly Target[]): void {
   const { flags, amount, quantity, order, customer } = ix;
-  const orderMark = st.order;
-  const customerMark = st.customer;
+  const nt = targets.length;
+  if (nt < 1 || nt > 3) throw new Error(`addRange takes one to three targets, not ${nt}`);
+  const t0 = targets[0]!;
+  const t1 = targets[1] ?? t0;
+  const t2 = targets[2] ?? t0;
+  const om0 = t0.st.order;
+  const cm0 = t0.st.customer;
+  const om1 = t1.st.order;
+  const cm1 = t1.st.customer;
+  const om2 = t2.st.order;
+  const cm2 = t2.st.customer;
   const skip = sel.gross ? RETURN : 0;
   const nChecks = sel.codes.length;
   // Up to two dimension filters checked inline (the usual case), any more in a loop.
@@ -292,13 +309,11 @@ export function addRange(ix: LinesIndex, sel: Selection, lo: number, hi: number,
   let revenueLines = 0;
   let units = 0;
   let unitLines = 0;
-  let orders = 0;
-  let customers = 0;
-  const two = also !== undefined;
-  const orderMark2 = also?.st.order ?? orderMark;
-  const customerMark2 = also?.st.customer ?? customerMark;
-  const pass2 = also?.pass ?? pass;
+  let orders0 = 0;
+  let orders1 = 0;
   let orders2 = 0;
+  let customers0 = 0;
+  let customers1 = 0;
   let customers2 = 0;
   for (let i = lo; i < hi; i++) {
     const fl = flags[i]!;
@@ -320,46 +335,55 @@ export function addRange(ix: LinesIndex, sel: Selection, lo: number, hi: number,
       unitLines++;
     }
     if ((fl & RETURN) !== 0) continue;
+    // Without a branch on whether an id is new (it is, about half the time, in no pattern): add 1 − its bit, then set it.
     const o = order[i]!;
     if (o >= 0) {
-      if (orderMark[o] !== pass) {
-        orderMark[o] = pass;
-        orders++;
-      }
-      if (two && orderMark2[o] !== pass2) {
-        orderMark2[o] = pass2;
-        orders2++;
+      const w = o >>> 5;
+      const b = o & 31;
+      const m0 = om0[w]!;
+      orders0 += 1 - ((m0 >>> b) & 1);
+      om0[w] = m0 | (1 << b);
+      if (nt > 1) {
+        const m1 = om1[w]!;
+        orders1 += 1 - ((m1 >>> b) & 1);
+        om1[w] = m1 | (1 << b);
+        if (nt > 2) {
+          const m2 = om2[w]!;
+          orders2 += 1 - ((m2 >>> b) & 1);
+          om2[w] = m2 | (1 << b);
+        }
       }
     }
     const c = customer[i]!;
     if (c >= 0) {
-      if (customerMark[c] !== pass) {
-        customerMark[c] = pass;
-        customers++;
-      }
-      if (two && customerMark2[c] !== pass2) {
-        customerMark2[c] = pass2;
-        customers2++;
+      const w = c >>> 5;
+      const b = c & 31;
+      const m0 = cm0[w]!;
+      customers0 += 1 - ((m0 >>> b) & 1);
+      cm0[w] = m0 | (1 << b);
+      if (nt > 1) {
+        const m1 = cm1[w]!;
+        customers1 += 1 - ((m1 >>> b) & 1);
+        cm1[w] = m1 | (1 << b);
+        if (nt > 2) {
+          const m2 = cm2[w]!;
+          customers2 += 1 - ((m2 >>> b) & 1);
+          cm2[w] = m2 | (1 << b);
+        }
       }
     }
   }
-  if (also) {
-    const b = also.a;
-    b.lines += lines;
-    b.revenue += revenue;
-    b.revenueLines += revenueLines;
-    b.units += units;
-    b.unitLines += unitLines;
-    b.orders += orders2;
-    b.customers += customers2;
+  const counts = [[orders0, customers0], [orders1, customers1], [orders2, customers2]] as const;
+  for (let k = 0; k < nt; k++) {
+    const a = targets[k]!.a;
+    a.lines += lines;
+    a.revenue += revenue;
+    a.revenueLines += revenueLines;
+    a.units += units;
+    a.unitLines += unitLines;
+    a.orders += counts[k]![0];
+    a.customers += counts[k]![1];
   }
-  a.lines += lines;
-  a.revenue += revenue;
-  a.revenueLines += revenueLines;
-  a.units += units;
-  a.unitLines += unitLines;
-  a.orders += orders;
-  a.customers += customers;
 }
 
 const ALL_CODES = new Int32Array(1);
@@ -392,9 +416,11 @@ export function windowRanges(ix: LinesIndex, from: number | null, to: number | n
   return out;
 }
 
-/** The total of a date range, and each month's (dated lines; months with a kept line only). */
+/** The total of a date range, each month's (dated lines; months with a kept line only), and each category's. */
 export interface SalesPass {
   total: Agg;
   /** By month start (days), in order. */
   months: Map<number, Agg>;
+  /** By segment (category code; null without a category column), as `aggregate` over the segment's range. */
+  groups: Agg[] | null;
 }
