@@ -113,6 +113,28 @@ async function boot(): Promise<Db> {
     queryIpc(sql: string): Promise<Uint8Array> {
       return onConn(sql, () => conn.useUnsafe((bindings, id) => bindings.runQuery(id, sql)));
     },
+    async queryIpcParts(sql: string): Promise<Uint8Array[]> {
+      const own = await db.connect();
+      try {
+        return await own.useUnsafe(async (bindings, id) => {
+          // As duckdb-wasm's own streaming reader does: poll until the schema comes, then fetch until an empty piece.
+          let header = await bindings.startPendingQuery(id, sql, true);
+          while (header === null) header = await bindings.pollPendingQuery(id);
+          const parts = [header];
+          for (;;) {
+            const part = await bindings.fetchQueryResults(id);
+            if (part === null) continue;
+            if (part.length === 0) break;
+            parts.push(part);
+          }
+          return parts;
+        });
+      } catch (e) {
+        throw engineFailure(e, sql);
+      } finally {
+        await own.close();
+      }
+    },
     insertArrowIpc(name: string, ipc: Uint8Array): Promise<void> {
       return onConn(`-- Arrow IPC into ${name}`, () => conn.insertArrowFromIPCStream(ipc, { name, create: true }));
     },

@@ -49,6 +49,12 @@ export interface Db {
   queryBatches?(sql: string): AsyncIterable<ColumnsResult>;
   /** The result as an Arrow IPC stream: bytes the caller may move to a worker, which reads them with `arrowToRaw`, say. */
   queryIpc?(sql: string): Promise<Uint8Array>;
+  /**
+   * Browser only: the same stream in pieces (the schema, then a record batch each), fetched batch by batch
+   * on a connection of its own: a long read (10M lines) does not hold up the page's other queries, which
+   * run between its batches.
+   */
+  queryIpcParts?(sql: string): Promise<Uint8Array[]>;
   /** Creates table `name` from an Arrow IPC stream; fails when the name is taken. */
   insertArrowIpc?(name: string, ipc: Uint8Array): Promise<void>;
   exec(sql: string): Promise<void>;

@@ -29,7 +29,8 @@ function codes(col: TextColumn, rows: number, skip: (i: number) => boolean): { c
   return { codes: out, count: dict.size };
 }
 
-export function indexFromIpc(lines: Uint8Array, ask: IndexAsk): LinesIndex {
+/** `lines`: an Arrow IPC stream, whole or in pieces (the schema, then record batches). */
+export function indexFromIpc(lines: readonly Uint8Array[], ask: IndexAsk): LinesIndex {
   const table = tableFromIPC(lines);
   const n = table.numRows;
   // Numbers as the read gives them (32-bit integers, a byte, doubles), not widened: 10M lines are read in one piece.
@@ -65,6 +66,6 @@ export function indexFromIpc(lines: Uint8Array, ask: IndexAsk): LinesIndex {
 }
 
 /** Builds an index from a promise of the lines' bytes and hosts it: in a worker in the browser (client.ts), in-process elsewhere. */
-export type IndexBuilder = (lines: Promise<Uint8Array>, ask: IndexAsk, signal?: AbortSignal) => Promise<IndexHost>;
+export type IndexBuilder = (lines: Promise<Uint8Array[]>, ask: IndexAsk, signal?: AbortSignal) => Promise<IndexHost>;
 
 export const inlineIndexBuilder: IndexBuilder = async (lines, ask) => inlineHost(indexFromIpc(await lines, ask));

@@ -62,7 +62,7 @@ export const workerIndexBuilder: IndexBuilder = (lines, ask, signal) =>
       close: () => end(new Error('The lines index was closed')),
     });
     lines
-      .then((bytes) => send((id) => ({ type: 'build', id, lines: bytes, ask }), [bytes.buffer as ArrayBuffer]))
+      .then((parts) => send((id) => ({ type: 'build', id, lines: parts, ask }), [...new Set(parts.map((p) => p.buffer as ArrayBuffer))]))
       .then((m) => {
         if (m.type !== 'built') throw new Error(`The lines-index worker answered "${m.type}" to a build`);
         signal?.removeEventListener('abort', onAbort);

@@ -77,8 +77,9 @@ export function buildLinesIndex(db: Db, spec: CubeSpec, key: string, builder: In
   dropLinesIndex();
   const entry: Held = { db, key, host: null, lastDay: null, done: Promise.resolve(null), shapeDims };
   held = entry;
-  if (!db.queryIpc || orders.rowCount > indexRowLimit(deviceMemory())) return entry.done;
-  const read = db.queryIpc.bind(db);
+  if (!(db.queryIpcParts || db.queryIpc) || orders.rowCount > indexRowLimit(deviceMemory())) return entry.done;
+  // In pieces where the database can (the browser), so the page's queries run between the pieces of a long read.
+  const read = (sql: string): Promise<Uint8Array[]> => (db.queryIpcParts ? db.queryIpcParts(sql) : db.queryIpc!(sql).then((b) => [b]));
   entry.done = (async () => {
     const t0 = performance.now();
     try {

@@ -11,8 +11,8 @@ import { warmUp } from './answers.ts';
 import type { DimensionFilter } from '../../metrics/filters.ts';
 
 export type IndexRequest =
-  /** The lines as `linesIndexSql` returns them, an Arrow IPC stream. */
-  | { type: 'build'; id: number; lines: Uint8Array; ask: IndexAsk }
+  /** The lines as `linesIndexSql` returns them, an Arrow IPC stream (in pieces). */
+  | { type: 'build'; id: number; lines: Uint8Array[]; ask: IndexAsk }
   | { type: 'answer'; id: number; question: IndexQuestion };
 
 export type IndexResponse =
