@@ -10,7 +10,7 @@ import type { TextColumn } from '../../db/types.ts';
 import { ByteDict } from '../../db/byte-dict.ts';
 import { LINE_FLAGS } from '../../metrics/cube.ts';
 import type { DimensionFilter } from '../../metrics/filters.ts';
-import { buildLinesIndex, type DimColumn, type LinesIndex } from './lines.ts';
+import { buildLinesIndex, type DimColumn, type LinesIndex, type LinesInput } from './lines.ts';
 import { inlineHost, type IndexHost } from './host.ts';
 
 /** Per line dimension of the read, its values by code (`lineDimValuesSql`; index 0, NULL, is added here). */
@@ -29,11 +29,19 @@ function codes(col: TextColumn, rows: number, skip: (i: number) => boolean): { c
   return { codes: out, count: dict.size };
 }
 
-/** `lines`: an Arrow IPC stream, whole or in pieces (the schema, then record batches). */
+/** The index of `lines`: an Arrow IPC stream, whole or in pieces (the schema, then record batches). */
 export function indexFromIpc(lines: readonly Uint8Array[], ask: IndexAsk): LinesIndex {
+  return buildLinesIndex(linesFromIpc(lines, ask));
+}
+
+/**
+ * The lines of the read as typed arrays, ids coded, not yet ordered. Read in pieces, the arrays are copies,
+ * so the caller can let the pieces go before the index's sort copies the lines again (10M lines: ~600 MB).
+ */
+export function linesFromIpc(lines: readonly Uint8Array[], ask: IndexAsk): LinesInput {
   const table = tableFromIPC(lines);
   const n = table.numRows;
-  // Numbers as the read gives them (32-bit integers, a byte, doubles), not widened: 10M lines are read in one piece.
+  // Numbers as the read gives them (32-bit integers, a byte, doubles), not widened: at 10M lines a double column is 80 MB.
   const column = (name: string) => {
     const v = table.getChild(name);
     if (!v) throw new Error(`The lines index read has no column "${name}"`);
@@ -50,7 +58,7 @@ export function indexFromIpc(lines: readonly Uint8Array[], ask: IndexAsk): Lines
   const order = codes(raw.text.okey!, n, (i) => (flags[i]! & LINE_FLAGS.noOrder) !== 0);
   const dims: Partial<Record<DimensionFilter, DimColumn>> = {};
   for (const [d, values] of Object.entries(ask.dims) as [DimensionFilter, string[]][]) dims[d] = { codes: typed(`dim_${d}`, Int32Array), values: [null, ...values] };
-  return buildLinesIndex({
+  return {
     rows: n,
     day: typed('day', Int32Array),
     customer: customer.codes,
@@ -62,7 +70,7 @@ export function indexFromIpc(lines: readonly Uint8Array[], ask: IndexAsk): Lines
     quantity: typed('quantity', Float64Array),
     dims,
     has: ask.has,
-  });
+  };
 }
 
 /** Builds an index from a promise of the lines' bytes and hosts it: in a worker in the browser (client.ts), in-process elsewhere. */
