@@ -59,7 +59,8 @@ export const workerIndexBuilder: IndexBuilder = (lines, ask, signal) =>
         if (m.type !== 'answered') throw new Error(`The lines-index worker answered "${m.type}" to a question`);
         return m.answers;
       },
-      close: () => end(new Error('The lines index was closed')),
+      // Questions still out when the workspace changes are answered by the SQL routes, with nothing to report.
+      close: () => end(abortError('The lines index was closed')),
     });
     lines
       .then((parts) => send((id) => ({ type: 'build', id, lines: parts, ask }), [...new Set(parts.map((p) => p.buffer as ArrayBuffer))]))

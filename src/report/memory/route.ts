@@ -7,7 +7,7 @@
  * those measures take the cube or base-table route as before.
  */
 import type { Db } from '../../db/types.ts';
-import { errorMessage } from '../../lib/errors.ts';
+import { errorMessage, isAbortError } from '../../lib/errors.ts';
 import { lineDimValuesSql, linesIndexSql, type CubeSpec } from '../../metrics/cube.ts';
 import type { DimensionFilter, Filters } from '../../metrics/filters.ts';
 import { hasRevenue } from '../../metrics/measures.ts';
@@ -129,7 +129,8 @@ export async function answerFromIndex(ready: ReadyIndex, asks: readonly IndexAns
   try {
     return await ready.host.answer({ asks, filters, asOf, shapeDims: ready.shapeDims });
   } catch (e) {
-    console.warn(`The in-memory lines index failed (${errorMessage(e)}); the measures read DuckDB instead.`);
+    // Closed (a newer workspace version replaced it) is no failure.
+    if (!isAbortError(e)) console.warn(`The in-memory lines index failed (${errorMessage(e)}); the measures read DuckDB instead.`);
     if (held?.host === ready.host) {
       ready.host.close();
       held.host = null;
