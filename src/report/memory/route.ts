@@ -17,7 +17,7 @@ import type { IndexAnswer, IndexAnswers, IndexHost } from './host.ts';
 
 /**
  * Above this many order lines no index is built: measured at 10M (bench), where the build raised the tab's
- * peak memory from 4.1 to 5.7 GB (the read passes through DuckDB's WASM heap, then the worker codes and sorts
+ * peak memory from 4.1 to 5.5–5.7 GB (the read passes through DuckDB's WASM heap, then the worker codes and sorts
  * the lines) and the index then holds about 40 bytes a line in its worker.
  */
 export const MAX_INDEX_ROWS = 10_000_000;
