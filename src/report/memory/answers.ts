@@ -90,7 +90,7 @@ function salesPass(ix: LinesIndex, sel: Selection, from: number | null, to: numb
   const grouped = ix.dims.category !== undefined;
   const groups: Agg[] | null = grouped ? [] : null;
   for (const [a, b] of segs) {
-    const group: Target = { a: emptyAgg(), st: m.one.fresh() };
+    const group: Target = { a: emptyAgg(), st: grouped ? m.one.fresh() : m.one };
     const also = grouped ? [total, group] : [total];
     // Undated lines (in range only without a date bound) count in the total and the group, in no month.
     const dated = lowerBound(ix.day, NO_DAY + 1, a, b);
