@@ -43,7 +43,7 @@ interface Workspace {
   tables: TableInfo[];
 }
 
-/** A generated workspace; `spanDays`: some orders have lines on two days (no orders cube then); `blankDays`: some lines undated. */
+/** A generated workspace; `spanDays`: some orders have lines on two days or in two channels (no orders cube then); `blankDays`: some lines undated. */
 async function workspace(seed: number, spanDays: boolean, blankDays = false): Promise<Workspace> {
   const r = new Random(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r.float() * xs.length)]!;
@@ -66,7 +66,9 @@ async function workspace(seed: number, spanDays: boolean, blankDays = false): Pr
       const price = r.float() < 0.03 ? '' : (r.float() * 200).toFixed(2);
       const status = r.float() < 0.04 ? '已退货' : 'ok';
       const category = pick(CATEGORIES);
-      lines.push(`${id},${customer},${blankDays && r.float() < 0.03 ? '' : lineDay},"${category}",${channel},${qty},${price},${status}`);
+      // Some orders' third line in another channel too (their lines then disagree on more than the category).
+      const lineChannel = spanDays && l === 2 && r.float() < 0.3 ? pick(CHANNELS) : channel;
+      lines.push(`${id},${customer},${blankDays && r.float() < 0.03 ? '' : lineDay},"${category}",${lineChannel},${qty},${price},${status}`);
     }
   }
   const load = async (name: string, csv: string[], kind: TableKind, roles: RoleMap): Promise<TableInfo> => {

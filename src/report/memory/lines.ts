@@ -27,10 +27,32 @@ import { LINE_FLAGS, NO_DAY } from '../../metrics/cube.ts';
 export const RETURN = LINE_FLAGS.return;
 const NO_AMOUNT = LINE_FLAGS.noAmount;
 const NO_QUANTITY = LINE_FLAGS.noQuantity;
+/** A line without an order key (its order code is −1). */
+const NO_ORDER = LINE_FLAGS.noOrder;
+
+/*
+ * The index's own flag bits beside LINE_FLAGS (bits 0–4), set at build on
+ * lines that are not returns and have an order. An order whose lines agree on
+ * the day and on every dimension but the category is kept or left out whole
+ * by any filter (within a category, whatever the filter), so its distinct
+ * count is a count of flagged lines: no mark to read or write. Orders whose
+ * lines disagree are counted with marks.
+ */
+const FIRST_IN_SEGMENT_BIT = 5;
+const FIRST_OF_ORDER_BIT = 6;
+/** The order's first line in its segment (category). */
+const FIRST_IN_SEGMENT = 1 << FIRST_IN_SEGMENT_BIT;
+/** The order's first line in the index. */
+const FIRST_OF_ORDER = 1 << FIRST_OF_ORDER_BIT;
+/** The order's lines disagree on the day or a dimension other than the category. */
+const MIXED_ORDER = 1 << 7;
+
+/** A dimension's codes per line: one byte each in the index when its values fit (they usually do), else four. */
+export type Codes = Uint8Array | Int32Array;
 
 /** A dimension's value per line: codes into `values`, 0 for NULL (`values[0]` is null). */
 export interface DimColumn {
-  codes: Int32Array;
+  codes: Codes;
   values: (string | null)[];
 }
 
@@ -46,7 +68,7 @@ export interface LinesIndex {
   /** Order code, −1 without one (a NULL order key). */
   order: Int32Array;
   orders: number;
-  /** `LINE_FLAGS` bits (return, no amount, no quantity). */
+  /** `LINE_FLAGS` bits (return, no amount, no quantity), and the index's order bits (above). */
   flags: Uint8Array;
   /** Line amount (negative on return lines); 0 where `NO_AMOUNT`. */
   amount: Float64Array;
@@ -79,6 +101,13 @@ function countingOrder(key: (i: number) => number, keys: number, n: number, with
 function permuted<T extends Int32Array | Uint8Array | Float64Array>(a: T, order: Int32Array): T {
   const out = new (a.constructor as new (n: number) => T)(order.length);
   for (let j = 0; j < order.length; j++) out[j] = a[order[j]!]!;
+  return out;
+}
+
+/** A dimension's codes in `order`, a byte each when its values fit: a read of the lines then moves a quarter of the bytes. */
+function dimCodes(col: DimColumn, order: Int32Array): Codes {
+  const out = col.values.length <= 256 ? new Uint8Array(order.length) : new Int32Array(order.length);
+  for (let j = 0; j < order.length; j++) out[j] = col.codes[order[j]!]!;
   return out;
 }
 
@@ -125,8 +154,8 @@ export function buildLinesIndex(input: LinesInput): LinesIndex {
   else segments[1] = n;
   for (let c = 0; c < k; c++) segments[c + 1]! += segments[c]!;
   const dims: LinesIndex['dims'] = {};
-  for (const [d, col] of Object.entries(input.dims) as [DimensionFilter, DimColumn][]) dims[d] = { codes: permuted(col.codes, order), values: col.values };
-  return {
+  for (const [d, col] of Object.entries(input.dims) as [DimensionFilter, DimColumn][]) dims[d] = { codes: dimCodes(col, order), values: col.values };
+  const ix: LinesIndex = {
     rows: n,
     day: permuted(input.day, order),
     segments,
@@ -140,6 +169,45 @@ export function buildLinesIndex(input: LinesInput): LinesIndex {
     dims,
     has: input.has,
   };
+  flagOrders(ix);
+  return ix;
+}
+
+/** Sets the order bits on `ix.flags` (see FIRST_IN_SEGMENT; lines of returns or of no order get none), and NO_ORDER where the code is −1. */
+function flagOrders(ix: LinesIndex): void {
+  const { flags, order, day, segments } = ix;
+  const others = (Object.entries(ix.dims) as [DimensionFilter, DimColumn][]).filter(([d]) => d !== 'category').map(([, c]) => c.codes);
+  const first = new Int32Array(ix.orders).fill(-1);
+  const mixed = new Uint8Array(ix.orders);
+  for (let i = 0; i < ix.rows; i++) {
+    const o = order[i]!;
+    // The read takes a line's order from this flag, and its code only when it needs a mark.
+    if (o < 0) flags[i]! |= NO_ORDER;
+    if (o < 0 || (flags[i]! & RETURN) !== 0) continue;
+    const f = first[o]!;
+    if (f < 0) first[o] = i;
+    else if (mixed[o] === 0) {
+      let differs = day[i] !== day[f];
+      for (let k = 0; k < others.length && !differs; k++) differs = others[k]![i] !== others[k]![f];
+      if (differs) mixed[o] = 1;
+    }
+  }
+  const lastSegment = new Int32Array(ix.orders).fill(-1);
+  for (let s = 0; s + 1 < segments.length; s++) {
+    for (let i = segments[s]!; i < segments[s + 1]!; i++) {
+      const o = order[i]!;
+      if (o < 0 || (flags[i]! & RETURN) !== 0) continue;
+      if (mixed[o] !== 0) {
+        flags[i]! |= MIXED_ORDER;
+        continue;
+      }
+      if (first[o] === i) flags[i]! |= FIRST_OF_ORDER;
+      if (lastSegment[o] !== s) {
+        flags[i]! |= FIRST_IN_SEGMENT;
+        lastSegment[o] = s;
+      }
+    }
+  }
 }
 
 // ---------------------------------------------------------------- dates
@@ -178,10 +246,12 @@ export function lowerBound(day: Int32Array, value: number, lo: number, hi: numbe
 /** Which lines a filter keeps, beyond a date window. */
 export interface Selection {
   /** Per dimension with an active filter: its codes per line, and which codes are kept (1). */
-  codes: Int32Array[];
+  codes: Codes[];
   keep: Uint8Array[];
   /** Gross revenue: return lines are left out of everything (as the facts leave them out). */
   gross: boolean;
+  /** A category filter: an order may then be kept in one of its categories and not another (orders counted with marks). */
+  byCategory: boolean;
   /** Aggregates already made under this selection, by window (the KPIs of one window share one pass). */
   memo: Map<string, Agg>;
   /** Sales passes already made under this selection, by date range. */
@@ -198,7 +268,7 @@ export interface Selection {
 export function selectionOf(ix: LinesIndex, filters: Filters | undefined, orderDims: readonly DimensionFilter[]): Selection | null {
   const f = filters ?? {};
   if (f.risk?.length || f.valueTier?.length) return null;
-  const sel: Selection = { codes: [], keep: [], gross: f.revenue === 'gross', memo: new Map(), passes: new Map() };
+  const sel: Selection = { codes: [], keep: [], gross: f.revenue === 'gross', byCategory: false, memo: new Map(), passes: new Map() };
   for (const d of orderDims) {
     const values = f[d];
     if (!values?.length) continue;
@@ -211,6 +281,7 @@ export function selectionOf(ix: LinesIndex, filters: Filters | undefined, orderD
     });
     sel.codes.push(col.codes);
     sel.keep.push(keep);
+    if (d === 'category') sel.byCategory = true;
   }
   return sel;
 }
@@ -264,20 +335,30 @@ export function marks(ix: LinesIndex): IndexMarks {
   return m;
 }
 
-/** The aggregates over the kept lines of `ranges` (pairs of positions: from, to exclusive), with one set of marks. */
-export function aggregate(ix: LinesIndex, sel: Selection, ranges: readonly number[]): Agg {
-  const target = { a: emptyAgg(), st: marks(ix).one.fresh() };
+/**
+ * The aggregates over the kept lines of `ranges` (pairs of positions: from, to exclusive), with one set of marks;
+ * `span` 'segment' when the ranges are within one segment.
+ */
+export function aggregate(ix: LinesIndex, sel: Selection, ranges: readonly number[], span: Span): Agg {
+  const target: Target = { a: emptyAgg(), st: marks(ix).one.fresh(), span };
   for (let r = 0; r < ranges.length; r += 2) addRange(ix, sel, ranges[r]!, ranges[r + 1]!, [target]);
   return target.a;
 }
 
 export const emptyAgg = (): Agg => ({ lines: 0, revenue: 0, revenueLines: 0, units: 0, unitLines: 0, orders: 0, customers: 0 });
 
+/** Whether a target adds up lines of one segment only, or of several (then an order may come up in each). */
+export type Span = 'segment' | 'all';
+
 /** An aggregate being added up, with the marks of the orders and customers it has counted. */
 export interface Target {
   a: Agg;
   st: Marks;
+  span: Span;
 }
+
+/** The position of the order bit that counts `t`'s distinct orders (without a category filter). */
+const orderBit = (t: Target): number => (t.span === 'segment' ? FIRST_IN_SEGMENT_BIT : FIRST_OF_ORDER_BIT);
 
 /**
  * Adds the kept lines of positions `lo … hi−1` to each of `targets` (one to
@@ -289,14 +370,19 @@ export function addRange(ix: LinesIndex, sel: Selection, lo: number, hi: number,
   const nt = targets.length;
   if (nt < 1 || nt > 3) throw new Error(`addRange takes one to three targets, not ${nt}`);
   const t0 = targets[0]!;
-  const t1 = targets[1] ?? t0;
-  const t2 = targets[2] ?? t0;
+  // No read past the end of `targets`: V8 leaves the compiled read for that once, mid-pass.
+  const t1 = nt > 1 ? targets[1]! : t0;
+  const t2 = nt > 2 ? targets[2]! : t0;
   const om0 = t0.st.order;
   const cm0 = t0.st.customer;
   const om1 = t1.st.order;
   const cm1 = t1.st.customer;
   const om2 = t2.st.order;
   const cm2 = t2.st.customer;
+  const ob0 = orderBit(t0);
+  const ob1 = orderBit(t1);
+  const ob2 = orderBit(t2);
+  const markAll = sel.byCategory;
   const skip = sel.gross ? RETURN : 0;
   const nChecks = sel.codes.length;
   // Up to two dimension filters checked inline (the usual case), any more in a loop.
@@ -335,23 +421,31 @@ export function addRange(ix: LinesIndex, sel: Selection, lo: number, hi: number,
       unitLines++;
     }
     if ((fl & RETURN) !== 0) continue;
-    // Without a branch on whether an id is new (it is, about half the time, in no pattern): add 1 − its bit, then set it.
-    const o = order[i]!;
-    if (o >= 0) {
-      const w = o >>> 5;
-      const b = o & 31;
-      const m0 = om0[w]!;
-      orders0 += 1 - ((m0 >>> b) & 1);
-      om0[w] = m0 | (1 << b);
-      if (nt > 1) {
-        const m1 = om1[w]!;
-        orders1 += 1 - ((m1 >>> b) & 1);
-        om1[w] = m1 | (1 << b);
-        if (nt > 2) {
-          const m2 = om2[w]!;
-          orders2 += 1 - ((m2 >>> b) & 1);
-          om2[w] = m2 | (1 << b);
+    // An order whose lines agree is counted by its flag bit (a bit a target past `nt` adds is never read). Under a
+    // category filter, and for an order whose lines disagree, marks count: without a branch on whether an id is
+    // new (it is, about half the time, in no pattern), add 1 − its bit, then set it.
+    if ((fl & NO_ORDER) === 0) {
+      if (markAll || (fl & MIXED_ORDER) !== 0) {
+        const o = order[i]!;
+        const w = o >>> 5;
+        const b = o & 31;
+        const m0 = om0[w]!;
+        orders0 += 1 - ((m0 >>> b) & 1);
+        om0[w] = m0 | (1 << b);
+        if (nt > 1) {
+          const m1 = om1[w]!;
+          orders1 += 1 - ((m1 >>> b) & 1);
+          om1[w] = m1 | (1 << b);
+          if (nt > 2) {
+            const m2 = om2[w]!;
+            orders2 += 1 - ((m2 >>> b) & 1);
+            om2[w] = m2 | (1 << b);
+          }
         }
+      } else {
+        orders0 += (fl >>> ob0) & 1;
+        orders1 += (fl >>> ob1) & 1;
+        orders2 += (fl >>> ob2) & 1;
       }
     }
     const c = customer[i]!;
@@ -386,7 +480,7 @@ export function addRange(ix: LinesIndex, sel: Selection, lo: number, hi: number,
   }
 }
 
-const ALL_CODES = new Int32Array(1);
+const ALL_CODES = new Uint8Array(1);
 const ALL_KEPT = Uint8Array.of(1);
 
 function keptBeyondTwo(sel: Selection, i: number): boolean {
@@ -418,6 +512,9 @@ export function windowRanges(ix: LinesIndex, from: number | null, to: number | n
 
 /** The total of a date range, each month's (dated lines; months with a kept line only), and each category's. */
 export interface SalesPass {
+  /** The range's bounds (days; null: open). */
+  from: number | null;
+  to: number | null;
   total: Agg;
   /** By month start (days), in order. */
   months: Map<number, Agg>;
