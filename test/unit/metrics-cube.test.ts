@@ -23,6 +23,7 @@ import { inlineIndexBuilder } from '../../src/report/memory/arrow.ts';
 import type { IndexAnswer } from '../../src/report/memory/host.ts';
 import { answerFromIndex, buildLinesIndex, dropLinesIndex, indexRowLimit, MAX_INDEX_ROWS, readyIndex } from '../../src/report/memory/route.ts';
 import { COMPARE, SALES, SPARKLINE } from '../../src/report/measure-rows.ts';
+import { buildLinesIndex as indexOfLines, selectionOf } from '../../src/report/memory/lines.ts';
 import { readRows, type RowShape } from '../../src/report/typed-rows.ts';
 
 let db: Db;
@@ -254,6 +255,16 @@ describe('in-memory lines index (report/memory)', () => {
     const none = (await ask({ channel: ['no such channel'] })) as CompareRow[];
     expect(none[0]!.current_value).toBe(0);
     expect(none[0]!.previous_value).toBe(0);
+  });
+
+  it('answers nothing when an amount is not a finite number (the SQL routes answer then)', () => {
+    const lines = {
+      rows: 2, day: Int32Array.of(19000, 19001), customer: Int32Array.of(0, 0), customers: 1, order: Int32Array.of(0, 1), orders: 2,
+      flags: new Uint8Array(2), amount: Float64Array.of(1, 2), quantity: Float64Array.of(1, 1), dims: {}, has: { amount: true, quantity: true, customer: true },
+    };
+    expect(selectionOf(indexOfLines(lines), {}, [])).not.toBeNull();
+    expect(selectionOf(indexOfLines({ ...lines, amount: Float64Array.of(1, Infinity) }), {}, [])).toBeNull();
+    expect(selectionOf(indexOfLines({ ...lines, quantity: Float64Array.of(Number.NaN, 1) }), {}, [])).toBeNull();
   });
 
   it('indexes fewer lines on a device with less memory (a quarter of it for the build)', () => {
