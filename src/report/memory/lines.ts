@@ -25,8 +25,9 @@ import type { DimensionFilter, Filters } from '../../metrics/filters.ts';
 import { LINE_FLAGS, NO_DAY } from '../../metrics/cube.ts';
 
 export const RETURN = LINE_FLAGS.return;
-const NO_AMOUNT = LINE_FLAGS.noAmount;
-const NO_QUANTITY = LINE_FLAGS.noQuantity;
+/** The positions of the no-amount and no-quantity bits: the read shifts them to 0 or 1. */
+const NO_AMOUNT_BIT = Math.log2(LINE_FLAGS.noAmount);
+const NO_QUANTITY_BIT = Math.log2(LINE_FLAGS.noQuantity);
 /** A line without an order key (its order code is −1). */
 const NO_ORDER = LINE_FLAGS.noOrder;
 
@@ -423,10 +424,10 @@ export function addRange(ix: LinesIndex, sel: Selection, lo: number, hi: number,
       }
     }
     lines += kept;
-    const amountOk = kept & (((fl >>> 1) & 1) ^ 1);
+    const amountOk = kept & (((fl >>> NO_AMOUNT_BIT) & 1) ^ 1);
     revenue += amount[i]! * amountOk;
     revenueLines += amountOk;
-    const quantityOk = kept & (((fl >>> 2) & 1) ^ 1);
+    const quantityOk = kept & (((fl >>> NO_QUANTITY_BIT) & 1) ^ 1);
     units += quantity[i]! * quantityOk;
     unitLines += quantityOk;
     const cnt = kept & ((fl & RETURN) ^ 1);
