@@ -85,12 +85,12 @@ function salesPass(ix: LinesIndex, sel: Selection, from: number | null, to: numb
   const starts: number[] = [];
   if (hi >= lo) for (let mo = monthStart(lo); mo <= hi; mo = monthStart(mo, 1)) starts.push(mo);
   while (m.months.length < starts.length) m.months.push(new Marks(ix));
-  const months: Target[] = starts.map((_, k) => ({ a: emptyAgg(), st: m.months[k]!.fresh(), span: 'all' }));
-  const total: Target = { a: emptyAgg(), st: m.total.fresh(), span: 'all' };
+  const months: Target[] = starts.map((_, k) => ({ a: emptyAgg(), st: m.months[k]!.fresh(ix, sel), span: 'all' }));
+  const total: Target = { a: emptyAgg(), st: m.total.fresh(ix, sel), span: 'all' };
   const grouped = ix.dims.category !== undefined;
   const groups: Agg[] | null = grouped ? [] : null;
   for (const [a, b] of segs) {
-    const group: Target = { a: emptyAgg(), st: grouped ? m.one.fresh() : m.one, span: 'segment' };
+    const group: Target = { a: emptyAgg(), st: grouped ? m.one.fresh(ix, sel) : m.one, span: 'segment' };
     const also = grouped ? [total, group] : [total];
     // Undated lines (in range only without a date bound) count in the total and the group, in no month.
     const dated = lowerBound(ix.day, NO_DAY + 1, a, b);

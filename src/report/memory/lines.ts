@@ -79,6 +79,8 @@ export interface LinesIndex {
   dims: Partial<Record<DimensionFilter, DimColumn>>;
   /** What the orders table gives: a revenue, units, customers (else those columns are NULL, as in salesSql). */
   has: { amount: boolean; quantity: boolean; customer: boolean };
+  /** Orders whose lines disagree on the day or a dimension other than the category (counted with marks). */
+  mixedOrders: number;
   /** Every amount and quantity is a finite number (else the index answers nothing: its read adds 0 × a value for a line left out). */
   finite: boolean;
 }
@@ -86,7 +88,7 @@ export interface LinesIndex {
 // ---------------------------------------------------------------- building
 
 /** The lines as read, in any order (no segments yet): `day` may hold `NO_DAY`, codes as above. */
-export type LinesInput = Omit<LinesIndex, 'segments' | 'finite'>;
+export type LinesInput = Omit<LinesIndex, 'segments' | 'finite' | 'mixedOrders'>;
 
 /** Stable counting sort of `0 … n−1` by `key` (small non-negative integers below `keys`), optionally of `within`'s order. */
 function countingOrder(key: (i: number) => number, keys: number, n: number, within?: Int32Array): Int32Array {
@@ -172,8 +174,9 @@ export function buildLinesIndex(input: LinesInput): LinesIndex {
     dims,
     has: input.has,
     finite: allFinite(input.amount) && allFinite(input.quantity),
+    mixedOrders: 0,
   };
-  flagOrders(ix);
+  ix.mixedOrders = flagOrders(ix);
   return ix;
 }
 
@@ -182,12 +185,16 @@ function allFinite(values: Float64Array): boolean {
   return true;
 }
 
-/** Sets the order bits on `ix.flags` (see FIRST_IN_SEGMENT; lines of returns or of no order get none), and NO_ORDER where the code is −1. */
-function flagOrders(ix: LinesIndex): void {
+/**
+ * Sets the order bits on `ix.flags` (see FIRST_IN_SEGMENT; lines of returns or of no order get none), and NO_ORDER
+ * where the code is −1; returns how many orders' lines disagree.
+ */
+function flagOrders(ix: LinesIndex): number {
   const { flags, order, day, segments } = ix;
   const others = (Object.entries(ix.dims) as [DimensionFilter, DimColumn][]).filter(([d]) => d !== 'category').map(([, c]) => c.codes);
   const first = new Int32Array(ix.orders).fill(-1);
   const mixed = new Uint8Array(ix.orders);
+  let count = 0;
   for (let i = 0; i < ix.rows; i++) {
     const o = order[i]!;
     // The read takes a line's order from this flag, and its code only when it needs a mark.
@@ -198,7 +205,10 @@ function flagOrders(ix: LinesIndex): void {
     else if (mixed[o] === 0) {
       let differs = day[i] !== day[f];
       for (let k = 0; k < others.length && !differs; k++) differs = others[k]![i] !== others[k]![f];
-      if (differs) mixed[o] = 1;
+      if (differs) {
+        mixed[o] = 1;
+        count++;
+      }
     }
   }
   const lastSegment = new Int32Array(ix.orders).fill(-1);
@@ -217,6 +227,7 @@ function flagOrders(ix: LinesIndex): void {
       }
     }
   }
+  return count;
 }
 
 // ---------------------------------------------------------------- dates
@@ -321,9 +332,9 @@ export class Marks {
     this.order = new Uint32Array((ix.orders + 31) >>> 5);
     this.customer = new Uint32Array((ix.customers + 31) >>> 5);
   }
-  /** Clears the marks for a new pass, and returns them. */
-  fresh(): this {
-    this.order.fill(0);
+  /** Clears the marks for a new pass under `sel` (the order marks only where it marks orders), and returns them. */
+  fresh(ix: LinesIndex, sel: Selection): this {
+    if (marksOrders(ix, sel)) this.order.fill(0);
     this.customer.fill(0);
     return this;
   }
@@ -350,7 +361,7 @@ export function marks(ix: LinesIndex): IndexMarks {
  * `span` 'segment' when the ranges are within one segment.
  */
 export function aggregate(ix: LinesIndex, sel: Selection, ranges: readonly number[], span: Span): Agg {
-  const target: Target = { a: emptyAgg(), st: marks(ix).one.fresh(), span };
+  const target: Target = { a: emptyAgg(), st: marks(ix).one.fresh(ix, sel), span };
   for (let r = 0; r < ranges.length; r += 2) addRange(ix, sel, ranges[r]!, ranges[r + 1]!, [target]);
   return target.a;
 }
@@ -366,6 +377,9 @@ export interface Target {
   st: Marks;
   span: Span;
 }
+
+/** Whether a read under `sel` counts some order with marks (see addRange): else a pass need not clear the order marks. */
+const marksOrders = (ix: LinesIndex, sel: Selection): boolean => sel.byCategory || ix.mixedOrders > 0;
 
 /** The position of the order bit that counts `t`'s distinct orders (without a category filter). */
 const orderBit = (t: Target): number => (t.span === 'segment' ? FIRST_IN_SEGMENT_BIT : FIRST_OF_ORDER_BIT);
