@@ -17,9 +17,10 @@
  *
  * Lines are kept by category, and in day order within each (undated first):
  * a category is one run of lines, a date window one range per category found
- * by binary search, so every pass reads memory in sequence. Distinct orders
- * and customers are counted with bit marks: one bit per order and per
- * customer, cleared per pass, so no set is built.
+ * by binary search, so every pass reads memory in sequence. Distinct
+ * customers are counted with bit marks (one bit per customer, cleared per
+ * pass, so no set is built); distinct orders by a flag bit on each order's
+ * first line where its lines agree, else with marks too (FIRST_IN_SEGMENT).
  */
 import type { DimensionFilter, Filters } from '../../metrics/filters.ts';
 import { LINE_FLAGS, NO_DAY } from '../../metrics/cube.ts';
