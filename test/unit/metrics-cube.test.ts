@@ -23,7 +23,8 @@ import { inlineIndexBuilder } from '../../src/report/memory/arrow.ts';
 import type { IndexAnswer } from '../../src/report/memory/host.ts';
 import { answerFromIndex, buildLinesIndex, dropLinesIndex, indexRowLimit, MAX_INDEX_ROWS, readyIndex } from '../../src/report/memory/route.ts';
 import { COMPARE, SALES, SPARKLINE } from '../../src/report/measure-rows.ts';
-import { buildLinesIndex as indexOfLines, selectionOf } from '../../src/report/memory/lines.ts';
+import { buildLinesIndex as indexOfLines } from '../../src/report/memory/build.ts';
+import { selectionOf } from '../../src/report/memory/lines.ts';
 import { readRows, type RowShape } from '../../src/report/typed-rows.ts';
 
 let db: Db;

@@ -10,7 +10,8 @@ import type { TextColumn } from '../../db/types.ts';
 import { ByteDict } from '../../db/byte-dict.ts';
 import { LINE_FLAGS } from '../../metrics/cube.ts';
 import type { DimensionFilter } from '../../metrics/filters.ts';
-import { buildLinesIndex, type DimColumn, type LinesIndex, type LinesInput } from './lines.ts';
+import { buildLinesIndex, type LinesInput } from './build.ts';
+import type { DimColumn, LinesIndex } from './lines.ts';
 import { inlineHost, type IndexHost } from './host.ts';
 
 /** Per line dimension of the read, its values by code (`lineDimValuesSql`; index 0, NULL, is added here). */

@@ -6,7 +6,7 @@
  */
 import { serializeError, type SerializedError } from '../../lib/errors.ts';
 import { linesFromIpc, type IndexAsk } from './arrow.ts';
-import { buildLinesIndex } from './lines.ts';
+import { buildLinesIndex } from './build.ts';
 import { Answerer, type IndexAnswers, type IndexQuestion } from './host.ts';
 import { warmUp } from './answers.ts';
 import type { DimensionFilter } from '../../metrics/filters.ts';
