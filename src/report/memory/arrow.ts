@@ -1,7 +1,7 @@
 /**
  * The lines index from the lines as `linesIndexSql` returns them (an Arrow
  * IPC stream): ids and order keys get dense codes by their UTF-8 bytes (no
- * string per row), then lines.ts orders them. Runs in the worker that then
+ * string per row), then build.ts orders them. Runs in the worker that then
  * holds the index in the browser (client.ts), in-process in Node.
  */
 import { tableFromIPC } from 'apache-arrow';
