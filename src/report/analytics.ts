@@ -91,6 +91,10 @@ export async function runMeasure<R>(db: Db, q: MetricQuery, rows?: RowShape<R>, 
 
 const NONE: MetricQuery = { ok: false, unavailable: { reason: 'no_table', kind: 'orders' } };
 
+/** The Pareto measure's top share of customers, and the Lorenz curve's steps. */
+const PARETO_TOP_SHARE = 0.2;
+const LORENZ_POINTS = 40;
+
 /** The last order date in the data: "today" for every as-of measure (no clock is read, so results are reproducible). */
 export async function lastOrderDate(db: Db, tables: readonly TableInfo[]): Promise<string | null> {
   return (await dateBounds(db, tables))?.max ?? null;
@@ -174,8 +178,8 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
     ],
     ['scope', orders || customers ? scopeTotalsSql({ orders, customers }, filters) : NONE],
     ['tiers', withAsOf((o, d) => tierSummarySql({ orders: o, ...c, asOf: d, filters }))],
-    ['pareto', withAsOf((o, d) => paretoSql({ orders: o, ...c, asOf: d, filters }))],
-    ['lorenz', withAsOf((o, d) => lorenzSql({ orders: o, ...c, asOf: d, points: 40, filters }))],
+    ['pareto', withAsOf((o, d) => paretoSql({ orders: o, ...c, asOf: d, topShare: PARETO_TOP_SHARE, filters }))],
+    ['lorenz', withAsOf((o, d) => lorenzSql({ orders: o, ...c, asOf: d, points: LORENZ_POINTS, filters }))],
     ['cohorts', withOrders((o) => cohortRetentionSql({ orders: o, ...c, maxMonths: 12, filters }))],
     ['lifecycle', withAsOf((o, d) => lifecycleStagesSql({ orders: o, ...c, asOf: d, filters }))],
     routed('compareRevenue', 'compare', 'revenue'),
@@ -204,14 +208,38 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
   return { ...(out as MeasureRows), asOf: asOf ?? activity.asOf, tables: { orders, customers, leads, deals }, stages, activityCompare: activity.rows };
 }
 
-/** The measures the in-memory index answers: sales by category, and the comparisons and sparklines of these KPIs. */
+/** The measures the in-memory index answers: sales by category, the comparisons and sparklines of these KPIs, and the per-customer measures. */
 const INDEXED: readonly [MeasureId, IndexAnswer][] = [
   ['salesByCategory', { kind: 'sales', by: 'category' }],
   ...(['revenue', 'orders', 'buyers', 'aov'] as const).flatMap((kpi): [MeasureId, IndexAnswer][] => {
     const name = `${kpi[0]!.toUpperCase()}${kpi.slice(1)}` as 'Revenue' | 'Orders' | 'Buyers' | 'Aov';
     return [[`compare${name}`, { kind: 'compare', kpi }], [`spark${name}`, { kind: 'spark', kpi }]];
   }),
+  ['loyalty', { kind: 'loyalty' }],
+  ['tiers', { kind: 'tiers' }],
+  ['pareto', { kind: 'pareto', topShare: PARETO_TOP_SHARE }],
+  ['lorenz', { kind: 'lorenz', points: LORENZ_POINTS }],
 ];
+
+/** The base-table query whose rows the index gives for `ask` (as the Analytics page builds it); `asOf` for the comparisons and RFM. */
+export function indexedQuery(ask: IndexAnswer, tables: { orders: TableInfo; customers?: TableInfo }, filters: Filters, asOf: string | null): MetricQuery {
+  const base = { ...tables, filters };
+  switch (ask.kind) {
+    case 'sales':
+      return salesSql({ ...base, ...(ask.by ? { by: ask.by } : {}), ...(ask.grain ? { grain: ask.grain } : {}) });
+    case 'loyalty':
+      return loyaltySql(base);
+    case 'compare':
+    case 'spark':
+      return asOf ? routeCompare(null, ask.kind, { kpi: ask.kpi, tables, grain: 'month', asOf, toDate: ask.kind === 'compare', periods: 12, filters }).query : NONE;
+    case 'tiers':
+      return asOf ? tierSummarySql({ ...base, asOf }) : NONE;
+    case 'pareto':
+      return asOf ? paretoSql({ ...base, asOf, topShare: ask.topShare }) : NONE;
+    case 'lorenz':
+      return asOf ? lorenzSql({ ...base, asOf, points: ask.points }) : NONE;
+  }
+}
 
 /**
  * The measures the in-memory lines index (report/memory) answers under these
@@ -227,12 +255,9 @@ export async function indexedMeasures(db: Db, tables: readonly TableInfo[], filt
   const orders = tableOfKind(tables, 'orders');
   if (!ready || !orders) return null;
   const customers = tableOfKind(tables, 'customers');
-  const c = customers ? { customers } : {};
   const asOf = filters.to ?? ready.lastDay;
   const asked = INDEXED.flatMap(([id, ask]) => {
-    const q = ask.kind === 'sales'
-      ? salesSql({ orders, ...c, by: 'category', filters })
-      : asOf ? routeCompare(null, ask.kind, { kpi: ask.kpi, tables: { orders, ...c }, grain: 'month', asOf, toDate: ask.kind === 'compare', periods: 12, filters }).query : NONE;
+    const q = indexedQuery(ask, { orders, ...(customers ? { customers } : {}) }, filters, asOf);
     return q.ok ? [{ id, ask, q }] : [];
   });
   const t0 = performance.now();

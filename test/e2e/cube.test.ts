@@ -120,7 +120,10 @@ describe('cube route (issue #13)', () => {
     expect(all).toEqual(expect.arrayContaining(['compareRevenue', 'compareOrders', 'compareAov', 'sparkRevenue', 'sparkOrders', 'sparkAov']));
     // It is built after that run, in the background; from then on it answers the comparisons, buyers included, and sales by category.
     await expect.poll(async () => (await current()).indexMs, { timeout: 60_000 }).toBeGreaterThan(0);
-    const INDEXED = ['salesByCategory', 'compareRevenue', 'compareOrders', 'compareBuyers', 'compareAov', 'sparkRevenue', 'sparkOrders', 'sparkBuyers', 'sparkAov'];
+    const INDEXED = [
+      'salesByCategory', 'compareRevenue', 'compareOrders', 'compareBuyers', 'compareAov', 'sparkRevenue', 'sparkOrders', 'sparkBuyers', 'sparkAov',
+      'loyalty', 'tiers', 'pareto', 'lorenz',
+    ];
     const memory: string[] = [];
     await compareRoutes('demo, channel', await pick('channel', 1), memory);
     expect([...memory].sort()).toEqual([...INDEXED].sort());
@@ -176,7 +179,7 @@ describe('cube route (issue #13)', () => {
     console.log(`[cube] 1M: lines index built in ${(await current()).indexMs.toFixed(0)} ms (read from DuckDB included)`);
     const memory: string[] = [];
     await compareRoutes('1M, channel', await pick('channel', 1), memory);
-    expect(memory).toEqual(expect.arrayContaining(['salesByCategory', 'compareRevenue', 'compareOrders', 'compareBuyers', 'sparkBuyers']));
+    expect(memory).toEqual(expect.arrayContaining(['salesByCategory', 'compareRevenue', 'compareOrders', 'compareBuyers', 'sparkBuyers', 'loyalty', 'tiers', 'pareto', 'lorenz']));
     await compareRoutes('1M, channel + category', await pick('category', 2), memory);
     const t0 = Date.now();
     await page.getByTestId('revenue-basis').selectOption('gross');

@@ -14,17 +14,18 @@ import type { RoleMap, TableInfo, TableKind } from '../../src/ingest/model.ts';
 import { Random } from '../../src/lib/random.ts';
 import { sqlOf } from '../../src/metrics/common.ts';
 import type { CompareKpi } from '../../src/metrics/compare.ts';
-import { CUBE_LINES, CUBE_ORDERS } from '../../src/metrics/cube.ts';
+import { CUBE_LINES, CUBE_ORDERS, LINE_FLAGS } from '../../src/metrics/cube.ts';
 import type { Filters } from '../../src/metrics/filters.ts';
 import { cubeKey, ensureCube, routeCompare } from '../../src/report/cube.ts';
-import { salesSql } from '../../src/metrics/sales.ts';
 import type { CompareRow } from '../../src/metrics/compare.ts';
 import { inlineIndexBuilder } from '../../src/report/memory/arrow.ts';
-import type { IndexAnswer } from '../../src/report/memory/host.ts';
 import { answerFromIndex, buildLinesIndex, dropLinesIndex, indexRowLimit, MAX_INDEX_ROWS, readyIndex } from '../../src/report/memory/route.ts';
-import { COMPARE, SALES, SPARKLINE } from '../../src/report/measure-rows.ts';
+import { COMPARE, LORENZ, LOYALTY as LOYALTY_ROW, PARETO, SALES, SPARKLINE, TIER_SUMMARY } from '../../src/report/measure-rows.ts';
+import { indexedQuery } from '../../src/report/analytics.ts';
 import { buildLinesIndex as indexOfLines } from '../../src/report/memory/build.ts';
 import { selectionOf } from '../../src/report/memory/lines.ts';
+import { inlineHost, type IndexAnswer } from '../../src/report/memory/host.ts';
+import type { TierSummaryRow } from '../../src/metrics/tiers.ts';
 import { readRows, type RowShape } from '../../src/report/typed-rows.ts';
 
 let db: Db;
@@ -194,13 +195,17 @@ describe('in-memory lines index (report/memory)', () => {
       { id: `compare ${kpi}`, ask: { kind: 'compare' as const, kpi }, shape: COMPARE as RowShape<unknown> },
       { id: `spark ${kpi}`, ask: { kind: 'spark' as const, kpi }, shape: SPARKLINE as RowShape<unknown> },
     ]),
+    // Per customer (customers.ts), with the Analytics page's parameters and others.
+    { id: 'loyalty', ask: { kind: 'loyalty' }, shape: LOYALTY_ROW as RowShape<unknown> },
+    { id: 'tiers', ask: { kind: 'tiers' }, shape: TIER_SUMMARY as RowShape<unknown> },
+    { id: 'pareto 20%', ask: { kind: 'pareto', topShare: 0.2 }, shape: PARETO as RowShape<unknown> },
+    { id: 'pareto 15%', ask: { kind: 'pareto', topShare: 0.15 }, shape: PARETO as RowShape<unknown> },
+    { id: 'lorenz 40', ask: { kind: 'lorenz', points: 40 }, shape: LORENZ as RowShape<unknown> },
+    { id: 'lorenz 7', ask: { kind: 'lorenz', points: 7 }, shape: LORENZ as RowShape<unknown> },
   ];
 
   /** The base table's SQL for `ask`, as the Analytics page builds it. */
-  function baseSql(ws: Workspace, ask: IndexAnswer, filters: Filters, asOf: string): string {
-    if (ask.kind === 'sales') return sqlOf(salesSql({ orders: ws.orders, customers: ws.customers, ...(ask.by ? { by: ask.by } : {}), ...(ask.grain ? { grain: ask.grain } : {}), filters }));
-    return sqlOf(routeCompare(null, ask.kind, { kpi: ask.kpi, tables: { orders: ws.orders, customers: ws.customers }, grain: 'month', asOf, toDate: ask.kind === 'compare', periods: 12, filters }).query);
-  }
+  const baseSql = (ws: Workspace, ask: IndexAnswer, filters: Filters, asOf: string): string => sqlOf(indexedQuery(ask, { orders: ws.orders, customers: ws.customers }, filters, asOf));
 
   async function indexed(ws: Workspace, key: string) {
     const spec = (await ensureCube(db, ws.tables, key))!;
@@ -217,6 +222,7 @@ describe('in-memory lines index (report/memory)', () => {
       const r = new Random(seed + 1);
       let answered = 0;
       let refused = 0;
+      const answeredById = new Map<string, number>();
       for (let i = 0; i < 30; i++) {
         const filters = randomFilters(r);
         const day = (k: number) => new Date(Date.UTC(2024, 0, 1) + k * 86400000).toISOString().slice(0, 10);
@@ -233,6 +239,7 @@ describe('in-memory lines index (report/memory)', () => {
             continue;
           }
           answered++;
+          answeredById.set(id, (answeredById.get(id) ?? 0) + 1);
           const what = `${id} ${JSON.stringify(filters)} as of ${asOf}`;
           const base = readRows((await db.query(baseSql(ws, ask, filters, asOf))).rows, shape, what);
           expectSame(readRows(rows as Row[], shape, what) as Row[], base as Row[], what);
@@ -241,6 +248,8 @@ describe('in-memory lines index (report/memory)', () => {
       // Region filters (a customer whose rows disagree) are refused; everything else answered.
       expect(answered).toBeGreaterThan(250);
       expect(refused).toBeGreaterThan(0);
+      // Every measure answered, under most of the filters.
+      for (const { id } of asked) expect(answeredById.get(id) ?? 0, id).toBeGreaterThan(15);
     }
   });
 
@@ -266,6 +275,27 @@ describe('in-memory lines index (report/memory)', () => {
     expect(selectionOf(indexOfLines(lines), {}, [])).not.toBeNull();
     expect(selectionOf(indexOfLines({ ...lines, amount: Float64Array.of(1, Infinity) }), {}, [])).toBeNull();
     expect(selectionOf(indexOfLines({ ...lines, quantity: Float64Array.of(Number.NaN, 1) }), {}, [])).toBeNull();
+  });
+
+  it('refuses the per-customer measures where its order counts would differ from the SQL’s', async () => {
+    // Three sales lines of customer 0, 0 and `customer`, in orders 0, 1 and `order`.
+    const lines = (order: number, customer: number, flags = 0) => indexOfLines({
+      rows: 3, day: Int32Array.of(19000, 19010, 19020), customer: Int32Array.of(0, 0, customer), customers: 2, order: Int32Array.of(0, 1, order), orders: 3,
+      flags: Uint8Array.of(0, 0, flags), amount: Float64Array.of(10, 20, 30), quantity: Float64Array.of(1, 1, 1), dims: {}, has: { amount: true, quantity: true, customer: true },
+    });
+    const asks: IndexAnswer[] = [{ kind: 'sales' }, { kind: 'loyalty' }, { kind: 'tiers' }, { kind: 'pareto', topShare: 0.2 }];
+    const answer = (ix: ReturnType<typeof indexOfLines>) => inlineHost(ix).answer({ asks, filters: {}, asOf: '2022-12-31', shapeDims: [] });
+    const refused = (xs: unknown[]) => xs.map((x) => x === null);
+    // Each order of one customer: all answered (customer 0 bought twice, 10 days apart).
+    const fine = await answer(lines(2, 1));
+    expect(refused(fine)).toEqual([false, false, false, false]);
+    expect(fine[1]).toEqual([expect.objectContaining({ customers: 2, orders: 3, repeat_customers: 1, interpurchase_gaps: 1, median_interpurchase_days: 10 })]);
+    // Order 1 has lines of customers 0 and 1: the SQL counts it for each, the index would once.
+    expect(refused(await answer(lines(1, 1)))).toEqual([false, true, true, true]);
+    // A sales line without an order key: loyalty's SQL groups such lines as one order; RFM leaves them out.
+    const orderless = await answer(lines(-1, 1, LINE_FLAGS.noOrder));
+    expect(refused(orderless)).toEqual([false, true, false, false]);
+    expect((orderless[2] as TierSummaryRow[]).reduce((n, t) => n + t.customers, 0)).toBe(2);
   });
 
   it('indexes fewer lines on a device with less memory (a quarter of it for the build)', () => {

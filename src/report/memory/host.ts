@@ -7,12 +7,22 @@
 import type { DimensionFilter, Filters } from '../../metrics/filters.ts';
 import { selectionOf, type LinesIndex, type Selection } from './lines.ts';
 import { compareRow, kpiAvailable, salesRows, sparkRows, warmUp, type IndexKpi, type SalesAsk } from './answers.ts';
+import { loyaltyRow, lorenzRows, paretoRow, tierRows } from './customers.ts';
+import { dayOf } from './lines.ts';
 
 /**
  * One measure the index answers: `salesSql` (optionally by category and/or
- * month), `compareSql` to date at grain month, `sparklineSql` of 12 months.
+ * month), `compareSql` to date at grain month, `sparklineSql` of 12 months;
+ * per customer (customers.ts) `loyaltySql`, and as of the question's day
+ * `tierSummarySql`, `paretoSql` and `lorenzSql`.
  */
-export type IndexAnswer = ({ kind: 'sales' } & SalesAsk) | { kind: 'compare' | 'spark'; kpi: IndexKpi };
+export type IndexAnswer =
+  | ({ kind: 'sales' } & SalesAsk)
+  | { kind: 'compare' | 'spark'; kpi: IndexKpi }
+  | { kind: 'loyalty' }
+  | { kind: 'tiers' }
+  | { kind: 'pareto'; topShare: number }
+  | { kind: 'lorenz'; points: number };
 
 export interface IndexQuestion {
   asks: readonly IndexAnswer[];
@@ -48,10 +58,28 @@ export class Answerer {
 }
 
 function answerOne(ix: LinesIndex, sel: Selection, ask: IndexAnswer, filters: Filters, asOf: string | null): unknown[] | null {
-  if (ask.kind === 'sales') return salesRows(ix, sel, filters, ask);
-  if (!asOf || !kpiAvailable(ix, ask.kpi)) return null;
-  return ask.kind === 'compare' ? [compareRow(ix, sel, ask.kpi, asOf, true)] : sparkRows(ix, sel, ask.kpi, asOf, 12);
+  const from = filters.from !== undefined ? dayOf(filters.from) : null;
+  const to = filters.to !== undefined ? dayOf(filters.to) : null;
+  const rfmAsOf = asOf && ix.has.customer && ix.has.amount ? dayOf(asOf) : null;
+  switch (ask.kind) {
+    case 'sales':
+      return salesRows(ix, sel, filters, ask);
+    case 'compare':
+    case 'spark':
+      if (!asOf || !kpiAvailable(ix, ask.kpi)) return null;
+      return ask.kind === 'compare' ? [compareRow(ix, sel, ask.kpi, asOf, true)] : sparkRows(ix, sel, ask.kpi, asOf, 12);
+    case 'loyalty':
+      return ix.has.customer ? rowOrNull(loyaltyRow(ix, sel, from, to)) : null;
+    case 'tiers':
+      return rfmAsOf === null ? null : tierRows(ix, sel, from, to, rfmAsOf);
+    case 'pareto':
+      return rfmAsOf === null ? null : rowOrNull(paretoRow(ix, sel, from, to, rfmAsOf, ask.topShare));
+    case 'lorenz':
+      return rfmAsOf === null ? null : lorenzRows(ix, sel, from, to, rfmAsOf, ask.points);
+  }
 }
+
+const rowOrNull = <T>(row: T | null): T[] | null => (row === null ? null : [row]);
 
 /** A held index: asked in batches; closed when its workspace version is replaced (a worker ends, freeing its memory). */
 export interface IndexHost {

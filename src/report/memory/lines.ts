@@ -358,10 +358,12 @@ export function addRange(ix: LinesIndex, sel: Selection, lo: number, hi: number,
   }
 }
 
-const ALL_CODES = new Uint8Array(1);
-const ALL_KEPT = Uint8Array.of(1);
+/** Codes and keep flags standing in for a dimension filter that is not there: every line kept. */
+export const ALL_CODES = new Uint8Array(1);
+export const ALL_KEPT = Uint8Array.of(1);
 
-function keptBeyondTwo(sel: Selection, i: number): boolean {
+/** Whether line `i` passes the selection's third and later dimension filters (the read checks two inline). */
+export function keptBeyondTwo(sel: Selection, i: number): boolean {
   for (let k = 2; k < sel.codes.length; k++) if (sel.keep[k]![sel.codes[k]![i]!] === 0) return false;
   return true;
 }
