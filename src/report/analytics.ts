@@ -94,6 +94,8 @@ const NONE: MetricQuery = { ok: false, unavailable: { reason: 'no_table', kind: 
 /** The Pareto measure's top share of customers, and the Lorenz curve's steps. */
 const PARETO_TOP_SHARE = 0.2;
 const LORENZ_POINTS = 40;
+/** Months since first purchase the cohort heatmap shows. */
+const COHORT_MONTHS = 12;
 
 /** The last order date in the data: "today" for every as-of measure (no clock is read, so results are reproducible). */
 export async function lastOrderDate(db: Db, tables: readonly TableInfo[]): Promise<string | null> {
@@ -180,7 +182,7 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
     ['tiers', withAsOf((o, d) => tierSummarySql({ orders: o, ...c, asOf: d, filters }))],
     ['pareto', withAsOf((o, d) => paretoSql({ orders: o, ...c, asOf: d, topShare: PARETO_TOP_SHARE, filters }))],
     ['lorenz', withAsOf((o, d) => lorenzSql({ orders: o, ...c, asOf: d, points: LORENZ_POINTS, filters }))],
-    ['cohorts', withOrders((o) => cohortRetentionSql({ orders: o, ...c, maxMonths: 12, filters }))],
+    ['cohorts', withOrders((o) => cohortRetentionSql({ orders: o, ...c, maxMonths: COHORT_MONTHS, filters }))],
     ['lifecycle', withAsOf((o, d) => lifecycleStagesSql({ orders: o, ...c, asOf: d, filters }))],
     routed('compareRevenue', 'compare', 'revenue'),
     routed('compareOrders', 'compare', 'orders'),
@@ -219,6 +221,12 @@ const INDEXED: readonly [MeasureId, IndexAnswer][] = [
   ['tiers', { kind: 'tiers' }],
   ['pareto', { kind: 'pareto', topShare: PARETO_TOP_SHARE }],
   ['lorenz', { kind: 'lorenz', points: LORENZ_POINTS }],
+  ['status', { kind: 'status' }],
+  ['newReturning', { kind: 'newReturning' }],
+  ['retention', { kind: 'retention' }],
+  ['cohorts', { kind: 'cohorts', maxMonths: COHORT_MONTHS }],
+  ['lifecycle', { kind: 'lifecycle' }],
+  ['scope', { kind: 'scope' }],
 ];
 
 /** The base-table query whose rows the index gives for `ask` (as the Analytics page builds it); `asOf` for the comparisons and RFM. */
@@ -238,6 +246,19 @@ export function indexedQuery(ask: IndexAnswer, tables: { orders: TableInfo; cust
       return asOf ? paretoSql({ ...base, asOf, topShare: ask.topShare }) : NONE;
     case 'lorenz':
       return asOf ? lorenzSql({ ...base, asOf, points: ask.points }) : NONE;
+    case 'status':
+      // The index knows the customers who ordered; with a customers table (sign-ups, customers without orders) the SQL answers.
+      return asOf && !tables.customers ? customerStatusSql({ ...base, asOf }) : NONE;
+    case 'newReturning':
+      return newReturningSql({ ...base, grain: 'month' });
+    case 'retention':
+      return retentionSql({ ...base, grain: 'month' });
+    case 'cohorts':
+      return cohortRetentionSql({ ...base, maxMonths: ask.maxMonths });
+    case 'lifecycle':
+      return asOf ? lifecycleStagesSql({ ...base, asOf }) : NONE;
+    case 'scope':
+      return scopeTotalsSql(tables, filters);
   }
 }
 

@@ -122,7 +122,7 @@ describe('cube route (issue #13)', () => {
     await expect.poll(async () => (await current()).indexMs, { timeout: 60_000 }).toBeGreaterThan(0);
     const INDEXED = [
       'salesByCategory', 'compareRevenue', 'compareOrders', 'compareBuyers', 'compareAov', 'sparkRevenue', 'sparkOrders', 'sparkBuyers', 'sparkAov',
-      'loyalty', 'tiers', 'pareto', 'lorenz',
+      'loyalty', 'tiers', 'pareto', 'lorenz', 'newReturning', 'retention', 'cohorts', 'lifecycle', 'scope',
     ];
     const memory: string[] = [];
     await compareRoutes('demo, channel', await pick('channel', 1), memory);
@@ -179,7 +179,9 @@ describe('cube route (issue #13)', () => {
     console.log(`[cube] 1M: lines index built in ${(await current()).indexMs.toFixed(0)} ms (read from DuckDB included)`);
     const memory: string[] = [];
     await compareRoutes('1M, channel', await pick('channel', 1), memory);
-    expect(memory).toEqual(expect.arrayContaining(['salesByCategory', 'compareRevenue', 'compareOrders', 'compareBuyers', 'sparkBuyers', 'loyalty', 'tiers', 'pareto', 'lorenz']));
+    expect(memory).toEqual(expect.arrayContaining(['salesByCategory', 'compareRevenue', 'compareOrders', 'compareBuyers', 'sparkBuyers', 'loyalty', 'tiers', 'pareto', 'lorenz',
+      // No customers table here: customer status too.
+      'status', 'newReturning', 'retention', 'cohorts', 'lifecycle', 'scope']));
     await compareRoutes('1M, channel + category', await pick('category', 2), memory);
     const t0 = Date.now();
     await page.getByTestId('revenue-basis').selectOption('gross');

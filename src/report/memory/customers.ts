@@ -23,9 +23,11 @@ const NO_AMOUNT = LINE_FLAGS.noAmount;
 const UNSEEN = 0x7fffffff;
 
 /** What the kept dated lines of a date window say per customer (arrays by customer code). */
-interface CustomerPass {
+export interface CustomerPass {
   /** The last day of any line (returns too); `NOT_SEEN` for a customer with no kept line. */
   last: Int32Array;
+  /** The first day of any line (returns too). */
+  first: Int32Array;
   /** Sum of the line amounts (returns negative; lines without an amount add nothing). */
   spend: Float64Array;
   /** Distinct orders of sales lines (returns and lines without an order key left out). */
@@ -40,7 +42,9 @@ interface CustomerPass {
   rfm: Map<number, Rfm>;
 }
 
-const NOT_SEEN = -0x80000000;
+export const NOT_SEEN = -0x80000000;
+/** Int32s per customer in the pass's working array (five used; two customers a cache line). */
+const STRIDE = 8;
 
 /** What the whole index allows (read once per index). */
 interface Checks {
@@ -71,18 +75,42 @@ function checks(ix: LinesIndex): Checks {
 
 const passesOf = new WeakMap<Selection, Map<string, CustomerPass>>();
 
+/** The first and last dated day of the lines (null when none), read once per index. */
+const datedSpanOf = new WeakMap<LinesIndex, [number, number] | null>();
+export function datedSpan(ix: LinesIndex): [number, number] | null {
+  if (datedSpanOf.has(ix)) return datedSpanOf.get(ix)!;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let seg = 0; seg + 1 < ix.segments.length; seg++) {
+    const a = lowerBound(ix.day, NO_DAY + 1, ix.segments[seg]!, ix.segments[seg + 1]!);
+    if (a === ix.segments[seg + 1]) continue;
+    lo = Math.min(lo, ix.day[a]!);
+    hi = Math.max(hi, ix.day[ix.segments[seg + 1]! - 1]!);
+  }
+  const span: [number, number] | null = hi >= lo ? [lo, hi] : null;
+  datedSpanOf.set(ix, span);
+  return span;
+}
+
 /** The customer pass over the kept lines dated `from` … `to` (either open; undated lines never), kept per selection. */
-function customerPass(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): CustomerPass {
+export function customerPass(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): CustomerPass {
   let cache = passesOf.get(sel);
   if (!cache) passesOf.set(sel, (cache = new Map()));
+  // A bound beyond the lines' days is none: measures that ask with and without one share the pass.
+  const span = datedSpan(ix);
+  if (span && from !== null && from <= span[0]) from = null;
+  if (span && to !== null && to >= span[1]) to = null;
   const key = `${from}:${to}`;
   const hit = cache.get(key);
   if (hit) return hit;
   const { flags, amount, day, order, customer } = ix;
-  // Per customer, side by side (one cache line per line read): the last day, orders, categories, and the
-  // segment (plus one) in which its categories were last counted.
-  const st = new Int32Array(4 * ix.customers);
-  for (let c = 0; c < ix.customers; c++) st[4 * c] = NOT_SEEN;
+  // Per customer, side by side (one cache line per line read): the last day, orders, categories, the
+  // segment (plus one) in which its categories were last counted, and the first day.
+  const st = new Int32Array(STRIDE * ix.customers);
+  for (let c = 0; c < ix.customers; c++) {
+    st[STRIDE * c] = NOT_SEEN;
+    st[STRIDE * c + 4] = UNSEEN;
+  }
   const spend = new Float64Array(ix.customers);
   // The orders in the order first read, with their customers and first days. An order whose lines agree (the
   // order bits, lines.ts) is kept or left out whole outside a category filter: its flagged line is its first,
@@ -112,8 +140,9 @@ function customerPass(ix: LinesIndex, sel: Selection, from: number | null, to: n
       const c = customer[i]!;
       if (c < 0) continue;
       const d = day[i]!;
-      const at = 4 * c;
+      const at = STRIDE * c;
       if (d > st[at]!) st[at] = d;
+      if (d < st[at + 4]!) st[at + 4] = d;
       if ((fl & NO_AMOUNT) === 0) spend[c]! += amount[i]!;
       if ((fl & (RETURN | NO_ORDER)) !== 0) {
         // A sales line without an order key still has a category (loyalty refuses such lines; RFM counts it).
@@ -149,14 +178,16 @@ function customerPass(ix: LinesIndex, sel: Selection, from: number | null, to: n
   }
   if (anyMarked) for (let t = 0; t < orderCount; t++) if (touched[t]! >= 0) orderDay[t] = firstDay[touched[t]!]!;
   const last = new Int32Array(ix.customers);
+  const first = new Int32Array(ix.customers);
   const orders = new Int32Array(ix.customers);
   const categories = new Int32Array(ix.customers);
   for (let c = 0; c < ix.customers; c++) {
-    last[c] = st[4 * c]!;
-    orders[c] = st[4 * c + 1]!;
-    categories[c] = st[4 * c + 2]!;
+    last[c] = st[STRIDE * c]!;
+    orders[c] = st[STRIDE * c + 1]!;
+    categories[c] = st[STRIDE * c + 2]!;
+    first[c] = st[STRIDE * c + 4]!;
   }
-  const p: CustomerPass = { last, spend, orders, categories, orderCount, orderCustomer, orderDay, rfm: new Map() };
+  const p: CustomerPass = { last, first, spend, orders, categories, orderCount, orderCustomer, orderDay, rfm: new Map() };
   cache.set(key, p);
   return p;
 }
@@ -165,7 +196,7 @@ function customerPass(ix: LinesIndex, sel: Selection, from: number | null, to: n
  * `values` in ascending order: a counting sort when their range is not much larger than their number
  * (days, gaps, order counts), else a comparison sort.
  */
-function sortedInts(values: Int32Array): Int32Array {
+export function sortedInts(values: Int32Array): Int32Array {
   let lo = Infinity;
   let hi = -Infinity;
   for (let k = 0; k < values.length; k++) {
@@ -183,7 +214,7 @@ function sortedInts(values: Int32Array): Int32Array {
 }
 
 /** DuckDB's `quantile_cont(x, q)` of ascending `sorted`: interpolated between the two nearest ranks; null when empty. */
-function quantileCont(sorted: ArrayLike<number>, q: number): number | null {
+export function quantileCont(sorted: ArrayLike<number>, q: number): number | null {
   const n = sorted.length;
   if (n === 0) return null;
   const rn = (n - 1) * q;
@@ -394,7 +425,7 @@ export function paretoRow(ix: LinesIndex, sel: Selection, from: number | null, t
 }
 
 /** How many decimals `x` is written with (at most 12). */
-function decimalDigits(x: number): number {
+export function decimalDigits(x: number): number {
   let d = 0;
   while (d < 12 && Math.abs(x * 10 ** d - Math.round(x * 10 ** d)) > 1e-9) d++;
   return d;

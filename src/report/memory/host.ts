@@ -8,19 +8,29 @@ import type { DimensionFilter, Filters } from '../../metrics/filters.ts';
 import { selectionOf, type LinesIndex, type Selection } from './lines.ts';
 import { compareRow, kpiAvailable, salesRows, sparkRows, warmUp, type IndexKpi, type SalesAsk } from './answers.ts';
 import { loyaltyRow, lorenzRows, paretoRow, tierRows } from './customers.ts';
+import { cohortRows, lifecycleRows, newReturningRows, retentionRows, scopeRow, statusRows } from './activity.ts';
 import { dayOf } from './lines.ts';
 
 /**
  * One measure the index answers: `salesSql` (optionally by category and/or
  * month), `compareSql` to date at grain month, `sparklineSql` of 12 months;
  * per customer (customers.ts) `loyaltySql`, and as of the question's day
- * `tierSummarySql`, `paretoSql` and `lorenzSql`.
+ * `tierSummarySql`, `paretoSql` and `lorenzSql`; over time (activity.ts)
+ * `customerStatusSql` (asked only without a customers table),
+ * `newReturningSql` and `retentionSql` by month, `cohortRetentionSql`,
+ * `lifecycleStagesSql`, and `scopeTotalsSql` on the orders.
  */
 export type IndexAnswer =
   | ({ kind: 'sales' } & SalesAsk)
   | { kind: 'compare' | 'spark'; kpi: IndexKpi }
   | { kind: 'loyalty' }
   | { kind: 'tiers' }
+  | { kind: 'status' }
+  | { kind: 'newReturning' }
+  | { kind: 'retention' }
+  | { kind: 'cohorts'; maxMonths: number }
+  | { kind: 'lifecycle' }
+  | { kind: 'scope' }
   | { kind: 'pareto'; topShare: number }
   | { kind: 'lorenz'; points: number };
 
@@ -76,6 +86,18 @@ function answerOne(ix: LinesIndex, sel: Selection, ask: IndexAnswer, filters: Fi
       return rfmAsOf === null ? null : rowOrNull(paretoRow(ix, sel, from, to, rfmAsOf, ask.topShare));
     case 'lorenz':
       return rfmAsOf === null ? null : lorenzRows(ix, sel, from, to, rfmAsOf, ask.points);
+    case 'status':
+      return asOf && ix.has.customer ? statusRows(ix, sel, from, to, dayOf(asOf)) : null;
+    case 'newReturning':
+      return ix.has.customer ? newReturningRows(ix, sel, from, to) : null;
+    case 'retention':
+      return ix.has.customer ? retentionRows(ix, sel, from, to) : null;
+    case 'cohorts':
+      return ix.has.customer ? cohortRows(ix, sel, from, to, ask.maxMonths) : null;
+    case 'lifecycle':
+      return asOf && ix.has.customer ? lifecycleRows(ix, sel, from, dayOf(asOf)) : null;
+    case 'scope':
+      return [scopeRow(ix, sel, from, to)];
   }
 }
 

@@ -1,0 +1,389 @@
+/**
+ * The lines index's answers on customers over time: what `customerStatusSql`
+ * (without a customers table), `newReturningSql`, `retentionSql`,
+ * `cohortRetentionSql`, `lifecycleStagesSql` and `scopeTotalsSql` give on the
+ * base table, from the customer pass (customers.ts) and one read of the
+ * window's kept lines that marks which customers bought in which month (a
+ * bit per customer per month) and adds up revenue by first-purchase month.
+ * The SQL stays the definition; the unit test compares both.
+ */
+import { LINE_FLAGS, NO_DAY } from '../../metrics/cube.ts';
+import type { CustomerStatusRow, NewReturningRow } from '../../metrics/customers.ts';
+import type { RetentionRow } from '../../metrics/loyalty.ts';
+import { LIFECYCLE_STAGES, type CohortRow, type LifecycleStage, type LifecycleStageRow } from '../../metrics/cohorts.ts';
+import type { ScopeTotalsRow } from '../../metrics/drilldown.ts';
+import { customerPass, datedSpan, decimalDigits, NOT_SEEN } from './customers.ts';
+import {
+  ALL_CODES, ALL_KEPT, isoOf, keptBeyondTwo, lowerBound, monthStart, NO_ORDER, RETURN, segmentRange, type LinesIndex, type Selection,
+} from './lines.ts';
+
+const NO_AMOUNT = LINE_FLAGS.noAmount;
+const NO_CUSTOMER = LINE_FLAGS.noCustomer;
+
+/** At most this many months, and this many 32-bit words of month marks, in one activity read (else the SQL answers). */
+const MAX_MONTHS = 1200;
+const MAX_MARK_WORDS = 16_000_000;
+
+/** Whether line `i` is kept by the selection's dimension filters (not its revenue basis). */
+function keptByDims(sel: Selection, i: number): boolean {
+  const n = sel.codes.length;
+  if (n === 0) return true;
+  const c0 = sel.codes[0] ?? ALL_CODES;
+  const k0 = sel.keep[0] ?? ALL_KEPT;
+  if (k0[c0[i]!] === 0) return false;
+  if (n === 1) return true;
+  return sel.keep[1]![sel.codes[1]![i]!] !== 0 && (n === 2 || keptBeyondTwo(sel, i));
+}
+
+// ---------------------------------------------------------------- months
+
+/** Months from the month of day `a` to that of day `b`. */
+function monthsBetween(a: number, b: number): number {
+  const x = new Date(a * 86_400_000);
+  const y = new Date(b * 86_400_000);
+  return (y.getUTCFullYear() - x.getUTCFullYear()) * 12 + y.getUTCMonth() - x.getUTCMonth();
+}
+
+/** Customers' marks per month of a date window, and revenue by month and by first-purchase month. */
+interface Activity {
+  /** Month 0's first day; `months` months from it. */
+  base: number;
+  months: number;
+  /** Customer `c` bought in month `m`: bit `c & 31` of `marks[m × words + (c >>> 5)]`. */
+  words: number;
+  marks: Uint32Array;
+  /** Each customer's first-purchase month (over every date up to the window's end), as a month of this window (may be < 0). */
+  firstMonth: Int32Array;
+  /** By month: revenue of customers in their first month, and of the others. */
+  newRevenue: Float64Array;
+  returningRevenue: Float64Array;
+  /** By first-purchase month (a month of the window) × month: revenue (`cohortRevenue[f × months + m]`). */
+  cohortRevenue: Float64Array;
+  /** The first and last day of a kept line with a customer; [∞, −∞] when none. */
+  lo: number;
+  hi: number;
+}
+
+const activityOf = new WeakMap<Selection, Map<string, Activity | null>>();
+
+/** The kept dated lines with a customer from `from` to `to` (either open), read once per selection; null when too many months. */
+function activity(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): Activity | null {
+  let cache = activityOf.get(sel);
+  if (!cache) activityOf.set(sel, (cache = new Map()));
+  const key = `${from}:${to}`;
+  if (cache.has(key)) return cache.get(key)!;
+  const span = datedSpan(ix);
+  const start = from ?? span?.[0] ?? 0;
+  const end = to ?? span?.[1] ?? 0;
+  const base = monthStart(start);
+  const months = Math.max(0, monthsBetween(start, end) + 1);
+  const words = (ix.customers + 31) >>> 5;
+  if (months > MAX_MONTHS || months * words > MAX_MARK_WORDS) {
+    cache.set(key, null);
+    return null;
+  }
+  // First purchases over every date up to the window's end (a customer with a line in the window has its first there or before).
+  const firsts = customerPass(ix, sel, null, to);
+  const firstMonth = new Int32Array(ix.customers);
+  const monthOfDay = new Map<number, number>();
+  for (let c = 0; c < ix.customers; c++) {
+    if (firsts.last[c] === NOT_SEEN) continue;
+    const f = monthStart(firsts.first[c]!);
+    let m = monthOfDay.get(f);
+    if (m === undefined) monthOfDay.set(f, (m = monthsBetween(base, f)));
+    firstMonth[c] = m;
+  }
+  const a: Activity = {
+    base, months, words, marks: new Uint32Array(months * words), firstMonth,
+    newRevenue: new Float64Array(months), returningRevenue: new Float64Array(months), cohortRevenue: new Float64Array(months * months),
+    lo: Infinity, hi: -Infinity,
+  };
+  const { flags, amount, customer, day } = ix;
+  const { marks, newRevenue, returningRevenue, cohortRevenue } = a;
+  const skip = sel.gross ? RETURN : 0;
+  const nChecks = sel.codes.length;
+  const c0 = sel.codes[0] ?? ALL_CODES;
+  const k0 = sel.keep[0] ?? ALL_KEPT;
+  const c1 = sel.codes[1] ?? ALL_CODES;
+  const k1 = sel.keep[1] ?? ALL_KEPT;
+  let first = Infinity;
+  let last = -Infinity;
+  const starts: number[] = [];
+  for (let k = 0; k < months; k++) starts.push(monthStart(base, k));
+  for (let seg = 0; seg + 1 < ix.segments.length; seg++) {
+    const [lo, hi] = segmentRange(ix, seg, from, to);
+    let p = lowerBound(day, NO_DAY + 1, lo, hi);
+    for (let m = 0; m < months && p < hi; m++) {
+      const stop = m + 1 < months ? lowerBound(day, starts[m + 1]!, p, hi) : hi;
+      const row = m * words;
+      let seen = false;
+      for (let i = p; i < stop; i++) {
+        const fl = flags[i]!;
+        if ((fl & skip) !== 0) continue;
+        if (nChecks > 0 && (k0[c0[i]!] === 0 || (nChecks > 1 && (k1[c1[i]!] === 0 || (nChecks > 2 && !keptBeyondTwo(sel, i)))))) continue;
+        const c = customer[i]!;
+        if (c < 0) continue;
+        // Lines are in day order within the segment: the month's first and last kept line bound the dates.
+        if (!seen) {
+          seen = true;
+          if (day[i]! < first) first = day[i]!;
+        }
+        if (day[i]! > last) last = day[i]!;
+        marks[row + (c >>> 5)]! |= 1 << (c & 31);
+        if ((fl & NO_AMOUNT) !== 0) continue;
+        const f = firstMonth[c]!;
+        const x = amount[i]!;
+        if (f === m) newRevenue[m]! += x;
+        else returningRevenue[m]! += x;
+        if (f >= 0) cohortRevenue[f * months + m]! += x;
+      }
+      p = stop;
+    }
+  }
+  a.lo = first;
+  a.hi = last;
+  cache.set(key, a);
+  return a;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** Customers marked in month `m` (and, with `next`, also in month `m + 1`). */
+function marked(a: Activity, m: number, next = false): number {
+  let n = 0;
+  const row = m * a.words;
+  for (let w = 0; w < a.words; w++) n += popcount(next ? a.marks[row + w]! & a.marks[row + a.words + w]! : a.marks[row + w]!);
+  return n;
+}
+
+/** Calls `f` with each customer marked in month `m`. */
+function eachMarked(a: Activity, m: number, f: (c: number) => void): void {
+  const row = m * a.words;
+  for (let w = 0; w < a.words; w++) {
+    let x = a.marks[row + w]!;
+    while (x !== 0) {
+      const b = 31 - Math.clz32(x & -x);
+      f(w * 32 + b);
+      x &= x - 1;
+    }
+  }
+}
+
+/**
+ * The months the SQL lists, as months of the activity: from the month of `from`, else of the first kept line, to that
+ * of `to`, else of the last; null when a bound is open and no line is kept (the SQL's span is then empty).
+ */
+function listed(a: Activity, from: number | null, to: number | null): [number, number] | null {
+  if ((from === null || to === null) && a.hi < a.lo) return null;
+  return [monthsBetween(a.base, from ?? a.lo), monthsBetween(a.base, to ?? a.hi)];
+}
+
+// ---------------------------------------------------------------- the measures
+
+/** `retentionSql` at grain month; null when refused (too many months). */
+export function retentionRows(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): RetentionRow[] | null {
+  const a = activity(ix, sel, from, to);
+  if (!a) return null;
+  const span = listed(a, from, to);
+  if (!span) return [];
+  const out: RetentionRow[] = [];
+  for (let m = span[0]; m <= span[1]; m++) {
+    const active = marked(a, m);
+    const retained = m < span[1] ? marked(a, m, true) : null;
+    const rate = retained !== null && active > 0 ? retained / active : null;
+    out.push({ period: isoOf(monthStart(a.base, m)), active_customers: active, retained, retention_rate: rate, churn_rate: rate === null ? null : 1 - rate });
+  }
+  return out;
+}
+
+/** `newReturningSql` at grain month. */
+export function newReturningRows(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): NewReturningRow[] | null {
+  const a = activity(ix, sel, from, to);
+  if (!a) return null;
+  const span = listed(a, from, to);
+  if (!span) return [];
+  const out: NewReturningRow[] = [];
+  for (let m = span[0]; m <= span[1]; m++) {
+    let customers = 0;
+    let fresh = 0;
+    eachMarked(a, m, (c) => {
+      customers++;
+      if (a.firstMonth[c] === m) fresh++;
+    });
+    out.push({
+      period: isoOf(monthStart(a.base, m)),
+      customers,
+      new_customers: fresh,
+      returning_customers: customers - fresh,
+      new_revenue: ix.has.amount ? a.newRevenue[m]! : null,
+      returning_revenue: ix.has.amount ? a.returningRevenue[m]! : null,
+    });
+  }
+  return out;
+}
+
+/** `cohortRetentionSql` with `maxMonths`. */
+export function cohortRows(ix: LinesIndex, sel: Selection, from: number | null, to: number | null, maxMonths: number): CohortRow[] | null {
+  const a = activity(ix, sel, from, to);
+  if (!a) return null;
+  if (a.hi < a.lo) return [];
+  // A cohort is counted by the customers whose first purchase is within the dates; its activity is every customer's of that month.
+  const firsts = customerPass(ix, sel, null, to);
+  const size = new Int32Array(a.months);
+  for (let c = 0; c < ix.customers; c++) {
+    if (firsts.last[c] === NOT_SEEN) continue;
+    const f = firsts.first[c]!;
+    if ((from === null || f >= from) && (to === null || f <= to)) size[a.firstMonth[c]!]!++;
+  }
+  const last = monthsBetween(a.base, to ?? a.hi);
+  const active = new Int32Array(a.months * a.months);
+  for (let m = 0; m < a.months; m++) {
+    eachMarked(a, m, (c) => {
+      const f = a.firstMonth[c]!;
+      if (f >= 0) active[f * a.months + m]!++;
+    });
+  }
+  const out: CohortRow[] = [];
+  for (let f = 0; f < a.months; f++) {
+    const n = size[f]!;
+    if (n === 0) continue;
+    for (let k = 0; k <= Math.min(maxMonths, last - f); k++) {
+      const customers = f + k < a.months ? active[f * a.months + f + k]! : 0;
+      const revenue = f + k < a.months ? a.cohortRevenue[f * a.months + f + k]! : 0;
+      out.push({
+        cohort: isoOf(monthStart(a.base, f)),
+        months_since: k,
+        cohort_size: n,
+        customers,
+        retention: customers / n,
+        revenue: ix.has.amount ? revenue : null,
+        revenue_per_customer: ix.has.amount ? revenue / n : null,
+      });
+    }
+  }
+  return out;
+}
+
+/** `customerStatusSql` without a customers table (default thresholds: active ≤ 90 days, churned > 180). */
+export function statusRows(ix: LinesIndex, sel: Selection, from: number | null, to: number | null, asOf: number): CustomerStatusRow[] {
+  // Dates do not choose the customers: every line up to the as-of day does.
+  const p = customerPass(ix, sel, null, asOf);
+  const periodTo = to ?? asOf;
+  const row: CustomerStatusRow = { group_value: null, customers: 0, active: 0, dormant: 0, churned: 0, no_orders: 0, new_customers: 0, first_orders: 0 };
+  for (let c = 0; c < ix.customers; c++) {
+    if (p.last[c] === NOT_SEEN) continue;
+    row.customers++;
+    const recency = asOf - p.last[c]!;
+    if (recency <= 90) row.active++;
+    else if (recency <= 180) row.dormant++;
+    else row.churned++;
+    const f = p.first[c]!;
+    if ((from === null || f >= from) && f <= periodTo) row.new_customers++;
+  }
+  row.first_orders = row.new_customers;
+  return row.customers > 0 ? [row] : [];
+}
+
+/** `lifecycleStagesSql` with its defaults (new < 90 days, lost > 180, two 90-day windows, growth 0.2); null without an amount. */
+export function lifecycleRows(ix: LinesIndex, sel: Selection, from: number | null, asOf: number): LifecycleStageRow[] | null {
+  if (!ix.has.amount) return null;
+  const window = 90;
+  const growth = 0.2;
+  const p = customerPass(ix, sel, from, asOf);
+  // Spend in the last window and the one before it.
+  const recent = new Float64Array(ix.customers);
+  const previous = new Float64Array(ix.customers);
+  const skip = sel.gross ? RETURN : 0;
+  const earliest = Math.max(from ?? -Infinity, asOf - 2 * window + 1);
+  for (let seg = 0; seg + 1 < ix.segments.length; seg++) {
+    const [lo, hi] = segmentRange(ix, seg, earliest, asOf);
+    for (let i = lo; i < hi; i++) {
+      const fl = ix.flags[i]!;
+      const c = ix.customer[i]!;
+      if ((fl & (skip | NO_AMOUNT)) !== 0 || c < 0 || !keptByDims(sel, i)) continue;
+      if (asOf - ix.day[i]! < window) recent[c]! += ix.amount[i]!;
+      else previous[c]! += ix.amount[i]!;
+    }
+  }
+  // (1 ± growth) as the SQL's decimals give them.
+  const scale = 10 ** decimalDigits(growth);
+  const up = (scale + Math.round(growth * scale)) / scale;
+  const down = (scale - Math.round(growth * scale)) / scale;
+  const per = new Map<LifecycleStage, { n: number; value: number }>(LIFECYCLE_STAGES.map((s) => [s, { n: 0, value: 0 }]));
+  let total = 0;
+  for (let c = 0; c < ix.customers; c++) {
+    if (p.last[c] === NOT_SEEN) continue;
+    const stage: LifecycleStage = asOf - p.last[c]! > 180 ? 'lost'
+      : asOf - p.first[c]! < 90 ? 'new'
+      : recent[c]! > up * previous[c]! ? 'growing'
+      : recent[c]! < down * previous[c]! ? 'declining'
+      : 'mature';
+    const s = per.get(stage)!;
+    s.n++;
+    s.value += p.spend[c]!;
+    total++;
+  }
+  return LIFECYCLE_STAGES.map((stage) => {
+    const s = per.get(stage)!;
+    return { stage, customers: s.n, share: total > 0 ? s.n / total : null, value: s.value };
+  });
+}
+
+/** `scopeTotalsSql` on the orders: counts over the net lines of the filters (returns counted, whatever the revenue basis). */
+export function scopeRow(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): ScopeTotalsRow {
+  const gross = sel.gross;
+  const customerSeen = new Uint8Array(ix.customers);
+  const orderSeen = new Uint8Array(ix.orders);
+  let customers = 0;
+  let orders = 0;
+  let lines = 0;
+  let revenue = 0;
+  let revenueLines = 0;
+  let noCustomer = 0;
+  let returns = 0;
+  let returnAmount = 0;
+  for (let seg = 0; seg + 1 < ix.segments.length; seg++) {
+    const [lo, hi] = segmentRange(ix, seg, from, to);
+    for (let i = lo; i < hi; i++) {
+      if (!keptByDims(sel, i)) continue;
+      const fl = ix.flags[i]!;
+      const isReturn = (fl & RETURN) !== 0;
+      const hasAmount = (fl & NO_AMOUNT) === 0;
+      if ((fl & NO_CUSTOMER) !== 0) noCustomer++;
+      if (isReturn) {
+        returns++;
+        if (hasAmount) returnAmount += ix.amount[i]!;
+      } else {
+        const c = ix.customer[i]!;
+        if (c >= 0 && customerSeen[c] === 0) {
+          customerSeen[c] = 1;
+          customers++;
+        }
+        const o = ix.order[i]!;
+        if ((fl & NO_ORDER) === 0 && o >= 0 && orderSeen[o] === 0) {
+          orderSeen[o] = 1;
+          orders++;
+        }
+      }
+      if (gross && isReturn) continue;
+      lines++;
+      if (hasAmount) {
+        revenue += ix.amount[i]!;
+        revenueLines++;
+      }
+    }
+  }
+  return {
+    customers: ix.has.customer ? customers : null,
+    orders,
+    lines,
+    revenue: ix.has.amount && revenueLines > 0 ? revenue : null,
+    no_customer_lines: ix.has.customer ? noCustomer : null,
+    return_lines: returns,
+    return_amount: ix.has.amount ? returnAmount : null,
+  };
+}
