@@ -14,7 +14,7 @@ import { LIFECYCLE_STAGES, type CohortRow, type LifecycleStage, type LifecycleSt
 import type { ScopeTotalsRow } from '../../metrics/drilldown.ts';
 import { customerPass, datedSpan, decimalDigits, NOT_SEEN } from './customers.ts';
 import {
-  ALL_CODES, ALL_KEPT, isoOf, keptBeyondTwo, lowerBound, monthStart, NO_ORDER, RETURN, segmentRange, type LinesIndex, type Selection,
+  isoOf, inlineChecks, keptBeyondTwo, lowerBound, monthStart, NO_ORDER, RETURN, segmentRange, type LinesIndex, type Selection,
 } from './lines.ts';
 
 const NO_AMOUNT = LINE_FLAGS.noAmount;
@@ -26,13 +26,8 @@ const MAX_MARK_WORDS = 16_000_000;
 
 /** Whether line `i` is kept by the selection's dimension filters (not its revenue basis). */
 function keptByDims(sel: Selection, i: number): boolean {
-  const n = sel.codes.length;
-  if (n === 0) return true;
-  const c0 = sel.codes[0] ?? ALL_CODES;
-  const k0 = sel.keep[0] ?? ALL_KEPT;
-  if (k0[c0[i]!] === 0) return false;
-  if (n === 1) return true;
-  return sel.keep[1]![sel.codes[1]![i]!] !== 0 && (n === 2 || keptBeyondTwo(sel, i));
+  for (let k = 0; k < sel.codes.length; k++) if (sel.keep[k]![sel.codes[k]![i]!] === 0) return false;
+  return true;
 }
 
 // ---------------------------------------------------------------- months
@@ -101,11 +96,7 @@ function activity(ix: LinesIndex, sel: Selection, from: number | null, to: numbe
   const { flags, amount, customer, day } = ix;
   const { marks, newRevenue, returningRevenue, cohortRevenue } = a;
   const skip = sel.gross ? RETURN : 0;
-  const nChecks = sel.codes.length;
-  const c0 = sel.codes[0] ?? ALL_CODES;
-  const k0 = sel.keep[0] ?? ALL_KEPT;
-  const c1 = sel.codes[1] ?? ALL_CODES;
-  const k1 = sel.keep[1] ?? ALL_KEPT;
+  const { n: nChecks, c0, k0, c1, k1 } = inlineChecks(sel);
   let first = Infinity;
   let last = -Infinity;
   const starts: number[] = [];
@@ -184,46 +175,44 @@ function listed(a: Activity, from: number | null, to: number | null): [number, n
 
 // ---------------------------------------------------------------- the measures
 
-/** `retentionSql` at grain month; null when refused (too many months). */
-export function retentionRows(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): RetentionRow[] | null {
+/** A row per month the SQL lists (see `listed`), made by `row`; null when the activity read is refused (too many months). */
+function perListedMonth<R>(ix: LinesIndex, sel: Selection, from: number | null, to: number | null, row: (a: Activity, m: number, last: number) => R): R[] | null {
   const a = activity(ix, sel, from, to);
   if (!a) return null;
   const span = listed(a, from, to);
-  if (!span) return [];
-  const out: RetentionRow[] = [];
-  for (let m = span[0]; m <= span[1]; m++) {
-    const active = marked(a, m);
-    const retained = m < span[1] ? marked(a, m, true) : null;
-    const rate = retained !== null && active > 0 ? retained / active : null;
-    out.push({ period: isoOf(monthStart(a.base, m)), active_customers: active, retained, retention_rate: rate, churn_rate: rate === null ? null : 1 - rate });
-  }
+  const out: R[] = [];
+  if (span) for (let m = span[0]; m <= span[1]; m++) out.push(row(a, m, span[1]));
   return out;
+}
+
+/** `retentionSql` at grain month. */
+export function retentionRows(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): RetentionRow[] | null {
+  return perListedMonth(ix, sel, from, to, (a, m, last) => {
+    const active = marked(a, m);
+    const retained = m < last ? marked(a, m, true) : null;
+    const rate = retained !== null && active > 0 ? retained / active : null;
+    return { period: isoOf(monthStart(a.base, m)), active_customers: active, retained, retention_rate: rate, churn_rate: rate === null ? null : 1 - rate };
+  });
 }
 
 /** `newReturningSql` at grain month. */
 export function newReturningRows(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): NewReturningRow[] | null {
-  const a = activity(ix, sel, from, to);
-  if (!a) return null;
-  const span = listed(a, from, to);
-  if (!span) return [];
-  const out: NewReturningRow[] = [];
-  for (let m = span[0]; m <= span[1]; m++) {
+  return perListedMonth(ix, sel, from, to, (a, m) => {
     let customers = 0;
     let fresh = 0;
     eachMarked(a, m, (c) => {
       customers++;
       if (a.firstMonth[c] === m) fresh++;
     });
-    out.push({
+    return {
       period: isoOf(monthStart(a.base, m)),
       customers,
       new_customers: fresh,
       returning_customers: customers - fresh,
       new_revenue: ix.has.amount ? a.newRevenue[m]! : null,
       returning_revenue: ix.has.amount ? a.returningRevenue[m]! : null,
-    });
-  }
-  return out;
+    };
+  });
 }
 
 /** `cohortRetentionSql` with `maxMonths`. */

@@ -11,6 +11,7 @@ import {
   type Agg, type LinesIndex, type SalesPass, type Selection, type Target,
 } from './lines.ts';
 import { loyaltyRow, lorenzRows, paretoRow, tierRows } from './customers.ts';
+import { cohortRows, lifecycleRows, newReturningRows, retentionRows, scopeRow, statusRows } from './activity.ts';
 
 // ---------------------------------------------------------------- salesSql
 
@@ -328,14 +329,20 @@ export function warmUp(ix: LinesIndex, slice = 100_000): void {
       // without them the JIT compiled the read for the pass's calls only, and recompiled it mid-change.
       aggregate(ix, sel, windowRanges(ix, dayOf(from), dayOf(to)), 'all');
       aggregate(ix, sel, segmentRange(ix, 0, dayOf(from), dayOf(to)), 'segment');
-      // The per-customer read (customers.ts) is one loop per segment: compiled after a round or two.
+      // The per-customer reads (customers.ts, activity.ts) are one loop per segment: compiled after a round or two.
       if (round < 2 && ix.has.customer) {
         loyaltyRow(ix, sel, dayOf(from), dayOf(to));
         if (ix.has.amount) {
           tierRows(ix, sel, dayOf(from), dayOf(to), dayOf(to));
           paretoRow(ix, sel, dayOf(from), dayOf(to), dayOf(to), 0.2);
           lorenzRows(ix, sel, dayOf(from), dayOf(to), dayOf(to), 10);
+          lifecycleRows(ix, sel, dayOf(from), dayOf(to));
         }
+        statusRows(ix, sel, dayOf(from), dayOf(to), dayOf(to));
+        newReturningRows(ix, sel, dayOf(from), dayOf(to));
+        retentionRows(ix, sel, dayOf(from), dayOf(to));
+        cohortRows(ix, sel, dayOf(from), dayOf(to), 12);
+        scopeRow(ix, sel, dayOf(from), dayOf(to));
       }
     }
   }

@@ -16,7 +16,7 @@ import { LINE_FLAGS, NO_DAY } from '../../metrics/cube.ts';
 import type { LoyaltyRow } from '../../metrics/loyalty.ts';
 import { TIERS, tierOf, type LorenzRow, type ParetoRow, type Tier, type TierSummaryRow } from '../../metrics/tiers.ts';
 import {
-  ALL_CODES, ALL_KEPT, FIRST_OF_ORDER, keptBeyondTwo, lowerBound, MIXED_ORDER, NO_ORDER, RETURN, segmentRange, type LinesIndex, type Selection,
+  FIRST_OF_ORDER, inlineChecks, keptBeyondTwo, lowerBound, MIXED_ORDER, NO_ORDER, RETURN, segmentRange, type LinesIndex, type Selection,
 } from './lines.ts';
 
 const NO_AMOUNT = LINE_FLAGS.noAmount;
@@ -124,11 +124,7 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
   let anyMarked = false;
   const skip = sel.gross ? RETURN : 0;
   const cat = ix.dims.category;
-  const nChecks = sel.codes.length;
-  const c0 = sel.codes[0] ?? ALL_CODES;
-  const k0 = sel.keep[0] ?? ALL_KEPT;
-  const c1 = sel.codes[1] ?? ALL_CODES;
-  const k1 = sel.keep[1] ?? ALL_KEPT;
+  const { n: nChecks, c0, k0, c1, k1 } = inlineChecks(sel);
   for (let seg = 0; seg + 1 < ix.segments.length; seg++) {
     const [lo, hi] = segmentRange(ix, seg, from, to);
     const countsCategory = cat !== undefined && cat.values[seg] !== null;

@@ -265,12 +265,8 @@ export function addRange(ix: LinesIndex, sel: Selection, lo: number, hi: number,
   const ob2 = orderBit(t2);
   const markAll = sel.byCategory;
   const skip = sel.gross ? RETURN : 0;
-  const nChecks = sel.codes.length;
   // Up to two dimension filters checked inline (the usual case), any more in a loop.
-  const c0 = sel.codes[0] ?? ALL_CODES;
-  const k0 = sel.keep[0] ?? ALL_KEPT;
-  const c1 = sel.codes[1] ?? ALL_CODES;
-  const k1 = sel.keep[1] ?? ALL_KEPT;
+  const { n: nChecks, c0, k0, c1, k1 } = inlineChecks(sel);
   let lines = 0;
   let revenue = 0;
   let revenueLines = 0;
@@ -359,8 +355,13 @@ export function addRange(ix: LinesIndex, sel: Selection, lo: number, hi: number,
 }
 
 /** Codes and keep flags standing in for a dimension filter that is not there: every line kept. */
-export const ALL_CODES = new Uint8Array(1);
-export const ALL_KEPT = Uint8Array.of(1);
+const ALL_CODES = new Uint8Array(1);
+const ALL_KEPT = Uint8Array.of(1);
+
+/** The selection's first two dimension filters (codes per line, kept codes), for a read that checks them inline; `n` filters in all. */
+export function inlineChecks(sel: Selection): { n: number; c0: Codes; k0: Uint8Array; c1: Codes; k1: Uint8Array } {
+  return { n: sel.codes.length, c0: sel.codes[0] ?? ALL_CODES, k0: sel.keep[0] ?? ALL_KEPT, c1: sel.codes[1] ?? ALL_CODES, k1: sel.keep[1] ?? ALL_KEPT };
+}
 
 /** Whether line `i` passes the selection's third and later dimension filters (the read checks two inline). */
 export function keptBeyondTwo(sel: Selection, i: number): boolean {
