@@ -11,7 +11,8 @@ import type { IndexAnswer } from '../src/report/memory/host.ts';
 import { answerFromIndex, type ReadyIndex } from '../src/report/memory/route.ts';
 
 export type Compare = { which: 'compare' | 'spark'; kpi: CompareKpi };
-export type Query = { name: string; sales?: { grain?: 'month'; by?: 'category' }; compare?: Compare };
+/** `ask`: one of the Analytics page's per-customer measures, as the index is asked it (its SQL: `indexedQuery`, src/report/analytics.ts). */
+export type Query = { name: string; sales?: { grain?: 'month'; by?: 'category' }; compare?: Compare; ask?: IndexAnswer };
 
 export const QUERIES: readonly Query[] = [
   { name: 'kpis', sales: {} },
@@ -19,9 +20,22 @@ export const QUERIES: readonly Query[] = [
   { name: 'revenue by category', sales: { by: 'category' } },
   ...(['compare', 'spark'] as const).flatMap((which) =>
     (['revenue', 'orders', 'aov', 'buyers'] as const).map((kpi): Query => ({ name: `${which} ${kpi}`, compare: { which, kpi } }))),
+  // The Analytics page's measures per customer (without a customers table, as the bench's files have none).
+  ...([
+    ['customer status', { kind: 'status' }],
+    ['new and returning', { kind: 'newReturning' }],
+    ['loyalty', { kind: 'loyalty' }],
+    ['retention', { kind: 'retention' }],
+    ['value tiers', { kind: 'tiers' }],
+    ['pareto', { kind: 'pareto', topShare: 0.2 }],
+    ['lorenz', { kind: 'lorenz', points: 40 }],
+    ['cohorts', { kind: 'cohorts', maxMonths: 12 }],
+    ['life cycle', { kind: 'lifecycle' }],
+    ['scope', { kind: 'scope' }],
+  ] as const).map(([name, ask]): Query => ({ name, ask })),
 ];
 
-/** What the dashboard asks for, in order: Overview figures, then the Analytics period comparisons and sparklines. */
+/** What the dashboard asks for, in order: Overview figures, the Analytics period comparisons and sparklines, then its per-customer measures. */
 export const DASHBOARD_QUERIES: readonly string[] = QUERIES.map((q) => q.name);
 
 /**
@@ -31,6 +45,6 @@ export const DASHBOARD_QUERIES: readonly string[] = QUERIES.map((q) => q.name);
  */
 export function indexAnswers(ready: ReadyIndex, lastDay: string, filters?: Filters): Promise<(Record<string, unknown>[] | null)[]> {
   const f = filters ?? {};
-  const asks = QUERIES.map((q): IndexAnswer => (q.sales ? { kind: 'sales', ...q.sales } : { kind: q.compare!.which, kpi: q.compare!.kpi as IndexKpi }));
+  const asks = QUERIES.map((q): IndexAnswer => q.ask ?? (q.sales ? { kind: 'sales', ...q.sales } : { kind: q.compare!.which, kpi: q.compare!.kpi as IndexKpi }));
   return answerFromIndex(ready, asks, f, f.to ?? lastDay) as Promise<(Record<string, unknown>[] | null)[]>;
 }
