@@ -21,7 +21,7 @@ import { leadDealFunnelSql } from '../metrics/funnel.ts';
 import { distinctValuesSql, orderDateBoundsSql } from '../metrics/bounds.ts';
 import { orderCategories } from '../lib/natural-order.ts';
 import { loadActivityComparisons, type ActivityComparison } from './compare-activity.ts';
-import { BASE_ROUTE, cubeKey, ensureCube, routeCompare, type Route, type RouteOptions } from './cube.ts';
+import { BASE_ROUTE, cubeKey, ensureCube, INDEX_FIRST_ROWS, routeCompare, type Route, type RouteOptions } from './cube.ts';
 import { answerFromIndex, buildLinesIndex, readyIndex } from './memory/route.ts';
 import type { IndexAnswer } from './memory/host.ts';
 import { readRows, type RowShape } from './typed-rows.ts';
@@ -151,6 +151,10 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
     routes[id] = r.route;
     return [id, r.query];
   };
+  // Many lines: the index first, so that no per-customer measure is asked of SQL (cube.ts, INDEX_FIRST_ROWS).
+  if (cube && route?.index && (orders?.rowCount ?? 0) >= (route.indexFirstRows ?? INDEX_FIRST_ROWS)) {
+    await buildLinesIndex(db, cube, cubeKey(tables, route.key), route.index);
+  }
   // What the in-memory index answers (once built), without a query.
   const indexed = cube && route ? await indexedMeasures(db, tables, filters, route) : null;
 

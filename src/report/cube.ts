@@ -24,7 +24,16 @@ export interface RouteOptions {
   forceBase?: boolean;
   /** Builds the in-memory lines index (report/memory) after the first run; without it no index is built. */
   index?: IndexBuilder;
+  /** From this many order lines on, the index is built before the first run instead (default `INDEX_FIRST_ROWS`). */
+  indexFirstRows?: number;
 }
+
+/**
+ * Above this many order lines the Analytics page's per-customer measures cost seconds each in SQL and can exhaust
+ * the tab's memory (at 10M lines new-vs-returning and loyalty ran out of DuckDB-WASM's 3.1 GiB), while the lines
+ * index answers them in a fraction of a second: the index is then built before the first run, not after it.
+ */
+export const INDEX_FIRST_ROWS = 2_000_000;
 
 interface Built {
   db: Db;

@@ -23,7 +23,7 @@ import { answerFromIndex, buildLinesIndex, dropLinesIndex, indexRowLimit, MAX_IN
 import {
   COHORT, COMPARE, CUSTOMER_STATUS, LIFECYCLE_STAGE, LORENZ, LOYALTY as LOYALTY_ROW, NEW_RETURNING, PARETO, RETENTION, SALES, SCOPE, SPARKLINE, TIER_SUMMARY,
 } from '../../src/report/measure-rows.ts';
-import { indexedQuery } from '../../src/report/analytics.ts';
+import { indexedQuery, loadAnalytics } from '../../src/report/analytics.ts';
 import { buildLinesIndex as indexOfLines } from '../../src/report/memory/build.ts';
 import { selectionOf } from '../../src/report/memory/lines.ts';
 import { inlineHost, type IndexAnswer } from '../../src/report/memory/host.ts';
@@ -311,6 +311,22 @@ describe('in-memory lines index (report/memory)', () => {
     const orderless = await answer(lines(-1, 1, LINE_FLAGS.noOrder));
     expect(refused(orderless)).toEqual([false, true, false, false]);
     expect((orderless[2] as TierSummaryRow[]).reduce((n, t) => n + t.customers, 0)).toBe(2);
+  });
+
+  it('builds the index before the first run from `indexFirstRows` lines on, so no per-customer measure asks SQL', async () => {
+    const ws = await workspace(27, false);
+    dropLinesIndex();
+    const routeOf = (a: Awaited<ReturnType<typeof loadAnalytics>>) => [a.loyalty.route?.kind, a.tiers.route?.kind, a.cohorts.route?.kind];
+    // Below the threshold: the first run reads SQL, and the index comes after it.
+    const after = await loadAnalytics(db, ws.tables, {}, { key: 'first-a', index: inlineIndexBuilder, indexFirstRows: ws.orders.rowCount + 1 });
+    expect(routeOf(after)).toEqual(['base', 'base', 'base']);
+    dropLinesIndex();
+    const first = await loadAnalytics(db, ws.tables, {}, { key: 'first-b', index: inlineIndexBuilder, indexFirstRows: ws.orders.rowCount });
+    expect(routeOf(first)).toEqual(['memory', 'memory', 'memory']);
+    // The same numbers as the SQL's.
+    const base = await loadAnalytics(db, ws.tables, {}, { key: 'first-b', forceBase: true });
+    for (const id of ['loyalty', 'tiers', 'cohorts', 'retention', 'newReturning', 'lifecycle', 'scope'] as const) expectSame(first[id].rows as unknown as Row[], base[id].rows as unknown as Row[], id);
+    dropLinesIndex();
   });
 
   it('indexes fewer lines on a device with less memory (a quarter of it for the build)', () => {
