@@ -33,8 +33,10 @@ import { fmt, mb, median, textTable, type Target } from './report.ts';
 import { digest, fromRows, RFM_SQL, TABLE } from './rfm.ts';
 import { FILTER_CHANGES } from './dashboard.ts';
 import {
-  baseReason, cubeBuild, DASHBOARD_QUERIES, dashboardPlan, dashboardRuns, noDashboard, rowsDifference, type DashboardResults, type DashboardTimings, type PlannedQuery,
+  baseReason, cubeBuild, DASHBOARD_QUERIES, dashboardPlan, dashboardRuns, noDashboard, prepareDashboard, renderDashboard, rowsDifference,
+  type DashboardResults, type DashboardTimings, type PlannedQuery, type RunSqls,
 } from './dashboard-queries.ts';
+import { INDEX_FIRST_ROWS } from '../src/report/cube.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PAGE_SRC = path.join(HERE, 'browser');
@@ -187,7 +189,7 @@ function rssMb(pids: readonly number[], field: 'VmRSS' | 'VmHWM'): number | null
  */
 async function chromiumLoad(
   url: string, file: string, exe: string, via: LoadOptions['via'], queries: boolean,
-): Promise<{ load: ChromiumLoad; queries: EngineRun | null; results: DashboardResults; engine: string }> {
+): Promise<{ load: ChromiumLoad; queries: EngineRun | null; results: DashboardResults; indexResults: (Record<string, unknown>[] | null)[][]; engine: string }> {
   const session = await startSession();
   try {
     const page = await session.newPage();
@@ -202,20 +204,34 @@ async function chromiumLoad(
     checkColumns('DuckDB-WASM', (await b.run([DESCRIBE_SQL])).results[0]!);
     let run: EngineRun | null = null;
     const results: DashboardResults = [];
+    let indexResults: (Record<string, unknown>[] | null)[][] = [];
     if (queries) {
       run = emptyRun(loaded.ms, loaded.rows);
       const rfm = await b.rfm(RFM_SQL);
       run.rfmMs = rfm.ms;
       run.rfmDigest = rfm.digest;
-      await dashboardRuns((sqls) => b.run(sqls), ORDERS, run, results);
-      // Then the in-memory index as the app builds it after its first Analytics run, and the same changes answered from it.
-      const ix = await b.indexed(run.spec!, run.lastDay!, FILTER_CHANGES);
+      const sql: RunSqls = (sqls) => b.run(sqls);
+      await prepareDashboard(sql, ORDERS, run);
+      // The in-memory index as the app builds it: after its first Analytics run, or before it from INDEX_FIRST_ROWS
+      // lines on (src/report/cube.ts); then the same changes answered from it.
+      const indexed = () => b.indexed(run!.spec!, run!.lastDay!, FILTER_CHANGES);
+      const indexFirst = loaded.rows >= INDEX_FIRST_ROWS;
+      let ix = indexFirst ? await indexed() : null;
+      try {
+        await renderDashboard(sql, ORDERS, run, results);
+      } catch (e) {
+        // Where the app would not run it (the index came first): say so, and keep the index's figures.
+        if (!indexFirst) throw e;
+        run.sqlFailed = `${results.length === 0 ? 'first render' : `filter change ${results.length + 1}`}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
+      }
+      ix ??= await indexed();
       let difference: string | null = null;
       ix.results.forEach((perQuery, i) => perQuery.forEach((rows, q) => {
         if (rows === null) difference ??= `filter change ${i + 1}, ${DASHBOARD_QUERIES[q]}: the index did not answer`;
-        else difference ??= rowsDifference(`filter change ${i + 1}, ${DASHBOARD_QUERIES[q]} (index vs SQL)`, rows, results[i]![q]!);
+        else if (results[i]) difference ??= rowsDifference(`filter change ${i + 1}, ${DASHBOARD_QUERIES[q]} (index vs SQL)`, rows, results[i]![q]!);
       }));
-      run.index = { buildMs: ix.buildMs, refreshMs: ix.refreshMs, difference };
+      run.index = { buildMs: ix.buildMs, firstMs: ix.firstMs, refreshMs: ix.refreshMs, difference };
+      indexResults = ix.results;
     }
     const memory = await b.memory();
     const load: ChromiumLoad = {
@@ -223,7 +239,7 @@ async function chromiumLoad(
       rssAfterBootMb, peakAfterLoadMb, peakRssMb: rssMb(pids, 'VmHWM'), duckdbMb: mb(memory.duckdbBytes), mainJsHeapMb: memory.mainJsHeapBytes === null ? null : mb(memory.mainJsHeapBytes),
     };
     const engine = `DuckDB ${boot.version} (@duckdb/duckdb-wasm, ${boot.bundle}) in Chromium ${session.browser.version()}`;
-    return { load, queries: run, results, engine };
+    return { load, queries: run, results, indexResults, engine };
   } finally {
     await session.close();
   }
@@ -458,6 +474,10 @@ export async function browserBench(opts: BrowserBenchOptions): Promise<BrowserRe
       const n = await nativeRun(opts.bigFile, true);
       if (c && c.load.rows !== n.run.rows) throw new Error(`big file: Chromium loaded ${c.load.rows} rows, native ${n.run.rows}`);
       if (c) difference ??= firstDifference(c.results, n.results) ?? c.queries!.cubeDifference ?? c.queries!.index?.difference ?? null;
+      // The index's answers against native's SQL too (the tab's SQL may have failed at this size).
+      if (c) c.indexResults.forEach((perQuery, i) => perQuery.forEach((rows, q) => {
+        if (rows) difference ??= rowsDifference(`big file, filter change ${i + 1}, ${DASHBOARD_QUERIES[q]} (index vs native SQL)`, rows, n.results[i]![q]!);
+      }));
       difference ??= n.run.cubeDifference;
       big = {
         file: path.relative(process.cwd(), opts.bigFile), rows: n.run.rows, bytes: fs.statSync(opts.bigFile).size,
@@ -529,9 +549,11 @@ export async function browserBench(opts: BrowserBenchOptions): Promise<BrowserRe
     }
     if (big) {
       const c = big.chromium;
-      const v = c ? (c.loadMs + c.cubeMs + c.firstRenderMs) / (big.native.loadMs + big.native.cubeMs + big.native.firstRenderMs) : Infinity;
+      const first = c ? appFirstRender(c, big.rows) : null;
+      const v = c && first ? (c.loadMs + c.cubeMs + first.ms) / (big.native.loadMs + big.native.cubeMs + big.native.firstRenderMs) : Infinity;
       targets.bigLoadFirstRender = {
-        what: `Chromium load + cube build + first dashboard at ${fmt(big.rows)} lines vs native on the same SQL${c ? '' : ` (the tab failed ${big.failed ?? ''})`}`,
+        what: `Chromium load + cube build + first dashboard at ${fmt(big.rows)} lines on the app's route (${first?.how ?? 'none'}) vs native on the SQL`
+          + `${c ? '' : ` (the tab failed ${big.failed ?? ''})`}`,
         value: v, unit: '×', target: '< 2×', met: v < 2,
       };
     }
@@ -565,23 +587,39 @@ function percentile(xs: readonly number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }
 
+/**
+ * The tab's first dashboard on the app's route: from `INDEX_FIRST_ROWS` lines on the index is built first and
+ * answers it (its build counted), else the SQL renders it.
+ */
+function appFirstRender(c: EngineRun, rows: number): { ms: number; how: string } | null {
+  if (rows >= INDEX_FIRST_ROWS) return c.index ? { ms: c.index.buildMs + c.index.firstMs, how: 'the lines index built first, then answering' } : null;
+  return c.sqlFailed ? null : { ms: c.firstRenderMs, how: 'SQL' };
+}
+
 /** The big file in the tab beside native: load, first render, the filter changes (p50/p95), peak memory. */
 function bigLines(b: NonNullable<BrowserReport['big']>): string[] {
   const head = `${fmt(b.rows)} lines in the tab (File handle, one run) vs native on the same SQL`;
   if (!b.chromium || !b.handle) return ['', `${head}: the tab FAILED ${b.failed ?? ''}; native loaded it in ${fmt(b.nativeLoadMs)} ms`];
   const c = b.chromium;
   const n = b.native;
-  const row = (label: string, x: number, y: number): string[] => [label, fmt(x), fmt(y), `${fmt(x / y, 2)}×`];
+  const row = (label: string, x: number | null, y: number): string[] => [label, x === null ? 'failed' : fmt(x), fmt(y), x === null ? '' : `${fmt(x / y, 2)}×`];
+  const sqlOk = c.sqlFailed === null;
+  const first = appFirstRender(c, b.rows);
   return ['', head, ...textTable(['step', 'Chromium ms', 'native ms', '× native'], [
     row('load', c.loadMs, n.loadMs),
     row('cube build (at load)', c.cubeMs, n.cubeMs),
-    row('first dashboard render', c.firstRenderMs, n.firstRenderMs),
-    row('load + cube + first render', c.loadMs + c.cubeMs + c.firstRenderMs, n.loadMs + n.cubeMs + n.firstRenderMs),
-    row(`filter changes p50 (${c.refreshMs.length})`, percentile(c.refreshMs, 50), percentile(n.refreshMs, 50)),
-    row(`filter changes p95 (${c.refreshMs.length})`, percentile(c.refreshMs, 95), percentile(n.refreshMs, 95)),
-  ]), ...(c.index
-    ? [`in-memory index: built in ${fmt(c.index.buildMs)} ms after the first render; filter changes from it p50 ${fmt(percentile(c.index.refreshMs, 50), 1)} ms,`
-      + ` p95 ${fmt(percentile(c.index.refreshMs, 95), 1)} ms (no DuckDB query; same numbers as the SQL)`]
+    ...(c.index && b.rows >= INDEX_FIRST_ROWS ? [
+      [`lines index build (before the first render, as the app from ${fmt(INDEX_FIRST_ROWS)} lines)`, fmt(c.index.buildMs), '', ''],
+      [`first dashboard from the index (${DASHBOARD_QUERIES.length} measures)`, fmt(c.index.firstMs, 1), '', ''],
+    ] : []),
+    row('first dashboard render, SQL', sqlOk ? c.firstRenderMs : null, n.firstRenderMs),
+    row(`load + cube + first render (tab: ${first?.how ?? 'none'})`, first ? c.loadMs + c.cubeMs + first.ms : null, n.loadMs + n.cubeMs + n.firstRenderMs),
+    row(`filter changes on SQL p50 (${n.refreshMs.length})`, sqlOk ? percentile(c.refreshMs, 50) : null, percentile(n.refreshMs, 50)),
+    row(`filter changes on SQL p95 (${n.refreshMs.length})`, sqlOk ? percentile(c.refreshMs, 95) : null, percentile(n.refreshMs, 95)),
+  ]), ...(sqlOk ? [] : [`the tab's SQL dashboard failed at ${c.sqlFailed}`]), ...(c.index
+    ? [`in-memory index: built in ${fmt(c.index.buildMs)} ms ${b.rows >= INDEX_FIRST_ROWS ? 'before' : 'after'} the first render; filter changes from it`
+      + ` p50 ${fmt(percentile(c.index.refreshMs, 50), 1)} ms, p95 ${fmt(percentile(c.index.refreshMs, 95), 1)} ms`
+      + ` (no DuckDB query; ${sqlOk ? 'same numbers as the SQL' : 'numbers checked against the SQL where the tab ran it'})`]
     : []), `peak memory in the tab: ${b.handle.peakRssMb ?? '?'} MB RSS (Chromium's renderer), duckdb_memory ${fmt(b.handle.duckdbMb)} MB`];
 }
 

@@ -119,12 +119,16 @@ export interface DashboardTimings {
   lastDay: string | null;
   /** The in-memory index route (Chromium only): its build and the same filter changes answered from it. */
   index: IndexRun | null;
+  /** Where the SQL renders failed (the tab out of memory at 10M lines), when the index answered instead; else null. */
+  sqlFailed: string | null;
 }
 
-/** The dashboard answered from the in-memory lines index (src/report/memory), after the SQL runs. */
+/** The dashboard answered from the in-memory lines index (src/report/memory), after the SQL runs (before them at the big size, as the app does). */
 export interface IndexRun {
   /** Reading the lines out of DuckDB and building the index in its worker, as the app does after the first Analytics run. */
   buildMs: number;
+  /** The dashboard with no filter from the index (the first render, where the index comes first). */
+  firstMs: number;
   /** Every dashboard query of one filter change from the index, per `FILTER_CHANGES` entry (no query to DuckDB). */
   refreshMs: number[];
   /** Where the index's rows differ from the SQL's, if anywhere. */
@@ -133,6 +137,7 @@ export interface IndexRun {
 
 export const noDashboard = (): DashboardTimings => ({
   cubeMs: 0, firstRenderMs: 0, refreshMs: [], refreshQueryMs: [], refreshBaseMs: [], routes: [], cubeDifference: null, spec: null, lastDay: null, index: null,
+  sqlFailed: null,
 });
 
 
@@ -170,20 +175,20 @@ async function render(run: RunSqls, plan: readonly PlannedQuery[], label: string
   return { ...app, baseMs, difference };
 }
 
-/**
- * Right after the load: the cube checks and both cubes (timed), then the
- * first render and one refresh per filter change, each on the app's routes.
- */
-export async function dashboardRuns(run: RunSqls, orders: TableInfo, out: DashboardTimings, results: DashboardResults): Promise<void> {
+/** Right after the load: the cube checks and both cubes (timed), and the last order day, as the app reads them. */
+export async function prepareDashboard(run: RunSqls, orders: TableInfo, out: DashboardTimings): Promise<void> {
   const t0 = performance.now();
   const checks = await run([cubeChecks(orders)]);
   const { spec, sqls } = cubeBuild(orders, checks.results[0]![0]);
   await run(sqls);
   out.cubeMs = performance.now() - t0;
-  const lastDay = String((await run([lastDaySql(orders)])).results[0]![0]!.d);
   out.spec = spec;
-  out.lastDay = lastDay;
-  const plan = (filters?: Filters): PlannedQuery[] => dashboardPlan(orders, spec, lastDay, filters);
+  out.lastDay = String((await run([lastDaySql(orders)])).results[0]![0]!.d);
+}
+
+/** After `prepareDashboard`: the first render and one refresh per filter change, each on the app's SQL routes. */
+export async function renderDashboard(run: RunSqls, orders: TableInfo, out: DashboardTimings, results: DashboardResults): Promise<void> {
+  const plan = (filters?: Filters): PlannedQuery[] => dashboardPlan(orders, out.spec, out.lastDay!, filters);
   const first = await render(run, plan(), 'first render');
   out.firstRenderMs = first.totalMs;
   out.routes = plan().map((q) => q.route);
@@ -196,4 +201,10 @@ export async function dashboardRuns(run: RunSqls, orders: TableInfo, out: Dashbo
     out.cubeDifference ??= t.difference;
     results.push(t.results);
   }
+}
+
+/** Both of the above. */
+export async function dashboardRuns(run: RunSqls, orders: TableInfo, out: DashboardTimings, results: DashboardResults): Promise<void> {
+  await prepareDashboard(run, orders, out);
+  await renderDashboard(run, orders, out, results);
 }

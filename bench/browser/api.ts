@@ -50,7 +50,7 @@ export interface BenchPage {
    * The in-memory lines index (src/report/memory) built on the loaded table as the app builds it (read from
    * DuckDB, built in its worker), timed; then each filter change's dashboard answered from it, timed, with the rows.
    */
-  indexed(spec: CubeSpec, lastDay: string, filters: Filters[]): Promise<{ buildMs: number; refreshMs: number[]; results: (Row[] | null)[][] }>;
+  indexed(spec: CubeSpec, lastDay: string, filters: Filters[]): Promise<{ buildMs: number; firstMs: number; refreshMs: number[]; results: (Row[] | null)[][] }>;
   /** Per-customer RFM: time to JS rows, and the result's digest (bench/rfm.ts). */
   rfm(sql: string): Promise<{ ms: number; customers: number; digest: string }>;
   memory(): Promise<MemoryReport>;

@@ -210,6 +210,7 @@ export const en = {
   "an.un.no_table": "no {kind} table is loaded",
   "an.un.missing_role": "the {kind} table has no {roles} column",
   "an.un.missing_column": "columns missing: {columns}",
+  "an.un.failed": "its query failed ({message}); narrow the filters, or run the same analysis with the command-line runner (npx crm-lens report)",
   "an.loading": "Computing measures…",
   "an.crossfilter": "Click a category bar or a channel to filter every chart by it; click a status bar, tier, cohort cell, cluster or funnel step to list its customers (or leads), with CSV export. “List customers” lists everyone under the current filters.",
   "an.sec.compare": "Period comparison (month to date)",

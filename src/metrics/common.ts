@@ -13,12 +13,16 @@ export { asText, dateLiteral } from './expr.ts';
 
 /** Why a measure cannot be computed from the tables at hand. */
 export interface Unavailable {
-  /** `no_table`: no table of `kind` was given; `missing_role`: `table` lacks `roles`; `missing_column`: `table` lacks `columns`. */
-  reason: 'no_table' | 'missing_role' | 'missing_column';
+  /**
+   * `no_table`: no table of `kind` was given; `missing_role`: `table` lacks `roles`; `missing_column`: `table` lacks
+   * `columns`; `failed`: its query failed (`message`, e.g. out of memory on many lines), the page's other measures stand.
+   */
+  reason: 'no_table' | 'missing_role' | 'missing_column' | 'failed';
   kind?: TableKind;
   table?: string;
   roles?: Role[];
   columns?: string[];
+  message?: string;
 }
 
 /**

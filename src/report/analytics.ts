@@ -25,6 +25,7 @@ import { BASE_ROUTE, cubeKey, ensureCube, INDEX_FIRST_ROWS, routeCompare, type R
 import { answerFromIndex, buildLinesIndex, readyIndex } from './memory/route.ts';
 import type { IndexAnswer } from './memory/host.ts';
 import { readRows, type RowShape } from './typed-rows.ts';
+import { errorMessage, isAbortError } from '../lib/errors.ts';
 import { MEASURE_SHAPES, type MeasureRowTypes } from './measure-rows.ts';
 
 /** The in-memory lines index answered (report/memory). */
@@ -205,8 +206,21 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
       out[id] = early;
       continue;
     }
-    const m = await runMeasure(db, q, MEASURE_SHAPES[id] as RowShape<unknown>, id);
-    out[id] = route && q.ok ? { ...m, route: routes[id] ?? BASE_ROUTE, ms: performance.now() - t0 } : m;
+    if (!q.ok) {
+      out[id] = { sql: null, rows: [], unavailable: q.unavailable, ignored: [] };
+      continue;
+    }
+    let rows: Row[];
+    try {
+      rows = (await db.query(q.sql)).rows;
+    } catch (e) {
+      // One query's failure (out of memory on many lines) leaves the other measures standing; it says why in its place.
+      if (isAbortError(e)) throw e;
+      out[id] = { sql: q.sql, rows: [], unavailable: { reason: 'failed', message: errorMessage(e).split('\n')[0]! }, ignored: q.ignoredFilters };
+      continue;
+    }
+    const m: Measure<unknown> = { sql: q.sql, rows: readRows(rows, MEASURE_SHAPES[id] as RowShape<unknown>, id), ignored: q.ignoredFilters };
+    out[id] = route ? { ...m, route: routes[id] ?? BASE_ROUTE, ms: performance.now() - t0 } : m;
   }
   // The index for the next filter change: built in the background once per workspace version (the cubes come first).
   if (cube && route?.index) void buildLinesIndex(db, cube, cubeKey(tables, route.key), route.index);

@@ -29,6 +29,27 @@ describe('life-cycle stages on the Analytics page', () => {
   });
 });
 
+describe('a measure whose query fails', () => {
+  it('says why in its place; the other measures stand', async () => {
+    // The loyalty query runs out of memory (as loyaltySql did at 10M lines in DuckDB-WASM); every other query runs.
+    const failing: Db = {
+      ...db,
+      query: async (sql: string) => {
+        if (sql.includes('interpurchase_gaps')) throw new Error('Out of Memory Error: could not allocate block of size 256.0 KiB (3.1 GiB/3.1 GiB used)\nDatabase is launched in in-memory mode');
+        return db.query(sql);
+      },
+    };
+    const a = await loadAnalytics(failing, [fx.customers, fx.orders], { to: '2024-06-30' });
+    expect(a.loyalty.unavailable).toEqual({ reason: 'failed', message: 'Out of Memory Error: could not allocate block of size 256.0 KiB (3.1 GiB/3.1 GiB used)' });
+    expect(a.loyalty.sql).toMatch(/interpurchase_gaps/);
+    expect(a.lifecycle.rows.length).toBe(5);
+    expect(a.retention.unavailable).toBeUndefined();
+    // An abort still ends the run.
+    const aborting: Db = { ...db, query: async () => { throw new DOMException('stopped', 'AbortError'); } };
+    await expect(loadAnalytics(aborting, [fx.customers, fx.orders], {})).rejects.toThrow('stopped');
+  });
+});
+
 describe('receivables ageing and credit exposure', () => {
   it('ages the open amount (not yet due, then days past due) and lists exposure per customer', async () => {
     const m = await loadMoreMeasures(db, [fx.customers, fx.orders], { to: '2024-06-30' }, undefined);

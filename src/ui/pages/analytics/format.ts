@@ -26,5 +26,5 @@ export function missingOf(measures: (Measure<unknown> | undefined)[]): Unavailab
 
 export function reasonText(t: Translate, u: Unavailable): string {
   const kind = u.kind ? t(`kind.${u.kind}` as MessageKey) : '';
-  return t(`an.un.${u.reason}` as MessageKey, { kind, roles: (u.roles ?? []).join(', '), columns: (u.columns ?? []).join(', ') });
+  return t(`an.un.${u.reason}` as MessageKey, { kind, roles: (u.roles ?? []).join(', '), columns: (u.columns ?? []).join(', '), message: u.message ?? '' });
 }
