@@ -21,6 +21,7 @@ import {
 
 const NO_AMOUNT = LINE_FLAGS.noAmount;
 const UNSEEN = 0x7fffffff;
+const EMPTY = new Int32Array(0);
 
 /** What the kept dated lines of a date window say per customer (arrays by customer code). */
 export interface CustomerPass {
@@ -116,20 +117,29 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
   // order bits, lines.ts) is kept or left out whole outside a category filter: its flagged line is its first,
   // and its day the order's. Others' first days are kept by order code while the lines are read.
   const marksAll = sel.byCategory;
-  const firstDay = new Int32Array(ix.orders).fill(UNSEEN);
-  const touched = new Int32Array(ix.orders);
-  const orderCustomer = new Int32Array(ix.orders);
-  const orderDay = new Int32Array(ix.orders);
+  // Sized by what the window can hold (a short window of many lines reads a fraction of the orders).
+  const ranges: [number, number][] = [];
+  let inWindow = 0;
+  for (let seg = 0; seg + 1 < ix.segments.length; seg++) {
+    const [lo, hi] = segmentRange(ix, seg, from, to);
+    ranges.push([lowerBound(day, NO_DAY + 1, lo, hi), hi]);
+    inWindow += hi - lo;
+  }
+  const most = Math.min(ix.orders, inWindow);
+  const firstDay = marksAll || ix.mixedOrders > 0 ? new Int32Array(ix.orders).fill(UNSEEN) : EMPTY;
+  const touched = new Int32Array(most);
+  const orderCustomer = new Int32Array(most);
+  const orderDay = new Int32Array(most);
   let orderCount = 0;
   let anyMarked = false;
   const skip = sel.gross ? RETURN : 0;
   const cat = ix.dims.category;
   const { n: nChecks, c0, k0, c1, k1 } = inlineChecks(sel);
   for (let seg = 0; seg + 1 < ix.segments.length; seg++) {
-    const [lo, hi] = segmentRange(ix, seg, from, to);
+    const [a, hi] = ranges[seg]!;
     const countsCategory = cat !== undefined && cat.values[seg] !== null;
     const stamp = seg + 1;
-    for (let i = lowerBound(day, NO_DAY + 1, lo, hi); i < hi; i++) {
+    for (let i = a; i < hi; i++) {
       const fl = flags[i]!;
       if ((fl & skip) !== 0) continue;
       if (nChecks > 0 && (k0[c0[i]!] === 0 || (nChecks > 1 && (k1[c1[i]!] === 0 || (nChecks > 2 && !keptBeyondTwo(sel, i)))))) continue;
@@ -183,7 +193,7 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
     categories[c] = st[STRIDE * c + 2]!;
     first[c] = st[STRIDE * c + 4]!;
   }
-  const p: CustomerPass = { last, first, spend, orders, categories, orderCount, orderCustomer, orderDay, rfm: new Map() };
+  const p: CustomerPass = { last, first, spend, orders, categories, orderCount, orderCustomer, orderDay: orderDay.subarray(0, orderCount), rfm: new Map() };
   cache.set(key, p);
   return p;
 }
