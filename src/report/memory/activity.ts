@@ -47,8 +47,10 @@ interface Activity {
   /** Customer `c` bought in month `m`: bit `c & 31` of `marks[m × words + (c >>> 5)]`. */
   words: number;
   marks: Uint32Array;
-  /** Each customer's first-purchase month (over every date up to the window's end), as a month of this window (may be < 0). */
+  /** Each customer's first-purchase month (over every date up to the window's end), as a month of this window (−1 before it). */
   firstMonth: Int32Array;
+  /** By month: the customers whose first purchase is within the window's dates, in that month (the cohorts' sizes). */
+  cohortSize: Int32Array;
   /** By month: revenue of customers in their first month, and of the others. */
   newRevenue: Float64Array;
   returningRevenue: Float64Array;
@@ -77,58 +79,49 @@ function activity(ix: LinesIndex, sel: Selection, from: number | null, to: numbe
     cache.set(key, null);
     return null;
   }
-  // First purchases over every date up to the window's end (a customer with a line in the window has its first there or before).
-  const firsts = customerPass(ix, sel, null, to);
-  const firstMonth = new Int32Array(ix.customers);
-  const monthOfDay = new Map<number, number>();
-  for (let c = 0; c < ix.customers; c++) {
-    if (firsts.last[c] === NOT_SEEN) continue;
-    const f = monthStart(firsts.first[c]!);
-    let m = monthOfDay.get(f);
-    if (m === undefined) monthOfDay.set(f, (m = monthsBetween(base, f)));
-    firstMonth[c] = m;
-  }
   const a: Activity = {
-    base, months, words, marks: new Uint32Array(months * words), firstMonth,
+    base, months, words, marks: new Uint32Array(months * words), firstMonth: new Int32Array(ix.customers).fill(-1), cohortSize: new Int32Array(months),
     newRevenue: new Float64Array(months), returningRevenue: new Float64Array(months), cohortRevenue: new Float64Array(months * months),
     lo: Infinity, hi: -Infinity,
   };
-  const { flags, amount, customer, day } = ix;
-  const { marks, newRevenue, returningRevenue, cohortRevenue } = a;
+  // The month of each day of the window.
+  const monthOf = new Int32Array(Math.max(0, end - start + 1));
+  for (let m = 0, d = start; m < months; m++) for (const next = Math.min(end + 1, monthStart(base, m + 1)); d < next; d++) monthOf[d - start] = m;
+  // By customer (`CustomerLines`, day order): the first kept line up to the window's end is the first purchase, then the window's lines.
+  const cl = ix.byCustomer;
+  const codes = sel.dims.map((d) => cl.dims[d]!);
+  const { n: nChecks, c0, k0, c1, k1 } = inlineChecks(sel, codes);
+  const { start: runs, day, flags, amount } = cl;
+  const { marks, firstMonth, cohortSize, newRevenue, returningRevenue, cohortRevenue } = a;
   const skip = sel.gross ? RETURN : 0;
-  const { n: nChecks, c0, k0, c1, k1 } = inlineChecks(sel);
+  const kept = (i: number): boolean =>
+    (flags[i]! & skip) === 0 && (nChecks === 0 || (k0[c0[i]!] !== 0 && (nChecks === 1 || (k1[c1[i]!] !== 0 && (nChecks === 2 || keptBeyondTwo(sel, i, codes))))));
   let first = Infinity;
   let last = -Infinity;
-  const starts: number[] = [];
-  for (let k = 0; k < months; k++) starts.push(monthStart(base, k));
-  for (let seg = 0; seg + 1 < ix.segments.length; seg++) {
-    const [lo, hi] = segmentRange(ix, seg, from, to);
-    let p = lowerBound(day, NO_DAY + 1, lo, hi);
-    for (let m = 0; m < months && p < hi; m++) {
-      const stop = m + 1 < months ? lowerBound(day, starts[m + 1]!, p, hi) : hi;
-      const row = m * words;
-      let seen = false;
-      for (let i = p; i < stop; i++) {
-        const fl = flags[i]!;
-        if ((fl & skip) !== 0) continue;
-        if (nChecks > 0 && (k0[c0[i]!] === 0 || (nChecks > 1 && (k1[c1[i]!] === 0 || (nChecks > 2 && !keptBeyondTwo(sel, i)))))) continue;
-        const c = customer[i]!;
-        if (c < 0) continue;
-        // Lines are in day order within the segment: the month's first and last kept line bound the dates.
-        if (!seen) {
-          seen = true;
-          if (day[i]! < first) first = day[i]!;
-        }
-        if (day[i]! > last) last = day[i]!;
-        marks[row + (c >>> 5)]! |= 1 << (c & 31);
-        if ((fl & NO_AMOUNT) !== 0) continue;
-        const f = firstMonth[c]!;
-        const x = amount[i]!;
-        if (f === m) newRevenue[m]! += x;
-        else returningRevenue[m]! += x;
-        if (f >= 0) cohortRevenue[f * months + m]! += x;
-      }
-      p = stop;
+  for (let c = 0; c < ix.customers; c++) {
+    const e = to === null ? runs[c + 1]! : lowerBound(day, to + 1, runs[c]!, runs[c + 1]!);
+    let i = lowerBound(day, NO_DAY + 1, runs[c]!, e);
+    while (i < e && !kept(i)) i++;
+    if (i === e) continue;
+    // A first purchase before the window but in its first month is in month 0 (months, not days, are compared).
+    const f = day[i]! >= start ? monthOf[day[i]! - start]! : day[i]! >= base ? 0 : -1;
+    firstMonth[c] = f;
+    if (from === null || day[i]! >= from) cohortSize[f]!++;
+    if (from !== null && day[i]! < from) i = lowerBound(day, from, i, e);
+    const word = c >>> 5;
+    const bit = 1 << (c & 31);
+    for (; i < e; i++) {
+      if (!kept(i)) continue;
+      const d = day[i]!;
+      if (d < first) first = d;
+      if (d > last) last = d;
+      const m = monthOf[d - start]!;
+      marks[m * words + word]! |= bit;
+      if ((flags[i]! & NO_AMOUNT) !== 0) continue;
+      const x = amount[i]!;
+      if (f === m) newRevenue[m]! += x;
+      else returningRevenue[m]! += x;
+      if (f >= 0) cohortRevenue[f * months + m]! += x;
     }
   }
   a.lo = first;
@@ -221,13 +214,7 @@ export function cohortRows(ix: LinesIndex, sel: Selection, from: number | null, 
   if (!a) return null;
   if (a.hi < a.lo) return [];
   // A cohort is counted by the customers whose first purchase is within the dates; its activity is every customer's of that month.
-  const firsts = customerPass(ix, sel, null, to);
-  const size = new Int32Array(a.months);
-  for (let c = 0; c < ix.customers; c++) {
-    if (firsts.last[c] === NOT_SEEN) continue;
-    const f = firsts.first[c]!;
-    if ((from === null || f >= from) && (to === null || f <= to)) size[a.firstMonth[c]!]!++;
-  }
+  const size = a.cohortSize;
   const last = monthsBetween(a.base, to ?? a.hi);
   const active = new Int32Array(a.months * a.months);
   for (let m = 0; m < a.months; m++) {

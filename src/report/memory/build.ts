@@ -7,11 +7,11 @@
 import type { DimensionFilter } from '../../metrics/filters.ts';
 import { NO_DAY } from '../../metrics/cube.ts';
 import {
-  FIRST_IN_SEGMENT, FIRST_OF_ORDER, MIXED_ORDER, NO_ORDER, RETURN, type Codes, type DimColumn, type LinesIndex,
+  FIRST_IN_SEGMENT, FIRST_OF_ORDER, MIXED_ORDER, NO_ORDER, RETURN, type Codes, type CustomerLines, type DimColumn, type LinesIndex,
 } from './lines.ts';
 
 /** The lines as read, in any order (no segments yet): `day` may hold `NO_DAY`, codes as above. */
-export type LinesInput = Omit<LinesIndex, 'segments' | 'finite' | 'mixedOrders'>;
+export type LinesInput = Omit<LinesIndex, 'segments' | 'finite' | 'mixedOrders' | 'byCustomer'>;
 
 /** Stable counting sort of `0 … n−1` by `key` (small non-negative integers below `keys`), optionally of `within`'s order. */
 function countingOrder(key: (i: number) => number, keys: number, n: number, within?: Int32Array): Int32Array {
@@ -98,9 +98,50 @@ export function buildLinesIndex(input: LinesInput): LinesIndex {
     has: input.has,
     finite: allFinite(input.amount) && allFinite(input.quantity),
     mixedOrders: 0,
+    byCustomer: { start: new Int32Array(1), day: new Int32Array(0), flags: new Uint8Array(0), amount: new Float64Array(0), order: new Int32Array(0), segment: new Uint8Array(0), dims: {} },
   };
   ix.mixedOrders = flagOrders(ix);
+  ix.byCustomer = customerLines(ix);
   return ix;
+}
+
+/** The index's lines with a customer, by customer, each customer's in day order (see `CustomerLines`); after the order bits are set. */
+function customerLines(ix: LinesIndex): CustomerLines {
+  const { customer } = ix;
+  const start = new Int32Array(ix.customers + 1);
+  for (let i = 0; i < ix.rows; i++) if (customer[i]! >= 0) start[customer[i]! + 1]!++;
+  for (let c = 0; c < ix.customers; c++) start[c + 1]! += start[c]!;
+  // Days first (a counting sort over the days' range), then stably by customer.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < ix.rows; i++) {
+    const d = ix.day[i]!;
+    if (d === NO_DAY) continue;
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+  }
+  const span = hi >= lo ? hi - lo + 1 : 0;
+  const byDay = countingOrder((i) => (ix.day[i] === NO_DAY ? 0 : ix.day[i]! - lo + 1), span + 1, ix.rows);
+  const at = start.slice(0, ix.customers);
+  const order = new Int32Array(start[ix.customers]!);
+  for (let j = 0; j < ix.rows; j++) {
+    const i = byDay[j]!;
+    const c = customer[i]!;
+    if (c >= 0) order[at[c]!++] = i;
+  }
+  const segment = ix.segments.length - 1 <= 256 ? new Uint8Array(order.length) : new Int32Array(order.length);
+  const segOf = new Int32Array(ix.rows);
+  for (let s = 0; s + 1 < ix.segments.length; s++) segOf.fill(s, ix.segments[s]!, ix.segments[s + 1]!);
+  for (let j = 0; j < order.length; j++) segment[j] = segOf[order[j]!]!;
+  const dims: CustomerLines['dims'] = {};
+  for (const [d, col] of Object.entries(ix.dims) as [DimensionFilter, DimColumn][]) dims[d] = permutedCodes(col.codes, order);
+  return { start, day: permuted(ix.day, order), flags: permuted(ix.flags, order), amount: permuted(ix.amount, order), order: permuted(ix.order, order), segment, dims };
+}
+
+function permutedCodes(codes: Codes, order: Int32Array): Codes {
+  const out = codes instanceof Uint8Array ? new Uint8Array(order.length) : new Int32Array(order.length);
+  for (let j = 0; j < order.length; j++) out[j] = codes[order[j]!]!;
+  return out;
 }
 
 function allFinite(values: Float64Array): boolean {

@@ -16,7 +16,7 @@ import { LINE_FLAGS, NO_DAY } from '../../metrics/cube.ts';
 import type { LoyaltyRow } from '../../metrics/loyalty.ts';
 import { TIERS, tierOf, type LorenzRow, type ParetoRow, type Tier, type TierSummaryRow } from '../../metrics/tiers.ts';
 import {
-  FIRST_OF_ORDER, inlineChecks, keptBeyondTwo, lowerBound, MIXED_ORDER, NO_ORDER, RETURN, segmentRange, type LinesIndex, type Selection,
+  FIRST_OF_ORDER, inlineChecks, keptBeyondTwo, lowerBound, MIXED_ORDER, NO_ORDER, RETURN, type LinesIndex, type Selection,
 } from './lines.ts';
 
 const NO_AMOUNT = LINE_FLAGS.noAmount;
@@ -44,8 +44,6 @@ export interface CustomerPass {
 }
 
 export const NOT_SEEN = -0x80000000;
-/** Int32s per customer in the pass's working array (five used; two customers a cache line). */
-const STRIDE = 8;
 
 /** What the whole index allows (read once per index). */
 interface Checks {
@@ -76,6 +74,13 @@ function checks(ix: LinesIndex): Checks {
 
 const passesOf = new WeakMap<Selection, Map<string, CustomerPass>>();
 
+/** `a`'s values in a larger array of `size`. */
+function grown(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(size);
+  out.set(a);
+  return out;
+}
+
 /** The first and last dated day of the lines (null when none), read once per index. */
 const datedSpanOf = new WeakMap<LinesIndex, [number, number] | null>();
 export function datedSpan(ix: LinesIndex): [number, number] | null {
@@ -104,70 +109,73 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
   const key = `${from}:${to}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const { flags, amount, day, order, customer } = ix;
-  // Per customer, side by side (one cache line per line read): the last day, orders, categories, the
-  // segment (plus one) in which its categories were last counted, and the first day.
-  const st = new Int32Array(STRIDE * ix.customers);
-  for (let c = 0; c < ix.customers; c++) {
-    st[STRIDE * c] = NOT_SEEN;
-    st[STRIDE * c + 4] = UNSEEN;
-  }
-  const spend = new Float64Array(ix.customers);
+  // The lines by customer (`CustomerLines`): one customer's figures in hand at a time, each written once.
+  const cl = ix.byCustomer;
+  const codes = sel.dims.map((d) => cl.dims[d]!);
+  const { n: nChecks, c0, k0, c1, k1 } = inlineChecks(sel, codes);
+  const nc = ix.customers;
+  const last = new Int32Array(nc).fill(NOT_SEEN);
+  const first = new Int32Array(nc).fill(UNSEEN);
+  const spend = new Float64Array(nc);
+  const orders = new Int32Array(nc);
+  const categories = new Int32Array(nc);
+  // By category code, the customer (plus one) whose categories last counted it.
+  const counted = new Int32Array(ix.segments.length);
+  const hasCategory = ix.dims.category !== undefined;
   // The orders in the order first read, with their customers and first days. An order whose lines agree (the
   // order bits, lines.ts) is kept or left out whole outside a category filter: its flagged line is its first,
   // and its day the order's. Others' first days are kept by order code while the lines are read.
   const marksAll = sel.byCategory;
-  // Sized by what the window can hold (a short window of many lines reads a fraction of the orders).
-  const ranges: [number, number][] = [];
-  let inWindow = 0;
-  for (let seg = 0; seg + 1 < ix.segments.length; seg++) {
-    const [lo, hi] = segmentRange(ix, seg, from, to);
-    ranges.push([lowerBound(day, NO_DAY + 1, lo, hi), hi]);
-    inWindow += hi - lo;
-  }
-  const most = Math.min(ix.orders, inWindow);
   const firstDay = marksAll || ix.mixedOrders > 0 ? new Int32Array(ix.orders).fill(UNSEEN) : EMPTY;
-  const touched = new Int32Array(most);
-  const orderCustomer = new Int32Array(most);
-  const orderDay = new Int32Array(most);
+  let capacity = Math.min(ix.orders, 1 << 16);
+  let touched = new Int32Array(capacity);
+  let orderCustomer = new Int32Array(capacity);
+  let orderDay = new Int32Array(capacity);
   let orderCount = 0;
   let anyMarked = false;
   const skip = sel.gross ? RETURN : 0;
-  const cat = ix.dims.category;
-  const { n: nChecks, c0, k0, c1, k1 } = inlineChecks(sel);
-  for (let seg = 0; seg + 1 < ix.segments.length; seg++) {
-    const [a, hi] = ranges[seg]!;
-    const countsCategory = cat !== undefined && cat.values[seg] !== null;
-    const stamp = seg + 1;
-    for (let i = a; i < hi; i++) {
+  const { start, day, flags, amount, order, segment } = cl;
+  for (let c = 0; c < nc; c++) {
+    const s = start[c]!;
+    const e = start[c + 1]!;
+    if (s === e) continue;
+    const a = lowerBound(day, from ?? NO_DAY + 1, s, e);
+    const b = to === null ? e : lowerBound(day, to + 1, a, e);
+    if (capacity < ix.orders && orderCount + (b - a) > capacity) {
+      capacity = Math.min(ix.orders, Math.max(2 * capacity, orderCount + (b - a)));
+      touched = grown(touched, capacity);
+      orderCustomer = grown(orderCustomer, capacity);
+      orderDay = grown(orderDay, capacity);
+    }
+    const tag = c + 1;
+    let lastDay = NOT_SEEN;
+    let firstSeen = UNSEEN;
+    let sum = 0;
+    let n = 0;
+    let kinds = 0;
+    for (let i = a; i < b; i++) {
       const fl = flags[i]!;
       if ((fl & skip) !== 0) continue;
-      if (nChecks > 0 && (k0[c0[i]!] === 0 || (nChecks > 1 && (k1[c1[i]!] === 0 || (nChecks > 2 && !keptBeyondTwo(sel, i)))))) continue;
-      const c = customer[i]!;
-      if (c < 0) continue;
+      if (nChecks > 0 && (k0[c0[i]!] === 0 || (nChecks > 1 && (k1[c1[i]!] === 0 || (nChecks > 2 && !keptBeyondTwo(sel, i, codes)))))) continue;
+      // In day order: the first kept line is the first day, the last the last.
       const d = day[i]!;
-      const at = STRIDE * c;
-      if (d > st[at]!) st[at] = d;
-      if (d < st[at + 4]!) st[at + 4] = d;
-      if ((fl & NO_AMOUNT) === 0) spend[c]! += amount[i]!;
-      if ((fl & (RETURN | NO_ORDER)) !== 0) {
-        // A sales line without an order key still has a category (loyalty refuses such lines; RFM counts it).
-        if ((fl & RETURN) === 0 && countsCategory && st[at + 3] !== stamp) {
-          st[at + 3] = stamp;
-          st[at + 2]!++;
-        }
-        continue;
+      if (firstSeen === UNSEEN) firstSeen = d;
+      lastDay = d;
+      if ((fl & NO_AMOUNT) === 0) sum += amount[i]!;
+      if ((fl & RETURN) !== 0) continue;
+      // A sales line without an order key still has a category (loyalty refuses such lines; RFM counts it).
+      const g = segment[i]!;
+      if (hasCategory && g !== 0 && counted[g] !== tag) {
+        counted[g] = tag;
+        kinds++;
       }
-      if (countsCategory && st[at + 3] !== stamp) {
-        st[at + 3] = stamp;
-        st[at + 2]!++;
-      }
+      if ((fl & NO_ORDER) !== 0) continue;
       if (!marksAll && (fl & MIXED_ORDER) === 0) {
         if ((fl & FIRST_OF_ORDER) !== 0) {
           touched[orderCount] = -1;
           orderCustomer[orderCount] = c;
           orderDay[orderCount++] = d;
-          st[at + 1]!++;
+          n++;
         }
         continue;
       }
@@ -176,23 +184,19 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
       if (f === UNSEEN) {
         touched[orderCount] = o;
         orderCustomer[orderCount++] = c;
-        st[at + 1]!++;
+        n++;
         anyMarked = true;
       }
       if (d < f) firstDay[o] = d;
     }
+    if (lastDay === NOT_SEEN) continue;
+    last[c] = lastDay;
+    first[c] = firstSeen;
+    spend[c] = sum;
+    orders[c] = n;
+    categories[c] = kinds;
   }
   if (anyMarked) for (let t = 0; t < orderCount; t++) if (touched[t]! >= 0) orderDay[t] = firstDay[touched[t]!]!;
-  const last = new Int32Array(ix.customers);
-  const first = new Int32Array(ix.customers);
-  const orders = new Int32Array(ix.customers);
-  const categories = new Int32Array(ix.customers);
-  for (let c = 0; c < ix.customers; c++) {
-    last[c] = st[STRIDE * c]!;
-    orders[c] = st[STRIDE * c + 1]!;
-    categories[c] = st[STRIDE * c + 2]!;
-    first[c] = st[STRIDE * c + 4]!;
-  }
   const p: CustomerPass = { last, first, spend, orders, categories, orderCount, orderCustomer, orderDay: orderDay.subarray(0, orderCount), rfm: new Map() };
   cache.set(key, p);
   return p;
@@ -256,7 +260,7 @@ export function loyaltyRow(ix: LinesIndex, sel: Selection, from: number | null, 
     if (n >= 2) repeat++;
     if (p.categories[c]! >= 2) cross++;
   }
-  const gaps = sortedInts(orderGaps(ix, p));
+  const gaps = sortedInts(orderGaps(p));
   let sum = 0;
   for (let k = 0; k < gaps.length; k++) sum += gaps[k]!;
   const share = (x: number): number | null => (customers > 0 ? x / customers : null);
@@ -275,47 +279,15 @@ export function loyaltyRow(ix: LinesIndex, sel: Selection, from: number | null, 
   };
 }
 
-/** The days from each customer's order to their next (orders by first day), in no order. */
-function orderGaps(ix: LinesIndex, p: CustomerPass): Int32Array {
-  // The orders by first day, then (stable) by customer: each customer's orders in day order, one after another.
-  const byDay = sortedOrder(p.orderDay, p.orderCount);
-  const start = new Int32Array(ix.customers + 1);
-  for (let t = 0; t < p.orderCount; t++) start[p.orderCustomer[t]! + 1]!++;
-  for (let c = 0; c < ix.customers; c++) start[c + 1]! += start[c]!;
-  const days = new Int32Array(p.orderCount);
-  const owner = new Int32Array(p.orderCount);
-  for (let k = 0; k < p.orderCount; k++) {
-    const t = byDay[k]!;
-    const at = start[p.orderCustomer[t]!]!++;
-    days[at] = p.orderDay[t]!;
-    owner[at] = p.orderCustomer[t]!;
-  }
+/**
+ * The days from each customer's order to their next (orders by first day), in no order. The pass reads the lines
+ * customer by customer in day order, so its orders come grouped by customer, each customer's by first day.
+ */
+function orderGaps(p: CustomerPass): Int32Array {
   const gaps = new Int32Array(p.orderCount);
   let g = 0;
-  for (let k = 1; k < p.orderCount; k++) if (owner[k] === owner[k - 1]) gaps[g++] = days[k]! - days[k - 1]!;
+  for (let t = 1; t < p.orderCount; t++) if (p.orderCustomer[t] === p.orderCustomer[t - 1]) gaps[g++] = p.orderDay[t]! - p.orderDay[t - 1]!;
   return gaps.subarray(0, g);
-}
-
-/** Positions `0 … n−1` ordered by `key` (stable): a counting sort over the keys' range, else a comparison sort. */
-function sortedOrder(key: Int32Array, n: number): Int32Array {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let k = 0; k < n; k++) {
-    lo = Math.min(lo, key[k]!);
-    hi = Math.max(hi, key[k]!);
-  }
-  const out = new Int32Array(n);
-  if (n === 0) return out;
-  if (hi - lo > 4 * n + 4096) {
-    const idx = Array.from({ length: n }, (_, k) => k).sort((a, b) => key[a]! - key[b]! || a - b);
-    out.set(idx);
-    return out;
-  }
-  const start = new Int32Array(hi - lo + 2);
-  for (let k = 0; k < n; k++) start[key[k]! - lo + 1]!++;
-  for (let v = 0; v + 1 < start.length; v++) start[v + 1]! += start[v]!;
-  for (let k = 0; k < n; k++) out[start[key[k]! - lo]!++] = k;
-  return out;
 }
 
 // ---------------------------------------------------------------- RFM: tierSummarySql, paretoSql, lorenzSql

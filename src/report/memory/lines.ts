@@ -85,6 +85,26 @@ export interface LinesIndex {
   mixedOrders: number;
   /** Every amount and quantity is a finite number (else the index answers nothing: its read adds 0 × a value for a line left out). */
   finite: boolean;
+  /** The lines with a customer again, in customer order (the per-customer measures read them: customers.ts). */
+  byCustomer: CustomerLines;
+}
+
+/**
+ * The lines with a customer, by customer and in day order within each (undated first): customer `c`'s are
+ * `start[c]` … `start[c+1]−1`. A per-customer read then keeps one customer's figures in hand at a time, where
+ * reading the category-ordered lines touched every customer's figures all over memory (at 10M lines, 10× the
+ * customers of 1M no longer fit the processor's cache: about 125 ns a line against 50).
+ */
+export interface CustomerLines {
+  start: Int32Array;
+  day: Int32Array;
+  flags: Uint8Array;
+  amount: Float64Array;
+  order: Int32Array;
+  /** The line's segment (its category code; 0 without a category column). */
+  segment: Codes;
+  /** Each dimension's codes, as `LinesIndex.dims`. */
+  dims: Partial<Record<DimensionFilter, Codes>>;
 }
 
 // ---------------------------------------------------------------- dates
@@ -125,6 +145,8 @@ export interface Selection {
   /** Per dimension with an active filter: its codes per line, and which codes are kept (1). */
   codes: Codes[];
   keep: Uint8Array[];
+  /** The dimension of each filter above (for the same codes in customer order: `CustomerLines.dims`). */
+  dims: DimensionFilter[];
   /** Gross revenue: return lines are left out of everything (as the facts leave them out). */
   gross: boolean;
   /** A category filter: an order may then be kept in one of its categories and not another (orders counted with marks). */
@@ -146,7 +168,7 @@ export interface Selection {
 export function selectionOf(ix: LinesIndex, filters: Filters | undefined, orderDims: readonly DimensionFilter[]): Selection | null {
   const f = filters ?? {};
   if (f.risk?.length || f.valueTier?.length || !ix.finite) return null;
-  const sel: Selection = { codes: [], keep: [], gross: f.revenue === 'gross', byCategory: false, memo: new Map(), passes: new Map() };
+  const sel: Selection = { codes: [], keep: [], dims: [], gross: f.revenue === 'gross', byCategory: false, memo: new Map(), passes: new Map() };
   for (const d of orderDims) {
     const values = f[d];
     if (!values?.length) continue;
@@ -158,6 +180,7 @@ export function selectionOf(ix: LinesIndex, filters: Filters | undefined, orderD
       if (v !== null && wanted.has(v)) keep[code] = 1;
     });
     sel.codes.push(col.codes);
+    sel.dims.push(d);
     sel.keep.push(keep);
     if (d === 'category') sel.byCategory = true;
   }
@@ -358,14 +381,17 @@ export function addRange(ix: LinesIndex, sel: Selection, lo: number, hi: number,
 const ALL_CODES = new Uint8Array(1);
 const ALL_KEPT = Uint8Array.of(1);
 
-/** The selection's first two dimension filters (codes per line, kept codes), for a read that checks them inline; `n` filters in all. */
-export function inlineChecks(sel: Selection): { n: number; c0: Codes; k0: Uint8Array; c1: Codes; k1: Uint8Array } {
-  return { n: sel.codes.length, c0: sel.codes[0] ?? ALL_CODES, k0: sel.keep[0] ?? ALL_KEPT, c1: sel.codes[1] ?? ALL_CODES, k1: sel.keep[1] ?? ALL_KEPT };
+/**
+ * The selection's first two dimension filters (codes per line, kept codes), for a read that checks them inline; `n`
+ * filters in all. `codes`: the same dimensions' codes in another order of the lines (`CustomerLines.dims`).
+ */
+export function inlineChecks(sel: Selection, codes: readonly Codes[] = sel.codes): { n: number; c0: Codes; k0: Uint8Array; c1: Codes; k1: Uint8Array } {
+  return { n: codes.length, c0: codes[0] ?? ALL_CODES, k0: sel.keep[0] ?? ALL_KEPT, c1: codes[1] ?? ALL_CODES, k1: sel.keep[1] ?? ALL_KEPT };
 }
 
 /** Whether line `i` passes the selection's third and later dimension filters (the read checks two inline). */
-export function keptBeyondTwo(sel: Selection, i: number): boolean {
-  for (let k = 2; k < sel.codes.length; k++) if (sel.keep[k]![sel.codes[k]![i]!] === 0) return false;
+export function keptBeyondTwo(sel: Selection, i: number, codes: readonly Codes[] = sel.codes): boolean {
+  for (let k = 2; k < codes.length; k++) if (sel.keep[k]![codes[k]![i]!] === 0) return false;
   return true;
 }
 
