@@ -18,7 +18,8 @@ import type { IndexAnswer, IndexAnswers, IndexHost } from './host.ts';
 /**
  * Above this many order lines no index is built: measured at 10M (bench), where the build raised the tab's
  * peak memory from 4.1 to 5.5–5.7 GB (the read passes through DuckDB's WASM heap, then the worker codes and sorts
- * the lines) and the index then holds about 40 bytes a line in its worker.
+ * the lines) and the index then held about 40 bytes a line in its worker; about 60 since it also keeps the lines
+ * in customer order (`CustomerLines`), and the peak with it built before the first Analytics run was 5.1 GB.
  */
 export const MAX_INDEX_ROWS = 10_000_000;
 
