@@ -14,11 +14,10 @@ import { LIFECYCLE_STAGES, type CohortRow, type LifecycleStage, type LifecycleSt
 import type { ScopeTotalsRow } from '../../metrics/drilldown.ts';
 import { customerPass, datedSpan, decimalDigits, NOT_SEEN } from './customers.ts';
 import {
-  isoOf, inlineChecks, keptBeyondTwo, lowerBound, monthStart, NO_ORDER, RETURN, segmentRange, type LinesIndex, type Selection,
+  FIRST_OF_ORDER, isoOf, inlineChecks, keptBeyondTwo, lowerBound, MIXED_ORDER, monthStart, NO_ORDER, RETURN, type LinesIndex, type Selection,
 } from './lines.ts';
 
 const NO_AMOUNT = LINE_FLAGS.noAmount;
-const NO_CUSTOMER = LINE_FLAGS.noCustomer;
 
 /** At most this many months, and this many 32-bit words of month marks, in one activity read (else the SQL answers). */
 const MAX_MONTHS = 1200;
@@ -28,6 +27,15 @@ const MAX_MARK_WORDS = 16_000_000;
 function keptByDims(sel: Selection, i: number): boolean {
   for (let k = 0; k < sel.codes.length; k++) if (sel.keep[k]![sel.codes[k]![i]!] === 0) return false;
   return true;
+}
+
+/** Whether a line of the customer-ordered copy (`CustomerLines`) is kept: by the dimension filters, and with `basis` by the revenue basis. */
+function customerKept(ix: LinesIndex, sel: Selection, basis = true): (i: number) => boolean {
+  const codes = sel.dims.map((d) => ix.byCustomer.dims[d]!);
+  const { n, c0, k0, c1, k1 } = inlineChecks(sel, codes);
+  const { flags } = ix.byCustomer;
+  const skip = basis && sel.gross ? RETURN : 0;
+  return (i) => (flags[i]! & skip) === 0 && (n === 0 || (k0[c0[i]!] !== 0 && (n === 1 || (k1[c1[i]!] !== 0 && (n === 2 || keptBeyondTwo(sel, i, codes))))));
 }
 
 // ---------------------------------------------------------------- months
@@ -88,14 +96,9 @@ function activity(ix: LinesIndex, sel: Selection, from: number | null, to: numbe
   const monthOf = new Int32Array(Math.max(0, end - start + 1));
   for (let m = 0, d = start; m < months; m++) for (const next = Math.min(end + 1, monthStart(base, m + 1)); d < next; d++) monthOf[d - start] = m;
   // By customer (`CustomerLines`, day order): the first kept line up to the window's end is the first purchase, then the window's lines.
-  const cl = ix.byCustomer;
-  const codes = sel.dims.map((d) => cl.dims[d]!);
-  const { n: nChecks, c0, k0, c1, k1 } = inlineChecks(sel, codes);
-  const { start: runs, day, flags, amount } = cl;
+  const { start: runs, day, flags, amount } = ix.byCustomer;
   const { marks, firstMonth, cohortSize, newRevenue, returningRevenue, cohortRevenue } = a;
-  const skip = sel.gross ? RETURN : 0;
-  const kept = (i: number): boolean =>
-    (flags[i]! & skip) === 0 && (nChecks === 0 || (k0[c0[i]!] !== 0 && (nChecks === 1 || (k1[c1[i]!] !== 0 && (nChecks === 2 || keptBeyondTwo(sel, i, codes))))));
+  const kept = customerKept(ix, sel);
   let first = Infinity;
   let last = -Infinity;
   for (let c = 0; c < ix.customers; c++) {
@@ -270,19 +273,19 @@ export function lifecycleRows(ix: LinesIndex, sel: Selection, from: number | nul
   const window = 90;
   const growth = 0.2;
   const p = customerPass(ix, sel, from, asOf);
-  // Spend in the last window and the one before it.
+  // Spend in the last window and the one before it: the end of each customer's lines (in day order).
   const recent = new Float64Array(ix.customers);
   const previous = new Float64Array(ix.customers);
-  const skip = sel.gross ? RETURN : 0;
+  const kept = customerKept(ix, sel);
+  const { start, day, flags, amount } = ix.byCustomer;
   const earliest = Math.max(from ?? -Infinity, asOf - 2 * window + 1);
-  for (let seg = 0; seg + 1 < ix.segments.length; seg++) {
-    const [lo, hi] = segmentRange(ix, seg, earliest, asOf);
-    for (let i = lo; i < hi; i++) {
-      const fl = ix.flags[i]!;
-      const c = ix.customer[i]!;
-      if ((fl & (skip | NO_AMOUNT)) !== 0 || c < 0 || !keptByDims(sel, i)) continue;
-      if (asOf - ix.day[i]! < window) recent[c]! += ix.amount[i]!;
-      else previous[c]! += ix.amount[i]!;
+  for (let c = 0; c < ix.customers; c++) {
+    if (p.last[c] === NOT_SEEN) continue;
+    const e = lowerBound(day, asOf + 1, start[c]!, start[c + 1]!);
+    for (let i = lowerBound(day, earliest, start[c]!, e); i < e; i++) {
+      if ((flags[i]! & NO_AMOUNT) !== 0 || !kept(i)) continue;
+      if (asOf - day[i]! < window) recent[c]! += amount[i]!;
+      else previous[c]! += amount[i]!;
     }
   }
   // (1 ± growth) as the SQL's decimals give them.
@@ -311,55 +314,62 @@ export function lifecycleRows(ix: LinesIndex, sel: Selection, from: number | nul
 
 /** `scopeTotalsSql` on the orders: counts over the net lines of the filters (returns counted, whatever the revenue basis). */
 export function scopeRow(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): ScopeTotalsRow {
-  const gross = sel.gross;
-  const customerSeen = new Uint8Array(ix.customers);
-  const orderSeen = new Uint8Array(ix.orders);
-  let customers = 0;
-  let orders = 0;
-  let lines = 0;
-  let revenue = 0;
-  let revenueLines = 0;
-  let noCustomer = 0;
-  let returns = 0;
-  let returnAmount = 0;
-  for (let seg = 0; seg + 1 < ix.segments.length; seg++) {
-    const [lo, hi] = segmentRange(ix, seg, from, to);
-    for (let i = lo; i < hi; i++) {
-      if (!keptByDims(sel, i)) continue;
-      const fl = ix.flags[i]!;
-      const isReturn = (fl & RETURN) !== 0;
-      const hasAmount = (fl & NO_AMOUNT) === 0;
-      if ((fl & NO_CUSTOMER) !== 0) noCustomer++;
-      if (isReturn) {
-        returns++;
-        if (hasAmount) returnAmount += ix.amount[i]!;
-      } else {
-        const c = ix.customer[i]!;
-        if (c >= 0 && customerSeen[c] === 0) {
-          customerSeen[c] = 1;
-          customers++;
-        }
-        const o = ix.order[i]!;
-        if ((fl & NO_ORDER) === 0 && o >= 0 && orderSeen[o] === 0) {
-          orderSeen[o] = 1;
-          orders++;
-        }
-      }
-      if (gross && isReturn) continue;
-      lines++;
-      if (hasAmount) {
-        revenue += ix.amount[i]!;
-        revenueLines++;
-      }
+  const t = { orders: 0, lines: 0, revenue: 0, revenueLines: 0, returns: 0, returnAmount: 0 };
+  // Distinct orders: an order whose lines agree is counted on its flagged line (lines.ts), others with a mark each.
+  const marksAll = sel.byCategory;
+  const orderSeen = marksAll || ix.mixedOrders > 0 ? new Uint8Array(ix.orders) : new Uint8Array(0);
+  const add = (fl: number, amount: number, o: number): void => {
+    const isReturn = (fl & RETURN) !== 0;
+    if (isReturn) {
+      t.returns++;
+      if ((fl & NO_AMOUNT) === 0) t.returnAmount += amount;
+    } else if (!marksAll && (fl & MIXED_ORDER) === 0) {
+      if ((fl & FIRST_OF_ORDER) !== 0) t.orders++;
+    } else if ((fl & NO_ORDER) === 0 && o >= 0 && orderSeen[o] === 0) {
+      orderSeen[o] = 1;
+      t.orders++;
     }
+    if (sel.gross && isReturn) return;
+    t.lines++;
+    if ((fl & NO_AMOUNT) === 0) {
+      t.revenue += amount;
+      t.revenueLines++;
+    }
+  };
+  // The customers' lines by customer (a buyer counted once), undated ones too when no date bounds the scope.
+  const cl = ix.byCustomer;
+  const kept = customerKept(ix, sel, false);
+  let customers = 0;
+  for (let c = 0; c < ix.customers; c++) {
+    const s = cl.start[c]!;
+    const e = cl.start[c + 1]!;
+    const a = from === null && to === null ? s : lowerBound(cl.day, from ?? NO_DAY + 1, s, e);
+    const b = to === null ? e : lowerBound(cl.day, to + 1, a, e);
+    let buyer = false;
+    for (let i = a; i < b; i++) {
+      if (!kept(i)) continue;
+      add(cl.flags[i]!, cl.amount[i]!, cl.order[i]!);
+      if ((cl.flags[i]! & RETURN) === 0) buyer = true;
+    }
+    if (buyer) customers++;
+  }
+  // Then the lines without a customer.
+  let noCustomer = 0;
+  for (let k = 0; k < cl.orphans.length; k++) {
+    const i = cl.orphans[k]!;
+    const d = ix.day[i]!;
+    if ((from !== null || to !== null) && (d === NO_DAY || (from !== null && d < from) || (to !== null && d > to))) continue;
+    if (!keptByDims(sel, i)) continue;
+    noCustomer++;
+    add(ix.flags[i]!, ix.amount[i]!, ix.order[i]!);
   }
   return {
     customers: ix.has.customer ? customers : null,
-    orders,
-    lines,
-    revenue: ix.has.amount && revenueLines > 0 ? revenue : null,
+    orders: t.orders,
+    lines: t.lines,
+    revenue: ix.has.amount && t.revenueLines > 0 ? t.revenue : null,
     no_customer_lines: ix.has.customer ? noCustomer : null,
-    return_lines: returns,
-    return_amount: ix.has.amount ? returnAmount : null,
+    return_lines: t.returns,
+    return_amount: ix.has.amount ? t.returnAmount : null,
   };
 }

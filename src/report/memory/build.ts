@@ -98,7 +98,7 @@ export function buildLinesIndex(input: LinesInput): LinesIndex {
     has: input.has,
     finite: allFinite(input.amount) && allFinite(input.quantity),
     mixedOrders: 0,
-    byCustomer: { start: new Int32Array(1), day: new Int32Array(0), flags: new Uint8Array(0), amount: new Float64Array(0), order: new Int32Array(0), segment: new Uint8Array(0), dims: {} },
+    byCustomer: { start: new Int32Array(1), day: new Int32Array(0), flags: new Uint8Array(0), amount: new Float64Array(0), order: new Int32Array(0), segment: new Uint8Array(0), dims: {}, orphans: new Int32Array(0) },
   };
   ix.mixedOrders = flagOrders(ix);
   ix.byCustomer = customerLines(ix);
@@ -135,7 +135,9 @@ function customerLines(ix: LinesIndex): CustomerLines {
   for (let j = 0; j < order.length; j++) segment[j] = segOf[order[j]!]!;
   const dims: CustomerLines['dims'] = {};
   for (const [d, col] of Object.entries(ix.dims) as [DimensionFilter, DimColumn][]) dims[d] = permutedCodes(col.codes, order);
-  return { start, day: permuted(ix.day, order), flags: permuted(ix.flags, order), amount: permuted(ix.amount, order), order: permuted(ix.order, order), segment, dims };
+  const orphans = new Int32Array(ix.rows - order.length);
+  for (let i = 0, k = 0; i < ix.rows; i++) if (customer[i]! < 0) orphans[k++] = i;
+  return { start, day: permuted(ix.day, order), flags: permuted(ix.flags, order), amount: permuted(ix.amount, order), order: permuted(ix.order, order), segment, dims, orphans };
 }
 
 function permutedCodes(codes: Codes, order: Int32Array): Codes {

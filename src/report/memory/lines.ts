@@ -105,6 +105,8 @@ export interface CustomerLines {
   segment: Codes;
   /** Each dimension's codes, as `LinesIndex.dims`. */
   dims: Partial<Record<DimensionFilter, Codes>>;
+  /** The lines without a customer: their positions in the index (category order). */
+  orphans: Int32Array;
 }
 
 // ---------------------------------------------------------------- dates
