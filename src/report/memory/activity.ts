@@ -5,6 +5,8 @@
  * base table, from the customer pass (customers.ts) and one read of the
  * window's kept lines that marks which customers bought in which month (a
  * bit per customer per month) and adds up revenue by first-purchase month.
+ * Every read here goes customer by customer over the index's customer-ordered
+ * copy (`CustomerLines`); the scope adds the lines without a customer.
  * The SQL stays the definition; the unit test compares both.
  */
 import { LINE_FLAGS, NO_DAY } from '../../metrics/cube.ts';

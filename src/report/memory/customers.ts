@@ -2,9 +2,11 @@
  * The lines index's per-customer answers: what `loyaltySql`, `tierSummarySql`,
  * `paretoSql` and `lorenzSql` give on the base table. Each of those groups
  * the filtered lines by customer (and by order) in SQL, which took 0.3–0.5 s a
- * measure at 1M lines in DuckDB-WASM; here one read of the kept lines makes
- * every customer's spend, last day, orders and categories, and the orders'
- * first days, and the four measures are taken from that.
+ * measure at 1M lines in DuckDB-WASM; here one read of the kept lines,
+ * customer by customer (the index's customer-ordered copy, `CustomerLines` in
+ * lines.ts), makes every customer's spend, first and last day, orders and
+ * categories, and the orders' first days, and the four measures are taken
+ * from that (activity.ts and customer status read the same pass).
  *
  * The SQL stays the definition (the unit test compares both on awkward
  * generated lines). What the index cannot answer exactly, it refuses (null):
@@ -35,7 +37,7 @@ export interface CustomerPass {
   orders: Int32Array;
   /** Distinct non-NULL categories of sales lines. */
   categories: Int32Array;
-  /** The sales orders read: `orderCount` of them, each with its customer and its first day. */
+  /** The sales orders read: `orderCount` of them, each with its customer and its first day, grouped by customer in day order. */
   orderCount: number;
   orderCustomer: Int32Array;
   orderDay: Int32Array;
