@@ -101,26 +101,17 @@ export function buildLinesIndex(input: LinesInput): LinesIndex {
     byCustomer: { start: new Int32Array(1), day: new Int32Array(0), flags: new Uint8Array(0), amount: new Float64Array(0), order: new Int32Array(0), segment: new Uint8Array(0), dims: {}, orphans: new Int32Array(0) },
   };
   ix.mixedOrders = flagOrders(ix);
-  ix.byCustomer = customerLines(ix);
+  ix.byCustomer = customerLines(ix, lo, span);
   return ix;
 }
 
 /** The index's lines with a customer, by customer, each customer's in day order (see `CustomerLines`); after the order bits are set. */
-function customerLines(ix: LinesIndex): CustomerLines {
+function customerLines(ix: LinesIndex, lo: number, span: number): CustomerLines {
   const { customer } = ix;
   const start = new Int32Array(ix.customers + 1);
   for (let i = 0; i < ix.rows; i++) if (customer[i]! >= 0) start[customer[i]! + 1]!++;
   for (let c = 0; c < ix.customers; c++) start[c + 1]! += start[c]!;
-  // Days first (a counting sort over the days' range), then stably by customer.
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < ix.rows; i++) {
-    const d = ix.day[i]!;
-    if (d === NO_DAY) continue;
-    if (d < lo) lo = d;
-    if (d > hi) hi = d;
-  }
-  const span = hi >= lo ? hi - lo + 1 : 0;
+  // Days first (a counting sort over the days' range, `lo` … `lo + span − 1`, as the index's), then stably by customer.
   const byDay = countingOrder((i) => (ix.day[i] === NO_DAY ? 0 : ix.day[i]! - lo + 1), span + 1, ix.rows);
   const at = start.slice(0, ix.customers);
   const order = new Int32Array(start[ix.customers]!);
