@@ -2,11 +2,11 @@
  * The lines index's answers on customers over time: what `customerStatusSql`
  * (without a customers table), `newReturningSql`, `retentionSql`,
  * `cohortRetentionSql`, `lifecycleStagesSql` and `scopeTotalsSql` give on the
- * base table, from the customer pass (customers.ts) and one read of the
- * window's kept lines that marks which customers bought in which month (a
- * bit per customer per month) and adds up revenue by first-purchase month.
- * Every read here goes customer by customer over the index's customer-ordered
- * copy (`CustomerLines`); the scope adds the lines without a customer.
+ * base table. The months come from the window's one read (pass.ts): which
+ * customers bought in which month (a bit per customer per month) and revenue
+ * by first-purchase month. Status, the life cycle's last two windows and the
+ * scope read the index's customer-ordered copy (`CustomerLines`) themselves;
+ * the scope adds the lines without a customer.
  * The SQL stays the definition; the unit test compares both.
  */
 import { LINE_FLAGS, NO_DAY } from '../../metrics/cube.ts';
@@ -14,16 +14,11 @@ import type { CustomerStatusRow, NewReturningRow } from '../../metrics/customers
 import type { RetentionRow } from '../../metrics/loyalty.ts';
 import { LIFECYCLE_STAGES, type CohortRow, type LifecycleStage, type LifecycleStageRow } from '../../metrics/cohorts.ts';
 import type { ScopeTotalsRow } from '../../metrics/drilldown.ts';
-import { customerPass, datedSpan, decimalDigits, NOT_SEEN } from './customers.ts';
-import {
-  FIRST_OF_ORDER, isoOf, inlineChecks, keptBeyondTwo, lowerBound, MIXED_ORDER, monthStart, NO_ORDER, RETURN, type LinesIndex, type Selection,
-} from './lines.ts';
+import { decimalDigits } from './customers.ts';
+import { customerKept, customerPass, MAX_MONTHS, monthsBetween, NOT_SEEN, type Activity } from './pass.ts';
+import { FIRST_OF_ORDER, isoOf, lowerBound, MIXED_ORDER, monthStart, NO_ORDER, RETURN, type LinesIndex, type Selection } from './lines.ts';
 
 const NO_AMOUNT = LINE_FLAGS.noAmount;
-
-/** At most this many months, and this many 32-bit words of month marks, in one activity read (else the SQL answers). */
-const MAX_MONTHS = 1200;
-const MAX_MARK_WORDS = 16_000_000;
 
 /** Whether line `i` is kept by the selection's dimension filters (not its revenue basis). */
 function keptByDims(sel: Selection, i: number): boolean {
@@ -31,108 +26,9 @@ function keptByDims(sel: Selection, i: number): boolean {
   return true;
 }
 
-/** Whether a line of the customer-ordered copy (`CustomerLines`) is kept: by the dimension filters, and with `basis` by the revenue basis. */
-function customerKept(ix: LinesIndex, sel: Selection, basis = true): (i: number) => boolean {
-  const codes = sel.dims.map((d) => ix.byCustomer.dims[d]!);
-  const { n, c0, k0, c1, k1 } = inlineChecks(sel, codes);
-  const { flags } = ix.byCustomer;
-  const skip = basis && sel.gross ? RETURN : 0;
-  return (i) => (flags[i]! & skip) === 0 && (n === 0 || (k0[c0[i]!] !== 0 && (n === 1 || (k1[c1[i]!] !== 0 && (n === 2 || keptBeyondTwo(sel, i, codes))))));
-}
-
-// ---------------------------------------------------------------- months
-
-/** Months from the month of day `a` to that of day `b`. */
-function monthsBetween(a: number, b: number): number {
-  const x = new Date(a * 86_400_000);
-  const y = new Date(b * 86_400_000);
-  return (y.getUTCFullYear() - x.getUTCFullYear()) * 12 + y.getUTCMonth() - x.getUTCMonth();
-}
-
-/** Customers' marks per month of a date window, and revenue by month and by first-purchase month. */
-interface Activity {
-  /** Month 0's first day; `months` months from it. */
-  base: number;
-  months: number;
-  /** Customer `c` bought in month `m`: bit `c & 31` of `marks[m × words + (c >>> 5)]`. */
-  words: number;
-  marks: Uint32Array;
-  /** Each customer's first-purchase month (over every date up to the window's end), as a month of this window (−1 before it). */
-  firstMonth: Int32Array;
-  /** By month: the customers whose first purchase is within the window's dates, in that month (the cohorts' sizes). */
-  cohortSize: Int32Array;
-  /** By month: revenue of customers in their first month, and of the others. */
-  newRevenue: Float64Array;
-  returningRevenue: Float64Array;
-  /** By first-purchase month (a month of the window) × month: revenue (`cohortRevenue[f × months + m]`). */
-  cohortRevenue: Float64Array;
-  /** The first and last day of a kept line with a customer; [∞, −∞] when none. */
-  lo: number;
-  hi: number;
-}
-
-const activityOf = new WeakMap<Selection, Map<string, Activity | null>>();
-
-/** The kept dated lines with a customer from `from` to `to` (either open), read once per selection; null when too many months. */
+/** The window's months (its read's), or null when there are too many. */
 function activity(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): Activity | null {
-  let cache = activityOf.get(sel);
-  if (!cache) activityOf.set(sel, (cache = new Map()));
-  const key = `${from}:${to}`;
-  if (cache.has(key)) return cache.get(key)!;
-  const span = datedSpan(ix);
-  const start = from ?? span?.[0] ?? 0;
-  const end = to ?? span?.[1] ?? 0;
-  const base = monthStart(start);
-  const months = Math.max(0, monthsBetween(start, end) + 1);
-  const words = (ix.customers + 31) >>> 5;
-  if (months > MAX_MONTHS || months * words > MAX_MARK_WORDS) {
-    cache.set(key, null);
-    return null;
-  }
-  const a: Activity = {
-    base, months, words, marks: new Uint32Array(months * words), firstMonth: new Int32Array(ix.customers).fill(-1), cohortSize: new Int32Array(months),
-    newRevenue: new Float64Array(months), returningRevenue: new Float64Array(months), cohortRevenue: new Float64Array(months * months),
-    lo: Infinity, hi: -Infinity,
-  };
-  // The month of each day of the window.
-  const monthOf = new Int32Array(Math.max(0, end - start + 1));
-  for (let m = 0, d = start; m < months; m++) for (const next = Math.min(end + 1, monthStart(base, m + 1)); d < next; d++) monthOf[d - start] = m;
-  // By customer (`CustomerLines`, day order): the first kept line up to the window's end is the first purchase, then the window's lines.
-  const { start: runs, day, flags, amount } = ix.byCustomer;
-  const { marks, firstMonth, cohortSize, newRevenue, returningRevenue, cohortRevenue } = a;
-  const kept = customerKept(ix, sel);
-  let first = Infinity;
-  let last = -Infinity;
-  for (let c = 0; c < ix.customers; c++) {
-    const e = to === null ? runs[c + 1]! : lowerBound(day, to + 1, runs[c]!, runs[c + 1]!);
-    let i = lowerBound(day, NO_DAY + 1, runs[c]!, e);
-    while (i < e && !kept(i)) i++;
-    if (i === e) continue;
-    // A first purchase before the window but in its first month is in month 0 (months, not days, are compared).
-    const f = day[i]! >= start ? monthOf[day[i]! - start]! : day[i]! >= base ? 0 : -1;
-    firstMonth[c] = f;
-    if (from === null || day[i]! >= from) cohortSize[f]!++;
-    if (from !== null && day[i]! < from) i = lowerBound(day, from, i, e);
-    const word = c >>> 5;
-    const bit = 1 << (c & 31);
-    for (; i < e; i++) {
-      if (!kept(i)) continue;
-      const d = day[i]!;
-      if (d < first) first = d;
-      if (d > last) last = d;
-      const m = monthOf[d - start]!;
-      marks[m * words + word]! |= bit;
-      if ((flags[i]! & NO_AMOUNT) !== 0) continue;
-      const x = amount[i]!;
-      if (f === m) newRevenue[m]! += x;
-      else returningRevenue[m]! += x;
-      if (f >= 0) cohortRevenue[f * months + m]! += x;
-    }
-  }
-  a.lo = first;
-  a.hi = last;
-  cache.set(key, a);
-  return a;
+  return customerPass(ix, sel, from, to).activity;
 }
 
 function popcount(x: number): number {
@@ -141,8 +37,12 @@ function popcount(x: number): number {
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
+/** Whether `m` is a month of the activity (the months the SQL lists may reach beyond the lines': none bought then). */
+const within = (a: Activity, m: number): boolean => m >= 0 && m < a.months;
+
 /** Customers marked in month `m` (and, with `next`, also in month `m + 1`). */
 function marked(a: Activity, m: number, next = false): number {
+  if (!within(a, m) || (next && !within(a, m + 1))) return 0;
   let n = 0;
   const row = m * a.words;
   for (let w = 0; w < a.words; w++) n += popcount(next ? a.marks[row + w]! & a.marks[row + a.words + w]! : a.marks[row + w]!);
@@ -151,6 +51,7 @@ function marked(a: Activity, m: number, next = false): number {
 
 /** Calls `f` with each customer marked in month `m`. */
 function eachMarked(a: Activity, m: number, f: (c: number) => void): void {
+  if (!within(a, m)) return;
   const row = m * a.words;
   for (let w = 0; w < a.words; w++) {
     let x = a.marks[row + w]!;
@@ -178,6 +79,7 @@ function perListedMonth<R>(ix: LinesIndex, sel: Selection, from: number | null, 
   const a = activity(ix, sel, from, to);
   if (!a) return null;
   const span = listed(a, from, to);
+  if (span && span[1] - span[0] >= MAX_MONTHS) return null;
   const out: R[] = [];
   if (span) for (let m = span[0]; m <= span[1]; m++) out.push(row(a, m, span[1]));
   return out;
@@ -207,8 +109,8 @@ export function newReturningRows(ix: LinesIndex, sel: Selection, from: number | 
       customers,
       new_customers: fresh,
       returning_customers: customers - fresh,
-      new_revenue: ix.has.amount ? a.newRevenue[m]! : null,
-      returning_revenue: ix.has.amount ? a.returningRevenue[m]! : null,
+      new_revenue: ix.has.amount ? (within(a, m) ? a.newRevenue[m]! : 0) : null,
+      returning_revenue: ix.has.amount ? (within(a, m) ? a.returningRevenue[m]! : 0) : null,
     };
   });
 }
@@ -251,18 +153,25 @@ export function cohortRows(ix: LinesIndex, sel: Selection, from: number | null, 
 
 /** `customerStatusSql` without a customers table (default thresholds: active ≤ 90 days, churned > 180). */
 export function statusRows(ix: LinesIndex, sel: Selection, from: number | null, to: number | null, asOf: number): CustomerStatusRow[] {
-  // Dates do not choose the customers: every line up to the as-of day does.
-  const p = customerPass(ix, sel, null, asOf);
+  // Dates do not choose the customers: every line up to the as-of day does. A customer's lines are in day
+  // order, so the first kept from the start and the last kept back from the as-of day are all it takes.
+  const { start, day } = ix.byCustomer;
+  const kept = customerKept(ix, sel);
   const periodTo = to ?? asOf;
   const row: CustomerStatusRow = { group_value: null, customers: 0, active: 0, dormant: 0, churned: 0, no_orders: 0, new_customers: 0, first_orders: 0 };
   for (let c = 0; c < ix.customers; c++) {
-    if (p.last[c] === NOT_SEEN) continue;
+    const e = lowerBound(day, asOf + 1, start[c]!, start[c + 1]!);
+    let i = lowerBound(day, NO_DAY + 1, start[c]!, e);
+    while (i < e && !kept(i)) i++;
+    if (i === e) continue;
+    let j = e - 1;
+    while (!kept(j)) j--;
     row.customers++;
-    const recency = asOf - p.last[c]!;
+    const recency = asOf - day[j]!;
     if (recency <= 90) row.active++;
     else if (recency <= 180) row.dormant++;
     else row.churned++;
-    const f = p.first[c]!;
+    const f = day[i]!;
     if ((from === null || f >= from) && f <= periodTo) row.new_customers++;
   }
   row.first_orders = row.new_customers;

@@ -10,7 +10,8 @@ import {
   addRange, aggregate, dayOf, emptyAgg, isoOf, lowerBound, Marks, marks, monthStart, RETURN, segmentRange, selectionOf, windowRanges,
   type Agg, type LinesIndex, type SalesPass, type Selection, type Target,
 } from './lines.ts';
-import { datedSpan, loyaltyRow, lorenzRows, paretoRow, tierRows } from './customers.ts';
+import { loyaltyRow, lorenzRows, paretoRow, tierRows } from './customers.ts';
+import { datedSpan } from './pass.ts';
 import { cohortRows, lifecycleRows, newReturningRows, retentionRows, scopeRow, statusRows } from './activity.ts';
 
 // ---------------------------------------------------------------- salesSql
@@ -324,7 +325,7 @@ export function warmUp(ix: LinesIndex, slice = 100_000): void {
       // without them the JIT compiled the read for the pass's calls only, and recompiled it mid-change.
       aggregate(ix, sel, windowRanges(ix, dayOf(from), dayOf(to)), 'all');
       aggregate(ix, sel, segmentRange(ix, 0, dayOf(from), dayOf(to)), 'segment');
-      // The per-customer reads (customers.ts, activity.ts) are one loop per segment: compiled after a round or two.
+      // The per-customer reads (pass.ts, activity.ts) are one loop per customer: compiled after a round or two.
       if (round < 2 && ix.has.customer) {
         loyaltyRow(ix, sel, dayOf(from), dayOf(to));
         if (ix.has.amount) {

@@ -2,11 +2,9 @@
  * The lines index's per-customer answers: what `loyaltySql`, `tierSummarySql`,
  * `paretoSql` and `lorenzSql` give on the base table. Each of those groups
  * the filtered lines by customer (and by order) in SQL, which took 0.3–0.5 s a
- * measure at 1M lines in DuckDB-WASM; here one read of the kept lines,
- * customer by customer (the index's customer-ordered copy, `CustomerLines` in
- * lines.ts), makes every customer's spend, first and last day, orders and
- * categories, and the orders' first days, and the four measures are taken
- * from that (activity.ts and customer status read the same pass).
+ * measure at 1M lines in DuckDB-WASM; here the four are taken from the one
+ * read of the window's kept lines (pass.ts): every customer's spend, first
+ * and last day, orders and categories, and the orders' first days.
  *
  * The SQL stays the definition (the unit test compares both on awkward
  * generated lines). What the index cannot answer exactly, it refuses (null):
@@ -14,38 +12,10 @@
  * customer, the index's order marks once), and, for loyalty, a sales line of
  * a customer without an order key (the SQL groups those lines as one order).
  */
-import { LINE_FLAGS, NO_DAY } from '../../metrics/cube.ts';
 import type { LoyaltyRow } from '../../metrics/loyalty.ts';
 import { TIERS, tierOf, type LorenzRow, type ParetoRow, type Tier, type TierSummaryRow } from '../../metrics/tiers.ts';
-import {
-  FIRST_OF_ORDER, inlineChecks, keptBeyondTwo, lowerBound, MIXED_ORDER, NO_ORDER, RETURN, type LinesIndex, type Selection,
-} from './lines.ts';
-
-const NO_AMOUNT = LINE_FLAGS.noAmount;
-const UNSEEN = 0x7fffffff;
-const EMPTY = new Int32Array(0);
-
-/** What the kept dated lines of a date window say per customer (arrays by customer code). */
-export interface CustomerPass {
-  /** The last day of any line (returns too); `NOT_SEEN` for a customer with no kept line. */
-  last: Int32Array;
-  /** The first day of any line (returns too). */
-  first: Int32Array;
-  /** Sum of the line amounts (returns negative; lines without an amount add nothing). */
-  spend: Float64Array;
-  /** Distinct orders of sales lines (returns and lines without an order key left out). */
-  orders: Int32Array;
-  /** Distinct non-NULL categories of sales lines. */
-  categories: Int32Array;
-  /** The sales orders read: `orderCount` of them, each with its customer and its first day, grouped by customer in day order. */
-  orderCount: number;
-  orderCustomer: Int32Array;
-  orderDay: Int32Array;
-  /** Each `Rfm` made from this pass, by as-of day. */
-  rfm: Map<number, Rfm>;
-}
-
-export const NOT_SEEN = -0x80000000;
+import { RETURN, type LinesIndex, type Selection } from './lines.ts';
+import { customerPass, NOT_SEEN, type CustomerPass } from './pass.ts';
 
 /** What the whole index allows (read once per index). */
 interface Checks {
@@ -72,136 +42,6 @@ function checks(ix: LinesIndex): Checks {
   }
   checksOf.set(ix, c);
   return c;
-}
-
-const passesOf = new WeakMap<Selection, Map<string, CustomerPass>>();
-
-/** `a`'s values in a larger array of `size`. */
-function grown(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
-  const out = new Int32Array(size);
-  out.set(a);
-  return out;
-}
-
-/** The first and last dated day of the lines (null when none), read once per index. */
-const datedSpanOf = new WeakMap<LinesIndex, [number, number] | null>();
-export function datedSpan(ix: LinesIndex): [number, number] | null {
-  if (datedSpanOf.has(ix)) return datedSpanOf.get(ix)!;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let seg = 0; seg + 1 < ix.segments.length; seg++) {
-    const a = lowerBound(ix.day, NO_DAY + 1, ix.segments[seg]!, ix.segments[seg + 1]!);
-    if (a === ix.segments[seg + 1]) continue;
-    lo = Math.min(lo, ix.day[a]!);
-    hi = Math.max(hi, ix.day[ix.segments[seg + 1]! - 1]!);
-  }
-  const span: [number, number] | null = hi >= lo ? [lo, hi] : null;
-  datedSpanOf.set(ix, span);
-  return span;
-}
-
-/** The customer pass over the kept lines dated `from` … `to` (either open; undated lines never), kept per selection. */
-export function customerPass(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): CustomerPass {
-  let cache = passesOf.get(sel);
-  if (!cache) passesOf.set(sel, (cache = new Map()));
-  // A bound beyond the lines' days is none: measures that ask with and without one share the pass.
-  const span = datedSpan(ix);
-  if (span && from !== null && from <= span[0]) from = null;
-  if (span && to !== null && to >= span[1]) to = null;
-  const key = `${from}:${to}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  // The lines by customer (`CustomerLines`): one customer's figures in hand at a time, each written once.
-  const cl = ix.byCustomer;
-  const codes = sel.dims.map((d) => cl.dims[d]!);
-  const { n: nChecks, c0, k0, c1, k1 } = inlineChecks(sel, codes);
-  const nc = ix.customers;
-  const last = new Int32Array(nc).fill(NOT_SEEN);
-  const first = new Int32Array(nc).fill(UNSEEN);
-  const spend = new Float64Array(nc);
-  const orders = new Int32Array(nc);
-  const categories = new Int32Array(nc);
-  // By category code, the customer (plus one) whose categories last counted it.
-  const counted = new Int32Array(ix.segments.length);
-  const hasCategory = ix.dims.category !== undefined;
-  // The orders in the order first read, with their customers and first days. An order whose lines agree (the
-  // order bits, lines.ts) is kept or left out whole outside a category filter: its flagged line is its first,
-  // and its day the order's. Others' first days are kept by order code while the lines are read.
-  const marksAll = sel.byCategory;
-  const firstDay = marksAll || ix.mixedOrders > 0 ? new Int32Array(ix.orders).fill(UNSEEN) : EMPTY;
-  let capacity = Math.min(ix.orders, 1 << 16);
-  let touched = new Int32Array(capacity);
-  let orderCustomer = new Int32Array(capacity);
-  let orderDay = new Int32Array(capacity);
-  let orderCount = 0;
-  let anyMarked = false;
-  const skip = sel.gross ? RETURN : 0;
-  const { start, day, flags, amount, order, segment } = cl;
-  for (let c = 0; c < nc; c++) {
-    const s = start[c]!;
-    const e = start[c + 1]!;
-    if (s === e) continue;
-    const a = lowerBound(day, from ?? NO_DAY + 1, s, e);
-    const b = to === null ? e : lowerBound(day, to + 1, a, e);
-    if (capacity < ix.orders && orderCount + (b - a) > capacity) {
-      capacity = Math.min(ix.orders, Math.max(2 * capacity, orderCount + (b - a)));
-      touched = grown(touched, capacity);
-      orderCustomer = grown(orderCustomer, capacity);
-      orderDay = grown(orderDay, capacity);
-    }
-    const tag = c + 1;
-    let lastDay = NOT_SEEN;
-    let firstSeen = UNSEEN;
-    let sum = 0;
-    let n = 0;
-    let kinds = 0;
-    for (let i = a; i < b; i++) {
-      const fl = flags[i]!;
-      if ((fl & skip) !== 0) continue;
-      if (nChecks > 0 && (k0[c0[i]!] === 0 || (nChecks > 1 && (k1[c1[i]!] === 0 || (nChecks > 2 && !keptBeyondTwo(sel, i, codes)))))) continue;
-      // In day order: the first kept line is the first day, the last the last.
-      const d = day[i]!;
-      if (firstSeen === UNSEEN) firstSeen = d;
-      lastDay = d;
-      if ((fl & NO_AMOUNT) === 0) sum += amount[i]!;
-      if ((fl & RETURN) !== 0) continue;
-      // A sales line without an order key still has a category (loyalty refuses such lines; RFM counts it).
-      const g = segment[i]!;
-      if (hasCategory && g !== 0 && counted[g] !== tag) {
-        counted[g] = tag;
-        kinds++;
-      }
-      if ((fl & NO_ORDER) !== 0) continue;
-      if (!marksAll && (fl & MIXED_ORDER) === 0) {
-        if ((fl & FIRST_OF_ORDER) !== 0) {
-          touched[orderCount] = -1;
-          orderCustomer[orderCount] = c;
-          orderDay[orderCount++] = d;
-          n++;
-        }
-        continue;
-      }
-      const o = order[i]!;
-      const f = firstDay[o]!;
-      if (f === UNSEEN) {
-        touched[orderCount] = o;
-        orderCustomer[orderCount++] = c;
-        n++;
-        anyMarked = true;
-      }
-      if (d < f) firstDay[o] = d;
-    }
-    if (lastDay === NOT_SEEN) continue;
-    last[c] = lastDay;
-    first[c] = firstSeen;
-    spend[c] = sum;
-    orders[c] = n;
-    categories[c] = kinds;
-  }
-  if (anyMarked) for (let t = 0; t < orderCount; t++) if (touched[t]! >= 0) orderDay[t] = firstDay[touched[t]!]!;
-  const p: CustomerPass = { last, first, spend, orders, categories, orderCount, orderCustomer, orderDay: orderDay.subarray(0, orderCount), rfm: new Map() };
-  cache.set(key, p);
-  return p;
 }
 
 /**
@@ -303,11 +143,16 @@ interface Rfm {
   sorted: { recency: Int32Array; frequency: Int32Array; monetary: Float64Array };
 }
 
+/** Each `Rfm` made from a pass, by as-of day. */
+const rfmsOf = new WeakMap<CustomerPass, Map<number, Rfm>>();
+
 function rfmOf(ix: LinesIndex, sel: Selection, from: number | null, to: number | null, asOf: number): Rfm | null {
   if (!checks(ix).oneCustomerPerOrder) return null;
   // rfmSql leaves out the lines after the as-of day, within the date filters.
   const p = customerPass(ix, sel, from, to === null ? asOf : Math.min(to, asOf));
-  const hit = p.rfm.get(asOf);
+  let made = rfmsOf.get(p);
+  if (!made) rfmsOf.set(p, (made = new Map()));
+  const hit = made.get(asOf);
   if (hit) return hit;
   let n = 0;
   for (let c = 0; c < ix.customers; c++) if (p.last[c] !== NOT_SEEN) n++;
@@ -322,7 +167,7 @@ function rfmOf(ix: LinesIndex, sel: Selection, from: number | null, to: number |
     monetary[k++] = cents(p.spend[c]!);
   }
   const r: Rfm = { n, recency, frequency, monetary, sorted: { recency: sortedInts(recency), frequency: sortedInts(frequency), monetary: monetary.slice().sort() } };
-  p.rfm.set(asOf, r);
+  made.set(asOf, r);
   return r;
 }
 

@@ -1,0 +1,280 @@
+/**
+ * The lines index's one read of a date window, customer by customer: what
+ * the per-customer measures (customers.ts) and the measures over time
+ * (activity.ts) are taken from. It goes over the index's customer-ordered
+ * copy (`CustomerLines` in lines.ts), so one customer's figures are in hand
+ * at a time and each is written once, and in one go it makes:
+ *
+ * - each customer's spend, first and last day, orders and categories, and
+ *   the orders' first days (the RFM measures and loyalty);
+ * - which customers bought in which month (a bit per customer per month),
+ *   each customer's first-purchase month, and revenue by month and by
+ *   first-purchase month (retention, new vs returning, cohorts).
+ *
+ * The window's bounds are normalized first (a bound beyond the lines' days
+ * is none), so measures that ask with and without such a bound share the
+ * read; the months the measures list are then placed on the read's months
+ * (activity.ts), and a month outside them is one without lines.
+ */
+import { LINE_FLAGS, NO_DAY } from '../../metrics/cube.ts';
+import {
+  FIRST_OF_ORDER, inlineChecks, keptBeyondTwo, lowerBound, MIXED_ORDER, monthStart, NO_ORDER, RETURN, type LinesIndex, type Selection,
+} from './lines.ts';
+
+const NO_AMOUNT = LINE_FLAGS.noAmount;
+const UNSEEN = 0x7fffffff;
+const EMPTY = new Int32Array(0);
+
+/** `last` of a customer with no kept line in the window. */
+export const NOT_SEEN = -0x80000000;
+
+/** At most this many months, and this many 32-bit words of month marks, in one read's activity (else the SQL answers). */
+export const MAX_MONTHS = 1200;
+const MAX_MARK_WORDS = 16_000_000;
+
+/** Customers' marks per month of a date window, and revenue by month and by first-purchase month. */
+export interface Activity {
+  /** Month 0's first day; `months` months from it. */
+  base: number;
+  months: number;
+  /** Customer `c` bought in month `m`: bit `c & 31` of `marks[m × words + (c >>> 5)]`. */
+  words: number;
+  marks: Uint32Array;
+  /** Each customer's first-purchase month (over every date up to the window's end), as a month of this window (−1 before it). */
+  firstMonth: Int32Array;
+  /** By month: the customers whose first purchase is within the window's dates, in that month (the cohorts' sizes). */
+  cohortSize: Int32Array;
+  /** By month: revenue of customers in their first month, and of the others. */
+  newRevenue: Float64Array;
+  returningRevenue: Float64Array;
+  /** By first-purchase month (a month of the window) × month: revenue (`cohortRevenue[f × months + m]`). */
+  cohortRevenue: Float64Array;
+  /** The first and last day of a kept line with a customer; [∞, −∞] when none. */
+  lo: number;
+  hi: number;
+}
+
+/** What the kept dated lines of a date window say per customer (arrays by customer code), and month by month. */
+export interface CustomerPass {
+  /** The last day of any line (returns too); `NOT_SEEN` for a customer with no kept line. */
+  last: Int32Array;
+  /** The first day of any line (returns too). */
+  first: Int32Array;
+  /** Sum of the line amounts (returns negative; lines without an amount add nothing). */
+  spend: Float64Array;
+  /** Distinct orders of sales lines (returns and lines without an order key left out). */
+  orders: Int32Array;
+  /** Distinct non-NULL categories of sales lines. */
+  categories: Int32Array;
+  /** The sales orders read: `orderCount` of them, each with its customer and its first day, grouped by customer in day order. */
+  orderCount: number;
+  orderCustomer: Int32Array;
+  orderDay: Int32Array;
+  /** The window's months; null when there are too many (`MAX_MONTHS`). */
+  activity: Activity | null;
+}
+
+/** Months from the month of day `a` to that of day `b`. */
+export function monthsBetween(a: number, b: number): number {
+  const x = new Date(a * 86_400_000);
+  const y = new Date(b * 86_400_000);
+  return (y.getUTCFullYear() - x.getUTCFullYear()) * 12 + y.getUTCMonth() - x.getUTCMonth();
+}
+
+/** The first and last dated day of the lines (null when none), read once per index. */
+const datedSpanOf = new WeakMap<LinesIndex, [number, number] | null>();
+export function datedSpan(ix: LinesIndex): [number, number] | null {
+  if (datedSpanOf.has(ix)) return datedSpanOf.get(ix)!;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let seg = 0; seg + 1 < ix.segments.length; seg++) {
+    const a = lowerBound(ix.day, NO_DAY + 1, ix.segments[seg]!, ix.segments[seg + 1]!);
+    if (a === ix.segments[seg + 1]) continue;
+    lo = Math.min(lo, ix.day[a]!);
+    hi = Math.max(hi, ix.day[ix.segments[seg + 1]! - 1]!);
+  }
+  const span: [number, number] | null = hi >= lo ? [lo, hi] : null;
+  datedSpanOf.set(ix, span);
+  return span;
+}
+
+/** Whether a line of the customer-ordered copy (`CustomerLines`) is kept: by the dimension filters, and with `basis` by the revenue basis. */
+export function customerKept(ix: LinesIndex, sel: Selection, basis = true): (i: number) => boolean {
+  const codes = sel.dims.map((d) => ix.byCustomer.dims[d]!);
+  const { n, c0, k0, c1, k1 } = inlineChecks(sel, codes);
+  const { flags } = ix.byCustomer;
+  const skip = basis && sel.gross ? RETURN : 0;
+  return (i) => (flags[i]! & skip) === 0 && (n === 0 || (k0[c0[i]!] !== 0 && (n === 1 || (k1[c1[i]!] !== 0 && (n === 2 || keptBeyondTwo(sel, i, codes))))));
+}
+
+/** `a`'s values in a larger array of `size`. */
+function grown(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(size);
+  out.set(a);
+  return out;
+}
+
+/** An empty activity for the months of `start` … `end`; null when too many. */
+function newActivity(ix: LinesIndex, start: number, end: number): Activity | null {
+  const months = Math.max(0, monthsBetween(start, end) + 1);
+  const words = (ix.customers + 31) >>> 5;
+  if (months > MAX_MONTHS || months * words > MAX_MARK_WORDS) return null;
+  return {
+    base: monthStart(start), months, words, marks: new Uint32Array(months * words), firstMonth: new Int32Array(ix.customers).fill(-1), cohortSize: new Int32Array(months),
+    newRevenue: new Float64Array(months), returningRevenue: new Float64Array(months), cohortRevenue: new Float64Array(months * months),
+    lo: Infinity, hi: -Infinity,
+  };
+}
+
+const passesOf = new WeakMap<Selection, Map<string, CustomerPass>>();
+
+/** The read of the kept lines dated `from` … `to` (either open; undated lines never), kept per selection. */
+export function customerPass(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): CustomerPass {
+  let cache = passesOf.get(sel);
+  if (!cache) passesOf.set(sel, (cache = new Map()));
+  const span = datedSpan(ix);
+  if (span && from !== null && from <= span[0]) from = null;
+  if (span && to !== null && to >= span[1]) to = null;
+  const key = `${from}:${to}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const cl = ix.byCustomer;
+  const codes = sel.dims.map((d) => cl.dims[d]!);
+  const { n: nChecks, c0, k0, c1, k1 } = inlineChecks(sel, codes);
+  const kept = customerKept(ix, sel);
+  const nc = ix.customers;
+  const last = new Int32Array(nc).fill(NOT_SEEN);
+  const first = new Int32Array(nc).fill(UNSEEN);
+  const spend = new Float64Array(nc);
+  const orders = new Int32Array(nc);
+  const categories = new Int32Array(nc);
+  // By category code, the customer (plus one) whose categories last counted it.
+  const counted = new Int32Array(ix.segments.length);
+  const hasCategory = ix.dims.category !== undefined;
+  // The orders in the order first read, with their customers and first days. An order whose lines agree (the
+  // order bits, lines.ts) is kept or left out whole outside a category filter: its flagged line is its first,
+  // and its day the order's. Others' first days are kept by order code while the lines are read.
+  const marksAll = sel.byCategory;
+  const firstDay = marksAll || ix.mixedOrders > 0 ? new Int32Array(ix.orders).fill(UNSEEN) : EMPTY;
+  let capacity = Math.min(ix.orders, 1 << 16);
+  let touched = new Int32Array(capacity);
+  let orderCustomer = new Int32Array(capacity);
+  let orderDay = new Int32Array(capacity);
+  let orderCount = 0;
+  let anyMarked = false;
+  // The months: each day's month of the window, the marks and the revenue by month.
+  const start = from ?? span?.[0] ?? 0;
+  const end = to ?? span?.[1] ?? 0;
+  const act = newActivity(ix, start, end);
+  const months = act?.months ?? 0;
+  const words = act?.words ?? 0;
+  const monthOf = new Int32Array(act ? Math.max(0, end - start + 1) : 0);
+  if (act) for (let m = 0, d = start; m < months; m++) for (const next = Math.min(end + 1, monthStart(act.base, m + 1)); d < next; d++) monthOf[d - start] = m;
+  const marks = act?.marks ?? new Uint32Array(0);
+  const newRevenue = act?.newRevenue ?? new Float64Array(0);
+  const returningRevenue = act?.returningRevenue ?? new Float64Array(0);
+  const cohortRevenue = act?.cohortRevenue ?? new Float64Array(0);
+  const skip = sel.gross ? RETURN : 0;
+  const { start: runs, day, flags, amount, order, segment } = cl;
+  for (let c = 0; c < nc; c++) {
+    const s = runs[c]!;
+    const e = runs[c + 1]!;
+    if (s === e) continue;
+    const dated = lowerBound(day, NO_DAY + 1, s, e);
+    const a = from === null ? dated : lowerBound(day, from, dated, e);
+    const b = to === null ? e : lowerBound(day, to + 1, a, e);
+    if (capacity < ix.orders && orderCount + (b - a) > capacity) {
+      capacity = Math.min(ix.orders, Math.max(2 * capacity, orderCount + (b - a)));
+      touched = grown(touched, capacity);
+      orderCustomer = grown(orderCustomer, capacity);
+      orderDay = grown(orderDay, capacity);
+    }
+    // The first purchase (over every date up to the window's end), when before the window: its month is the
+    // window's first when the same (months, not days, are compared), else none of the window's (−1).
+    let f = -2;
+    if (act && a > dated) {
+      let i = dated;
+      while (i < a && !kept(i)) i++;
+      if (i < a) f = day[i]! >= act.base ? 0 : -1;
+    }
+    const tag = c + 1;
+    const word = c >>> 5;
+    const bit = 1 << (c & 31);
+    let lastDay = NOT_SEEN;
+    let firstSeen = UNSEEN;
+    let sum = 0;
+    let n = 0;
+    let kinds = 0;
+    for (let i = a; i < b; i++) {
+      const fl = flags[i]!;
+      if ((fl & skip) !== 0) continue;
+      if (nChecks > 0 && (k0[c0[i]!] === 0 || (nChecks > 1 && (k1[c1[i]!] === 0 || (nChecks > 2 && !keptBeyondTwo(sel, i, codes)))))) continue;
+      // In day order: the first kept line is the first day, the last the last.
+      const d = day[i]!;
+      if (firstSeen === UNSEEN) firstSeen = d;
+      lastDay = d;
+      let m = 0;
+      if (act) {
+        m = monthOf[d - start]!;
+        if (f === -2) {
+          // The first purchase is this line: a new customer of this month.
+          f = m;
+          act.cohortSize[m]!++;
+        }
+        marks[m * words + word]! |= bit;
+      }
+      if ((fl & NO_AMOUNT) === 0) {
+        const x = amount[i]!;
+        sum += x;
+        if (act) {
+          if (f === m) newRevenue[m]! += x;
+          else returningRevenue[m]! += x;
+          if (f >= 0) cohortRevenue[f * months + m]! += x;
+        }
+      }
+      if ((fl & RETURN) !== 0) continue;
+      // A sales line without an order key still has a category (loyalty refuses such lines; RFM counts it).
+      const g = segment[i]!;
+      if (hasCategory && g !== 0 && counted[g] !== tag) {
+        counted[g] = tag;
+        kinds++;
+      }
+      if ((fl & NO_ORDER) !== 0) continue;
+      if (!marksAll && (fl & MIXED_ORDER) === 0) {
+        if ((fl & FIRST_OF_ORDER) !== 0) {
+          touched[orderCount] = -1;
+          orderCustomer[orderCount] = c;
+          orderDay[orderCount++] = d;
+          n++;
+        }
+        continue;
+      }
+      const o = order[i]!;
+      const fo = firstDay[o]!;
+      if (fo === UNSEEN) {
+        touched[orderCount] = o;
+        orderCustomer[orderCount++] = c;
+        n++;
+        anyMarked = true;
+      }
+      if (d < fo) firstDay[o] = d;
+    }
+    if (act && f !== -2) act.firstMonth[c] = f;
+    if (lastDay === NOT_SEEN) continue;
+    last[c] = lastDay;
+    first[c] = firstSeen;
+    spend[c] = sum;
+    orders[c] = n;
+    categories[c] = kinds;
+    if (act) {
+      if (firstSeen < act.lo) act.lo = firstSeen;
+      if (lastDay > act.hi) act.hi = lastDay;
+    }
+  }
+  if (anyMarked) for (let t = 0; t < orderCount; t++) if (touched[t]! >= 0) orderDay[t] = firstDay[touched[t]!]!;
+  const p: CustomerPass = {
+    last, first, spend, orders, categories, orderCount, orderCustomer, orderDay: orderDay.subarray(0, orderCount), activity: act,
+  };
+  cache.set(key, p);
+  return p;
+}
