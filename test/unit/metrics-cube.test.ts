@@ -48,7 +48,7 @@ interface Workspace {
   tables: TableInfo[];
 }
 
-/** A generated workspace; `spanDays`: some orders have lines on two days or in two channels (no orders cube then); `blankDays`: some lines undated. */
+/** A generated workspace; `spanDays`: some orders have lines on two days or in two channels (no orders cube then), or one line without the customer; `blankDays`: some lines undated. */
 async function workspace(seed: number, spanDays: boolean, blankDays = false): Promise<Workspace> {
   const r = new Random(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r.float() * xs.length)]!;
@@ -73,7 +73,9 @@ async function workspace(seed: number, spanDays: boolean, blankDays = false): Pr
       const category = pick(CATEGORIES);
       // Some orders' third line in another channel too (their lines then disagree on more than the category).
       const lineChannel = spanDays && l === 2 && r.float() < 0.3 ? pick(CHANNELS) : channel;
-      lines.push(`${id},${customer},${blankDays && r.float() < 0.03 ? '' : lineDay},"${category}",${lineChannel},${qty},${price},${status}`);
+      // Some orders' second line without the customer (the scope counts such an order once, from either side).
+      const lineCustomer = spanDays && l === 1 && r.float() < 0.2 ? '' : customer;
+      lines.push(`${id},${lineCustomer},${blankDays && r.float() < 0.03 ? '' : lineDay},"${category}",${lineChannel},${qty},${price},${status}`);
     }
   }
   const load = async (name: string, csv: string[], kind: TableKind, roles: RoleMap): Promise<TableInfo> => {

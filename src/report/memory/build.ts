@@ -160,7 +160,8 @@ function flagOrders(ix: LinesIndex): number {
     const f = first[o]!;
     if (f < 0) first[o] = i;
     else if (mixed[o] === 0) {
-      let differs = day[i] !== day[f];
+      // A line without the order's customer (or with another) is not read with the customer's other lines.
+      let differs = day[i] !== day[f] || ix.customer[i] !== ix.customer[f];
       for (let k = 0; k < others.length && !differs; k++) differs = others[k]![i] !== others[k]![f];
       if (differs) {
         mixed[o] = 1;

@@ -36,10 +36,11 @@ export const NO_ORDER = LINE_FLAGS.noOrder;
 /*
  * The index's own flag bits beside LINE_FLAGS (bits 0–4), set at build on
  * lines that are not returns and have an order. An order whose lines agree on
- * the day and on every dimension but the category is kept or left out whole
- * by any filter (within a category, whatever the filter), so its distinct
- * count is a count of flagged lines: no mark to read or write. Orders whose
- * lines disagree are counted with marks.
+ * the customer, the day and every dimension but the category is kept or left
+ * out whole by any filter (within a category, whatever the filter), and read
+ * whole by a customer's reads, so its distinct count is a count of flagged
+ * lines: no mark to read or write. Orders whose lines disagree are counted
+ * with marks.
  */
 const FIRST_IN_SEGMENT_BIT = 5;
 const FIRST_OF_ORDER_BIT = 6;
@@ -47,7 +48,7 @@ const FIRST_OF_ORDER_BIT = 6;
 export const FIRST_IN_SEGMENT = 1 << FIRST_IN_SEGMENT_BIT;
 /** The order's first line in the index. */
 export const FIRST_OF_ORDER = 1 << FIRST_OF_ORDER_BIT;
-/** The order's lines disagree on the day or a dimension other than the category. */
+/** The order's lines disagree on the customer, the day or a dimension other than the category. */
 export const MIXED_ORDER = 1 << 7;
 
 /** A dimension's codes per line: one byte each in the index when its values fit (they usually do), else four. */
