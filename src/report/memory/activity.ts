@@ -15,7 +15,7 @@ import type { RetentionRow } from '../../metrics/loyalty.ts';
 import { LIFECYCLE_STAGES, type CohortRow, type LifecycleStage, type LifecycleStageRow } from '../../metrics/cohorts.ts';
 import type { ScopeTotalsRow } from '../../metrics/drilldown.ts';
 import { decimalDigits } from './customers.ts';
-import { customerKept, customerPass, MAX_MONTHS, monthsBetween, NOT_SEEN, type Activity } from './pass.ts';
+import { customerKept, customerPass, MAX_MONTHS, monthsBetween, NOT_SEEN, UNSEEN, type Activity } from './pass.ts';
 import { FIRST_OF_ORDER, isoOf, lowerBound, MIXED_ORDER, monthStart, NO_ORDER, RETURN, type LinesIndex, type Selection } from './lines.ts';
 
 const NO_AMOUNT = LINE_FLAGS.noAmount;
@@ -223,21 +223,31 @@ export function lifecycleRows(ix: LinesIndex, sel: Selection, from: number | nul
   });
 }
 
-/** `scopeTotalsSql` on the orders: counts over the net lines of the filters (returns counted, whatever the revenue basis). */
-export function scopeRow(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): ScopeTotalsRow {
-  const t = { orders: 0, lines: 0, revenue: 0, revenueLines: 0, returns: 0, returnAmount: 0 };
-  // Distinct orders: an order whose lines agree is counted on its flagged line (lines.ts), others with a mark each.
+/** The scope's sums as they are counted. */
+interface Totals {
+  orders: number;
+  lines: number;
+  revenue: number;
+  revenueLines: number;
+  returns: number;
+  returnAmount: number;
+}
+
+/**
+ * Adds a line (flags, amount, order code) to the scope's `t`. Distinct orders: an order whose lines agree is
+ * counted on its flagged line (lines.ts), others on their first line read, as `seen` (by code) marks them.
+ */
+function scopeAdder(sel: Selection, t: Totals, seen: Uint8Array): (fl: number, amount: number, o: number) => void {
   const marksAll = sel.byCategory;
-  const orderSeen = marksAll || ix.mixedOrders > 0 ? new Uint8Array(ix.orders) : new Uint8Array(0);
-  const add = (fl: number, amount: number, o: number): void => {
+  return (fl, amount, o) => {
     const isReturn = (fl & RETURN) !== 0;
     if (isReturn) {
       t.returns++;
       if ((fl & NO_AMOUNT) === 0) t.returnAmount += amount;
     } else if (!marksAll && (fl & MIXED_ORDER) === 0) {
       if ((fl & FIRST_OF_ORDER) !== 0) t.orders++;
-    } else if ((fl & NO_ORDER) === 0 && o >= 0 && orderSeen[o] === 0) {
-      orderSeen[o] = 1;
+    } else if ((fl & NO_ORDER) === 0 && o >= 0 && seen[o] === 0) {
+      seen[o] = 1;
       t.orders++;
     }
     if (sel.gross && isReturn) return;
@@ -247,29 +257,52 @@ export function scopeRow(ix: LinesIndex, sel: Selection, from: number | null, to
       t.revenueLines++;
     }
   };
-  // The customers' lines by customer (a buyer counted once), undated ones too when no date bounds the scope.
+}
+
+/**
+ * `scopeTotalsSql` on the orders: counts over the net lines of the filters (returns counted, whatever the revenue
+ * basis). The customers' lines are counted by the window's read (pass.ts), then the lines without a customer here.
+ * Without date bounds the scope counts undated lines too: when a customer has some, the customers' lines are read
+ * here as well.
+ */
+export function scopeRow(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): ScopeTotalsRow {
+  const p = customerPass(ix, sel, from, to);
+  const whole = from === null && to === null;
+  const marked = sel.byCategory || ix.mixedOrders > 0;
   const cl = ix.byCustomer;
-  const kept = customerKept(ix, sel, false);
+  let t: Totals;
   let customers = 0;
-  for (let c = 0; c < ix.customers; c++) {
-    const s = cl.start[c]!;
-    const e = cl.start[c + 1]!;
-    const a = from === null && to === null ? s : lowerBound(cl.day, from ?? NO_DAY + 1, s, e);
-    const b = to === null ? e : lowerBound(cl.day, to + 1, a, e);
-    let buyer = false;
-    for (let i = a; i < b; i++) {
-      if (!kept(i)) continue;
-      add(cl.flags[i]!, cl.amount[i]!, cl.order[i]!);
-      if ((cl.flags[i]! & RETURN) === 0) buyer = true;
+  let seen: Uint8Array;
+  if (!(whole && p.scope.undated)) {
+    const { orderFirst, buyers, ...counted } = p.scope;
+    t = counted;
+    customers = buyers;
+    // The orders the read marked are counted already.
+    seen = new Uint8Array(marked && cl.orphans.length > 0 ? ix.orders : 0);
+    for (let o = 0; o < seen.length; o++) if (orderFirst[o] !== UNSEEN) seen[o] = 1;
+  } else {
+    t = { orders: 0, lines: 0, revenue: 0, revenueLines: 0, returns: 0, returnAmount: 0 };
+    seen = new Uint8Array(marked ? ix.orders : 0);
+    const add = scopeAdder(sel, t, seen);
+    // Every line of each customer (a buyer counted once).
+    const kept = customerKept(ix, sel, false);
+    for (let c = 0; c < ix.customers; c++) {
+      let buyer = false;
+      for (let i = cl.start[c]!; i < cl.start[c + 1]!; i++) {
+        if (!kept(i)) continue;
+        add(cl.flags[i]!, cl.amount[i]!, cl.order[i]!);
+        if ((cl.flags[i]! & RETURN) === 0) buyer = true;
+      }
+      if (buyer) customers++;
     }
-    if (buyer) customers++;
   }
   // Then the lines without a customer.
+  const add = scopeAdder(sel, t, seen);
   let noCustomer = 0;
   for (let k = 0; k < cl.orphans.length; k++) {
     const i = cl.orphans[k]!;
     const d = ix.day[i]!;
-    if ((from !== null || to !== null) && (d === NO_DAY || (from !== null && d < from) || (to !== null && d > to))) continue;
+    if (!whole && (d === NO_DAY || (from !== null && d < from) || (to !== null && d > to))) continue;
     if (!keptByDims(sel, i)) continue;
     noCustomer++;
     add(ix.flags[i]!, ix.amount[i]!, ix.order[i]!);

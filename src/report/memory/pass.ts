@@ -22,7 +22,8 @@ import {
 } from './lines.ts';
 
 const NO_AMOUNT = LINE_FLAGS.noAmount;
-const UNSEEN = 0x7fffffff;
+/** A first day not seen (`CustomerScope.orderFirst`). */
+export const UNSEEN = 0x7fffffff;
 const EMPTY = new Int32Array(0);
 
 /** `last` of a customer with no kept line in the window. */
@@ -72,6 +73,28 @@ export interface CustomerPass {
   orderDay: Int32Array;
   /** The window's months; null when there are too many (`MAX_MONTHS`). */
   activity: Activity | null;
+  /** The scope's counts over the window's customer lines kept by the dimension filters (scopeTotalsSql; activity.ts adds the rest). */
+  scope: CustomerScope;
+}
+
+/**
+ * What `scopeTotalsSql` counts of the window's customer lines kept by the dimension filters: returns whatever the
+ * revenue basis, lines and revenue by it, and the distinct orders of sales lines (those in `orderFirst` by code when
+ * an order is marked, else one a flagged line).
+ */
+export interface CustomerScope {
+  lines: number;
+  revenue: number;
+  revenueLines: number;
+  returns: number;
+  returnAmount: number;
+  orders: number;
+  /** Customers with a kept sales line. */
+  buyers: number;
+  /** By order code, `UNSEEN` unless the order was marked in the read; empty when no order is marked (then none is). */
+  orderFirst: Int32Array;
+  /** Some customer has undated lines (the scope without date bounds counts them: activity.ts reads them then). */
+  undated: boolean;
 }
 
 /** Months from the month of day `a` to that of day `b`. */
@@ -174,13 +197,18 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
   const newRevenue = act?.newRevenue ?? new Float64Array(0);
   const returningRevenue = act?.returningRevenue ?? new Float64Array(0);
   const cohortRevenue = act?.cohortRevenue ?? new Float64Array(0);
-  const skip = sel.gross ? RETURN : 0;
+  const gross = sel.gross;
+  const scope: CustomerScope = { lines: 0, revenue: 0, revenueLines: 0, returns: 0, returnAmount: 0, orders: 0, buyers: 0, orderFirst: firstDay, undated: false };
+  let lines = 0;
+  let revenue = 0;
+  let revenueLines = 0;
   const { start: runs, day, flags, amount, order, segment } = cl;
   for (let c = 0; c < nc; c++) {
     const s = runs[c]!;
     const e = runs[c + 1]!;
     if (s === e) continue;
     const dated = lowerBound(day, NO_DAY + 1, s, e);
+    if (dated > s) scope.undated = true;
     const a = from === null ? dated : lowerBound(day, from, dated, e);
     const b = to === null ? e : lowerBound(day, to + 1, a, e);
     if (capacity < ix.orders && orderCount + (b - a) > capacity) {
@@ -205,10 +233,17 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
     let sum = 0;
     let n = 0;
     let kinds = 0;
+    let buyer = false;
     for (let i = a; i < b; i++) {
       const fl = flags[i]!;
-      if ((fl & skip) !== 0) continue;
       if (nChecks > 0 && (k0[c0[i]!] === 0 || (nChecks > 1 && (k1[c1[i]!] === 0 || (nChecks > 2 && !keptBeyondTwo(sel, i, codes)))))) continue;
+      // The scope counts returns whatever the revenue basis; all else here follows it.
+      if ((fl & RETURN) !== 0) {
+        scope.returns++;
+        if ((fl & NO_AMOUNT) === 0) scope.returnAmount += amount[i]!;
+        if (gross) continue;
+      }
+      lines++;
       // In day order: the first kept line is the first day, the last the last.
       const d = day[i]!;
       if (firstSeen === UNSEEN) firstSeen = d;
@@ -226,6 +261,8 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
       if ((fl & NO_AMOUNT) === 0) {
         const x = amount[i]!;
         sum += x;
+        revenue += x;
+        revenueLines++;
         if (act) {
           if (f === m) newRevenue[m]! += x;
           else returningRevenue[m]! += x;
@@ -233,6 +270,7 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
         }
       }
       if ((fl & RETURN) !== 0) continue;
+      buyer = true;
       // A sales line without an order key still has a category (loyalty refuses such lines; RFM counts it).
       const g = segment[i]!;
       if (hasCategory && g !== 0 && counted[g] !== tag) {
@@ -260,6 +298,8 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
       if (d < fo) firstDay[o] = d;
     }
     if (act && f !== -2) act.firstMonth[c] = f;
+    if (buyer) scope.buyers++;
+    scope.orders += n;
     if (lastDay === NOT_SEEN) continue;
     last[c] = lastDay;
     first[c] = firstSeen;
@@ -271,9 +311,12 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
       if (lastDay > act.hi) act.hi = lastDay;
     }
   }
+  scope.lines = lines;
+  scope.revenue = revenue;
+  scope.revenueLines = revenueLines;
   if (anyMarked) for (let t = 0; t < orderCount; t++) if (touched[t]! >= 0) orderDay[t] = firstDay[touched[t]!]!;
   const p: CustomerPass = {
-    last, first, spend, orders, categories, orderCount, orderCustomer, orderDay: orderDay.subarray(0, orderCount), activity: act,
+    last, first, spend, orders, categories, orderCount, orderCustomer, orderDay: orderDay.subarray(0, orderCount), activity: act, scope,
   };
   cache.set(key, p);
   return p;
