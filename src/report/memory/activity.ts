@@ -15,7 +15,7 @@ import type { RetentionRow } from '../../metrics/loyalty.ts';
 import { LIFECYCLE_STAGES, type CohortRow, type LifecycleStage, type LifecycleStageRow } from '../../metrics/cohorts.ts';
 import type { ScopeTotalsRow } from '../../metrics/drilldown.ts';
 import { decimalDigits } from './customers.ts';
-import { customerKept, customerPass, MAX_MONTHS, monthsBetween, NOT_SEEN, UNSEEN, type Activity } from './pass.ts';
+import { customerKept, customerPass, MAX_MONTHS, monthsBetween, NOT_SEEN, UNSEEN, WINDOW, type Activity, type CustomerPass } from './pass.ts';
 import { FIRST_OF_ORDER, isoOf, lowerBound, MIXED_ORDER, monthStart, NO_ORDER, RETURN, type LinesIndex, type Selection } from './lines.ts';
 
 const NO_AMOUNT = LINE_FLAGS.noAmount;
@@ -153,52 +153,53 @@ export function cohortRows(ix: LinesIndex, sel: Selection, from: number | null, 
 
 /** `customerStatusSql` without a customers table (default thresholds: active ≤ 90 days, churned > 180). */
 export function statusRows(ix: LinesIndex, sel: Selection, from: number | null, to: number | null, asOf: number): CustomerStatusRow[] {
-  // Dates do not choose the customers: every line up to the as-of day does. A customer's lines are in day
-  // order, so the first kept from the start and the last kept back from the as-of day are all it takes.
-  const { start, day } = ix.byCustomer;
-  const kept = customerKept(ix, sel);
+  // Dates do not choose the customers: every line up to the as-of day does (the read's first and last days "ever").
+  const p = customerPass(ix, sel, from, asOf);
   const periodTo = to ?? asOf;
   const row: CustomerStatusRow = { group_value: null, customers: 0, active: 0, dormant: 0, churned: 0, no_orders: 0, new_customers: 0, first_orders: 0 };
   for (let c = 0; c < ix.customers; c++) {
-    const e = lowerBound(day, asOf + 1, start[c]!, start[c + 1]!);
-    let i = lowerBound(day, NO_DAY + 1, start[c]!, e);
-    while (i < e && !kept(i)) i++;
-    if (i === e) continue;
-    let j = e - 1;
-    while (!kept(j)) j--;
+    if (p.everLast[c] === NOT_SEEN) continue;
     row.customers++;
-    const recency = asOf - day[j]!;
+    const recency = asOf - p.everLast[c]!;
     if (recency <= 90) row.active++;
     else if (recency <= 180) row.dormant++;
     else row.churned++;
-    const f = day[i]!;
+    const f = p.everFirst[c]!;
     if ((from === null || f >= from) && f <= periodTo) row.new_customers++;
   }
   row.first_orders = row.new_customers;
   return row.customers > 0 ? [row] : [];
 }
 
-/** `lifecycleStagesSql` with its defaults (new < 90 days, lost > 180, two 90-day windows, growth 0.2); null without an amount. */
-export function lifecycleRows(ix: LinesIndex, sel: Selection, from: number | null, asOf: number): LifecycleStageRow[] | null {
-  if (!ix.has.amount) return null;
-  const window = 90;
-  const growth = 0.2;
-  const p = customerPass(ix, sel, from, asOf);
-  // Spend in the last window and the one before it: the end of each customer's lines (in day order).
+/**
+ * Each customer's spend in the last `WINDOW` days to `asOf` and in the `WINDOW` days before, from `from` on: the
+ * read's, when its window ends on the as-of day (the page's case), else read here from the end of each customer's lines.
+ */
+function lifecycleSpend(ix: LinesIndex, sel: Selection, p: CustomerPass, from: number | null, asOf: number): { recent: Float64Array; previous: Float64Array } {
+  if (p.end === asOf) return p;
   const recent = new Float64Array(ix.customers);
   const previous = new Float64Array(ix.customers);
   const kept = customerKept(ix, sel);
   const { start, day, flags, amount } = ix.byCustomer;
-  const earliest = Math.max(from ?? -Infinity, asOf - 2 * window + 1);
+  const earliest = Math.max(from ?? -Infinity, asOf - 2 * WINDOW + 1);
   for (let c = 0; c < ix.customers; c++) {
     if (p.last[c] === NOT_SEEN) continue;
     const e = lowerBound(day, asOf + 1, start[c]!, start[c + 1]!);
     for (let i = lowerBound(day, earliest, start[c]!, e); i < e; i++) {
       if ((flags[i]! & NO_AMOUNT) !== 0 || !kept(i)) continue;
-      if (asOf - day[i]! < window) recent[c]! += amount[i]!;
+      if (asOf - day[i]! < WINDOW) recent[c]! += amount[i]!;
       else previous[c]! += amount[i]!;
     }
   }
+  return { recent, previous };
+}
+
+/** `lifecycleStagesSql` with its defaults (new < 90 days, lost > 180, two `WINDOW`-day windows, growth 0.2); null without an amount. */
+export function lifecycleRows(ix: LinesIndex, sel: Selection, from: number | null, asOf: number): LifecycleStageRow[] | null {
+  if (!ix.has.amount) return null;
+  const growth = 0.2;
+  const p = customerPass(ix, sel, from, asOf);
+  const { recent, previous } = lifecycleSpend(ix, sel, p, from, asOf);
   // (1 ± growth) as the SQL's decimals give them.
   const scale = 10 ** decimalDigits(growth);
   const up = (scale + Math.round(growth * scale)) / scale;

@@ -29,6 +29,9 @@ const EMPTY = new Int32Array(0);
 /** `last` of a customer with no kept line in the window. */
 export const NOT_SEEN = -0x80000000;
 
+/** The life cycle's two windows' length in days (`lifecycleStagesSql`'s default). */
+export const WINDOW = 90;
+
 /** At most this many months, and this many 32-bit words of month marks, in one read's activity (else the SQL answers). */
 export const MAX_MONTHS = 1200;
 const MAX_MARK_WORDS = 16_000_000;
@@ -71,6 +74,14 @@ export interface CustomerPass {
   orderCount: number;
   orderCustomer: Int32Array;
   orderDay: Int32Array;
+  /** The window's last day (its `to`, else the lines' last dated day). */
+  end: number;
+  /** Over every date up to the window's end (before its start too): each customer's first and last day (`UNSEEN`, `NOT_SEEN` when none). */
+  everFirst: Int32Array;
+  everLast: Int32Array;
+  /** Spend in the last `WINDOW` days to the window's end, and in the `WINDOW` days before those (within the window). */
+  recent: Float64Array;
+  previous: Float64Array;
   /** The window's months; null when there are too many (`MAX_MONTHS`). */
   activity: Activity | null;
   /** The scope's counts over the window's customer lines kept by the dimension filters (scopeTotalsSql; activity.ts adds the rest). */
@@ -149,6 +160,13 @@ function newActivity(ix: LinesIndex, start: number, end: number): Activity | nul
   };
 }
 
+/** A customer's revenue `x` in month `m` (first purchase in month `f`, −1 before the window) to the months' sums. */
+function addMonth(act: Activity, f: number, m: number, x: number): void {
+  if (f === m) act.newRevenue[m]! += x;
+  else act.returningRevenue[m]! += x;
+  if (f >= 0) act.cohortRevenue[f * act.months + m]! += x;
+}
+
 const passesOf = new WeakMap<Selection, Map<string, CustomerPass>>();
 
 /** The read of the kept lines dated `from` … `to` (either open; undated lines never), kept per selection. */
@@ -169,6 +187,10 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
   const last = new Int32Array(nc).fill(NOT_SEEN);
   const first = new Int32Array(nc).fill(UNSEEN);
   const spend = new Float64Array(nc);
+  const everFirst = new Int32Array(nc).fill(UNSEEN);
+  const everLast = new Int32Array(nc).fill(NOT_SEEN);
+  const recent = new Float64Array(nc);
+  const previous = new Float64Array(nc);
   const orders = new Int32Array(nc);
   const categories = new Int32Array(nc);
   // By category code, the customer (plus one) whose categories last counted it.
@@ -188,6 +210,9 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
   // The months: each day's month of the window, the marks and the revenue by month.
   const start = from ?? span?.[0] ?? 0;
   const end = to ?? span?.[1] ?? 0;
+  // The life cycle's windows: (end − WINDOW, end] and the WINDOW days before.
+  const recentAfter = end - WINDOW;
+  const previousAfter = end - 2 * WINDOW;
   const act = newActivity(ix, start, end);
   const months = act?.months ?? 0;
   const words = act?.words ?? 0;
@@ -217,13 +242,21 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
       orderCustomer = grown(orderCustomer, capacity);
       orderDay = grown(orderDay, capacity);
     }
-    // The first purchase (over every date up to the window's end), when before the window: its month is the
+    // The first and last kept lines before the window. The first purchase's month, when before the window: the
     // window's first when the same (months, not days, are compared), else none of the window's (−1).
     let f = -2;
-    if (act && a > dated) {
+    // Before the window and not after its end (a window may end before it starts).
+    const before = to !== null && a > dated && day[a - 1]! > to ? lowerBound(day, to + 1, dated, a) : a;
+    if (before > dated) {
       let i = dated;
-      while (i < a && !kept(i)) i++;
-      if (i < a) f = day[i]! >= act.base ? 0 : -1;
+      while (i < before && !kept(i)) i++;
+      if (i < before) {
+        everFirst[c] = day[i]!;
+        let j = before - 1;
+        while (!kept(j)) j--;
+        everLast[c] = day[j]!;
+        if (act) f = day[i]! >= act.base ? 0 : -1;
+      }
     }
     const tag = c + 1;
     const word = c >>> 5;
@@ -234,6 +267,11 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
     let n = 0;
     let kinds = 0;
     let buyer = false;
+    let rec = 0;
+    let prev = 0;
+    // The month being read and the customer's revenue in it so far (added to the months' sums when it ends).
+    let month = -1;
+    let inMonth = 0;
     for (let i = a; i < b; i++) {
       const fl = flags[i]!;
       if (nChecks > 0 && (k0[c0[i]!] === 0 || (nChecks > 1 && (k1[c1[i]!] === 0 || (nChecks > 2 && !keptBeyondTwo(sel, i, codes)))))) continue;
@@ -248,26 +286,29 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
       const d = day[i]!;
       if (firstSeen === UNSEEN) firstSeen = d;
       lastDay = d;
-      let m = 0;
       if (act) {
-        m = monthOf[d - start]!;
-        if (f === -2) {
-          // The first purchase is this line: a new customer of this month.
-          f = m;
-          act.cohortSize[m]!++;
+        const m = monthOf[d - start]!;
+        if (m !== month) {
+          if (f === -2) {
+            // The first purchase is this line: a new customer of this month.
+            f = m;
+            act.cohortSize[m]!++;
+          } else if (month >= 0) {
+            addMonth(act, f, month, inMonth);
+          }
+          month = m;
+          inMonth = 0;
+          marks[m * words + word]! |= bit;
         }
-        marks[m * words + word]! |= bit;
       }
       if ((fl & NO_AMOUNT) === 0) {
         const x = amount[i]!;
         sum += x;
         revenue += x;
         revenueLines++;
-        if (act) {
-          if (f === m) newRevenue[m]! += x;
-          else returningRevenue[m]! += x;
-          if (f >= 0) cohortRevenue[f * months + m]! += x;
-        }
+        inMonth += x;
+        if (d > recentAfter) rec += x;
+        else if (d > previousAfter) prev += x;
       }
       if ((fl & RETURN) !== 0) continue;
       buyer = true;
@@ -298,9 +339,14 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
       if (d < fo) firstDay[o] = d;
     }
     if (act && f !== -2) act.firstMonth[c] = f;
+    if (month >= 0) addMonth(act!, f, month, inMonth);
+    recent[c] = rec;
+    previous[c] = prev;
     if (buyer) scope.buyers++;
     scope.orders += n;
     if (lastDay === NOT_SEEN) continue;
+    if (everFirst[c] === UNSEEN) everFirst[c] = firstSeen;
+    everLast[c] = lastDay;
     last[c] = lastDay;
     first[c] = firstSeen;
     spend[c] = sum;
@@ -316,7 +362,7 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
   scope.revenueLines = revenueLines;
   if (anyMarked) for (let t = 0; t < orderCount; t++) if (touched[t]! >= 0) orderDay[t] = firstDay[touched[t]!]!;
   const p: CustomerPass = {
-    last, first, spend, orders, categories, orderCount, orderCustomer, orderDay: orderDay.subarray(0, orderCount), activity: act, scope,
+    last, first, spend, orders, categories, orderCount, orderCustomer, orderDay: orderDay.subarray(0, orderCount), end, everFirst, everLast, recent, previous, activity: act, scope,
   };
   cache.set(key, p);
   return p;
