@@ -219,9 +219,6 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
   const monthOf = new Int32Array(act ? Math.max(0, end - start + 1) : 0);
   if (act) for (let m = 0, d = start; m < months; m++) for (const next = Math.min(end + 1, monthStart(act.base, m + 1)); d < next; d++) monthOf[d - start] = m;
   const marks = act?.marks ?? new Uint32Array(0);
-  const newRevenue = act?.newRevenue ?? new Float64Array(0);
-  const returningRevenue = act?.returningRevenue ?? new Float64Array(0);
-  const cohortRevenue = act?.cohortRevenue ?? new Float64Array(0);
   const gross = sel.gross;
   const scope: CustomerScope = { lines: 0, revenue: 0, revenueLines: 0, returns: 0, returnAmount: 0, orders: 0, buyers: 0, orderFirst: firstDay, undated: false };
   let lines = 0;
