@@ -300,15 +300,20 @@ export function warmUp(ix: LinesIndex, slice = 100_000): void {
   const days = Math.max(1, Math.round(((hi - lo + 1) * Math.min(slice, ix.rows)) / Math.max(1, ix.rows)));
   const from = isoOf(lo);
   const to = isoOf(Math.min(hi, lo + days - 1));
+  // A window that starts within the slice: the per-customer read then also looks at each customer's lines before it.
+  const mid = isoOf(lo + Math.floor(days / 2));
   const all = Object.keys(ix.dims) as DimensionFilter[];
   const dims = all.slice(0, 3);
   const everything = (d: DimensionFilter): string[] => ix.dims[d]!.values.filter((v): v is string => v !== null);
-  // No filter, one to three dimensions, a category alone (orders then counted with marks), gross revenue: every path of the read.
-  const filters: Filters[] = [
+  const half = (d: DimensionFilter): string[] => everything(d).filter((_, k) => k % 2 === 0);
+  // No filter, one to three dimensions, a category alone (orders then counted with marks), gross revenue: every path of the read;
+  // then filters that keep some lines and leave others, in a window that starts within the slice (the branches a real filter takes).
+  const filters: (Filters & { from: string; to: string })[] = [
     { from, to },
     ...dims.map((_, n) => ({ from, to, ...Object.fromEntries(dims.slice(0, n + 1).map((d) => [d, everything(d)])) })),
     ...(ix.dims.category ? [{ from, to, category: everything('category') }] : []),
     { from, to, revenue: 'gross' },
+    ...dims.slice(0, 2).map((_, n) => ({ from: mid, to, ...Object.fromEntries(dims.slice(0, n + 1).map((d) => [d, half(d)])), ...(n === 1 ? { revenue: 'gross' as const } : {}) })),
   ];
   for (let round = 0; round < 3; round++) {
     for (const f of filters) {
@@ -327,18 +332,20 @@ export function warmUp(ix: LinesIndex, slice = 100_000): void {
       aggregate(ix, sel, segmentRange(ix, 0, dayOf(from), dayOf(to)), 'segment');
       // The per-customer reads (pass.ts, activity.ts) are one loop per customer: compiled after a round or two.
       if (round < 2 && ix.has.customer) {
-        loyaltyRow(ix, sel, dayOf(from), dayOf(to));
+        const a = dayOf(f.from);
+        const b = dayOf(f.to);
+        loyaltyRow(ix, sel, a, b);
         if (ix.has.amount) {
-          tierRows(ix, sel, dayOf(from), dayOf(to), dayOf(to));
-          paretoRow(ix, sel, dayOf(from), dayOf(to), dayOf(to), 0.2);
-          lorenzRows(ix, sel, dayOf(from), dayOf(to), dayOf(to), 10);
-          lifecycleRows(ix, sel, dayOf(from), dayOf(to));
+          tierRows(ix, sel, a, b, b);
+          paretoRow(ix, sel, a, b, b, 0.2);
+          lorenzRows(ix, sel, a, b, b, 10);
+          lifecycleRows(ix, sel, a, b);
         }
-        statusRows(ix, sel, dayOf(from), dayOf(to), dayOf(to));
-        newReturningRows(ix, sel, dayOf(from), dayOf(to));
-        retentionRows(ix, sel, dayOf(from), dayOf(to));
-        cohortRows(ix, sel, dayOf(from), dayOf(to), 12);
-        scopeRow(ix, sel, dayOf(from), dayOf(to));
+        statusRows(ix, sel, a, b, b);
+        newReturningRows(ix, sel, a, b);
+        retentionRows(ix, sel, a, b);
+        cohortRows(ix, sel, a, b, 12);
+        scopeRow(ix, sel, a, b);
       }
     }
   }
