@@ -15,7 +15,7 @@ import type { RetentionRow } from '../../metrics/loyalty.ts';
 import { LIFECYCLE_STAGES, type CohortRow, type LifecycleStage, type LifecycleStageRow } from '../../metrics/cohorts.ts';
 import type { ScopeTotalsRow } from '../../metrics/drilldown.ts';
 import { decimalDigits } from './customers.ts';
-import { customerKept, customerPass, MAX_MONTHS, monthsBetween, NOT_SEEN, UNSEEN, WINDOW, type Activity, type CustomerPass } from './pass.ts';
+import { customerKept, customerPass, MAX_MONTHS, monthsBetween, NOT_SEEN, WINDOW, type Activity, type CustomerPass } from './pass.ts';
 import { FIRST_OF_ORDER, isoOf, lowerBound, MIXED_ORDER, monthStart, NO_ORDER, RETURN, type LinesIndex, type Selection } from './lines.ts';
 
 const NO_AMOUNT = LINE_FLAGS.noAmount;
@@ -275,12 +275,11 @@ export function scopeRow(ix: LinesIndex, sel: Selection, from: number | null, to
   let customers = 0;
   let seen: Uint8Array;
   if (!(whole && p.scope.undated)) {
-    const { orderFirst, buyers, ...counted } = p.scope;
+    const { orderSeen, buyers, ...counted } = p.scope;
     t = counted;
     customers = buyers;
     // The orders the read marked are counted already.
-    seen = new Uint8Array(marked && cl.orphans.length > 0 ? ix.orders : 0);
-    for (let o = 0; o < seen.length; o++) if (orderFirst[o] !== UNSEEN) seen[o] = 1;
+    seen = marked && cl.orphans.length > 0 ? orderSeen.slice() : new Uint8Array(0);
   } else {
     t = { orders: 0, lines: 0, revenue: 0, revenueLines: 0, returns: 0, returnAmount: 0 };
     seen = new Uint8Array(marked ? ix.orders : 0);

@@ -102,7 +102,7 @@ export function loyaltyRow(ix: LinesIndex, sel: Selection, from: number | null, 
     if (n >= 2) repeat++;
     if (p.categories[c]! >= 2) cross++;
   }
-  const gaps = sortedInts(orderGaps(p));
+  const gaps = sortedInts(p.gaps);
   let sum = 0;
   for (let k = 0; k < gaps.length; k++) sum += gaps[k]!;
   const share = (x: number): number | null => (customers > 0 ? x / customers : null);
@@ -119,17 +119,6 @@ export function loyaltyRow(ix: LinesIndex, sel: Selection, from: number | null, 
     median_interpurchase_days: quantileCont(gaps, 0.5),
     avg_interpurchase_days: gaps.length > 0 ? sum / gaps.length : null,
   };
-}
-
-/**
- * The days from each customer's order to their next (orders by first day), in no order. The pass reads the lines
- * customer by customer in day order, so its orders come grouped by customer, each customer's by first day.
- */
-function orderGaps(p: CustomerPass): Int32Array {
-  const gaps = new Int32Array(p.orderCount);
-  let g = 0;
-  for (let t = 1; t < p.orderCount; t++) if (p.orderCustomer[t] === p.orderCustomer[t - 1]) gaps[g++] = p.orderDay[t]! - p.orderDay[t - 1]!;
-  return gaps.subarray(0, g);
 }
 
 // ---------------------------------------------------------------- RFM: tierSummarySql, paretoSql, lorenzSql

@@ -22,9 +22,8 @@ import {
 } from './lines.ts';
 
 const NO_AMOUNT = LINE_FLAGS.noAmount;
-/** A first day not seen (`CustomerScope.orderFirst`). */
-export const UNSEEN = 0x7fffffff;
-const EMPTY = new Int32Array(0);
+/** A first day not seen. */
+const UNSEEN = 0x7fffffff;
 
 /** `last` of a customer with no kept line in the window. */
 export const NOT_SEEN = -0x80000000;
@@ -70,10 +69,12 @@ export interface CustomerPass {
   orders: Int32Array;
   /** Distinct non-NULL categories of sales lines. */
   categories: Int32Array;
-  /** The sales orders read: `orderCount` of them, each with its customer and its first day, grouped by customer in day order. */
-  orderCount: number;
-  orderCustomer: Int32Array;
-  orderDay: Int32Array;
+  /**
+   * The days from each customer's order to their next (orders by first day), in no order. A customer's lines are
+   * read in day order, so each order is met first on its first day (when its lines name one customer: else loyalty,
+   * which reads these, is refused).
+   */
+  gaps: Int32Array;
   /** The window's last day (its `to`, else the lines' last dated day). */
   end: number;
   /** Over every date up to the window's end (before its start too): each customer's first and last day (`UNSEEN`, `NOT_SEEN` when none). */
@@ -90,7 +91,7 @@ export interface CustomerPass {
 
 /**
  * What `scopeTotalsSql` counts of the window's customer lines kept by the dimension filters: returns whatever the
- * revenue basis, lines and revenue by it, and the distinct orders of sales lines (those in `orderFirst` by code when
+ * revenue basis, lines and revenue by it, and the distinct orders of sales lines (those in `orderSeen` by code when
  * an order is marked, else one a flagged line).
  */
 export interface CustomerScope {
@@ -102,8 +103,8 @@ export interface CustomerScope {
   orders: number;
   /** Customers with a kept sales line. */
   buyers: number;
-  /** By order code, `UNSEEN` unless the order was marked in the read; empty when no order is marked (then none is). */
-  orderFirst: Int32Array;
+  /** By order code, 1 when the order was marked in the read; empty when no order is marked (then none is). */
+  orderSeen: Uint8Array;
   /** Some customer has undated lines (the scope without date bounds counts them: activity.ts reads them then). */
   undated: boolean;
 }
@@ -196,17 +197,12 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
   // By category code, the customer (plus one) whose categories last counted it.
   const counted = new Int32Array(ix.segments.length);
   const hasCategory = ix.dims.category !== undefined;
-  // The orders in the order first read, with their customers and first days. An order whose lines agree (the
-  // order bits, lines.ts) is kept or left out whole outside a category filter: its flagged line is its first,
-  // and its day the order's. Others' first days are kept by order code while the lines are read.
+  // Distinct orders. An order whose lines agree (the order bits, lines.ts) is kept or left out whole outside a
+  // category filter: its flagged line counts it. Others are marked by order code when first met.
   const marksAll = sel.byCategory;
-  const firstDay = marksAll || ix.mixedOrders > 0 ? new Int32Array(ix.orders).fill(UNSEEN) : EMPTY;
-  let capacity = Math.min(ix.orders, 1 << 16);
-  let touched = new Int32Array(capacity);
-  let orderCustomer = new Int32Array(capacity);
-  let orderDay = new Int32Array(capacity);
-  let orderCount = 0;
-  let anyMarked = false;
+  const orderSeen = new Uint8Array(marksAll || ix.mixedOrders > 0 ? ix.orders : 0);
+  let gaps = new Int32Array(Math.min(ix.orders, 1 << 16));
+  let gapCount = 0;
   // The months: each day's month of the window, the marks and the revenue by month.
   const start = from ?? span?.[0] ?? 0;
   const end = to ?? span?.[1] ?? 0;
@@ -220,7 +216,7 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
   if (act) for (let m = 0, d = start; m < months; m++) for (const next = Math.min(end + 1, monthStart(act.base, m + 1)); d < next; d++) monthOf[d - start] = m;
   const marks = act?.marks ?? new Uint32Array(0);
   const gross = sel.gross;
-  const scope: CustomerScope = { lines: 0, revenue: 0, revenueLines: 0, returns: 0, returnAmount: 0, orders: 0, buyers: 0, orderFirst: firstDay, undated: false };
+  const scope: CustomerScope = { lines: 0, revenue: 0, revenueLines: 0, returns: 0, returnAmount: 0, orders: 0, buyers: 0, orderSeen, undated: false };
   let lines = 0;
   let revenue = 0;
   let revenueLines = 0;
@@ -233,12 +229,8 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
     if (dated > s) scope.undated = true;
     const a = from === null ? dated : lowerBound(day, from, dated, e);
     const b = to === null ? e : lowerBound(day, to + 1, a, e);
-    if (capacity < ix.orders && orderCount + (b - a) > capacity) {
-      capacity = Math.min(ix.orders, Math.max(2 * capacity, orderCount + (b - a)));
-      touched = grown(touched, capacity);
-      orderCustomer = grown(orderCustomer, capacity);
-      orderDay = grown(orderDay, capacity);
-    }
+    // Room for a gap per line of the window.
+    if (gapCount + (b - a) > gaps.length) gaps = grown(gaps, Math.min(ix.orders, Math.max(2 * gaps.length, gapCount + (b - a))));
     // The first and last kept lines before the window. The first purchase's month, when before the window: the
     // window's first when the same (months, not days, are compared), else none of the window's (−1).
     let f = -2;
@@ -262,6 +254,8 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
     let firstSeen = UNSEEN;
     let sum = 0;
     let n = 0;
+    // The first day of the customer's last order met.
+    let orderDay = 0;
     let kinds = 0;
     let buyer = false;
     let rec = 0;
@@ -317,23 +311,16 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
       }
       if ((fl & NO_ORDER) !== 0) continue;
       if (!marksAll && (fl & MIXED_ORDER) === 0) {
-        if ((fl & FIRST_OF_ORDER) !== 0) {
-          touched[orderCount] = -1;
-          orderCustomer[orderCount] = c;
-          orderDay[orderCount++] = d;
-          n++;
-        }
-        continue;
+        if ((fl & FIRST_OF_ORDER) === 0) continue;
+      } else {
+        const o = order[i]!;
+        if (orderSeen[o] !== 0) continue;
+        orderSeen[o] = 1;
       }
-      const o = order[i]!;
-      const fo = firstDay[o]!;
-      if (fo === UNSEEN) {
-        touched[orderCount] = o;
-        orderCustomer[orderCount++] = c;
-        n++;
-        anyMarked = true;
-      }
-      if (d < fo) firstDay[o] = d;
+      // An order met for the first time: its first day.
+      if (n > 0) gaps[gapCount++] = d - orderDay;
+      orderDay = d;
+      n++;
     }
     if (act && f !== -2) act.firstMonth[c] = f;
     if (month >= 0) addMonth(act!, f, month, inMonth);
@@ -357,9 +344,8 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
   scope.lines = lines;
   scope.revenue = revenue;
   scope.revenueLines = revenueLines;
-  if (anyMarked) for (let t = 0; t < orderCount; t++) if (touched[t]! >= 0) orderDay[t] = firstDay[touched[t]!]!;
   const p: CustomerPass = {
-    last, first, spend, orders, categories, orderCount, orderCustomer, orderDay: orderDay.subarray(0, orderCount), end, everFirst, everLast, recent, previous, activity: act, scope,
+    last, first, spend, orders, categories, gaps: gaps.subarray(0, gapCount), end, everFirst, everLast, recent, previous, activity: act, scope,
   };
   cache.set(key, p);
   return p;
