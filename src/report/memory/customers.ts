@@ -45,24 +45,34 @@ function checks(ix: LinesIndex): Checks {
 }
 
 /**
- * `values` in ascending order: a counting sort when their range is not much larger than their number
- * (days, gaps, order counts), else a comparison sort.
+ * DuckDB's `quantile_cont(x, q)` of `values` (in any order); null when empty. When their range is not much larger
+ * than their number (days, gaps, order counts) the two ranks are found by counting, without sorting the values.
  */
-export function sortedInts(values: Int32Array): Int32Array {
+export function intQuantile(values: Int32Array, q: number): number | null {
+  const n = values.length;
+  if (n === 0) return null;
   let lo = Infinity;
   let hi = -Infinity;
-  for (let k = 0; k < values.length; k++) {
+  for (let k = 0; k < n; k++) {
     const v = values[k]!;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  if (values.length === 0 || hi - lo > 4 * values.length + 4096) return values.slice().sort();
+  if (hi - lo > 4 * n + 4096) return quantileCont(values.slice().sort(), q);
   const counts = new Int32Array(hi - lo + 1);
-  for (let k = 0; k < values.length; k++) counts[values[k]! - lo]!++;
-  const out = new Int32Array(values.length);
-  let at = 0;
-  for (let v = 0; v < counts.length; v++) for (let m = counts[v]!; m > 0; m--) out[at++] = v + lo;
-  return out;
+  for (let k = 0; k < n; k++) counts[values[k]! - lo]!++;
+  const rn = (n - 1) * q;
+  const below = Math.floor(rn);
+  const above = Math.ceil(rn);
+  // The values at ranks `below` and `above` (0-based, ascending).
+  let a = NaN;
+  let seen = 0;
+  for (let v = 0; v < counts.length; v++) {
+    seen += counts[v]!;
+    if (Number.isNaN(a) && seen > below) a = v + lo;
+    if (seen > above) return below === above ? a : a + (v + lo - a) * (rn - below);
+  }
+  return a;
 }
 
 /** DuckDB's `quantile_cont(x, q)` of ascending `sorted`: interpolated between the two nearest ranks; null when empty. */
@@ -102,7 +112,7 @@ export function loyaltyRow(ix: LinesIndex, sel: Selection, from: number | null, 
     if (n >= 2) repeat++;
     if (p.categories[c]! >= 2) cross++;
   }
-  const gaps = sortedInts(p.gaps);
+  const gaps = p.gaps;
   let sum = 0;
   for (let k = 0; k < gaps.length; k++) sum += gaps[k]!;
   const share = (x: number): number | null => (customers > 0 ? x / customers : null);
@@ -116,20 +126,22 @@ export function loyaltyRow(ix: LinesIndex, sel: Selection, from: number | null, 
     cross_rate: hasCategory ? share(cross) : null,
     purchase_frequency: share(orders),
     interpurchase_gaps: gaps.length,
-    median_interpurchase_days: quantileCont(gaps, 0.5),
+    median_interpurchase_days: intQuantile(gaps, 0.5),
     avg_interpurchase_days: gaps.length > 0 ? sum / gaps.length : null,
   };
 }
 
 // ---------------------------------------------------------------- RFM: tierSummarySql, paretoSql, lorenzSql
 
-/** `rfmSql`'s recency, frequency and monetary of each customer it scores (in no order), and the three sorted. */
+/** `rfmSql`'s recency, frequency and monetary of each customer it scores (in no order), their medians, and monetary sorted. */
 interface Rfm {
   n: number;
   recency: Int32Array;
   frequency: Int32Array;
   monetary: Float64Array;
-  sorted: { recency: Int32Array; frequency: Int32Array; monetary: Float64Array };
+  median: { recency: number | null; frequency: number | null; monetary: number | null };
+  /** Monetary in ascending order (Pareto and Lorenz sum it so). */
+  sortedMonetary: Float64Array;
 }
 
 /** Each `Rfm` made from a pass, by as-of day. */
@@ -155,7 +167,9 @@ function rfmOf(ix: LinesIndex, sel: Selection, from: number | null, to: number |
     frequency[k] = p.orders[c]!;
     monetary[k++] = cents(p.spend[c]!);
   }
-  const r: Rfm = { n, recency, frequency, monetary, sorted: { recency: sortedInts(recency), frequency: sortedInts(frequency), monetary: monetary.slice().sort() } };
+  const sortedMonetary = monetary.slice().sort();
+  const median = { recency: intQuantile(recency, 0.5), frequency: intQuantile(frequency, 0.5), monetary: quantileCont(sortedMonetary, 0.5) };
+  const r: Rfm = { n, recency, frequency, monetary, median, sortedMonetary };
   made.set(asOf, r);
   return r;
 }
@@ -164,9 +178,7 @@ function rfmOf(ix: LinesIndex, sel: Selection, from: number | null, to: number |
 export function tierRows(ix: LinesIndex, sel: Selection, from: number | null, to: number | null, asOf: number): TierSummaryRow[] | null {
   const r = rfmOf(ix, sel, from, to, asOf);
   if (!r) return null;
-  const medRecency = quantileCont(r.sorted.recency, 0.5);
-  const medFrequency = quantileCont(r.sorted.frequency, 0.5);
-  const medMonetary = quantileCont(r.sorted.monetary, 0.5);
+  const { recency: medRecency, frequency: medFrequency, monetary: medMonetary } = r.median;
   const per = new Map<Tier, { n: number; revenue: number; recency: number; frequency: number }>(TIERS.map((t) => [t.tier, { n: 0, revenue: 0, recency: 0, frequency: 0 }]));
   let total = 0;
   for (let k = 0; k < r.n; k++) {
@@ -199,7 +211,7 @@ export function tierRows(ix: LinesIndex, sel: Selection, from: number | null, to
 
 /** Customers' spend, smallest first, summed as it goes: `cum[r]` is the spend of the `r` smallest (`cum[0]` = 0). */
 function cumulative(r: Rfm): Float64Array {
-  const sorted = r.sorted.monetary;
+  const sorted = r.sortedMonetary;
   const cum = new Float64Array(r.n + 1);
   for (let k = 0; k < r.n; k++) cum[k + 1] = cum[k]! + sorted[k]!;
   return cum;
