@@ -229,8 +229,8 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
     if (dated > s) scope.undated = true;
     const a = from === null ? dated : lowerBound(day, from, dated, e);
     const b = to === null ? e : lowerBound(day, to + 1, a, e);
-    // Room for a gap per line of the window.
-    if (gapCount + (b - a) > gaps.length) gaps = grown(gaps, Math.min(ix.orders, Math.max(2 * gaps.length, gapCount + (b - a))));
+    // Room for a gap per line of the window (there are fewer gaps than orders).
+    if (gaps.length < ix.orders && gapCount + (b - a) > gaps.length) gaps = grown(gaps, Math.min(ix.orders, Math.max(2 * gaps.length, gapCount + (b - a))));
     // The first and last kept lines before the window. The first purchase's month, when before the window: the
     // window's first when the same (months, not days, are compared), else none of the window's (−1).
     let f = -2;
