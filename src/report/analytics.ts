@@ -140,7 +140,6 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
   const { leads, deals } = leadTables(tables);
   const asOf = filters.to ?? (await lastOrderDate(db, tables));
   const c = customers ? { customers } : {};
-  const withOrders = (f: (o: TableInfo) => MetricQuery): MetricQuery => (orders ? f(orders) : NONE);
   const withAsOf = (f: (o: TableInfo, asOf: string) => MetricQuery): MetricQuery => (orders && asOf ? f(orders, asOf) : NONE);
   const stages = leads ? funnelStages(leads) : null;
   const compareTables = { ...(orders ? { orders } : {}), ...(tickets ? { tickets } : {}), ...(leads ? { leads } : {}), ...c };
@@ -160,12 +159,15 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
   const indexed = cube && route ? await indexedMeasures(db, tables, filters, route) : null;
 
   const out: Partial<Record<MeasureId, Measure<unknown>>> = {};
+  // A measure the index answers: the query whose rows it gives (the same builder and parameters either way).
+  const onOrders = (id: MeasureId): MetricQuery => (orders ? indexedQuery(INDEXED_ASK.get(id)!, { orders, ...c }, filters, asOf) : NONE);
   const plan: [MeasureId, MetricQuery][] = [
+    // With a customers table (sign-ups, customers without orders) only the SQL counts status.
     ['status', withAsOf((o, d) => customerStatusSql({ orders: o, ...c, asOf: d, filters }))],
-    ['newReturning', withOrders((o) => newReturningSql({ orders: o, ...c, grain: 'month', filters }))],
-    ['salesByCategory', withOrders((o) => salesSql({ orders: o, ...c, by: 'category', filters }))],
-    ['loyalty', withOrders((o) => loyaltySql({ orders: o, ...c, filters }))],
-    ['retention', withOrders((o) => retentionSql({ orders: o, ...c, grain: 'month', filters }))],
+    ['newReturning', onOrders('newReturning')],
+    ['salesByCategory', onOrders('salesByCategory')],
+    ['loyalty', onOrders('loyalty')],
+    ['retention', onOrders('retention')],
     [
       'satisfactionChurn',
       tickets && customers ? satisfactionChurnSql({ tickets, customers, filters }) : { ok: false, unavailable: { reason: 'no_table', kind: tickets ? 'customers' : 'tickets' } },
@@ -184,11 +186,11 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
       leads && deals && leads.roles.channel ? leadDealFunnelSql({ leads, deals, ...c, by: 'channel', filters }) : { ok: false, unavailable: { reason: 'no_table', kind: 'leads' } },
     ],
     ['scope', orders || customers ? scopeTotalsSql({ orders, customers }, filters) : NONE],
-    ['tiers', withAsOf((o, d) => tierSummarySql({ orders: o, ...c, asOf: d, filters }))],
-    ['pareto', withAsOf((o, d) => paretoSql({ orders: o, ...c, asOf: d, topShare: PARETO_TOP_SHARE, filters }))],
-    ['lorenz', withAsOf((o, d) => lorenzSql({ orders: o, ...c, asOf: d, points: LORENZ_POINTS, filters }))],
-    ['cohorts', withOrders((o) => cohortRetentionSql({ orders: o, ...c, maxMonths: COHORT_MONTHS, filters }))],
-    ['lifecycle', withAsOf((o, d) => lifecycleStagesSql({ orders: o, ...c, asOf: d, filters }))],
+    ['tiers', onOrders('tiers')],
+    ['pareto', onOrders('pareto')],
+    ['lorenz', onOrders('lorenz')],
+    ['cohorts', onOrders('cohorts')],
+    ['lifecycle', onOrders('lifecycle')],
     routed('compareRevenue', 'compare', 'revenue'),
     routed('compareOrders', 'compare', 'orders'),
     routed('compareBuyers', 'compare', 'buyers'),
@@ -246,6 +248,8 @@ const INDEXED: readonly [MeasureId, IndexAnswer][] = [
   ['lifecycle', { kind: 'lifecycle' }],
   ['scope', { kind: 'scope' }],
 ];
+
+const INDEXED_ASK = new Map(INDEXED);
 
 /** The base-table query whose rows the index gives for `ask` (as the Analytics page builds it); `asOf` for the comparisons and RFM. */
 export function indexedQuery(ask: IndexAnswer, tables: { orders: TableInfo; customers?: TableInfo }, filters: Filters, asOf: string | null): MetricQuery {
