@@ -2,11 +2,14 @@
  * The lines index's answers on customers over time: what `customerStatusSql`
  * (without a customers table), `newReturningSql`, `retentionSql`,
  * `cohortRetentionSql`, `lifecycleStagesSql` and `scopeTotalsSql` give on the
- * base table. The months come from the window's one read (pass.ts): which
+ * base table, all taken from the window's one read (pass.ts): which
  * customers bought in which month (a bit per customer per month) and revenue
- * by first-purchase month. Status, the life cycle's last two windows and the
- * scope read the index's customer-ordered copy (`CustomerLines`) themselves;
- * the scope adds the lines without a customer.
+ * by first-purchase month, each customer's first and last day before the
+ * window (status), spend in the last two 90-day windows (life cycle), and the
+ * scope's counts over the customers' lines. The life cycle reads its windows
+ * itself when the as-of day is not the window's end, and the scope the
+ * customers' lines when it must count undated ones; the scope adds the lines
+ * without a customer.
  * The SQL stays the definition; the unit test compares both.
  */
 import { LINE_FLAGS, NO_DAY } from '../../metrics/cube.ts';

@@ -6,10 +6,15 @@
  * at a time and each is written once, and in one go it makes:
  *
  * - each customer's spend, first and last day, orders and categories, and
- *   the orders' first days (the RFM measures and loyalty);
+ *   the gaps between their orders (the RFM measures and loyalty);
  * - which customers bought in which month (a bit per customer per month),
  *   each customer's first-purchase month, and revenue by month and by
- *   first-purchase month (retention, new vs returning, cohorts).
+ *   first-purchase month (retention, new vs returning, cohorts);
+ * - each customer's first and last kept day before the window (customer
+ *   status counts every line up to the as-of day);
+ * - spend in the last two 90-day windows to the window's end (life cycle);
+ * - the scope's counts over the customers' lines (returns whatever the
+ *   revenue basis, distinct orders).
  *
  * The window's bounds are normalized first (a bound beyond the lines' days
  * is none), so measures that ask with and without such a bound share the
