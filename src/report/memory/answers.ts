@@ -11,7 +11,7 @@ import {
   type Agg, type LinesIndex, type SalesPass, type Selection, type Target,
 } from './lines.ts';
 import { loyaltyRow, lorenzRows, paretoRow, tierRows } from './customers.ts';
-import { datedSpan } from './pass.ts';
+import { datedSpan, dropPasses } from './pass.ts';
 import { cohortRows, lifecycleRows, newReturningRows, retentionRows, scopeRow, statusRows } from './activity.ts';
 
 // ---------------------------------------------------------------- salesSql
@@ -347,6 +347,8 @@ export function warmUp(ix: LinesIndex, slice = 100_000): void {
         cohortRows(ix, sel, a, b, 12);
         scopeRow(ix, sel, a, b);
       }
+      // Their arrays then serve the next reads (and the first filter change's).
+      dropPasses(ix, sel);
     }
   }
 }

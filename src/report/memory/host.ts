@@ -10,6 +10,7 @@ import { compareRow, kpiAvailable, salesRows, sparkRows, warmUp, type IndexKpi, 
 import { loyaltyRow, lorenzRows, paretoRow, tierRows } from './customers.ts';
 import { cohortRows, lifecycleRows, newReturningRows, retentionRows, scopeRow, statusRows } from './activity.ts';
 import { dayOf } from './lines.ts';
+import { dropPasses } from './pass.ts';
 
 /**
  * One measure the index answers: `salesSql` (optionally by category and/or
@@ -56,7 +57,11 @@ export class Answerer {
 
   answer(q: IndexQuestion): IndexAnswers {
     const key = JSON.stringify([q.filters, q.shapeDims]);
-    if (this.last?.key !== key) this.last = { key, sel: selectionOf(this.index, q.filters, q.shapeDims), rows: new Map() };
+    if (this.last?.key !== key) {
+      // The last filters' reads are not asked again: their arrays serve the next ones (pass.ts).
+      if (this.last?.sel) dropPasses(this.index, this.last.sel);
+      this.last = { key, sel: selectionOf(this.index, q.filters, q.shapeDims), rows: new Map() };
+    }
     const { sel, rows } = this.last;
     return q.asks.map((ask) => {
       if (!sel) return null;

@@ -160,7 +160,7 @@ function newActivity(ix: LinesIndex, start: number, end: number): Activity | nul
   const words = (ix.customers + 31) >>> 5;
   if (months > MAX_MONTHS || months * words > MAX_MARK_WORDS) return null;
   return {
-    base: monthStart(start), months, words, marks: new Uint32Array(months * words), firstMonth: new Int32Array(ix.customers).fill(-1), cohortSize: new Int32Array(months),
+    base: monthStart(start), months, words, marks: take(ix, 'marks', Uint32Array, months * words), firstMonth: take(ix, 'firstMonth', Int32Array, ix.customers, -1), cohortSize: new Int32Array(months),
     newRevenue: new Float64Array(months), returningRevenue: new Float64Array(months), cohortRevenue: new Float64Array(months * months),
     lo: Infinity, hi: -Infinity,
   };
@@ -174,6 +174,62 @@ function addMonth(act: Activity, f: number, m: number, x: number): void {
 }
 
 const passesOf = new WeakMap<Selection, Map<string, CustomerPass>>();
+
+type Reusable = Int32Array | Float64Array | Uint8Array | Uint32Array;
+/** At most this many arrays kept per use. */
+const FREE_PER_USE = 2;
+
+/**
+ * The arrays of reads whose selection was dropped (`dropPasses`), by index and use, to be filled again by the next
+ * read: in Chromium, allocating them fresh took about a third of a read (1M lines).
+ */
+const freeOf = new WeakMap<LinesIndex, Map<string, Reusable[]>>();
+
+/** An array of `n` for `use`, every element `value`: a dropped one when one is large enough, else a new one. */
+function take<T extends Reusable>(ix: LinesIndex, use: string, make: new (n: number) => T, n: number, value = 0): T {
+  const free = freeOf.get(ix)?.get(use);
+  const k = free ? free.findIndex((a) => a.length >= n) : -1;
+  if (k < 0) {
+    const a = new make(n);
+    return value === 0 ? a : (a.fill(value) as T);
+  }
+  const a = (free!.splice(k, 1)[0] as T).subarray(0, n) as T;
+  return a.fill(value) as T;
+}
+
+function give(free: Map<string, Reusable[]>, use: string, a: Reusable): void {
+  if (a.buffer.byteLength === 0) return;
+  let list = free.get(use);
+  if (!list) free.set(use, (list = []));
+  // Whole: a read may have used the start of a larger one.
+  const whole = new (a.constructor as new (b: ArrayBufferLike) => Reusable)(a.buffer);
+  if (list.length < FREE_PER_USE) list.push(whole);
+  else {
+    const k = list.findIndex((b) => b.length < whole.length);
+    if (k >= 0) list[k] = whole;
+  }
+}
+
+/**
+ * Forgets the reads made for `sel`, keeping their arrays for the next reads: call it only when nothing made from those
+ * reads is asked again (the Answerer, when its filters change; the answers are plain rows and keep none of them).
+ */
+export function dropPasses(ix: LinesIndex, sel: Selection): void {
+  const cache = passesOf.get(sel);
+  if (!cache) return;
+  passesOf.delete(sel);
+  let free = freeOf.get(ix);
+  if (!free) freeOf.set(ix, (free = new Map()));
+  for (const p of cache.values()) {
+    for (const use of ['last', 'first', 'spend', 'everFirst', 'everLast', 'recent', 'previous', 'orders', 'categories'] as const) give(free, use, p[use]);
+    give(free, 'gaps', p.gaps);
+    give(free, 'orderSeen', p.scope.orderSeen);
+    if (p.activity) {
+      give(free, 'marks', p.activity.marks);
+      give(free, 'firstMonth', p.activity.firstMonth);
+    }
+  }
+}
 
 /** The read of the kept lines dated `from` … `to` (either open; undated lines never), kept per selection. */
 export function customerPass(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): CustomerPass {
@@ -190,23 +246,25 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
   const { n: nChecks, c0, k0, c1, k1 } = inlineChecks(sel, codes);
   const kept = customerKept(ix, sel);
   const nc = ix.customers;
-  const last = new Int32Array(nc).fill(NOT_SEEN);
-  const first = new Int32Array(nc).fill(UNSEEN);
-  const spend = new Float64Array(nc);
-  const everFirst = new Int32Array(nc).fill(UNSEEN);
-  const everLast = new Int32Array(nc).fill(NOT_SEEN);
-  const recent = new Float64Array(nc);
-  const previous = new Float64Array(nc);
-  const orders = new Int32Array(nc);
-  const categories = new Int32Array(nc);
+  const last = take(ix, 'last', Int32Array, nc, NOT_SEEN);
+  const first = take(ix, 'first', Int32Array, nc, UNSEEN);
+  const spend = take(ix, 'spend', Float64Array, nc);
+  const everFirst = take(ix, 'everFirst', Int32Array, nc, UNSEEN);
+  const everLast = take(ix, 'everLast', Int32Array, nc, NOT_SEEN);
+  const recent = take(ix, 'recent', Float64Array, nc);
+  const previous = take(ix, 'previous', Float64Array, nc);
+  const orders = take(ix, 'orders', Int32Array, nc);
+  const categories = take(ix, 'categories', Int32Array, nc);
   // By category code, the customer (plus one) whose categories last counted it.
   const counted = new Int32Array(ix.segments.length);
   const hasCategory = ix.dims.category !== undefined;
   // Distinct orders. An order whose lines agree (the order bits, lines.ts) is kept or left out whole outside a
   // category filter: its flagged line counts it. Others are marked by order code when first met.
   const marksAll = sel.byCategory;
-  const orderSeen = new Uint8Array(marksAll || ix.mixedOrders > 0 ? ix.orders : 0);
-  let gaps = new Int32Array(Math.min(ix.orders, 1 << 16));
+  const orderSeen = take(ix, 'orderSeen', Uint8Array, marksAll || ix.mixedOrders > 0 ? ix.orders : 0);
+  const spare = take(ix, 'gaps', Int32Array, Math.min(ix.orders, 1 << 16));
+  // A dropped gap array is used whole (each gap is written before it is read).
+  let gaps = new Int32Array(spare.buffer, 0, Math.min(ix.orders, spare.buffer.byteLength >>> 2));
   let gapCount = 0;
   // The months: each day's month of the window, the marks and the revenue by month.
   const start = from ?? span?.[0] ?? 0;
