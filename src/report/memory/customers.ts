@@ -27,7 +27,8 @@ interface Checks {
 
 const checksOf = new WeakMap<LinesIndex, Checks>();
 
-function checks(ix: LinesIndex): Checks {
+export function checks(ix: LinesIndex): Checks {
+  if (ix.whole) return ix.whole;
   let c = checksOf.get(ix);
   if (c) return c;
   const owner = new Int32Array(ix.orders).fill(-1);

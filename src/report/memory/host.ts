@@ -6,11 +6,13 @@
  */
 import type { DimensionFilter, Filters } from '../../metrics/filters.ts';
 import { selectionOf, type LinesIndex, type Selection } from './lines.ts';
-import { compareRow, kpiAvailable, salesRows, sparkRows, warmUp, type IndexKpi, type SalesAsk } from './answers.ts';
+import { compareRow, kpiAvailable, salesRows, sparkRows, warmUp, type IndexKpi, type IndexPart, type SalesAsk } from './answers.ts';
 import { loyaltyRow, lorenzRows, paretoRow, tierRows } from './customers.ts';
 import { cohortRows, lifecycleRows, newReturningRows, retentionRows, scopeRow, statusRows } from './activity.ts';
 import { dayOf } from './lines.ts';
 import { dropPasses } from './pass.ts';
+import { askParts, readsCustomers } from './parts.ts';
+import { splitIndex } from './split.ts';
 
 /**
  * One measure the index answers: `salesSql` (optionally by category and/or
@@ -53,7 +55,8 @@ export type IndexAnswers = (unknown[] | null)[];
  */
 export class Answerer {
   private last: { key: string; sel: Selection | null; rows: Map<string, unknown[] | null> } | null = null;
-  constructor(readonly index: LinesIndex) {}
+  /** `index`: one part of a split index (split.ts), which answers its own share of the measures only. */
+  constructor(readonly index: LinesIndex, readonly part: IndexPart) {}
 
   answer(q: IndexQuestion): IndexAnswers {
     const key = JSON.stringify([q.filters, q.shapeDims]);
@@ -64,6 +67,7 @@ export class Answerer {
     }
     const { sel, rows } = this.last;
     return q.asks.map((ask) => {
+      if (readsCustomers(ask) !== (this.part === 'customers')) throw new Error(`The ${this.part} part of the lines index cannot answer "${ask.kind}"`);
       if (!sel) return null;
       const k = JSON.stringify([ask, q.asOf]);
       if (!rows.has(k)) rows.set(k, answerOne(this.index, sel, ask, q.filters, q.asOf));
@@ -118,14 +122,17 @@ export interface IndexHost {
   close(): void;
 }
 
-/** The host of an index built in this thread (Node, tests): warmed up, then asked directly. */
+/** The host of an index built in this thread (Node, tests): split as in the browser's two workers (split.ts), each part warmed up, then asked directly. */
 export function inlineHost(ix: LinesIndex): IndexHost {
-  warmUp(ix);
-  const answerer = new Answerer(ix);
+  const { lines, customers } = splitIndex(ix);
+  warmUp(lines, 'lines');
+  warmUp(customers, 'customers');
+  const ofLines = new Answerer(lines, 'lines');
+  const ofCustomers = new Answerer(customers, 'customers');
   return {
     rows: ix.rows,
     dims: Object.keys(ix.dims) as DimensionFilter[],
-    answer: async (q) => answerer.answer(q),
+    answer: (q) => askParts(q, async (p) => ofLines.answer(p), async (p) => ofCustomers.answer(p)),
     close: () => undefined,
   };
 }

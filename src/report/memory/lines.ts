@@ -88,6 +88,15 @@ export interface LinesIndex {
   finite: boolean;
   /** The lines with a customer again, in customer order (the per-customer measures read them: customers.ts). */
   byCustomer: CustomerLines;
+  /** Only on the customer part of a split index (split.ts), whose own category-ordered lines are those without a customer: what the whole index says. */
+  whole?: WholeFigures;
+}
+
+/** What the customer part of a split index takes from the whole one: its dated span (pass.ts) and its order checks (customers.ts). */
+export interface WholeFigures {
+  span: [number, number] | null;
+  oneCustomerPerOrder: boolean;
+  orderlessSales: boolean;
 }
 
 /**

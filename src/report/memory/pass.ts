@@ -124,6 +124,7 @@ export function monthsBetween(a: number, b: number): number {
 /** The first and last dated day of the lines (null when none), read once per index. */
 const datedSpanOf = new WeakMap<LinesIndex, [number, number] | null>();
 export function datedSpan(ix: LinesIndex): [number, number] | null {
+  if (ix.whole) return ix.whole.span;
   if (datedSpanOf.has(ix)) return datedSpanOf.get(ix)!;
   let lo = Infinity;
   let hi = -Infinity;
