@@ -49,6 +49,24 @@ describe('sortedCents (the lines index’s customers’ spend, in order, for Par
     }
   });
 
+  it('fills the arrays it is lent whatever they held (the read’s pool hands back used ones), and hands back all but its result', () => {
+    const r = new Random(11);
+    const values = Float64Array.from({ length: 3000 }, () => cents((r.float() - 0.2) * 5000));
+    const handedBack: string[] = [];
+    // Arrays for "any values" come full of junk, as a reused one would.
+    const got = sortedCents(
+      values,
+      (_use, make, n, value) => {
+        const a = new make(n + 17).subarray(0, n) as typeof values;
+        return value === null ? (a.fill(0x5a5a) as never) : (a.fill(value) as never);
+      },
+      (use) => handedBack.push(use),
+    );
+    const want = values.slice().sort();
+    for (let k = 0; k < want.length; k++) expect(Object.is(got[k], want[k]), `k=${k}`).toBe(true);
+    expect(handedBack.sort()).toEqual(['sort.byLow', 'sort.counts', 'sort.keys']);
+  });
+
   it('leaves its input as it was', () => {
     const values = Float64Array.from({ length: 1000 }, (_, k) => cents(((k * 7919) % 1000) / 3));
     const copy = values.slice();

@@ -15,7 +15,7 @@
 import type { LoyaltyRow } from '../../metrics/loyalty.ts';
 import { TIERS, tierOf, type LorenzRow, type ParetoRow, type TierSummaryRow } from '../../metrics/tiers.ts';
 import { RETURN, type LinesIndex, type Selection } from './lines.ts';
-import { customerPass, NOT_SEEN, type CustomerPass } from './pass.ts';
+import { borrow, customerPass, giveBack, lend, NOT_SEEN, type CustomerPass, type Reusable } from './pass.ts';
 
 /** What the whole index allows (read once per index). */
 interface Checks {
@@ -92,7 +92,7 @@ export function quantileCont(sorted: ArrayLike<number>, q: number): number | nul
  * whole cents (−0 before 0) when their range fits in 32 bits, else by `sort()`: at 10M lines (645k customers) the
  * sort took about 0.1 s, the counting a few milliseconds. The values are the same doubles, only reordered.
  */
-export function sortedCents(values: Float64Array): Float64Array {
+export function sortedCents(values: Float64Array, alloc: Alloc = fresh, done: (use: string, a: Reusable) => void = () => undefined): Float64Array {
   const n = values.length;
   let lo = Infinity;
   let hi = -Infinity;
@@ -103,14 +103,14 @@ export function sortedCents(values: Float64Array): Float64Array {
   }
   if (n < 256 || !(2 * (hi - lo) + 1 < 2 ** 32)) return values.slice().sort();
   // Twice the cents from the lowest, plus one except for −0: ascending as `sort()` orders them.
-  const keys = new Uint32Array(n);
+  const keys = alloc('sort.keys', Uint32Array, n, null);
   for (let k = 0; k < n; k++) {
     const v = values[k]!;
     keys[k] = 2 * (Math.round(v * 100) - lo) + (v === 0 && 1 / v < 0 ? 0 : 1);
   }
   // By the low 16 bits, then (stably) by the high 16 bits.
-  const counts = new Int32Array(1 << 16);
-  const byLow = new Uint32Array(n);
+  const counts = alloc('sort.counts', Int32Array, 1 << 16, 0);
+  const byLow = alloc('sort.byLow', Uint32Array, n, null);
   for (let k = 0; k < n; k++) counts[keys[k]! & 0xffff]!++;
   for (let b = 0, at = 0; b < counts.length; b++) {
     const c = counts[b]!;
@@ -125,13 +125,23 @@ export function sortedCents(values: Float64Array): Float64Array {
     counts[b] = at;
     at += c;
   }
-  const out = new Float64Array(n);
+  const out = alloc('sort.out', Float64Array, n, null);
   for (let j = 0; j < n; j++) {
     const k = byLow[j]!;
     out[counts[keys[k]! >>> 16]!++] = values[k]!;
   }
+  done('sort.keys', keys);
+  done('sort.counts', counts);
+  done('sort.byLow', byLow);
   return out;
 }
+
+/** Where an array of `n` comes from (`value`: every element's, null for one written before it is read). */
+type Alloc = <T extends Reusable>(use: string, make: new (n: number) => T, n: number, value: number | null) => T;
+const fresh: Alloc = (_, make, n, value) => {
+  const a = new make(n);
+  return value === null || value === 0 ? a : (a.fill(value) as typeof a);
+};
 
 /** DuckDB's `round(x, 2)`: halves away from zero. */
 function cents(x: number): number {
@@ -189,6 +199,8 @@ interface Rfm {
   median: { recency: number | null; frequency: number | null; monetary: number | null };
   /** Monetary in ascending order (Pareto and Lorenz sum it so). */
   sortedMonetary: Float64Array;
+  /** Spend of the `r` smallest spenders, `cum[r]` (`cum[0]` = 0). */
+  cum: Float64Array;
 }
 
 /** Each `Rfm` made from a pass, by as-of day. */
@@ -204,9 +216,10 @@ function rfmOf(ix: LinesIndex, sel: Selection, from: number | null, to: number |
   if (hit) return hit;
   let n = 0;
   for (let c = 0; c < ix.customers; c++) if (p.last[c] !== NOT_SEEN) n++;
-  const recency = new Int32Array(n);
-  const frequency = new Int32Array(n);
-  const monetary = new Float64Array(n);
+  // The arrays go back to the read's pool with the read (pass.ts): at 10M lines, allocating them took longer than filling them.
+  const recency = lend(ix, p, 'rfm.recency', Int32Array, n, null);
+  const frequency = lend(ix, p, 'rfm.frequency', Int32Array, n, null);
+  const monetary = lend(ix, p, 'rfm.monetary', Float64Array, n, null);
   let k = 0;
   for (let c = 0; c < ix.customers; c++) {
     if (p.last[c] === NOT_SEEN) continue;
@@ -214,9 +227,17 @@ function rfmOf(ix: LinesIndex, sel: Selection, from: number | null, to: number |
     frequency[k] = p.orders[c]!;
     monetary[k++] = cents(p.spend[c]!);
   }
-  const sortedMonetary = sortedCents(monetary);
+  // The sorted copy stays with the read; the sort's working arrays go back as soon as it is done.
+  const sortedMonetary = sortedCents(
+    monetary,
+    (use, make, size, value) => (use === 'sort.out' ? lend(ix, p, use, make, size, value) : borrow(ix, use, make, size, value)),
+    (use, a) => giveBack(ix, use, a),
+  );
   const median = { recency: intQuantile(recency, 0.5), frequency: intQuantile(frequency, 0.5), monetary: quantileCont(sortedMonetary, 0.5) };
-  const r: Rfm = { n, recency, frequency, monetary, median, sortedMonetary };
+  const cum = lend(ix, p, 'rfm.cum', Float64Array, n + 1, null);
+  cum[0] = 0;
+  for (let j = 0; j < n; j++) cum[j + 1] = cum[j]! + sortedMonetary[j]!;
+  const r: Rfm = { n, recency, frequency, monetary, median, sortedMonetary, cum };
   made.set(asOf, r);
   return r;
 }
@@ -267,14 +288,6 @@ export function tierRows(ix: LinesIndex, sel: Selection, from: number | null, to
   });
 }
 
-/** Customers' spend, smallest first, summed as it goes: `cum[r]` is the spend of the `r` smallest (`cum[0]` = 0). */
-function cumulative(r: Rfm): Float64Array {
-  const sorted = r.sortedMonetary;
-  const cum = new Float64Array(r.n + 1);
-  for (let k = 0; k < r.n; k++) cum[k + 1] = cum[k]! + sorted[k]!;
-  return cum;
-}
-
 /** The Lorenz curve's value `lorenzAt` in tiers.ts gives at `whole + frac` customers; null when the total is 0 or there are none. */
 function lorenzAt(cum: Float64Array, whole: number, frac: number): number | null {
   const n = cum.length - 1;
@@ -289,7 +302,7 @@ function lorenzAt(cum: Float64Array, whole: number, frac: number): number | null
 export function paretoRow(ix: LinesIndex, sel: Selection, from: number | null, to: number | null, asOf: number, topShare: number): ParetoRow | null {
   const r = rfmOf(ix, sel, from, to, asOf);
   if (!r) return null;
-  const cum = cumulative(r);
+  const { cum } = r;
   const total = cum[r.n]!;
   // The SQL computes (1 − topShare) × n in decimals: the same exactly, in integers scaled by the share's digits.
   const digits = decimalDigits(topShare);
@@ -319,7 +332,7 @@ export function decimalDigits(x: number): number {
 export function lorenzRows(ix: LinesIndex, sel: Selection, from: number | null, to: number | null, asOf: number, points: number): LorenzRow[] | null {
   const r = rfmOf(ix, sel, from, to, asOf);
   if (!r) return null;
-  const cum = cumulative(r);
+  const { cum } = r;
   const out: LorenzRow[] = [];
   for (let i = 0; i <= points; i++) {
     const pos = (i * r.n) / points;

@@ -92,6 +92,8 @@ export interface CustomerPass {
   activity: Activity | null;
   /** The scope's counts over the window's customer lines kept by the dimension filters (scopeTotalsSql; activity.ts adds the rest). */
   scope: CustomerScope;
+  /** Arrays lent for what was made from this read (`lend`), by use. */
+  lent: [string, Reusable][];
 }
 
 /**
@@ -176,7 +178,7 @@ function addMonth(act: Activity, f: number, m: number, x: number): void {
 
 const passesOf = new WeakMap<Selection, Map<string, CustomerPass>>();
 
-type Reusable = Int32Array | Float64Array | Uint8Array | Uint32Array;
+export type Reusable = Int32Array | Float64Array | Uint8Array | Uint32Array;
 /** At most this many arrays kept per use. */
 const FREE_PER_USE = 2;
 
@@ -186,17 +188,36 @@ const FREE_PER_USE = 2;
  */
 const freeOf = new WeakMap<LinesIndex, Map<string, Reusable[]>>();
 
-/** An array of `n` for `use`, every element `value`: a dropped one when one is large enough, else a new one. */
-function take<T extends Reusable>(ix: LinesIndex, use: string, make: new (n: number) => T, n: number, value = 0): T {
+/**
+ * An array of `n` for `use`, every element `value` (null: any values, for an array written before it is read): a
+ * dropped one when one is large enough, else a new one. Give it back (`giveBack`) when done, or `lend` it instead.
+ */
+export function borrow<T extends Reusable>(ix: LinesIndex, use: string, make: new (n: number) => T, n: number, value: number | null = 0): T {
   const free = freeOf.get(ix)?.get(use);
   const k = free ? free.findIndex((a) => a.length >= n) : -1;
   if (k < 0) {
     const a = new make(n);
-    return value === 0 ? a : (a.fill(value) as T);
+    return value === null || value === 0 ? a : (a.fill(value) as T);
   }
   const a = (free!.splice(k, 1)[0] as T).subarray(0, n) as T;
-  return a.fill(value) as T;
+  return value === null ? a : (a.fill(value) as T);
 }
+
+/** An array borrowed for something made from read `p` (RFM, customers.ts), given back with the read's own arrays. */
+export function lend<T extends Reusable>(ix: LinesIndex, p: CustomerPass, use: string, make: new (n: number) => T, n: number, value: number | null = 0): T {
+  const a = borrow(ix, use, make, n, value);
+  p.lent.push([use, a]);
+  return a;
+}
+
+/** `a` (borrowed for `use`) for the next reads. */
+export function giveBack(ix: LinesIndex, use: string, a: Reusable): void {
+  let free = freeOf.get(ix);
+  if (!free) freeOf.set(ix, (free = new Map()));
+  give(free, use, a);
+}
+
+const take = borrow;
 
 function give(free: Map<string, Reusable[]>, use: string, a: Reusable): void {
   if (a.buffer.byteLength === 0) return;
@@ -229,6 +250,7 @@ export function dropPasses(ix: LinesIndex, sel: Selection): void {
       give(free, 'marks', p.activity.marks);
       give(free, 'firstMonth', p.activity.firstMonth);
     }
+    for (const [use, a] of p.lent) give(free, use, a);
   }
 }
 
@@ -409,7 +431,7 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
   scope.revenue = revenue;
   scope.revenueLines = revenueLines;
   const p: CustomerPass = {
-    last, first, spend, orders, categories, gaps: gaps.subarray(0, gapCount), end, everFirst, everLast, recent, previous, activity: act, scope,
+    last, first, spend, orders, categories, gaps: gaps.subarray(0, gapCount), end, everFirst, everLast, recent, previous, activity: act, scope, lent: [],
   };
   cache.set(key, p);
   return p;
