@@ -52,20 +52,6 @@ function marked(a: Activity, m: number, next = false): number {
   return n;
 }
 
-/** Calls `f` with each customer marked in month `m`. */
-function eachMarked(a: Activity, m: number, f: (c: number) => void): void {
-  if (!within(a, m)) return;
-  const row = m * a.words;
-  for (let w = 0; w < a.words; w++) {
-    let x = a.marks[row + w]!;
-    while (x !== 0) {
-      const b = 31 - Math.clz32(x & -x);
-      f(w * 32 + b);
-      x &= x - 1;
-    }
-  }
-}
-
 /**
  * The months the SQL lists, as months of the activity: from the month of `from`, else of the first kept line, to that
  * of `to`, else of the last; null when a bound is open and no line is kept (the SQL's span is then empty).
@@ -101,12 +87,8 @@ export function retentionRows(ix: LinesIndex, sel: Selection, from: number | nul
 /** `newReturningSql` at grain month. */
 export function newReturningRows(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): NewReturningRow[] | null {
   return perListedMonth(ix, sel, from, to, (a, m) => {
-    let customers = 0;
-    let fresh = 0;
-    eachMarked(a, m, (c) => {
-      customers++;
-      if (a.firstMonth[c] === m) fresh++;
-    });
+    const customers = marked(a, m);
+    const fresh = within(a, m) ? a.newCustomers[m]! : 0;
     return {
       period: isoOf(monthStart(a.base, m)),
       customers,
@@ -126,13 +108,7 @@ export function cohortRows(ix: LinesIndex, sel: Selection, from: number | null, 
   // A cohort is counted by the customers whose first purchase is within the dates; its activity is every customer's of that month.
   const size = a.cohortSize;
   const last = monthsBetween(a.base, to ?? a.hi);
-  const active = new Int32Array(a.months * a.months);
-  for (let m = 0; m < a.months; m++) {
-    eachMarked(a, m, (c) => {
-      const f = a.firstMonth[c]!;
-      if (f >= 0) active[f * a.months + m]!++;
-    });
-  }
+  const active = a.cohortActive;
   const out: CohortRow[] = [];
   for (let f = 0; f < a.months; f++) {
     const n = size[f]!;

@@ -8,8 +8,8 @@
  * - each customer's spend, first and last day, orders and categories, and
  *   the gaps between their orders (the RFM measures and loyalty);
  * - which customers bought in which month (a bit per customer per month),
- *   each customer's first-purchase month, and revenue by month and by
- *   first-purchase month (retention, new vs returning, cohorts);
+ *   and, by month and by first-purchase month, the customers who bought and
+ *   their revenue (retention, new vs returning, cohorts);
  * - each customer's first and last kept day before the window (customer
  *   status counts every line up to the as-of day);
  * - spend in the last two 90-day windows to the window's end (life cycle);
@@ -48,8 +48,6 @@ export interface Activity {
   /** Customer `c` bought in month `m`: bit `c & 31` of `marks[m × words + (c >>> 5)]`. */
   words: number;
   marks: Uint32Array;
-  /** Each customer's first-purchase month (over every date up to the window's end), as a month of this window (−1 before it). */
-  firstMonth: Int32Array;
   /** By month: the customers whose first purchase is within the window's dates, in that month (the cohorts' sizes). */
   cohortSize: Int32Array;
   /** By month: revenue of customers in their first month, and of the others. */
@@ -57,6 +55,10 @@ export interface Activity {
   returningRevenue: Float64Array;
   /** By first-purchase month (a month of the window) × month: revenue (`cohortRevenue[f × months + m]`). */
   cohortRevenue: Float64Array;
+  /** By first-purchase month (a month of the window) × month: the customers who bought (`cohortActive[f × months + m]`). */
+  cohortActive: Int32Array;
+  /** By month: the customers who bought in it whose first purchase (over every date up to the window's end) was in it. */
+  newCustomers: Int32Array;
   /** The first and last day of a kept line with a customer; [∞, −∞] when none. */
   lo: number;
   hi: number;
@@ -163,8 +165,9 @@ function newActivity(ix: LinesIndex, start: number, end: number): Activity | nul
   const words = (ix.customers + 31) >>> 5;
   if (months > MAX_MONTHS || months * words > MAX_MARK_WORDS) return null;
   return {
-    base: monthStart(start), months, words, marks: take(ix, 'marks', Uint32Array, months * words), firstMonth: take(ix, 'firstMonth', Int32Array, ix.customers, -1), cohortSize: new Int32Array(months),
+    base: monthStart(start), months, words, marks: borrow(ix, 'marks', Uint32Array, months * words), cohortSize: new Int32Array(months),
     newRevenue: new Float64Array(months), returningRevenue: new Float64Array(months), cohortRevenue: new Float64Array(months * months),
+    cohortActive: new Int32Array(months * months), newCustomers: new Int32Array(months),
     lo: Infinity, hi: -Infinity,
   };
 }
@@ -212,12 +215,14 @@ export function lend<T extends Reusable>(ix: LinesIndex, p: CustomerPass, use: s
 
 /** `a` (borrowed for `use`) for the next reads. */
 export function giveBack(ix: LinesIndex, use: string, a: Reusable): void {
-  let free = freeOf.get(ix);
-  if (!free) freeOf.set(ix, (free = new Map()));
-  give(free, use, a);
+  give(freeFor(ix), use, a);
 }
 
-const take = borrow;
+function freeFor(ix: LinesIndex): Map<string, Reusable[]> {
+  let free = freeOf.get(ix);
+  if (!free) freeOf.set(ix, (free = new Map()));
+  return free;
+}
 
 function give(free: Map<string, Reusable[]>, use: string, a: Reusable): void {
   if (a.buffer.byteLength === 0) return;
@@ -240,15 +245,13 @@ export function dropPasses(ix: LinesIndex, sel: Selection): void {
   const cache = passesOf.get(sel);
   if (!cache) return;
   passesOf.delete(sel);
-  let free = freeOf.get(ix);
-  if (!free) freeOf.set(ix, (free = new Map()));
+  const free = freeFor(ix);
   for (const p of cache.values()) {
     for (const use of ['last', 'first', 'spend', 'everFirst', 'everLast', 'recent', 'previous', 'orders', 'categories'] as const) give(free, use, p[use]);
     give(free, 'gaps', p.gaps);
     give(free, 'orderSeen', p.scope.orderSeen);
     if (p.activity) {
       give(free, 'marks', p.activity.marks);
-      give(free, 'firstMonth', p.activity.firstMonth);
     }
     for (const [use, a] of p.lent) give(free, use, a);
   }
@@ -269,23 +272,23 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
   const { n: nChecks, c0, k0, c1, k1 } = inlineChecks(sel, codes);
   const kept = customerKept(ix, sel);
   const nc = ix.customers;
-  const last = take(ix, 'last', Int32Array, nc, NOT_SEEN);
-  const first = take(ix, 'first', Int32Array, nc, UNSEEN);
-  const spend = take(ix, 'spend', Float64Array, nc);
-  const everFirst = take(ix, 'everFirst', Int32Array, nc, UNSEEN);
-  const everLast = take(ix, 'everLast', Int32Array, nc, NOT_SEEN);
-  const recent = take(ix, 'recent', Float64Array, nc);
-  const previous = take(ix, 'previous', Float64Array, nc);
-  const orders = take(ix, 'orders', Int32Array, nc);
-  const categories = take(ix, 'categories', Int32Array, nc);
+  const last = borrow(ix, 'last', Int32Array, nc, NOT_SEEN);
+  const first = borrow(ix, 'first', Int32Array, nc, UNSEEN);
+  const spend = borrow(ix, 'spend', Float64Array, nc);
+  const everFirst = borrow(ix, 'everFirst', Int32Array, nc, UNSEEN);
+  const everLast = borrow(ix, 'everLast', Int32Array, nc, NOT_SEEN);
+  const recent = borrow(ix, 'recent', Float64Array, nc);
+  const previous = borrow(ix, 'previous', Float64Array, nc);
+  const orders = borrow(ix, 'orders', Int32Array, nc);
+  const categories = borrow(ix, 'categories', Int32Array, nc);
   // By category code, the customer (plus one) whose categories last counted it.
   const counted = new Int32Array(ix.segments.length);
   const hasCategory = ix.dims.category !== undefined;
   // Distinct orders. An order whose lines agree (the order bits, lines.ts) is kept or left out whole outside a
   // category filter: its flagged line counts it. Others are marked by order code when first met.
   const marksAll = sel.byCategory;
-  const orderSeen = take(ix, 'orderSeen', Uint8Array, marksAll || ix.mixedOrders > 0 ? ix.orders : 0);
-  const spare = take(ix, 'gaps', Int32Array, Math.min(ix.orders, 1 << 16));
+  const orderSeen = borrow(ix, 'orderSeen', Uint8Array, marksAll || ix.mixedOrders > 0 ? ix.orders : 0);
+  const spare = borrow(ix, 'gaps', Int32Array, Math.min(ix.orders, 1 << 16), null);
   // A dropped gap array is used whole (each gap is written before it is read).
   let gaps = new Int32Array(spare.buffer, 0, Math.min(ix.orders, spare.buffer.byteLength >>> 2));
   let gapCount = 0;
@@ -376,6 +379,9 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
           month = m;
           inMonth = 0;
           marks[m * words + word]! |= bit;
+          // The first-purchase month is known by now (before the window, or this month's first line).
+          if (f === m) act.newCustomers[m]!++;
+          if (f >= 0) act.cohortActive[f * months + m]!++;
         }
       }
       if ((fl & NO_AMOUNT) === 0) {
@@ -408,7 +414,6 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
       orderDay = d;
       n++;
     }
-    if (act && f !== -2) act.firstMonth[c] = f;
     if (month >= 0) addMonth(act!, f, month, inMonth);
     recent[c] = rec;
     previous[c] = prev;
