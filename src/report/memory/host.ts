@@ -6,48 +6,15 @@
  */
 import type { DimensionFilter, Filters } from '../../metrics/filters.ts';
 import { selectionOf, type LinesIndex, type Selection } from './lines.ts';
-import { compareRow, kpiAvailable, salesRows, sparkRows, warmUp, type IndexKpi, type IndexPart, type SalesAsk } from './answers.ts';
+import { compareRow, kpiAvailable, salesRows, sparkRows, warmUp, type IndexPart } from './answers.ts';
 import { loyaltyRow, lorenzRows, paretoRow, tierRows } from './customers.ts';
 import { cohortRows, lifecycleRows, newReturningRows, retentionRows, scopeRow, statusRows } from './activity.ts';
 import { dayOf } from './lines.ts';
 import { dropPasses } from './pass.ts';
-import { askParts, readsCustomers } from './parts.ts';
+import { askParts, readsCustomers, type IndexAnswer, type IndexAnswers, type IndexQuestion } from './parts.ts';
 import { splitIndex } from './split.ts';
 
-/**
- * One measure the index answers: `salesSql` (optionally by category and/or
- * month), `compareSql` to date at grain month, `sparklineSql` of 12 months;
- * per customer (customers.ts) `loyaltySql`, and as of the question's day
- * `tierSummarySql`, `paretoSql` and `lorenzSql`; over time (activity.ts)
- * `customerStatusSql` (asked only without a customers table),
- * `newReturningSql` and `retentionSql` by month, `cohortRetentionSql`,
- * `lifecycleStagesSql`, and `scopeTotalsSql` on the orders.
- */
-export type IndexAnswer =
-  | ({ kind: 'sales' } & SalesAsk)
-  | { kind: 'compare' | 'spark'; kpi: IndexKpi }
-  | { kind: 'loyalty' }
-  | { kind: 'tiers' }
-  | { kind: 'status' }
-  | { kind: 'newReturning' }
-  | { kind: 'retention' }
-  | { kind: 'cohorts'; maxMonths: number }
-  | { kind: 'lifecycle' }
-  | { kind: 'scope' }
-  | { kind: 'pareto'; topShare: number }
-  | { kind: 'lorenz'; points: number };
-
-export interface IndexQuestion {
-  asks: readonly IndexAnswer[];
-  filters: Filters;
-  /** The comparisons' as-of day (the "to" filter, else the last order date); null: no comparison is answered. */
-  asOf: string | null;
-  /** The dimensions the orders can be filtered on (the cube shape's): one the index lacks sends the filters to SQL. */
-  shapeDims: readonly DimensionFilter[];
-}
-
-/** Per ask, the rows the base table's query gives, or null where the index cannot answer exactly. */
-export type IndexAnswers = (unknown[] | null)[];
+export type { IndexAnswer, IndexAnswers, IndexQuestion } from './parts.ts';
 
 /**
  * Answers questions on one index, keeping the last filters' selection and
