@@ -44,6 +44,11 @@ export interface BenchPage {
   boot(): Promise<{ ms: number; version: string; bundle: string }>;
   /** `CREATE TABLE <table> AS SELECT * FROM read_csv(<the picked file>)`, timed from the File to the table. */
   load(opts: LoadOptions): Promise<LoadResult>;
+  /**
+   * The demo tables loaded as the app loads them when it opens (`loadDemoTables`, src/report/restore.ts), through the
+   * CSV path a user's file takes: a user's first file then meets a CSV reader that has run before, as in the app.
+   */
+  demo(): Promise<{ ms: number; tables: number }>;
   /** Run the SQL in order, one after the other, as a dashboard refresh does. */
   run(sqls: string[]): Promise<QueryTiming>;
   /**

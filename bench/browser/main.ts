@@ -10,6 +10,7 @@ import { digest, fromRows } from '../rfm.ts';
 import type { TableInfo } from '../../src/ingest/model.ts';
 import { fitLifetime } from '../../src/ml/clv/client.ts';
 import { loadScope, loadValueData } from '../../src/report/value.ts';
+import { loadDemoTables } from '../../src/report/restore.ts';
 import { loadJourneys } from '../../src/report/journeys.ts';
 import type { SessionCutter } from '../../src/report/sessions/arrow.ts';
 import { workerCutter } from '../../src/report/sessions/client.ts';
@@ -81,6 +82,12 @@ const page: BenchPage = {
     await d.dropFile(name);
     const rows = Number((await d.query(`SELECT count(*) AS n FROM ${ident(table)}`)).rows[0]?.n);
     return { ms, rows, bytes: file.size };
+  },
+
+  async demo() {
+    const t0 = performance.now();
+    const { tables } = await loadDemoTables(opened());
+    return { ms: performance.now() - t0, tables: tables.length };
   },
 
   async run(sqls) {
