@@ -49,17 +49,17 @@ interface Workspace {
 }
 
 /** A generated workspace; `spanDays`: some orders have lines on two days or in two channels (no orders cube then), or one line without the customer; `blankDays`: some lines undated. */
-async function workspace(seed: number, spanDays: boolean, blankDays = false): Promise<Workspace> {
+async function workspace(seed: number, spanDays: boolean, blankDays = false, size = { customers: 40, orders: 400 }): Promise<Workspace> {
   const r = new Random(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r.float() * xs.length)]!;
-  const customerIds = Array.from({ length: 40 }, (_, i) => `${1000 + i}.0`);
+  const customerIds = Array.from({ length: size.customers }, (_, i) => `${1000 + i}.0`);
   const cust = ['客户编号,分群,地区,渠道'];
   for (const id of customerIds) cust.push(`${id},${pick(SEGMENTS)},${pick(REGIONS)},${pick(CHANNELS)}`);
   // One customer twice, disagreeing on region (a region filter must go to the base table), not on segment or channel.
   cust[4] = `${customerIds[3]},企业,华东,线上`;
   cust.push(`${customerIds[3]},,North,`);
   const lines = ['订单号,客户编号,下单日期,品类,渠道,数量,单价,状态'];
-  for (let o = 0; o < 400; o++) {
+  for (let o = 0; o < size.orders; o++) {
     const id = `${5000 + o}.0`;
     const customer = r.float() < 0.05 ? '' : pick(customerIds);
     const day = new Date(Date.UTC(2024, 0, 1) + Math.floor(r.float() * 700) * 86400000).toISOString().slice(0, 10);
@@ -269,6 +269,33 @@ describe('in-memory lines index (report/memory)', () => {
       // Every measure answered, under most of the filters.
       for (const { id } of measures) expect(answeredById.get(id) ?? 0, id).toBeGreaterThan(15);
     }
+  });
+
+  it('gives the SQL’s tiers, Pareto and Lorenz with enough customers for the counting sort, on arrays reused from filter to filter', async () => {
+    // 600 customers: RFM orders their spend by counting (sortedCents counts from 256 on), in arrays the last filters' reads handed back.
+    const ws = await workspace(31, false, true, { customers: 600, orders: 2500 });
+    const ready = await indexed(ws, 'mem-31');
+    const ids = ['tiers', 'pareto 20%', 'pareto 15%', 'lorenz 40', 'loyalty', 'new and returning', 'cohorts 12', 'scope'];
+    const measures = asked.filter((a) => ids.includes(a.id));
+    const day = (k: number) => new Date(Date.UTC(2024, 0, 1) + k * 86400000).toISOString().slice(0, 10);
+    const r = new Random(32);
+    const sets: Filters[] = [{}, { from: day(60) }, { to: day(500), revenue: 'gross' }, { channel: [CHANNELS[0]!, CHANNELS[1]!] }, ...Array.from({ length: 4 }, () => randomFilters(r))];
+    let answered = 0;
+    for (const [i, filters] of sets.entries()) {
+      const asOf = day(650);
+      const answers = await answerFromIndex(ready, measures.map((a) => a.ask), filters, asOf);
+      for (const [k, { id, shape }] of measures.entries()) {
+        const rows = answers[k] ?? null;
+        if (rows === null) continue;
+        answered++;
+        const what = `${id} ${JSON.stringify(filters)} as of ${asOf}`;
+        const base = readRows((await db.query(baseSql({ orders: ws.orders, customers: ws.customers }, measures[k]!.ask, filters, asOf))).rows, shape, what);
+        expectSame(readRows(rows as Row[], shape, what) as Row[], base as Row[], what);
+        // The premise: the first filters score more customers than the counting sort's threshold.
+        if (i < 2 && id === 'tiers') expect((base as { customers: number }[]).reduce((n, t) => n + t.customers, 0)).toBeGreaterThan(256);
+      }
+    }
+    expect(answered).toBeGreaterThan(40);
   });
 
   it('refuses what it cannot answer exactly: a disagreeing customer-level dimension, risk and value tiers', async () => {
