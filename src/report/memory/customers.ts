@@ -89,8 +89,9 @@ export function quantileCont(sorted: ArrayLike<number>, q: number): number | nul
 
 /**
  * `values` (each a `cents` result: whole cents as a double) in `sort()`'s order, by two counting passes over their
- * whole cents (−0 before 0) when their range fits in 32 bits, else by `sort()`: at 10M lines (645k customers) the
- * sort took about 0.1 s, the counting a few milliseconds. The values are the same doubles, only reordered.
+ * whole cents (−0 before 0) when there are 256 or more and their range fits in 32 bits, else by `sort()`. Node, 645k
+ * customers' spend (10M lines): `sort()` 72–90 ms, the counting 17–19 ms on reused arrays (`alloc`). The values are
+ * the same doubles, only reordered.
  */
 export function sortedCents(values: Float64Array, alloc: Alloc = fresh, done: (use: string, a: Reusable) => void = () => undefined): Float64Array {
   const n = values.length;
