@@ -1,8 +1,10 @@
 /**
  * Where the lines index lives and how it is asked: a host answers a batch of
- * questions (the measures of one filter change) under one selection. In the
- * browser the host is a worker that keeps the index (client.ts), so no pass
- * runs on the page's thread; in Node and in the unit tests it is in-process.
+ * questions (the measures of one filter change) under one selection. The
+ * index is split in two parts (split.ts), each answered by an Answerer of its
+ * own: in the browser each part is kept by a worker (client.ts), so no pass
+ * runs on the page's thread and the two parts' reads run at once; in Node and
+ * in the unit tests both are in-process.
  */
 import type { DimensionFilter, Filters } from '../../metrics/filters.ts';
 import { selectionOf, type LinesIndex, type Selection } from './lines.ts';

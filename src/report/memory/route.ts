@@ -113,7 +113,7 @@ export function buildLinesIndex(db: Db, spec: CubeSpec, key: string, builder: In
   return entry.done;
 }
 
-/** Drops the held index and ends its worker (tests, a new workspace version, a database that closes). */
+/** Drops the held index and ends its workers (tests, a new workspace version, a database that closes). */
 export function dropLinesIndex(): void {
   held?.host?.close();
   held = null;
@@ -122,7 +122,7 @@ export function dropLinesIndex(): void {
 /**
  * The rows the base tables' queries give for `asks` (as host.ts says) under
  * `filters`, from the index: one batch, so the measures of a filter change
- * share one selection and one trip to the worker. Null per ask the index
+ * share one selection and one trip to each of the two workers. Null per ask the index
  * cannot answer exactly; all null when the index fails (logged, and dropped:
  * the SQL routes answer from then on).
  */

@@ -1,8 +1,11 @@
 /**
- * The lines-index worker: builds the index from the lines' Arrow bytes, keeps
- * it, and answers the page's questions on it (host.ts), so that no pass over
- * the lines runs on the page's thread. One index per worker; the page ends
- * the worker when the workspace changes.
+ * A lines-index worker, one of two (client.ts): the first builds the index
+ * from the lines' Arrow bytes, gives back its customer part (split.ts) and
+ * keeps the rest; the second adopts the customer part. Each answers the
+ * page's questions on its part (host.ts), so that no pass over the lines runs
+ * on the page's thread. The page ends both when the workspace changes. A
+ * warm-up that fails after the first worker's reply leaves it without an
+ * answerer: its questions then fail, and the page drops the index (route.ts).
  */
 import { serializeError, type SerializedError } from '../../lib/errors.ts';
 import { linesFromIpc, type IndexAsk } from './arrow.ts';
