@@ -113,19 +113,11 @@ export function sortedCents(values: Float64Array, alloc: Alloc = fresh, done: (u
   const counts = alloc('sort.counts', Int32Array, 1 << 16, 0);
   const byLow = alloc('sort.byLow', Uint32Array, n, null);
   for (let k = 0; k < n; k++) counts[keys[k]! & 0xffff]!++;
-  for (let b = 0, at = 0; b < counts.length; b++) {
-    const c = counts[b]!;
-    counts[b] = at;
-    at += c;
-  }
+  toStarts(counts);
   for (let k = 0; k < n; k++) byLow[counts[keys[k]! & 0xffff]!++] = k;
   counts.fill(0);
   for (let k = 0; k < n; k++) counts[keys[k]! >>> 16]!++;
-  for (let b = 0, at = 0; b < counts.length; b++) {
-    const c = counts[b]!;
-    counts[b] = at;
-    at += c;
-  }
+  toStarts(counts);
   const out = alloc('sort.out', Float64Array, n, null);
   for (let j = 0; j < n; j++) {
     const k = byLow[j]!;
@@ -135,6 +127,15 @@ export function sortedCents(values: Float64Array, alloc: Alloc = fresh, done: (u
   done('sort.counts', counts);
   done('sort.byLow', byLow);
   return out;
+}
+
+/** Counts by bucket made into each bucket's first position (the counts before it). */
+function toStarts(counts: Int32Array): void {
+  for (let b = 0, at = 0; b < counts.length; b++) {
+    const c = counts[b]!;
+    counts[b] = at;
+    at += c;
+  }
 }
 
 /** Where an array of `n` comes from (`value`: every element's, null for one written before it is read). */
