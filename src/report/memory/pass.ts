@@ -257,6 +257,23 @@ export function dropPasses(ix: LinesIndex, sel: Selection): void {
   }
 }
 
+const NONE = new Int32Array(0);
+
+/** Per customer, the position of their first dated line (their undated lines come first); `undated` when some has one. */
+const firstDatedOf = new WeakMap<LinesIndex, Int32Array & { undated: boolean }>();
+function firstDated(ix: LinesIndex): Int32Array & { undated: boolean } {
+  let at = firstDatedOf.get(ix);
+  if (at) return at;
+  const { start, day } = ix.byCustomer;
+  at = Object.assign(new Int32Array(ix.customers), { undated: false });
+  for (let c = 0; c < ix.customers; c++) {
+    at[c] = lowerBound(day, NO_DAY + 1, start[c]!, start[c + 1]!);
+    if (at[c]! > start[c]!) at.undated = true;
+  }
+  firstDatedOf.set(ix, at);
+  return at;
+}
+
 /** The read of the kept lines dated `from` … `to` (either open; undated lines never), kept per selection. */
 export function customerPass(ix: LinesIndex, sel: Selection, from: number | null, to: number | null): CustomerPass {
   let cache = passesOf.get(sel);
@@ -310,12 +327,19 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
   let revenue = 0;
   let revenueLines = 0;
   const { start: runs, day, flags, amount, order, segment } = cl;
+  const datedAt = firstDated(ix);
+  scope.undated = datedAt.undated;
+  // The activity's arrays in hand (the read writes them when a customer's month changes).
+  const cohortSize = act?.cohortSize ?? NONE;
+  const newCustomers = act?.newCustomers ?? NONE;
+  const cohortActive = act?.cohortActive ?? NONE;
+  let returns = 0;
+  let returnAmount = 0;
   for (let c = 0; c < nc; c++) {
     const s = runs[c]!;
     const e = runs[c + 1]!;
     if (s === e) continue;
-    const dated = lowerBound(day, NO_DAY + 1, s, e);
-    if (dated > s) scope.undated = true;
+    const dated = datedAt[c]!;
     const a = from === null ? dated : lowerBound(day, from, dated, e);
     const b = to === null ? e : lowerBound(day, to + 1, a, e);
     // Room for a gap per line of the window (there are fewer gaps than orders).
@@ -357,8 +381,8 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
       if (nChecks > 0 && (k0[c0[i]!] === 0 || (nChecks > 1 && (k1[c1[i]!] === 0 || (nChecks > 2 && !keptBeyondTwo(sel, i, codes)))))) continue;
       // The scope counts returns whatever the revenue basis; all else here follows it.
       if ((fl & RETURN) !== 0) {
-        scope.returns++;
-        if ((fl & NO_AMOUNT) === 0) scope.returnAmount += amount[i]!;
+        returns++;
+        if ((fl & NO_AMOUNT) === 0) returnAmount += amount[i]!;
         if (gross) continue;
       }
       lines++;
@@ -372,7 +396,7 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
           if (f === -2) {
             // The first purchase is this line: a new customer of this month.
             f = m;
-            act.cohortSize[m]!++;
+            cohortSize[m]!++;
           } else if (month >= 0) {
             addMonth(act, f, month, inMonth);
           }
@@ -380,8 +404,8 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
           inMonth = 0;
           marks[m * words + word]! |= bit;
           // The first-purchase month is known by now (before the window, or this month's first line).
-          if (f === m) act.newCustomers[m]!++;
-          if (f >= 0) act.cohortActive[f * months + m]!++;
+          if (f === m) newCustomers[m]!++;
+          if (f >= 0) cohortActive[f * months + m]!++;
         }
       }
       if ((fl & NO_AMOUNT) === 0) {
@@ -432,6 +456,8 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
       if (lastDay > act.hi) act.hi = lastDay;
     }
   }
+  scope.returns = returns;
+  scope.returnAmount = returnAmount;
   scope.lines = lines;
   scope.revenue = revenue;
   scope.revenueLines = revenueLines;
