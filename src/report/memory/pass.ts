@@ -259,6 +259,23 @@ export function dropPasses(ix: LinesIndex, sel: Selection): void {
 
 const NONE = new Int32Array(0);
 
+/**
+ * `lowerBound` over dated lines (no `NO_DAY`, so a difference of days fits in 32 bits), without a branch on the
+ * comparison: a customer's few lines gave the binary search's branches no pattern, and they took about a sixth of
+ * the read (Node, 1M lines).
+ */
+export function datedBound(day: Int32Array, value: number, lo: number, hi: number): number {
+  let base = lo;
+  let len = hi - lo;
+  while (len > 1) {
+    const half = len >>> 1;
+    // 1 when the day is before `value`.
+    base += ((day[base + half - 1]! - value) >>> 31) * half;
+    len -= half;
+  }
+  return len === 1 ? base + ((day[base]! - value) >>> 31) : base;
+}
+
 /** Per customer, the position of their first dated line (their undated lines come first); `undated` when some has one. */
 const firstDatedOf = new WeakMap<LinesIndex, Int32Array & { undated: boolean }>();
 function firstDated(ix: LinesIndex): Int32Array & { undated: boolean } {
@@ -340,15 +357,15 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
     const e = runs[c + 1]!;
     if (s === e) continue;
     const dated = datedAt[c]!;
-    const a = from === null ? dated : lowerBound(day, from, dated, e);
-    const b = to === null ? e : lowerBound(day, to + 1, a, e);
+    const a = from === null ? dated : datedBound(day, from, dated, e);
+    const b = to === null ? e : datedBound(day, to + 1, a, e);
     // Room for a gap per line of the window (there are fewer gaps than orders).
     if (gaps.length < ix.orders && gapCount + (b - a) > gaps.length) gaps = grown(gaps, Math.min(ix.orders, Math.max(2 * gaps.length, gapCount + (b - a))));
     // The first and last kept lines before the window. The first purchase's month, when before the window: the
     // window's first when the same (months, not days, are compared), else none of the window's (−1).
     let f = -2;
     // Before the window and not after its end (a window may end before it starts).
-    const before = to !== null && a > dated && day[a - 1]! > to ? lowerBound(day, to + 1, dated, a) : a;
+    const before = to !== null && a > dated && day[a - 1]! > to ? datedBound(day, to + 1, dated, a) : a;
     if (before > dated) {
       let i = dated;
       while (i < before && !kept(i)) i++;
