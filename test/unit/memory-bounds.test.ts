@@ -27,4 +27,12 @@ describe('datedBound (the per-customer read’s window bounds, without a branch 
       }
     }
   });
+
+  it('holds for days and values up to ±2^30 (the per-customer read checks its span against that)', () => {
+    const edge = 2 ** 30 - 1;
+    const day = Int32Array.of(-edge, -edge, -5, 0, 7, edge, edge);
+    for (const value of [-edge, -edge + 1, -6, -5, 0, 1, 7, 8, edge - 1, edge]) {
+      expect(datedBound(day, value, 0, day.length), `at ${value}`).toBe(lowerBound(day, value, 0, day.length));
+    }
+  });
 });

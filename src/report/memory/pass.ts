@@ -259,10 +259,14 @@ export function dropPasses(ix: LinesIndex, sel: Selection): void {
 
 const NONE = new Int32Array(0);
 
+/** Days within about ±2.9 million years of 1970: `datedBound` compares them by the sign of a 32-bit difference. */
+const SHORT_DAYS = 2 ** 30;
+const short = (d: number | null): boolean => d === null || (d > -SHORT_DAYS && d < SHORT_DAYS);
+
 /**
- * `lowerBound` over dated lines (no `NO_DAY`, so a difference of days fits in 32 bits), without a branch on the
- * comparison: a customer's few lines gave the binary search's branches no pattern, and they took about a sixth of
- * the read (Node, 1M lines).
+ * `lowerBound` over dated lines, without a branch on the comparison: a customer's few lines gave the binary
+ * search's branches no pattern, and they took about a sixth of the read (Node, 1M lines). The days and `value`
+ * must lie within ±2^30 (`SHORT_DAYS`), so that their difference keeps its sign in 32 bits.
  */
 export function datedBound(day: Int32Array, value: number, lo: number, hi: number): number {
   let base = lo;
@@ -345,6 +349,8 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
   let revenueLines = 0;
   const { start: runs, day, flags, amount, order, segment } = cl;
   const datedAt = firstDated(ix);
+  // Days and bounds a 32-bit difference compares (any real date): else the plain binary search.
+  const branchless = span !== null && short(span[0]) && short(span[1]) && short(from) && short(to === null ? null : to + 1);
   scope.undated = datedAt.undated;
   // The activity's arrays in hand (the read writes them when a customer's month changes).
   const cohortSize = act?.cohortSize ?? NONE;
@@ -357,15 +363,15 @@ export function customerPass(ix: LinesIndex, sel: Selection, from: number | null
     const e = runs[c + 1]!;
     if (s === e) continue;
     const dated = datedAt[c]!;
-    const a = from === null ? dated : datedBound(day, from, dated, e);
-    const b = to === null ? e : datedBound(day, to + 1, a, e);
+    const a = from === null ? dated : branchless ? datedBound(day, from, dated, e) : lowerBound(day, from, dated, e);
+    const b = to === null ? e : branchless ? datedBound(day, to + 1, a, e) : lowerBound(day, to + 1, a, e);
     // Room for a gap per line of the window (there are fewer gaps than orders).
     if (gaps.length < ix.orders && gapCount + (b - a) > gaps.length) gaps = grown(gaps, Math.min(ix.orders, Math.max(2 * gaps.length, gapCount + (b - a))));
     // The first and last kept lines before the window. The first purchase's month, when before the window: the
     // window's first when the same (months, not days, are compared), else none of the window's (−1).
     let f = -2;
     // Before the window and not after its end (a window may end before it starts).
-    const before = to !== null && a > dated && day[a - 1]! > to ? datedBound(day, to + 1, dated, a) : a;
+    const before = to !== null && a > dated && day[a - 1]! > to ? (branchless ? datedBound(day, to + 1, dated, a) : lowerBound(day, to + 1, dated, a)) : a;
     if (before > dated) {
       let i = dated;
       while (i < before && !kept(i)) i++;
