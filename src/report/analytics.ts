@@ -153,7 +153,7 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
   };
   // Many lines: the index first, so that no per-customer measure is asked of SQL (cube.ts, INDEX_FIRST_ROWS).
   if (cube && route?.index && (orders?.rowCount ?? 0) >= (route.indexFirstRows ?? INDEX_FIRST_ROWS)) {
-    await buildLinesIndex(db, cube, cubeKey(tables, route.key), route.index);
+    await buildLinesIndex(db, cube, cubeKey(tables, route.key), route.index, route.onIndexStage);
   }
   // What the in-memory index answers (once built), without a query.
   const indexed = cube && route ? await indexedMeasures(db, tables, filters, route) : null;

@@ -10,6 +10,7 @@ import { tableOfKind, type TableInfo } from '../ingest/model.ts';
 import type { MetricQuery } from '../metrics/common.ts';
 import { compareSql, sparklineSql, type CompareOptions, type CompareKpi } from '../metrics/compare.ts';
 import type { IndexBuilder } from './memory/arrow.ts';
+import type { StageListener } from './memory/route.ts';
 import { CUBE_LINES, CUBE_ORDERS, cubeChecksSql, cubeCompareKpi, cubeLinesSql, cubeOrdersSql, cubeShape, readCubeChecks, type CubeKpi, type CubeSpec } from '../metrics/cube.ts';
 
 /** Where a measure's numbers came from: a cube table, or the base tables. */
@@ -26,6 +27,8 @@ export interface RouteOptions {
   index?: IndexBuilder;
   /** From this many order lines on, the index is built before the first run instead (default `INDEX_FIRST_ROWS`). */
   indexFirstRows?: number;
+  /** Told what that build before the first run is doing (memory/route.ts), so the page can say why it waits. */
+  onIndexStage?: StageListener;
 }
 
 /**

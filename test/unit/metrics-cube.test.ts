@@ -351,8 +351,13 @@ describe('in-memory lines index (report/memory)', () => {
     const after = await loadAnalytics(db, ws.tables, {}, { key: 'first-a', index: inlineIndexBuilder, indexFirstRows: ws.orders.rowCount + 1 });
     expect(routeOf(after)).toEqual(['base', 'base', 'base']);
     dropLinesIndex();
-    const first = await loadAnalytics(db, ws.tables, {}, { key: 'first-b', index: inlineIndexBuilder, indexFirstRows: ws.orders.rowCount });
+    // The page is told what the build is doing, with the lines, to say why the first run waits.
+    const stages: [string | null, number][] = [];
+    const first = await loadAnalytics(db, ws.tables, {}, {
+      key: 'first-b', index: inlineIndexBuilder, indexFirstRows: ws.orders.rowCount, onIndexStage: (s, rows) => stages.push([s, rows]),
+    });
     expect(routeOf(first)).toEqual(['memory', 'memory', 'memory']);
+    expect(stages).toEqual([['read', ws.orders.rowCount], ['index', ws.orders.rowCount], [null, ws.orders.rowCount]]);
     // The same numbers as the SQL's.
     const base = await loadAnalytics(db, ws.tables, {}, { key: 'first-b', forceBase: true });
     for (const id of ['loyalty', 'tiers', 'cohorts', 'retention', 'newReturning', 'lifecycle', 'scope'] as const) expectSame(first[id].rows as unknown as Row[], base[id].rows as unknown as Row[], id);
@@ -367,6 +372,35 @@ describe('in-memory lines index (report/memory)', () => {
     expect(indexRowLimit(1)).toBeLessThan(2_000_000);
     expect(indexRowLimit(0.5)).toBeGreaterThan(500_000);
     expect(indexRowLimit(Number.NaN)).toBe(MAX_INDEX_ROWS);
+  });
+
+  it('tells a second caller of a build under way its present stage, then the rest', async () => {
+    const ws = await workspace(14, false);
+    const spec = (await ensureCube(db, ws.tables, 'mem-stage'))!;
+    const key = cubeKey(ws.tables, 'mem-stage');
+    dropLinesIndex();
+    const seen: Record<string, (string | null)[]> = { first: [], second: [] };
+    const a = buildLinesIndex(db, spec, key, inlineIndexBuilder, (s) => seen.first!.push(s));
+    const b = buildLinesIndex(db, spec, key, inlineIndexBuilder, (s) => seen.second!.push(s));
+    expect(seen.second).toEqual(['read']);
+    expect(await b).toBe(await a);
+    expect(seen).toEqual({ first: ['read', 'index', null], second: ['read', 'index', null] });
+    // Once built, nothing more is said.
+    await buildLinesIndex(db, spec, key, inlineIndexBuilder, (s) => seen.first!.push(s));
+    expect(seen.first).toEqual(['read', 'index', null]);
+    // A builder that fails before the read comes back: over, and the read's return says nothing after it.
+    dropLinesIndex();
+    const failed: (string | null)[] = [];
+    const failing = async () => {
+      throw new Error('no worker');
+    };
+    expect(await buildLinesIndex(db, spec, cubeKey(ws.tables, 'mem-stage-2'), failing, (s) => failed.push(s))).toBeNull();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(failed).toEqual(['read', null]);
+    // Asked again (the same tables), the failed build is not retried, and nothing is said.
+    expect(await buildLinesIndex(db, spec, cubeKey(ws.tables, 'mem-stage-2'), failing, (s) => failed.push(s))).toBeNull();
+    expect(failed).toEqual(['read', null]);
+    dropLinesIndex();
   });
 
   it('is kept per key: the same key reuses it, a new workspace version builds again', async () => {

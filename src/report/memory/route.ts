@@ -38,9 +38,16 @@ export function indexRowLimit(deviceMemoryGb: number | undefined): number {
 
 const deviceMemory = (): number | undefined => (globalThis.navigator as (Navigator & { deviceMemory?: number }) | undefined)?.deviceMemory;
 
+/** What a build is doing, for the page to say: reading the lines out of DuckDB, then indexing them in the workers; null once done. */
+export type IndexStage = 'read' | 'index';
+export type StageListener = (stage: IndexStage | null, rows: number) => void;
+
 interface Held {
   db: Db;
   key: string;
+  /** The build's stage (null once it is over), and who is told when it changes. */
+  stage: IndexStage | null;
+  listeners: Set<StageListener>;
   /** Set once built; null again when it fails later (its worker died): the SQL routes answer. */
   host: IndexHost | null;
   /** The last order date as the Analytics page reads it (`orderDateBoundsSql`): the comparisons' as-of day without a "to" filter. */
@@ -71,18 +78,36 @@ export interface ReadyIndex {
  * index, or null when none is built (too many lines, no way to read Arrow,
  * a failure, which is logged: the SQL routes answer instead).
  */
-export function buildLinesIndex(db: Db, spec: CubeSpec, key: string, builder: IndexBuilder): Promise<IndexHost | null> {
-  if (held && held.db === db && held.key === key) return held.done;
+export function buildLinesIndex(db: Db, spec: CubeSpec, key: string, builder: IndexBuilder, onStage?: StageListener): Promise<IndexHost | null> {
   const orders = spec.shape.orders;
+  if (held && held.db === db && held.key === key) {
+    // A build already under way tells this caller too, from its present stage on.
+    const h = held;
+    if (onStage && h.stage !== null) {
+      h.listeners.add(onStage);
+      onStage(h.stage, orders.rowCount);
+    }
+    return h.done;
+  }
   const shapeDims = Object.keys(spec.shape.dims) as DimensionFilter[];
   dropLinesIndex();
-  const entry: Held = { db, key, host: null, lastDay: null, done: Promise.resolve(null), shapeDims };
+  const entry: Held = { db, key, stage: null, listeners: new Set(onStage ? [onStage] : []), host: null, lastDay: null, done: Promise.resolve(null), shapeDims };
   held = entry;
   if (!(db.queryIpcParts || db.queryIpc) || orders.rowCount > indexRowLimit(deviceMemory())) return entry.done;
+  let over = false;
+  const stage = (s: IndexStage | null): void => {
+    // Nothing after the end (a read that comes back after its build failed).
+    if (over) return;
+    over = s === null;
+    entry.stage = s;
+    for (const tell of entry.listeners) tell(s, orders.rowCount);
+    if (over) entry.listeners.clear();
+  };
   // In pieces where the database can (the browser), so the page's queries run between the pieces of a long read.
   const read = (sql: string): Promise<Uint8Array[]> => (db.queryIpcParts ? db.queryIpcParts(sql) : db.queryIpc!(sql).then((b) => [b]));
   entry.done = (async () => {
     const t0 = performance.now();
+    stage('read');
     try {
       const dims: DimValues = {};
       for (const d of spec.lineDims) {
@@ -95,7 +120,7 @@ export function buildLinesIndex(db: Db, spec: CubeSpec, key: string, builder: In
       entry.lastDay = typeof hi === 'string' ? hi : null;
       const lines = read(linesIndexSql(spec));
       // Its failure is the builder's too; read it there.
-      lines.catch(() => undefined);
+      lines.then(() => stage('index'), () => undefined);
       const host = await builder(lines, { dims, has: { amount: hasRevenue(orders), quantity: orders.roles.quantity !== undefined, customer: orders.roles.customer_id !== undefined } });
       lastIndexBuildMs = performance.now() - t0;
       if (held !== entry) {
@@ -108,6 +133,8 @@ export function buildLinesIndex(db: Db, spec: CubeSpec, key: string, builder: In
     } catch (e) {
       console.warn(`The in-memory lines index was not built (${errorMessage(e)}); the measures read DuckDB instead.`);
       return null;
+    } finally {
+      stage(null);
     }
   })();
   return entry.done;
