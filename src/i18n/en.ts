@@ -212,6 +212,8 @@ export const en = {
   "an.un.missing_column": "columns missing: {columns}",
   "an.un.failed": "its query failed ({message}); narrow the filters, or run the same analysis with the command-line runner (npx crm-lens report)",
   "an.loading": "Computing measures…",
+  "an.index.read": "First, the {rows} order lines are read into memory once, so that later filter changes answer at once.",
+  "an.index.index": "Indexing the {rows} order lines in two background workers…",
   "an.crossfilter": "Click a category bar or a channel to filter every chart by it; click a status bar, tier, cohort cell, cluster or funnel step to list its customers (or leads), with CSV export. “List customers” lists everyone under the current filters.",
   "an.sec.compare": "Period comparison (month to date)",
   "an.def.compare": "Current month up to the as-of date against the same days of the previous month and of the same month last year.",

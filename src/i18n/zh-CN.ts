@@ -213,6 +213,8 @@ export const zhCN: Catalogue = {
   "an.un.missing_column": "缺少字段：{columns}",
   "an.un.failed": "查询失败（{message}）；请缩小筛选范围，或用命令行运行器（npx crm-lens report）做同样的分析",
   "an.loading": "正在计算指标…",
+  "an.index.read": "先把 {rows} 行订单明细一次读入内存，之后切换筛选即可立即出结果。",
+  "an.index.index": "正在两个后台线程中为 {rows} 行订单明细建立索引…",
   "an.crossfilter": "点击类别柱形或渠道即可按其筛选全部图表；点击状态柱形、分层、同期群单元格、聚类或漏斗阶段可查看对应的客户（或线索）名单并导出 CSV。“查看客户名单”列出当前筛选下的全部客户。",
   "an.sec.compare": "同比环比（本月至今）",
   "an.def.compare": "本月截至统计日，与上月同期及去年同月同期比较。",

@@ -5,6 +5,9 @@
  * 'cube')` switches at run time, and `window.crmLens.current()` hands back the
  * routed measures of the run under the current filters and route, once it has
  * finished (the end-to-end test compares the two routes with these).
+ * `window.crmLens.indexFirstRows(n)` builds the lines index before the first
+ * Analytics run from `n` order lines on (default 2M), so the end-to-end test
+ * sees the page say why that run waits without a 2M-line file.
  */
 import type { Analytics, MeasureId } from '../report/analytics.ts';
 import type { Route } from '../report/cube.ts';
@@ -19,6 +22,8 @@ export interface RoutedMeasures {
 
 class RouteSetting {
   forceBase = $state(false);
+  /** From this many order lines on, the index is built before the first run (undefined: the default). */
+  indexFirstRows: number | undefined = undefined;
   readonly #runs = new Map<string, RoutedMeasures>();
 
   /** A finished run's routed measures, by the workspace version and filters it ran under (`version#filters JSON`) and the route setting. */
@@ -47,6 +52,9 @@ if (typeof window !== 'undefined') {
       ...((window as unknown as { crmLens?: object }).crmLens ?? {}),
       route: (r: 'base' | 'cube') => {
         routeSetting.forceBase = r === 'base';
+      },
+      indexFirstRows: (n: number) => {
+        routeSetting.indexFirstRows = n;
       },
       current: () => {
         const filtersKey = JSON.stringify(app.filters);
