@@ -116,7 +116,7 @@ interface ChromiumRun extends EngineRun {
   started: ChromiumLoad;
 }
 
-async function bench(page: Page): Promise<Pick<BenchPage, 'boot' | 'load' | 'demo' | 'run' | 'rfm' | 'memory' | 'indexed'>> {
+async function bench(page: Page): Promise<Pick<BenchPage, 'boot' | 'load' | 'demo' | 'run' | 'rfm' | 'memory' | 'indexed' | 'steady'>> {
   await page.waitForFunction(() => window.crmBench !== undefined);
   // Each method runs in the page; the wrapper only forwards.
   return {
@@ -127,6 +127,7 @@ async function bench(page: Page): Promise<Pick<BenchPage, 'boot' | 'load' | 'dem
     rfm: (sql) => page.evaluate((x) => window.crmBench!.rfm(x), sql),
     memory: () => page.evaluate(() => window.crmBench!.memory()),
     indexed: (spec, lastDay, filters) => page.evaluate(([a, b, c]) => window.crmBench!.indexed(a, b, c), [spec, lastDay, filters] as const),
+    steady: (times) => page.evaluate((x) => window.crmBench!.steady(x), times),
   };
 }
 
@@ -237,7 +238,7 @@ async function chromiumLoad(
         if (rows === null) difference ??= `filter change ${i + 1}, ${DASHBOARD_QUERIES[q]}: the index did not answer`;
         else if (results[i]) difference ??= rowsDifference(`filter change ${i + 1}, ${DASHBOARD_QUERIES[q]} (index vs SQL)`, rows, results[i]![q]!);
       }));
-      run.index = { buildMs: ix.buildMs, firstMs: ix.firstMs, refreshMs: ix.refreshMs, difference };
+      run.index = { buildMs: ix.buildMs, firstMs: ix.firstMs, refreshMs: ix.refreshMs, difference, steadyMs: await b.steady(5) };
       indexResults = ix.results;
     }
     const memory = await b.memory();
@@ -468,6 +469,7 @@ export async function browserBench(opts: BrowserBenchOptions): Promise<BrowserRe
       const ix = c.queries!.index!;
       log(`  run ${i} Chromium: load ${fmt(c.load.loadMs)} ms (ArrayBuffer ${fmt(buffer.loadMs)} ms, after the demo ${fmt(started.loadMs)} ms), RFM ${fmt(c.queries!.rfmMs)} ms,`
         + ` refresh ${refresh(c.queries!)} ms; index built in ${fmt(ix.buildMs)} ms, refresh from it ${ix.refreshMs.map((x) => fmt(x, 1)).join('/')} ms`
+        + ` (a fixed loop then ${spread(ix.steadyMs)} ms)`
         + ` · native: load ${fmt(n.run.loadMs)} ms, RFM ${fmt(n.run.rfmMs)} ms, refresh ${refresh(n.run)} ms`);
     }
 
@@ -596,6 +598,9 @@ export async function browserBench(opts: BrowserBenchOptions): Promise<BrowserRe
 }
 
 /** Nearest-rank percentile. */
+/** The lowest and highest of some timings, as `a–b`. */
+const spread = (xs: readonly number[]): string => (xs.length ? `${fmt(Math.min(...xs), 1)}–${fmt(Math.max(...xs), 1)}` : '?');
+
 function percentile(xs: readonly number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
@@ -632,7 +637,7 @@ function bigLines(b: NonNullable<BrowserReport['big']>): string[] {
     row(`filter changes on SQL p95 (${n.refreshMs.length})`, sqlOk ? percentile(c.refreshMs, 95) : null, percentile(n.refreshMs, 95)),
   ]), ...(sqlOk ? [] : [`the tab's SQL dashboard failed at ${c.sqlFailed}`]), ...(c.index
     ? [`in-memory index: built in ${fmt(c.index.buildMs)} ms ${b.rows >= INDEX_FIRST_ROWS ? 'before' : 'after'} the first render; filter changes from it`
-      + ` p50 ${fmt(percentile(c.index.refreshMs, 50), 1)} ms, p95 ${fmt(percentile(c.index.refreshMs, 95), 1)} ms`
+      + ` p50 ${fmt(percentile(c.index.refreshMs, 50), 1)} ms, p95 ${fmt(percentile(c.index.refreshMs, 95), 1)} ms (a fixed loop then ${spread(c.index.steadyMs)} ms)`
       + ` (no DuckDB query; ${sqlOk ? 'same numbers as the SQL' : 'numbers checked against the SQL where the tab ran it'})`]
     : []), `peak memory in the tab: ${b.handle.peakRssMb ?? '?'} MB RSS (Chromium's renderer), duckdb_memory ${fmt(b.handle.duckdbMb)} MB`];
 }

@@ -133,6 +133,8 @@ export interface IndexRun {
   refreshMs: number[];
   /** Where the index's rows differ from the SQL's, if anywhere. */
   difference: string | null;
+  /** A fixed loop timed five times on the page's thread right after the changes (`steady`): the machine's speed then. */
+  steadyMs: number[];
 }
 
 export const noDashboard = (): DashboardTimings => ({

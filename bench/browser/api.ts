@@ -56,6 +56,11 @@ export interface BenchPage {
    * DuckDB, built in its worker), timed; then each filter change's dashboard answered from it, timed, with the rows.
    */
   indexed(spec: CubeSpec, lastDay: string, filters: Filters[]): Promise<{ buildMs: number; firstMs: number; refreshMs: number[]; results: (Row[] | null)[][] }>;
+  /**
+   * The same fixed loop (a sum over 4M doubles) timed `times` times on the page's thread: how fast the machine ran
+   * then. The bench prints it beside the filter changes, which on a shared VM vary with it.
+   */
+  steady(times: number): Promise<number[]>;
   /** Per-customer RFM: time to JS rows, and the result's digest (bench/rfm.ts). */
   rfm(sql: string): Promise<{ ms: number; customers: number; digest: string }>;
   memory(): Promise<MemoryReport>;

@@ -131,6 +131,20 @@ const page: BenchPage = {
     return { ms, customers: rows.length, digest: digest(fromRows(rows)) };
   },
 
+  async steady(times) {
+    const a = new Float64Array(1 << 22).map((_, i) => i % 7);
+    const ms: number[] = [];
+    let sink = 0;
+    for (let k = 0; k < times + 1; k++) {
+      const t = performance.now();
+      for (let i = 0; i < a.length; i++) sink += a[i]! * (i & 1);
+      // The first round compiles the loop: not counted.
+      if (k > 0) ms.push(performance.now() - t);
+    }
+    if (sink < 0) throw new Error('unreachable');
+    return ms;
+  },
+
   async memory() {
     const rows = (await opened().query('SELECT sum(memory_usage_bytes) AS b FROM duckdb_memory()')).rows;
     const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
