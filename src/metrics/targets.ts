@@ -143,18 +143,26 @@ export function targetActualsSql(opts: TargetActualsOptions): MetricQuery {
   const k = kpiFacts(opts);
   if (by && !k.resolved) return unavailable({ reason: 'missing_role', kind: NEEDS[kpi].kind, table: opts.tables[NEEDS[kpi].kind]!.name, roles: [by] });
   const zero = kpi === 'revenue' || kpi === 'orders' || kpi === 'new_customers';
+  // The period bounds are constant expressions, so each read of the facts is a plain date filter that DuckDB pushes
+  // into the scan: no join of the facts with the two periods (a range join sorted every fact line of every date, and
+  // ran out of DuckDB-WASM's memory at 10M order lines), and the facts are inlined where they are read, never
+  // materialised as a shared CTE.
+  const cur = periodExpr(grain, dateLiteral(opts.period, 'target period'));
+  const prev = shiftPeriod(grain, cur, -1);
+  const next = shiftPeriod(grain, cur, 1);
+  const which = `CASE WHEN day >= ${cur} THEN 'current' ELSE 'previous' END`;
   const head = [
-    `WITH p AS (SELECT ${periodExpr(grain, dateLiteral(opts.period, 'target period'))} AS cur),`,
-    `w AS (SELECT 'current' AS which, 0 AS k, cur AS start, ${shiftPeriod(grain, 'cur', 1)} AS stop FROM p`,
-    `  UNION ALL SELECT 'previous', 1, ${shiftPeriod(grain, 'cur', -1)}, cur FROM p),`,
-    `f AS (${k.fact}),`,
-    `lv AS (SELECT DISTINCT grp AS level FROM f),`,
+    `WITH w AS (SELECT 'current' AS which, 0 AS k, ${cur} AS start, ${next} AS stop`,
+    `  UNION ALL SELECT 'previous', 1, ${prev}, ${cur}),`,
+    by ? `lv AS (SELECT DISTINCT grp AS level FROM (${k.fact})),` : `lv AS (SELECT CAST(NULL AS VARCHAR) AS level),`,
   ];
   const agg =
     kpi === 'retention'
       ? [
           // retentionSql's definition: active = an order line in the period; retained = active again in the next one.
-          `act AS (SELECT DISTINCT customer_id, ${periodExpr(grain, 'day')} AS period, grp FROM f WHERE customer_id IS NOT NULL AND day IS NOT NULL),`,
+          // Only the three periods this reads: the one before the previous period, the previous and the current.
+          `act AS (SELECT DISTINCT customer_id, ${periodExpr(grain, 'day')} AS period, grp FROM (${k.fact})`,
+          `  WHERE customer_id IS NOT NULL AND day >= ${shiftPeriod(grain, cur, -2)} AND day < ${next}),`,
           `act_any AS (SELECT DISTINCT customer_id, period FROM act),`,
           `agg AS (`,
           `  SELECT w.which, a.grp AS level, count(DISTINCT n.customer_id) / nullif(count(DISTINCT a.customer_id), 0) AS value,`,
@@ -163,7 +171,7 @@ export function targetActualsSql(opts: TargetActualsOptions): MetricQuery {
           `  LEFT JOIN act_any AS n ON n.customer_id = a.customer_id AND n.period = w.start`,
           `  GROUP BY w.which, a.grp)`,
         ]
-      : [`agg AS (SELECT w.which, f.grp AS level, ${k.value} AS value, ${k.base} AS base FROM w JOIN f ON f.day >= w.start AND f.day < w.stop GROUP BY w.which, f.grp)`];
+      : [`agg AS (SELECT ${which} AS which, grp AS level, ${k.value} AS value, ${k.base} AS base FROM (${k.fact}) WHERE day >= ${prev} AND day < ${next} GROUP BY ALL)`];
   const sql = [
     ...head,
     ...agg,
