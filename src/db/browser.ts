@@ -104,6 +104,36 @@ async function boot(): Promise<Db> {
     tail = run.catch(() => undefined);
     return run;
   };
+  // Reads on connections of their own (a whole result, or a stream) run one at a time among themselves: at 10M
+  // order lines each can hold a gigabyte of the engine's memory (the baskets' DISTINCT over every line, the
+  // customers' features, the lines index), and two side by side ran out of DuckDB-WASM's ~3 GB where each fits
+  // alone. Statements on `conn` still run between their batches. A stream holds its turn until it is drained or
+  // dropped, so its reader must not wait on another such read inside its loop.
+  let bulk: Promise<unknown> = Promise.resolve();
+  const bulkTurn = async (): Promise<() => void> => {
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    const before = bulk;
+    bulk = before.then(() => mine);
+    await before;
+    return release;
+  };
+  /** `work` on a connection of its own, in its turn among such reads. */
+  const onOwn = async <T>(sql: string, work: (own: duckdb.AsyncDuckDBConnection) => Promise<T>): Promise<T> => {
+    const done = await bulkTurn();
+    try {
+      const own = await db.connect();
+      try {
+        return await work(own);
+      } catch (e) {
+        throw engineFailure(e, sql);
+      } finally {
+        await own.close();
+      }
+    } finally {
+      done();
+    }
+  };
   let running = 0;
   let cancelled = false;
   return {
@@ -113,10 +143,9 @@ async function boot(): Promise<Db> {
     queryIpc(sql: string): Promise<Uint8Array> {
       return onConn(sql, () => conn.useUnsafe((bindings, id) => bindings.runQuery(id, sql)));
     },
-    async queryIpcParts(sql: string): Promise<Uint8Array[]> {
-      const own = await db.connect();
-      try {
-        return await own.useUnsafe(async (bindings, id) => {
+    queryIpcParts(sql: string): Promise<Uint8Array[]> {
+      return onOwn(sql, (own) =>
+        own.useUnsafe(async (bindings, id) => {
           // As duckdb-wasm's own streaming reader does: poll until the schema comes, then fetch until an empty piece.
           let header = await bindings.startPendingQuery(id, sql, true);
           while (header === null) header = await bindings.pollPendingQuery(id);
@@ -128,21 +157,16 @@ async function boot(): Promise<Db> {
             parts.push(part);
           }
           return parts;
-        });
-      } catch (e) {
-        throw engineFailure(e, sql);
-      } finally {
-        await own.close();
-      }
+        }),
+      );
     },
     insertArrowIpc(name: string, ipc: Uint8Array): Promise<void> {
       return onConn(`-- Arrow IPC into ${name}`, () => conn.insertArrowFromIPCStream(ipc, { name, create: true }));
     },
-    async queryColumns(sql: string): Promise<ColumnsResult> {
+    queryColumns(sql: string): Promise<ColumnsResult> {
       // Streamed batch by batch on a connection of its own, so the page paints between batches
       // and a long result never shares a stream with the queries running beside it.
-      const own = await db.connect();
-      try {
+      return onOwn(sql, async (own) => {
         const reader = await own.send(sql);
         const parts: ColumnsResult[] = [];
         const pace = pacer();
@@ -152,25 +176,26 @@ async function boot(): Promise<Db> {
         }
         const schema = (reader.schema?.fields ?? []).map((f) => ({ name: f.name, type: f.type.toString() }));
         return concatColumns(parts, schema);
-      } catch (e) {
-        throw engineFailure(e, sql);
-      } finally {
-        await own.close();
-      }
+      });
     },
     async *queryBatches(sql: string): AsyncIterable<ColumnsResult> {
-      const own = await db.connect();
+      const done = await bulkTurn();
       try {
-        const reader = await own.send(sql);
-        const pace = pacer();
-        for await (const batch of reader) {
-          yield arrowToColumns(batch as never);
-          await pace();
+        const own = await db.connect();
+        try {
+          const reader = await own.send(sql);
+          const pace = pacer();
+          for await (const batch of reader) {
+            yield arrowToColumns(batch as never);
+            await pace();
+          }
+        } catch (e) {
+          throw engineFailure(e, sql);
+        } finally {
+          await own.close();
         }
-      } catch (e) {
-        throw engineFailure(e, sql);
       } finally {
-        await own.close();
+        done();
       }
     },
     exec(sql: string): Promise<void> {

@@ -52,7 +52,8 @@ export interface Db {
   /**
    * Browser only: the same stream in pieces (the schema, then a record batch each), fetched batch by batch
    * on a connection of its own: a long read (10M lines) does not hold up the page's other queries, which
-   * run between its batches.
+   * run between its batches. Such reads (this, `queryColumns`, `queryBatches`) take turns among themselves,
+   * so that two never hold the engine's memory at once; a `queryBatches` reader must not start another inside its loop.
    */
   queryIpcParts?(sql: string): Promise<Uint8Array[]>;
   /** Creates table `name` from an Arrow IPC stream; fails when the name is taken. */
