@@ -211,6 +211,8 @@ export const en = {
   "an.un.missing_role": "the {kind} table has no {roles} column",
   "an.un.missing_column": "columns missing: {columns}",
   "an.un.failed": "its query failed ({message}); narrow the filters, or run the same analysis with the command-line runner (npx crm-lens report)",
+  "an.un.out_of_memory": "it ran out of this tab's memory (a browser gives the database about 3 GB); narrow the filters or the dates, or run the same analysis with the command-line runner (npx crm-lens report), which has all of the machine's memory and cores",
+  "error.outOfMemory": "This calculation ran out of the tab's memory: a browser gives the database about 3 GB, and these tables leave too little of it. The other figures stand. Narrow the filters or the dates, load fewer columns or a Parquet file, or run the same analysis with the command-line runner (npx crm-lens report --data FILE), which has all of the machine's memory and cores.",
   "an.loading": "Computing measures…",
   "an.index.read": "First, the {rows} order lines are read into memory once, so that later filter changes answer at once.",
   "an.index.index": "Indexing the {rows} order lines in two background workers…",

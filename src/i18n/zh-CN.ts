@@ -212,6 +212,8 @@ export const zhCN: Catalogue = {
   "an.un.missing_role": "{kind}表中没有 {roles} 字段",
   "an.un.missing_column": "缺少字段：{columns}",
   "an.un.failed": "查询失败（{message}）；请缩小筛选范围，或用命令行运行器（npx crm-lens report）做同样的分析",
+  "an.un.out_of_memory": "超出了本标签页的内存（浏览器给数据库约 3 GB）；请缩小筛选或日期范围，或用命令行运行器（npx crm-lens report）做同样的分析，它可使用整台机器的内存和全部核心",
+  "error.outOfMemory": "这项计算超出了标签页的内存：浏览器给数据库约 3 GB，这些表占去后余量不足。其他数字不受影响。请缩小筛选或日期范围，只载入需要的列或改用 Parquet 文件，或用命令行运行器（npx crm-lens report --data 文件）做同样的分析，它可使用整台机器的内存和全部核心。",
   "an.loading": "正在计算指标…",
   "an.index.read": "先把 {rows} 行订单明细一次读入内存，之后切换筛选即可立即出结果。",
   "an.index.index": "正在两个后台线程中为 {rows} 行订单明细建立索引…",

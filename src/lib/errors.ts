@@ -112,3 +112,11 @@ export function engineFailure(e: unknown, sql: string): unknown {
   if (rawMessage(e) !== '' || isAbortError(e)) return e;
   return new Error(`The database engine failed without a message while ${statementInWords(sql)}`, { cause: e });
 }
+
+/** DuckDB's "Out of Memory", a failed ArrayBuffer allocation, or a WebAssembly memory failure (also as the cause of another error). */
+export function isOutOfMemoryError(e: unknown): boolean {
+  for (let c: unknown = e, depth = 0; c instanceof Error && depth < 5; c = c.cause, depth++) {
+    if (/out of memory|array buffer allocation failed|wasm memory|webassembly\.memory|memory access out of bounds|could not allocate|failed to allocate|maximum memory/i.test(c.message)) return true;
+  }
+  return false;
+}

@@ -15,9 +15,10 @@ export { asText, dateLiteral } from './expr.ts';
 export interface Unavailable {
   /**
    * `no_table`: no table of `kind` was given; `missing_role`: `table` lacks `roles`; `missing_column`: `table` lacks
-   * `columns`; `failed`: its query failed (`message`, e.g. out of memory on many lines), the page's other measures stand.
+   * `columns`; `failed`: its query failed (`message`), the page's other measures stand; `out_of_memory`: its query
+   * ran out of the engine's memory (many lines in a browser tab), the others stand.
    */
-  reason: 'no_table' | 'missing_role' | 'missing_column' | 'failed';
+  reason: 'no_table' | 'missing_role' | 'missing_column' | 'failed' | 'out_of_memory';
   kind?: TableKind;
   table?: string;
   roles?: Role[];

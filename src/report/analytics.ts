@@ -25,7 +25,7 @@ import { BASE_ROUTE, cubeKey, ensureCube, INDEX_FIRST_ROWS, routeCompare, type R
 import { answerFromIndex, buildLinesIndex, readyIndex } from './memory/route.ts';
 import type { IndexAnswer } from './memory/host.ts';
 import { readRows, type RowShape } from './typed-rows.ts';
-import { errorMessage, isAbortError } from '../lib/errors.ts';
+import { errorMessage, isAbortError, isOutOfMemoryError } from '../lib/errors.ts';
 import { MEASURE_SHAPES, type MeasureRowTypes } from './measure-rows.ts';
 
 /** The in-memory lines index answered (report/memory). */
@@ -218,7 +218,8 @@ export async function loadAnalytics(db: Db, tables: readonly TableInfo[], filter
     } catch (e) {
       // One query's failure (out of memory on many lines) leaves the other measures standing; it says why in its place.
       if (isAbortError(e)) throw e;
-      out[id] = { sql: q.sql, rows: [], unavailable: { reason: 'failed', message: errorMessage(e).split('\n')[0]! }, ignored: q.ignoredFilters };
+      const unavailable: Unavailable = isOutOfMemoryError(e) ? { reason: 'out_of_memory' } : { reason: 'failed', message: errorMessage(e).split('\n')[0]! };
+      out[id] = { sql: q.sql, rows: [], unavailable, ignored: q.ignoredFilters };
       continue;
     }
     const m: Measure<unknown> = { sql: q.sql, rows: readRows(rows, MEASURE_SHAPES[id] as RowShape<unknown>, id), ignored: q.ignoredFilters };

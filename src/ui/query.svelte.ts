@@ -7,7 +7,7 @@
  */
 import { untrack } from 'svelte';
 import type { Db } from '../db/types.ts';
-import { errorMessage, isAbortError } from '../lib/errors.ts';
+import { errorMessage, isAbortError, isOutOfMemoryError } from '../lib/errors.ts';
 import { Latest } from '../report/latest.ts';
 import { app } from './state.svelte.ts';
 
@@ -92,7 +92,8 @@ export class Query<T> {
         },
         (e: unknown) => {
           if (!current() || isAbortError(e)) return;
-          this.error = errorMessage(e);
+          // DuckDB's own out-of-memory text speaks of temp directories and memory limits an analyst cannot set here.
+          this.error = isOutOfMemoryError(e) ? app.t('error.outOfMemory') : errorMessage(e);
           if (report) app.error = this.error;
         },
       )
