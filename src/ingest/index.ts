@@ -16,10 +16,10 @@ import { basketsToCsv, sniffBaskets } from './basket.ts';
 import { decodeBytes, type Decoded, type TextEncodingName } from './decode.ts';
 import { looksWhitespaceAligned } from './dialect.ts';
 import { IngestError } from './errors.ts';
-import { isOutOfMemoryError } from '../lib/errors.ts';
+import { abortError, isOutOfMemoryError } from '../lib/errors.ts';
 import { readJson, readNdjson, sniffJson } from './json.ts';
 import { decodedText, headText, loadCsv, loadDecodedDelimited, type CsvLoad, type ForcedType, type Note } from './load.ts';
-import { readParquet } from './parquet.ts';
+import { parquetCsvParts, readParquet } from './parquet.ts';
 import { gridToRecords, recordsToCsv, type Records } from './records.ts';
 import type { FileFormat, LoadResult, SourceInfo } from './result.ts';
 import { gunzip, sniffContainer, sniffMarkup, type Container } from './sniff.ts';
@@ -58,6 +58,8 @@ export interface LoadFileInput {
   tableName?: string;
   /** Names to avoid besides the tables and views DuckDB already has. */
   existingTables?: readonly string[];
+  /** Stops the work done in the page (a large Parquet file's conversion) with an AbortError; DuckDB's read stops with `db.cancel`. */
+  signal?: AbortSignal;
 }
 
 export interface FileInspection {
@@ -151,6 +153,20 @@ async function loadAny(db: Db, input: LoadFileInput): Promise<LoadResult> {
   const forced = input.format;
   if (container.kind === 'parquet' || forced === 'parquet') {
     if (container.kind !== 'parquet') throw new IngestError({ code: 'corrupt_file', file: fileName, params: { format: 'parquet', detail: 'no PAR1 magic number' } });
+    // In the browser a large flat file becomes CSV a row group at a time, kept in a Blob that DuckDB reads by handle.
+    const streamed = db.registerFile && typeof Blob !== 'undefined' ? await parquetCsvParts(bytes, fileName) : null;
+    if (streamed) {
+      let blob = new Blob([]);
+      let head: Uint8Array | null = null;
+      for await (const part of streamed.parts) {
+        if (input.signal?.aborted) throw abortError('Load cancelled');
+        head ??= part.slice(0, 64 * 1024);
+        // A Blob made of a Blob and a part refers to the first rather than copying it.
+        blob = new Blob([blob, part as Uint8Array<ArrayBuffer>]);
+      }
+      const file = new File([blob], `${fileName}.csv`, { type: 'text/csv' });
+      return loadCsv(db, { ...base, utf8: head ?? new Uint8Array(0), file, dialect: 'generated', types: streamed.types, source: source({ format: 'parquet' }), notes });
+    }
     const { records, types, notes: more } = await readParquet(bytes, fileName);
     return loadRecords(db, base, records, { text: 'varchar', types, notes: [...notes, ...more], source: source({ format: 'parquet' }) });
   }

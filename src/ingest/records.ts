@@ -157,6 +157,26 @@ export function csvCell(v: Value, type: ForcedType | undefined): string {
   return quote(String(v));
 }
 
+/**
+ * `recordsToCsv`'s lines, without the header, for rows whose columns all have a type from the source (a
+ * Parquet file's flat columns, a row group at a time): the same cells, with numbers written without the
+ * quoting check and no per-column plan, which took most of the time at 10M rows.
+ */
+export function typedRowsCsv(rows: readonly Value[][], types: readonly ForcedType[]): string {
+  const n = types.length;
+  let out = '';
+  for (const row of rows) {
+    let line = '';
+    for (let c = 0; c < n; c++) {
+      const v = row[c];
+      const cell = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : csvCell(v, types[c]);
+      line += c > 0 ? `,${cell}` : cell;
+    }
+    out += `${line}\n`;
+  }
+  return out;
+}
+
 /** The records as CSV bytes plus the types DuckDB must give their columns. */
 export function recordsToCsv(records: Records, opts: { text: 'sniff' | 'varchar'; types?: Readonly<Record<string, ForcedType>> }): RecordsCsv {
   const { columns, rows } = records;

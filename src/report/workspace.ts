@@ -93,8 +93,10 @@ export class Workspace {
       let aborted = false;
       let cancelledFile: string | null = null;
       const failures: string[] = [];
+      const stop = new AbortController();
       const cancel = (): void => {
         aborted = true;
+        stop.abort();
         void db.cancel?.().catch(() => undefined);
       };
       for (const [i, file] of files.entries()) {
@@ -110,7 +112,7 @@ export class Workspace {
         this.#host.task({ label: label(), progress, cancel });
         const timer = setInterval(() => this.#host.task({ label: label(), progress, cancel }), 1000);
         try {
-          const res = await loadFile(db, { fileName: file.name, file, existingTables: this.#state.tables.map((t) => t.name) });
+          const res = await loadFile(db, { fileName: file.name, file, existingTables: this.#state.tables.map((t) => t.name), signal: stop.signal });
           if (aborted) {
             // The read finished before the cancel reached it: take the new table back out.
             await dropCleaningBackups(db, res.table.name);
