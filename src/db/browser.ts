@@ -118,20 +118,25 @@ async function boot(): Promise<Db> {
     await before;
     return release;
   };
-  /** `work` on a connection of its own, in its turn among such reads. */
-  const onOwn = async <T>(sql: string, work: (own: duckdb.AsyncDuckDBConnection) => Promise<T>): Promise<T> => {
+  /** A connection of its own, in its turn among such reads; `release` closes it and passes the turn on. */
+  const ownConnection = async (): Promise<{ own: duckdb.AsyncDuckDBConnection; release: () => Promise<void> }> => {
     const done = await bulkTurn();
     try {
       const own = await db.connect();
-      try {
-        return await work(own);
-      } catch (e) {
-        throw engineFailure(e, sql);
-      } finally {
-        await own.close();
-      }
-    } finally {
+      return { own, release: () => own.close().finally(done) };
+    } catch (e) {
       done();
+      throw e;
+    }
+  };
+  const onOwn = async <T>(sql: string, work: (own: duckdb.AsyncDuckDBConnection) => Promise<T>): Promise<T> => {
+    const { own, release } = await ownConnection();
+    try {
+      return await work(own);
+    } catch (e) {
+      throw engineFailure(e, sql);
+    } finally {
+      await release();
     }
   };
   let running = 0;
@@ -179,23 +184,18 @@ async function boot(): Promise<Db> {
       });
     },
     async *queryBatches(sql: string): AsyncIterable<ColumnsResult> {
-      const done = await bulkTurn();
+      const { own, release } = await ownConnection();
       try {
-        const own = await db.connect();
-        try {
-          const reader = await own.send(sql);
-          const pace = pacer();
-          for await (const batch of reader) {
-            yield arrowToColumns(batch as never);
-            await pace();
-          }
-        } catch (e) {
-          throw engineFailure(e, sql);
-        } finally {
-          await own.close();
+        const reader = await own.send(sql);
+        const pace = pacer();
+        for await (const batch of reader) {
+          yield arrowToColumns(batch as never);
+          await pace();
         }
+      } catch (e) {
+        throw engineFailure(e, sql);
       } finally {
-        done();
+        await release();
       }
     },
     exec(sql: string): Promise<void> {

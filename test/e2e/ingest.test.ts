@@ -36,6 +36,21 @@ afterAll(async () => {
 });
 
 /** Start each case from an empty workspace, so table names and kinds are the case's own. */
+/** Runs `statements` on a fresh native DuckDB; the first value of the last one's first row, as text. */
+async function nativeSql(statements: string[]): Promise<string> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    let last: unknown = null;
+    for (const sql of statements) last = (await conn.runAndReadAll(sql)).getRows()[0]?.[0] ?? null;
+    return String(last);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
 async function clear(): Promise<void> {
   await page.getByTestId('clear').click();
   await expect.poll(() => page.getByTestId('tables').count()).toBe(0);
@@ -97,15 +112,10 @@ describe('ingest (issue #4)', () => {
 
   it('loads Parquet with the right row count', async () => {
     await clear();
-    const { DuckDBInstance } = await import('@duckdb/node-api');
     const file = path.join(tmp, 'orders.parquet');
-    const instance = await DuckDBInstance.create(':memory:');
-    const conn = await instance.connect();
-    await conn.run(
+    await nativeSql([
       `COPY (SELECT 'O' || i AS order_id, 'C' || (i % 37) AS customer_id, DATE '2024-01-01' + CAST(i % 300 AS INTEGER) AS order_date, round(10 + i * 0.37, 2) AS amount FROM range(1234) t(i)) TO '${file}' (FORMAT parquet)`,
-    );
-    conn.closeSync();
-    instance.closeSync();
+    ]);
     const notice = await load({ name: 'orders.parquet', mimeType: 'application/octet-stream', buffer: readFileSync(file) });
     expect(notice).toContain('1,234 rows, 4 columns');
     const c = await cells('orders.parquet');
@@ -116,20 +126,14 @@ describe('ingest (issue #4)', () => {
 
   it('loads a large Parquet file a row group at a time (300,000 rows): every row, awkward values intact', async () => {
     await clear();
-    const { DuckDBInstance } = await import('@duckdb/node-api');
     const file = path.join(tmp, 'big orders.parquet');
-    const instance = await DuckDBInstance.create(':memory:');
-    const conn = await instance.connect();
     // Float ids, a Chinese header, returns as negative amounts, NULLs, quotes and commas in text, six row groups.
     const select = `SELECT (i % 997) + 0.5 AS "客户编号", 'O' || (i / 3) AS order_id, DATE '2024-01-01' + CAST(i % 300 AS INTEGER) AS order_date,
         CASE WHEN i % 13 = 0 THEN NULL WHEN i % 7 = 0 THEN -(i % 40) ELSE (i % 250) * 1.25 END AS amount,
         CASE WHEN i % 11 = 0 THEN 'say "hi", then go' ELSE 'p' || (i % 31) END AS product
       FROM range(300000) t(i)`;
-    await conn.run(`COPY (${select}) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 50000)`);
     const figures = (from: string) => `SELECT CAST(count(*) AS VARCHAR) || ' lines, ' || CAST(round(sum(amount), 2) AS VARCHAR) || ' net, ' || CAST(count(*) FILTER (WHERE amount IS NULL) AS VARCHAR) || ' blank' AS f FROM ${from}`;
-    const expected = String((await conn.runAndReadAll(figures(`read_parquet('${file}')`))).getRows()[0]![0]);
-    conn.closeSync();
-    instance.closeSync();
+    const expected = await nativeSql([`COPY (${select}) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 50000)`, figures(`read_parquet('${file}')`)]);
     const notice = await load({ name: 'big orders.parquet', mimeType: 'application/octet-stream', buffer: readFileSync(file) });
     expect(notice).toContain('300,000 rows, 5 columns');
     const c = await cells('big orders.parquet');
