@@ -597,10 +597,10 @@ export async function browserBench(opts: BrowserBenchOptions): Promise<BrowserRe
   }
 }
 
-/** Nearest-rank percentile. */
 /** The lowest and highest of some timings, as `a–b`. */
 const spread = (xs: readonly number[]): string => (xs.length ? `${fmt(Math.min(...xs), 1)}–${fmt(Math.max(...xs), 1)}` : '?');
 
+/** Nearest-rank percentile. */
 function percentile(xs: readonly number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;

@@ -44,14 +44,20 @@ export interface ParquetRecords {
   notes: Note[];
 }
 
+/** hyparquet wants an ArrayBuffer of exactly the file. */
+function exactBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes.slice().buffer;
+}
+
+/** What hyparquet could not read, as the user's error. */
+function corrupt(file: string, e: unknown): IngestError {
+  return new IngestError({ code: 'corrupt_file', file, params: { format: 'parquet', detail: e instanceof Error ? e.message : String(e) } }, { cause: e });
+}
+
 /** Every row of a Parquet file. Throws `corrupt_file` when hyparquet cannot read it. */
 export async function readParquet(bytes: Uint8Array, file: string): Promise<ParquetRecords> {
   const [{ parquetMetadata, parquetReadObjects, parquetSchema }, { compressors }] = await Promise.all([import('hyparquet'), import('hyparquet-compressors')]);
-  // hyparquet wants an ArrayBuffer of exactly the file.
-  const buffer =
-    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
-      ? bytes.buffer
-      : bytes.slice().buffer;
+  const buffer = exactBuffer(bytes);
   try {
     const metadata = parquetMetadata(buffer);
     const top = parquetSchema(metadata).children.map((c) => c.element);
@@ -69,7 +75,7 @@ export async function readParquet(bytes: Uint8Array, file: string): Promise<Parq
     return { records, types, notes };
   } catch (e) {
     if (e instanceof IngestError) throw e;
-    throw new IngestError({ code: 'corrupt_file', file, params: { format: 'parquet', detail: e instanceof Error ? e.message : String(e) } }, { cause: e });
+    throw corrupt(file, e);
   }
 }
 
@@ -93,15 +99,12 @@ export interface ParquetCsvParts {
  */
 export async function parquetCsvParts(bytes: Uint8Array, file: string, minRows = PARQUET_PARTS_MIN_ROWS): Promise<ParquetCsvParts | null> {
   const [{ parquetMetadata, parquetRead, parquetSchema }, { compressors }] = await Promise.all([import('hyparquet'), import('hyparquet-compressors')]);
-  const buffer =
-    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
-      ? bytes.buffer
-      : bytes.slice().buffer;
+  const buffer = exactBuffer(bytes);
   let metadata: ReturnType<typeof parquetMetadata>;
   try {
     metadata = parquetMetadata(buffer);
   } catch (e) {
-    throw new IngestError({ code: 'corrupt_file', file, params: { format: 'parquet', detail: e instanceof Error ? e.message : String(e) } }, { cause: e });
+    throw corrupt(file, e);
   }
   const rows = Number(metadata.num_rows);
   if (rows < minRows) return null;
@@ -129,7 +132,7 @@ export async function parquetCsvParts(bytes: Uint8Array, file: string, minRows =
       try {
         await parquetRead({ file: buffer, metadata, compressors, rowStart, rowEnd, rowFormat: 'array', onComplete: (r: unknown[][]) => (chunk = r) });
       } catch (e) {
-        throw new IngestError({ code: 'corrupt_file', file, params: { format: 'parquet', detail: e instanceof Error ? e.message : String(e) } }, { cause: e });
+        throw corrupt(file, e);
       }
       const lines = typedRowsCsv(chunk as Value[][], order);
       yield encoder.encode(first ? header + lines : lines);
