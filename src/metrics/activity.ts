@@ -101,8 +101,9 @@ export function valueCountsSql(table: TableInfo, column: string, limit = 12): st
 /** Rows per calendar month of `date` (a DATE/TIMESTAMP or date-like text column), first to last month, empty months as 0: month, n. */
 export function monthlyCountSql(table: TableInfo, date: Col): string {
   return [
-    `WITH d AS (SELECT date_trunc('month', ${dateExpr(date)}) AS month FROM ${ident(table.name)}),`,
-    'm AS (SELECT month, count(*) AS n FROM d WHERE month IS NOT NULL GROUP BY month),',
+    // NULL dates left out before date_trunc: DuckDB 1.4.3 lets `date_trunc(…) IS NOT NULL` through for a NULL DATE.
+    `WITH d AS (SELECT date_trunc('month', ${dateExpr(date)}) AS month FROM ${ident(table.name)} WHERE ${dateExpr(date)} IS NOT NULL),`,
+    'm AS (SELECT month, count(*) AS n FROM d GROUP BY month),',
     'span AS (SELECT CAST(range AS DATE) AS month FROM range((SELECT CAST(min(month) AS TIMESTAMP) FROM m), (SELECT CAST(max(month) AS TIMESTAMP) FROM m) + INTERVAL 1 MONTH, INTERVAL 1 MONTH))',
     'SELECT strftime(span.month, \'%Y-%m\') AS month, coalesce(m.n, 0) AS n FROM span LEFT JOIN m ON m.month = span.month ORDER BY span.month',
   ].join('\n');

@@ -192,7 +192,9 @@ export function monthlyRevenueSql(orders: TableInfo, filters: Pick<Filters, 'rev
     `WITH o AS (SELECT date_trunc('month', day) AS month, * FROM (${lines(orders, filters)})),`,
     'm AS (',
     `  SELECT month, ${m.revenue} AS revenue, ${m.orders} AS orders, ${customer ? m.customers : NULL_INT} AS customers`,
-    '  FROM o WHERE month IS NOT NULL GROUP BY month',
+    // On the day, not the month: DuckDB 1.4.3 lets `date_trunc(…) IS NOT NULL` through for a NULL DATE, and the
+    // undated lines then made a month out of range that failed the span below (an export with a blank order date).
+    '  FROM o WHERE day IS NOT NULL GROUP BY month',
     '), span AS (',
     '  SELECT CAST(range AS DATE) AS month',
     '  FROM range((SELECT CAST(min(month) AS TIMESTAMP) FROM m), (SELECT CAST(max(month) AS TIMESTAMP) FROM m) + INTERVAL 1 MONTH, INTERVAL 1 MONTH)',
