@@ -120,6 +120,7 @@ export const en = {
   'ingest.where.row': ' (line {row})',
   'ingest.where.rowColumn': ' (line {row}, column {column})',
   // issue 9: errors
+  'ingest.error.text_too_long': 'it is more text than a browser holds at once (about 500 million characters). Save it as CSV in UTF-8, as NDJSON (one JSON record per line) or as Parquet, which CRM Lens reads in parts, or split it into smaller files, and try again.',
   'ingest.error.too_deep': 'it is nested more than {depth} levels deep, deeper than CRM Lens reads. Flatten the nested fields (or export the records as CSV) and try again.',
   'ingest.error.nul_in_header': 'the name of column {position} contains a NUL character (a zero byte): the file is damaged or was saved in the wrong encoding. Fix the header row in a text editor or Excel, save as CSV (UTF-8) and try again.',
   'ingest.detail.none': 'the reader gave no reason',
@@ -617,6 +618,7 @@ export const en = {
   "data.encodingFor": "Text encoding of {table}",
   "rule.choose": "Read as {order} instead",
   "ingest.error.too_large": "the browser ran out of memory reading it. Split the file into smaller ones, export fewer columns, or save it as Parquet, then try again.",
+  "load.converting": "Converting {file} ({size}) for the database… {seconds} s",
   "load.progress": "Loading {file} ({size})… {seconds} s",
   "load.cancelled": "Cancelled: {file} was not loaded; the workspace is as it was.",
   "an.dim.risk": "Churn risk",

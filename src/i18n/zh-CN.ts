@@ -121,6 +121,7 @@ export const zhCN: Catalogue = {
   'ingest.where.row': '（第 {row} 行）',
   'ingest.where.rowColumn': '（第 {row} 行，{column} 列）',
   // issue 9: errors
+  'ingest.error.text_too_long': '文本超出浏览器一次能容纳的长度（约 5 亿个字符）。请另存为 UTF-8 编码的 CSV、NDJSON（每行一条 JSON 记录）或 Parquet（CRM Lens 会分段读取这些格式），或拆分成较小的文件后重试。',
   'ingest.error.too_deep': '数据嵌套超过 {depth} 层，超出 CRM Lens 可读取的深度。请把嵌套字段展开（或将记录导出为 CSV）后重试。',
   'ingest.error.nul_in_header': '第 {position} 列的列名含有 NUL 字符（零字节）：文件已损坏或以错误的编码保存。请在文本编辑器或 Excel 中修正表头，另存为 CSV（UTF-8）后重试。',
   'ingest.detail.none': '读取程序未给出原因',
@@ -618,6 +619,7 @@ export const zhCN: Catalogue = {
   "data.encodingFor": "{table} 的文本编码",
   "rule.choose": "改为按 {order} 读取",
   "ingest.error.too_large": "读取时浏览器内存不足。请把文件拆分成几个较小的文件、少导出一些列，或另存为 Parquet 后重试。",
+  "load.converting": "正在转换 {file}（{size}）以载入数据库… {seconds} 秒",
   "load.progress": "正在加载 {file}（{size}）… {seconds} 秒",
   "load.cancelled": "已取消：未加载 {file}，工作区保持原样。",
   "an.dim.risk": "流失风险",

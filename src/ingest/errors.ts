@@ -27,6 +27,8 @@ export type IngestErrorCode =
   | 'encrypted_file'
   /** The browser or DuckDB ran out of memory reading the file. */
   | 'too_large'
+  /** More text than a JS string holds (2^29 − 24 characters in V8): a file read as one text (JSON, another encoding than UTF-8). */
+  | 'text_too_long'
   /** JSON nested deeper than `params.depth` levels (`row`: the line where it passes the limit). */
   | 'too_deep'
   /** A column name holds a NUL character (`params.position`: the column's 1-based position). NULs in values are removed and logged instead. */
@@ -52,6 +54,7 @@ const FALLBACK: Record<IngestErrorCode, string> = {
   sheet_not_found: 'has no sheet with that name. Choose one of the sheets listed.',
   encrypted_file: 'is protected with a password. Open it in Excel, remove the password (File › Info › Protect Workbook), save, and try again.',
   too_large: 'is too large to load in this browser: it ran out of memory. Split the file, export fewer columns, or save it as Parquet and try again.',
+  text_too_long: 'is more text than a browser holds at once (about 500 million characters). Save it as CSV in UTF-8, as NDJSON (one JSON record per line) or as Parquet, which CRM Lens reads in parts, or split it, and try again.',
   too_deep: 'is nested deeper than CRM Lens reads. Flatten the nested fields, or export the records as CSV, and try again.',
   nul_in_header: 'has a NUL character (a zero byte) in a column name: the file is damaged or saved in the wrong encoding. Fix the header row in a text editor or Excel, save as CSV (UTF-8), and try again.',
   ragged_rows: 'has more lines with a different number of fields than lines that match the header. If each line is a list of items (a basket), it needs a basket import; otherwise check the delimiter.',

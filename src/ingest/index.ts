@@ -8,6 +8,7 @@
  *   xlsx/xls/ods ──┼─ records ─┐
  *   parquet ───────┤           │
  *   text ─ decode ─┼─ json / ndjson ─ records ─┤
+ *                  ├─ large json / ndjson ─ CSV parts ─┤
  *                  ├─ basket lists ─ (basket_id, item) ─┤
  *                  └─ delimited / space-aligned ────────┴─ loadCsv → LoadResult
  */
@@ -16,9 +17,10 @@ import { basketsToCsv, sniffBaskets } from './basket.ts';
 import { decodeBytes, type Decoded, type TextEncodingName } from './decode.ts';
 import { looksWhitespaceAligned } from './dialect.ts';
 import { IngestError } from './errors.ts';
-import { abortError, isOutOfMemoryError } from '../lib/errors.ts';
+import { abortError, isOutOfMemoryError, isStringTooLongError } from '../lib/errors.ts';
 import { readJson, readNdjson, sniffJson } from './json.ts';
 import { decodedText, headText, loadCsv, loadDecodedDelimited, type CsvLoad, type ForcedType, type Note } from './load.ts';
+import { blobSource, bytesSource, jsonCsvParts, JSON_PARTS_MIN_BYTES, type ByteSource } from './json-parts.ts';
 import { parquetCsvParts, readParquet } from './parquet.ts';
 import { gridToRecords, recordsToCsv, type Records } from './records.ts';
 import type { FileFormat, LoadResult, SourceInfo } from './result.ts';
@@ -60,6 +62,11 @@ export interface LoadFileInput {
   existingTables?: readonly string[];
   /** Stops the work done in the page (a large Parquet file's conversion) with an AbortError; DuckDB's read stops with `db.cancel`. */
   signal?: AbortSignal;
+  /**
+   * A large Parquet or NDJSON file is turned into CSV in the page, in parts, before DuckDB reads it: the share
+   * of that conversion done (0 to 1), after each part. Other files do not call it.
+   */
+  onProgress?: (share: number) => void;
 }
 
 export interface FileInspection {
@@ -134,6 +141,7 @@ export async function loadFile(db: Db, input: LoadFileInput): Promise<LoadResult
     return await loadAny(db, input);
   } catch (e) {
     if (!(e instanceof IngestError) && isOutOfMemoryError(e)) throw new IngestError({ code: 'too_large', file: input.fileName }, { cause: e });
+    if (!(e instanceof IngestError) && isStringTooLongError(e)) throw new IngestError({ code: 'text_too_long', file: input.fileName }, { cause: e });
     throw e;
   }
 }
@@ -154,19 +162,8 @@ async function loadAny(db: Db, input: LoadFileInput): Promise<LoadResult> {
   if (container.kind === 'parquet' || forced === 'parquet') {
     if (container.kind !== 'parquet') throw new IngestError({ code: 'corrupt_file', file: fileName, params: { format: 'parquet', detail: 'no PAR1 magic number' } });
     // In the browser a large flat file becomes CSV a row group at a time, kept in a Blob that DuckDB reads by handle.
-    const streamed = db.registerFile && typeof Blob !== 'undefined' ? await parquetCsvParts(bytes, fileName) : null;
-    if (streamed) {
-      let blob = new Blob([]);
-      let head: Uint8Array | null = null;
-      for await (const part of streamed.parts) {
-        if (input.signal?.aborted) throw abortError('Load cancelled');
-        head ??= part.slice(0, 64 * 1024);
-        // A Blob made of a Blob and a part refers to the first rather than copying it.
-        blob = new Blob([blob, part as Uint8Array<ArrayBuffer>]);
-      }
-      const file = new File([blob], `${fileName}.csv`, { type: 'text/csv' });
-      return loadCsv(db, { ...base, utf8: head ?? new Uint8Array(0), file, dialect: 'generated', types: streamed.types, source: source({ format: 'parquet' }), notes });
-    }
+    const streamed = db.registerFile && typeof Blob !== 'undefined' ? await parquetCsvParts(bytes, fileName, undefined, input.onProgress) : null;
+    if (streamed) return loadCsvParts(db, base, streamed.parts, { types: streamed.types, source: source({ format: 'parquet' }), notes, signal: input.signal });
     const { records, types, notes: more } = await readParquet(bytes, fileName);
     return loadRecords(db, base, records, { text: 'varchar', types, notes: [...notes, ...more], source: source({ format: 'parquet' }) });
   }
@@ -183,6 +180,11 @@ async function loadAny(db: Db, input: LoadFileInput): Promise<LoadResult> {
   switch (format) {
     case 'json':
     case 'ndjson': {
+      // A large NDJSON file, or a large UTF-8 array of records, a slice at a time.
+      if (bytes.length >= JSON_PARTS_MIN_BYTES && (format === 'ndjson' ? !encoding.startsWith('utf-16') : encoding === 'utf-8' && startsArray(head))) {
+        const loaded = await loadJsonParts(db, base, bytesSource(bytes), format, encoding, { notes: [...notes, ...reencoded], source: source({ format, encoding }), input });
+        if (loaded) return loaded;
+      }
       const text = decodedText(bytes, decoded);
       let read: ReturnType<typeof readJson>;
       try {
@@ -224,7 +226,7 @@ async function loadAny(db: Db, input: LoadFileInput): Promise<LoadResult> {
 async function loadByHandle(db: Db, base: Base, input: LoadFileInput, file: File): Promise<LoadResult | undefined> {
   if (input.encoding !== undefined && input.encoding !== 'utf-8') return undefined;
   const forced = input.format;
-  if (forced !== undefined && forced !== 'delimited') return undefined;
+  if (forced !== undefined && forced !== 'delimited' && forced !== 'ndjson' && forced !== 'json') return undefined;
   let head = new Uint8Array(await file.slice(0, HEAD_SLICE_BYTES).arrayBuffer());
   if (sniffContainer(head, base.fileName).kind !== 'text') return undefined;
   // Whole lines only, so a character split at the cut is not taken for another encoding.
@@ -234,9 +236,79 @@ async function loadByHandle(db: Db, base: Base, input: LoadFileInput, file: File
   const decoded = decodeBytes(head, base.fileName, input.encoding);
   if (decoded.encoding !== 'utf-8' || decoded.text !== undefined) return undefined;
   const text = headText(head, decoded);
-  if (textFormat(text, base.fileName, forced) !== 'delimited') return undefined;
+  const format = textFormat(text, base.fileName, forced);
+  if (format === 'ndjson' || (format === 'json' && startsArray(text))) {
+    return loadJsonParts(db, base, blobSource(file), format, 'utf-8', { notes: [], source: { format, encoding: 'utf-8' }, input });
+  }
+  if (format !== 'delimited') return undefined;
   if (forced === undefined && looksWhitespaceAligned(text)) return undefined;
   return loadCsv(db, { ...base, utf8: head, file, dialect: 'sniffed', source: { format: 'delimited', encoding: 'utf-8' }, notes: [] });
+}
+
+/**
+ * CSV written in parts (the header in the first) loaded by `loadCsv`. In the
+ * browser the parts go into a Blob that DuckDB reads by handle; elsewhere they
+ * are joined into one buffer.
+ */
+async function loadCsvParts(
+  db: Db,
+  base: Base,
+  parts: AsyncIterable<Uint8Array>,
+  o: Pick<CsvLoad, 'types' | 'source' | 'notes' | 'rejected' | 'sourceLine'> & { signal: AbortSignal | undefined },
+): Promise<LoadResult> {
+  const { signal, ...load } = o;
+  const kept: Uint8Array[] = [];
+  let blob = db.registerFile && typeof Blob !== 'undefined' ? new Blob([]) : null;
+  let head: Uint8Array | null = null;
+  for await (const part of parts) {
+    if (signal?.aborted) throw abortError('Load cancelled');
+    head ??= part.slice(0, 64 * 1024);
+    // A Blob made of a Blob and a part refers to the first rather than copying it.
+    if (blob) blob = new Blob([blob, part as Uint8Array<ArrayBuffer>]);
+    else kept.push(part);
+  }
+  if (blob) {
+    const file = new File([blob], `${base.fileName}.csv`, { type: 'text/csv' });
+    return loadCsv(db, { ...base, ...load, utf8: head ?? new Uint8Array(0), file, dialect: 'generated' });
+  }
+  const utf8 = new Uint8Array(kept.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of kept) {
+    utf8.set(p, at);
+    at += p.length;
+  }
+  return loadCsv(db, { ...base, ...load, utf8, dialect: 'generated' });
+}
+
+/** JSON text whose first value is an array (after a BOM and white space). */
+function startsArray(head: string): boolean {
+  return /^\uFEFF?\s*\[/.test(head);
+}
+
+/**
+ * A large NDJSON file or JSON array, a slice at a time (`jsonCsvParts`): the same table and log as the
+ * whole-text path. Undefined for an array of arrays (a grid), which the whole-text path reads.
+ */
+async function loadJsonParts(
+  db: Db,
+  base: Base,
+  bytes: ByteSource,
+  format: 'json' | 'ndjson',
+  encoding: string,
+  o: { notes: Note[]; source: SourceInfo; input: Pick<LoadFileInput, 'signal' | 'onProgress'> },
+): Promise<LoadResult | undefined> {
+  const read = await jsonCsvParts(bytes, base.fileName, format, { encoding, signal: o.input.signal, onProgress: o.input.onProgress });
+  if (!read) return undefined;
+  const lines = read.lines;
+  return loadCsvParts(db, base, read.parts, {
+    types: read.types,
+    source: o.source,
+    notes: [...o.notes, ...read.notes],
+    ...(read.rejected.length > 0 ? { rejected: read.rejected } : {}),
+    // CSV line 1 is the header; line n holds record n - 2.
+    sourceLine: (n) => lines[n - 2] ?? n,
+    signal: o.input.signal,
+  });
 }
 
 /**

@@ -53,16 +53,20 @@ export function jsonDepthOffset(text: string, max = MAX_JSON_DEPTH): number {
   return -1;
 }
 
-function tooDeep(text: string, at: number, file: string, format: 'json' | 'ndjson', lineOffset = 0): IngestError {
+export function tooDeep(text: string, at: number, file: string, format: 'json' | 'ndjson', lineOffset = 0): IngestError {
   return new IngestError({ code: 'too_deep', file, row: lineOffset + lineAt(text, at), params: { format, depth: MAX_JSON_DEPTH } });
 }
 
-function parse(text: string): unknown {
-  return LONG_INTEGER.test(text) ? JSON.parse(text, keepLongIntegers as (k: string, v: unknown) => unknown) : JSON.parse(text);
+/**
+ * `JSON.parse`, keeping whole numbers past 2^53 exact where the engine gives their source text. `long`: whether
+ * the text may hold one (false when a larger text around it has no 16 digits in a row).
+ */
+export function parseJson(text: string, long = true): unknown {
+  return long && LONG_INTEGER.test(text) ? JSON.parse(text, keepLongIntegers as (k: string, v: unknown) => unknown) : JSON.parse(text);
 }
 
 /** 1-based line of a character offset. */
-function lineAt(text: string, offset: number): number {
+export function lineAt(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
@@ -102,7 +106,7 @@ export function readJson(text: string, file: string): JsonRecords {
   if (deep >= 0) throw tooDeep(text, deep, file, 'json');
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = parseJson(text);
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     const at = jsonErrorOffset(text);
@@ -140,7 +144,7 @@ export function readNdjson(text: string, file: string): JsonRecords {
     const deep = jsonDepthOffset(raw);
     if (deep >= 0) throw tooDeep(raw, deep, file, 'ndjson', i);
     try {
-      values.push(parse(raw));
+      values.push(parseJson(raw));
       lines.push(i + 1);
     } catch (e) {
       rejected.push({ line: i + 1, raw, reason: 'invalid_json', detail: e instanceof Error ? e.message : String(e) });

@@ -26,15 +26,18 @@ export const PARQUET_EXPANSION = 5;
 /** XLSX is zipped XML: the parser holds the sheet as JS values, many times the file. */
 export const XLSX_EXPANSION = 10;
 
-export type FitFormat = 'text' | 'parquet' | 'xlsx' | 'json';
+/** `ndjson` is read in slices (ndjson-stream.ts), so it needs what its table holds; `json` is parsed whole into JS objects. */
+export type FitFormat = 'text' | 'ndjson' | 'parquet' | 'xlsx' | 'json';
 
 export interface FitInput {
   bytes: number;
   format: FitFormat;
   /** Columns in the header; null when unknown (no header read). */
   columns: number | null;
-  /** Mean bytes per line in the file's first lines (text only); null when unknown. */
+  /** Mean bytes per line in the file's first lines (text and NDJSON); null when unknown. */
   lineBytes: number | null;
+  /** NDJSON: the share of a line that is values (the keys are written once per line, not kept); null when unknown. */
+  valueShare?: number | null;
 }
 
 export interface FitLimits {
@@ -58,7 +61,8 @@ export function fitFormat(fileName: string): FitFormat {
   const ext = /\.([a-z0-9]+)(?:\.gz)?$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
   if (ext === 'parquet') return 'parquet';
   if (ext === 'xlsx' || ext === 'xls') return 'xlsx';
-  if (ext === 'json' || ext === 'jsonl' || ext === 'ndjson') return 'json';
+  if (ext === 'jsonl' || ext === 'ndjson') return 'ndjson';
+  if (ext === 'json') return 'json';
   return 'text';
 }
 
@@ -71,12 +75,14 @@ export function estimateLoadBytes(input: FitInput): number {
   const cells = rows !== null && input.columns !== null ? rows * input.columns : null;
   // Without a header to count, assume one slot per 8 bytes of text (short CRM fields).
   const fixed = cells !== null ? cells * BYTES_PER_CELL : bytes * (BYTES_PER_CELL / 8);
-  return (fixed + bytes) * WORKING_FACTOR;
+  const text = format === 'ndjson' && input.valueShare !== undefined && input.valueShare !== null ? bytes * input.valueShare : bytes;
+  return (fixed + text) * WORKING_FACTOR;
 }
 
 function estimateRows(input: FitInput): number | null {
-  if (input.format !== 'text' || input.lineBytes === null || input.lineBytes <= 0) return null;
-  return Math.max(0, Math.round(input.bytes / input.lineBytes) - 1);
+  if ((input.format !== 'text' && input.format !== 'ndjson') || input.lineBytes === null || input.lineBytes <= 0) return null;
+  // A text file's first line is its header; every NDJSON line is a record.
+  return Math.max(0, Math.round(input.bytes / input.lineBytes) - (input.format === 'text' ? 1 : 0));
 }
 
 /** What the tab can hold: DuckDB's share of the wasm32 heap, or half the device's memory where that is less. */
@@ -123,12 +129,53 @@ export function textShape(head: string): { columns: number | null; lineBytes: nu
   return { columns, lineBytes };
 }
 
+/**
+ * Columns (keys, nested ones flattened), mean line length and the share of a
+ * line that is values, from the first lines of an NDJSON file; lines that do
+ * not parse are skipped. Null fields when no complete line parses.
+ */
+export function ndjsonShape(head: string): { columns: number | null; lineBytes: number | null; valueShare: number | null } {
+  const text = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
+  const end = text.lastIndexOf('\n');
+  const none = { columns: null, lineBytes: null, valueShare: null };
+  if (end < 0) return none;
+  const lines = text.slice(0, end).split('\n').filter((l) => l.trim() !== '');
+  const keys = new Set<string>();
+  let lineBytes = 0;
+  let valueBytes = 0;
+  let parsed = 0;
+  const encoder = new TextEncoder();
+  const visit = (v: unknown, prefix: string): void => {
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0) {
+      for (const [k, x] of Object.entries(v)) visit(x, `${prefix}${k}.`);
+      return;
+    }
+    keys.add(prefix);
+    valueBytes += encoder.encode(typeof v === 'string' ? v : JSON.stringify(v) ?? '').length + 1;
+  };
+  for (const line of lines) {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    parsed++;
+    lineBytes += encoder.encode(line).length + 1;
+    visit(value, '');
+  }
+  if (parsed === 0) return none;
+  return { columns: keys.size, lineBytes: lineBytes / parsed, valueShare: Math.min(1, valueBytes / lineBytes) };
+}
+
 /** Bytes of a file's head read for `textShape`. */
 export const HEAD_BYTES = 256 * 1024;
 
 /** The estimate for a picked or dropped file (reads only its first `HEAD_BYTES`). */
 export async function fileFit(file: Blob & { name: string }, limits: FitLimits = {}): Promise<Fit> {
   const format = fitFormat(file.name);
-  const shape = format === 'text' && !/\.gz$/i.test(file.name) ? textShape(await file.slice(0, HEAD_BYTES).text()) : { columns: null, lineBytes: null };
+  const plain = !/\.gz$/i.test(file.name);
+  const head = plain && (format === 'text' || format === 'ndjson') ? await file.slice(0, HEAD_BYTES).text() : null;
+  const shape = head === null ? { columns: null, lineBytes: null } : format === 'ndjson' ? ndjsonShape(head) : textShape(head);
   return checkFit({ bytes: file.size, format, ...shape }, limits);
 }

@@ -97,7 +97,12 @@ export interface ParquetCsvParts {
  * untyped columns are typed from all their values, which the whole-file path does). Reading every row as an
  * object first held 10M rows × 10 columns in the page's memory, and a 114 MB file crashed the tab.
  */
-export async function parquetCsvParts(bytes: Uint8Array, file: string, minRows = PARQUET_PARTS_MIN_ROWS): Promise<ParquetCsvParts | null> {
+export async function parquetCsvParts(
+  bytes: Uint8Array,
+  file: string,
+  minRows = PARQUET_PARTS_MIN_ROWS,
+  onProgress?: (share: number) => void,
+): Promise<ParquetCsvParts | null> {
   const [{ parquetMetadata, parquetRead, parquetSchema }, { compressors }] = await Promise.all([import('hyparquet'), import('hyparquet-compressors')]);
   const buffer = exactBuffer(bytes);
   let metadata: ReturnType<typeof parquetMetadata>;
@@ -135,6 +140,7 @@ export async function parquetCsvParts(bytes: Uint8Array, file: string, minRows =
         throw corrupt(file, e);
       }
       const lines = typedRowsCsv(chunk as Value[][], order);
+      onProgress?.(rowEnd / rows);
       yield encoder.encode(first ? header + lines : lines);
       first = false;
       rowStart = rowEnd;

@@ -87,38 +87,86 @@ interface ColumnPlan {
   blanks: number;
 }
 
-/** What DuckDB type a column's values call for; `undefined`: let DuckDB sniff the text. */
-export function planColumn(values: Iterable<Value>, text: 'sniff' | 'varchar'): ColumnPlan {
-  const kinds = new Set<Kind>();
-  let blanks = 0;
-  let integral = true;
-  let wide = false;
-  let midnight = true;
-  let timeOnly = true;
-  for (const v of values) {
+/**
+ * `planColumn` one value at a time, for a file read in parts: the kinds seen,
+ * the blank cells, and the first few distinct blank texts (for the log).
+ */
+export class ColumnPlanner {
+  readonly #kinds = new Set<Kind>();
+  #blanks = 0;
+  #integral = true;
+  #wide = false;
+  #midnight = true;
+  #timeOnly = true;
+  /** The first distinct blank texts, in the order met. */
+  readonly blankExamples: string[] = [];
+
+  add(v: Value): void {
     const k = kindOf(v);
-    if (k === 'null') continue;
+    if (k === 'null') return;
     if (k === 'blank') {
-      blanks++;
-      continue;
+      this.#blanks++;
+      if (this.blankExamples.length < MAX_EXAMPLES && !this.blankExamples.includes(v as string)) this.blankExamples.push(v as string);
+      return;
     }
-    kinds.add(k);
-    if (k === 'number' && !(Number.isSafeInteger(v) || (Number.isInteger(v) && Math.abs(v as number) < 2 ** 63))) integral = false;
-    if (k === 'bigint' && ((v as bigint) < INT64_MIN || (v as bigint) > INT64_MAX)) wide = true;
+    this.#kinds.add(k);
+    if (k === 'number' && !(Number.isSafeInteger(v) || (Number.isInteger(v) && Math.abs(v as number) < 2 ** 63))) this.#integral = false;
+    if (k === 'bigint' && ((v as bigint) < INT64_MIN || (v as bigint) > INT64_MAX)) this.#wide = true;
     if (k === 'date') {
-      if (!isMidnight(v as Date)) midnight = false;
-      if (!isExcelTimeOnly(v as Date)) timeOnly = false;
+      if (!isMidnight(v as Date)) this.#midnight = false;
+      if (!isExcelTimeOnly(v as Date)) this.#timeOnly = false;
     }
   }
-  const only = (...ks: Kind[]) => kinds.size > 0 && [...kinds].every((k) => ks.includes(k));
-  let type: ForcedType | undefined;
-  if (kinds.has('json')) type = 'VARCHAR';
-  else if (only('number', 'bigint')) type = !integral ? 'DOUBLE' : wide ? 'HUGEINT' : 'BIGINT';
-  else if (only('boolean')) type = 'BOOLEAN';
-  else if (only('date')) type = timeOnly ? 'TIME' : midnight ? 'DATE' : 'TIMESTAMP';
-  else if (text === 'varchar' && kinds.size > 0) type = 'VARCHAR';
-  // Blank text next to typed values is an empty cell, not a value: written as NULL.
-  return { type, blanks: type !== undefined && type !== 'VARCHAR' ? blanks : 0 };
+
+  /** What DuckDB type the values call for; `undefined`: let DuckDB sniff the text. */
+  plan(text: 'sniff' | 'varchar'): ColumnPlan {
+    const kinds = this.#kinds;
+    const only = (...ks: Kind[]) => kinds.size > 0 && [...kinds].every((k) => ks.includes(k));
+    let type: ForcedType | undefined;
+    if (kinds.has('json')) type = 'VARCHAR';
+    else if (only('number', 'bigint')) type = !this.#integral ? 'DOUBLE' : this.#wide ? 'HUGEINT' : 'BIGINT';
+    else if (only('boolean')) type = 'BOOLEAN';
+    else if (only('date')) type = this.#timeOnly ? 'TIME' : this.#midnight ? 'DATE' : 'TIMESTAMP';
+    else if (text === 'varchar' && kinds.size > 0) type = 'VARCHAR';
+    // Blank text next to typed values is an empty cell, not a value: written as NULL.
+    return { type, blanks: type !== undefined && type !== 'VARCHAR' ? this.#blanks : 0 };
+  }
+}
+
+/** What DuckDB type a column's values call for; `undefined`: let DuckDB sniff the text. */
+export function planColumn(values: Iterable<Value>, text: 'sniff' | 'varchar'): ColumnPlan {
+  const planner = new ColumnPlanner();
+  for (const v of values) planner.add(v);
+  return planner.plan(text);
+}
+
+/**
+ * Each column's type (a type from the source wins over the values' plan) and a
+ * `blank_to_null` note for each typed column whose blank cells become NULL.
+ */
+export function planColumns(
+  columns: readonly string[],
+  planners: readonly ColumnPlanner[],
+  opts: { text: 'sniff' | 'varchar'; types?: Readonly<Record<string, ForcedType>> },
+): { order: (ForcedType | undefined)[]; types: Record<string, ForcedType>; notes: Note[] } {
+  const types: Record<string, ForcedType> = {};
+  const notes: Note[] = [];
+  const order = columns.map((name, c) => {
+    const planner = planners[c]!;
+    const plan = planner.plan(opts.text);
+    const type = opts.types?.[name] ?? plan.type;
+    if (type !== undefined) types[name] = type;
+    if (plan.blanks > 0 && type !== 'VARCHAR') {
+      notes.push({ rule: 'blank_to_null', column: name, rows: plan.blanks, examples: planner.blankExamples.map((e) => JSON.stringify(e)), params: { to: type ?? 'VARCHAR' } });
+    }
+    return type;
+  });
+  return { order, types, notes };
+}
+
+/** The header line of the CSV `recordsToCsv` writes. */
+export function csvHeader(columns: readonly string[]): string {
+  return `${columns.map(quote).join(',')}\n`;
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -180,24 +228,13 @@ export function typedRowsCsv(rows: readonly Value[][], types: readonly (ForcedTy
 /** The records as CSV bytes plus the types DuckDB must give their columns. */
 export function recordsToCsv(records: Records, opts: { text: 'sniff' | 'varchar'; types?: Readonly<Record<string, ForcedType>> }): RecordsCsv {
   const { columns, rows } = records;
-  const types: Record<string, ForcedType> = {};
-  const notes: Note[] = [];
-  const plans = columns.map((name, c) => {
-    const plan = planColumn(
-      (function* () {
-        for (const row of rows) yield row[c];
-      })(),
-      opts.text,
-    );
-    const type = opts.types?.[name] ?? plan.type;
-    if (type !== undefined) types[name] = type;
-    if (plan.blanks > 0 && type !== 'VARCHAR') {
-      const examples = [...new Set(rows.map((r) => r[c]).filter((v): v is string => typeof v === 'string' && BLANK.test(v)))].slice(0, MAX_EXAMPLES);
-      notes.push({ rule: 'blank_to_null', column: name, rows: plan.blanks, examples: examples.map((e) => JSON.stringify(e)), params: { to: type ?? 'VARCHAR' } });
-    }
-    return type;
+  const planners = columns.map((_, c) => {
+    const planner = new ColumnPlanner();
+    for (const row of rows) planner.add(row[c]);
+    return planner;
   });
-  return { utf8: new TextEncoder().encode(`${columns.map(quote).join(',')}\n${typedRowsCsv(rows, plans)}`), types, notes };
+  const { order, types, notes } = planColumns(columns, planners, opts);
+  return { utf8: new TextEncoder().encode(csvHeader(columns) + typedRowsCsv(rows, order)), types, notes };
 }
 
 // ---------------------------------------------------------------- objects (JSON, Parquet)
@@ -206,50 +243,70 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !ArrayBuffer.isView(v);
 }
 
-/** `{a: {b: 1}, c: [1, 2]}` → `a.b = 1`, `c = [1,2]` (lists stay whole, as JSON text). */
-function flattenInto(obj: Record<string, unknown>, prefix: string, out: Map<string, Value>): boolean {
-  let nested = false;
-  for (const [k, v] of Object.entries(obj)) {
-    const key = prefix + k;
-    if (isPlainObject(v) && Object.keys(v).length > 0) {
-      nested = true;
-      flattenInto(v, `${key}.`, out);
-    } else if (isPlainObject(v)) out.set(key, null);
-    else if (ArrayBuffer.isView(v)) out.set(key, jsonText(Array.from(v as unknown as ArrayLike<number>)));
-    else out.set(key, v as Value);
+/**
+ * Objects as rows over one growing list of columns: nested objects flattened
+ * to dotted names (`{a: {b: 1}, c: [1, 2]}` → `a.b = 1`, `c = [1,2]`: lists
+ * stay whole, as JSON text), columns in order of first appearance; a value
+ * that is not an object is the one column `value`. A key met twice in one
+ * object (`"a.b"` beside `{"a": {"b"}}`) keeps its first place and its last value.
+ */
+export class Flattener {
+  /** Column name → its index in every row. */
+  readonly index = new Map<string, number>();
+  /** Columns named by a path into a nested object. */
+  readonly nested = new Set<string>();
+
+  /** The object's cells by column index; the columns it lacks are left out (read as NULL). */
+  row(o: unknown): Value[] {
+    const row: Value[] = [];
+    if (isPlainObject(o)) this.#into(o, o, '', row);
+    else this.#set('value', o as Value, row);
+    return row;
   }
-  return nested;
+
+  get columns(): string[] {
+    return [...this.index.keys()];
+  }
+
+  #set(key: string, v: Value, row: Value[]): void {
+    let i = this.index.get(key);
+    if (i === undefined) {
+      i = this.index.size;
+      this.index.set(key, i);
+    }
+    row[i] = v;
+  }
+
+  #into(root: Record<string, unknown>, obj: Record<string, unknown>, prefix: string, row: Value[]): void {
+    for (const k of Object.keys(obj)) {
+      const v = obj[k];
+      const key = prefix + k;
+      if (prefix !== '' && !this.nested.has(key) && !Object.hasOwn(root, key)) this.nested.add(key);
+      if (isPlainObject(v)) {
+        if (Object.keys(v).length > 0) this.#into(root, v, `${key}.`, row);
+        else this.#set(key, null, row);
+      } else if (ArrayBuffer.isView(v)) this.#set(key, jsonText(Array.from(v as unknown as ArrayLike<number>)), row);
+      else this.#set(key, v as Value, row);
+    }
+  }
+}
+
+/** The `flattened` note for the columns named by a path, if any. */
+export function flattenedNote(names: readonly string[], nested: ReadonlySet<string>): Note[] {
+  if (nested.size === 0) return [];
+  const examples = names.filter((n) => nested.has(n));
+  return [{ rule: 'flattened', examples: examples.slice(0, MAX_EXAMPLES), params: { columns: examples.length } }];
 }
 
 /**
- * Objects as records: nested objects flattened to dotted names, columns in
- * order of first appearance, a key missing from an object is NULL. A value
- * that is not an object becomes a one-column record `value`.
+ * Objects as records (see `Flattener`): a key missing from an object is NULL.
  */
 export function objectsToRecords(objects: readonly unknown[], lines?: number[]): { records: Records; notes: Note[] } {
-  const index = new Map<string, number>();
-  const flat: Map<string, Value>[] = [];
-  const nestedColumns = new Set<string>();
-  for (const o of objects) {
-    const m = new Map<string, Value>();
-    if (isPlainObject(o)) {
-      if (flattenInto(o, '', m)) for (const k of m.keys()) if (k.includes('.') && !Object.hasOwn(o, k)) nestedColumns.add(k);
-    } else m.set('value', o as Value);
-    for (const k of m.keys()) if (!index.has(k)) index.set(k, index.size);
-    flat.push(m);
-  }
-  const names = [...index.keys()];
-  const rows = flat.map((m) => {
-    const row: Value[] = new Array<Value>(names.length).fill(null);
-    for (const [k, v] of m) row[index.get(k)!] = v;
-    return row;
-  });
-  const notes: Note[] = [];
-  if (nestedColumns.size > 0) {
-    const examples = names.filter((n) => nestedColumns.has(n));
-    notes.push({ rule: 'flattened', examples: examples.slice(0, MAX_EXAMPLES), params: { columns: examples.length } });
-  }
-  return { records: { columns: uniqueNames(names), rows, ...(lines ? { lines } : {}) }, notes };
+  const flattener = new Flattener();
+  const rows = objects.map((o) => flattener.row(o));
+  const names = flattener.columns;
+  for (const row of rows) for (let c = 0; c < names.length; c++) row[c] ??= null;
+  return { records: { columns: uniqueNames(names), rows, ...(lines ? { lines } : {}) }, notes: flattenedNote(names, flattener.nested) };
 }
 
 // ---------------------------------------------------------------- grids (spreadsheets, JSON arrays of arrays)

@@ -113,6 +113,14 @@ export function engineFailure(e: unknown, sql: string): unknown {
   return new Error(`The database engine failed without a message while ${statementInWords(sql)}`, { cause: e });
 }
 
+/** V8's refusal of a string past its length limit (2^29 − 24 characters): a file decoded or built as one text. */
+export function isStringTooLongError(e: unknown): boolean {
+  for (let c: unknown = e, depth = 0; c instanceof Error && depth < 5; c = c.cause, depth++) {
+    if (/invalid string length|cannot create a string longer than/i.test(c.message)) return true;
+  }
+  return false;
+}
+
 /** DuckDB's "Out of Memory", a failed ArrayBuffer allocation, or a WebAssembly memory failure (also as the cause of another error). */
 export function isOutOfMemoryError(e: unknown): boolean {
   for (let c: unknown = e, depth = 0; c instanceof Error && depth < 5; c = c.cause, depth++) {

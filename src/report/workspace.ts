@@ -106,13 +106,28 @@ export class Workspace {
           continue;
         }
         const started = Date.now();
-        const progress = files.length > 1 ? i / files.length : null;
-        const label = (): string =>
-          this.#host.t('load.progress', { file: file.name, size: this.#host.formatBytes(file.size), seconds: Math.floor((Date.now() - started) / 1000) });
-        this.#host.task({ label: label(), progress, cancel });
-        const timer = setInterval(() => this.#host.task({ label: label(), progress, cancel }), 1000);
+        // A large Parquet or JSON file is converted in the page first: its share done, while under way (the bar shows it).
+        let converted: number | null = null;
+        const progress = (): number | null => (files.length > 1 ? (i + (converted ?? 0)) / files.length : converted !== null && converted < 1 ? converted : null);
+        const label = (): string => {
+          const params = { file: file.name, size: this.#host.formatBytes(file.size), seconds: Math.floor((Date.now() - started) / 1000) };
+          return converted !== null && converted < 1
+            ? this.#host.t('load.converting', params)
+            : this.#host.t('load.progress', params);
+        };
+        const show = (): void => this.#host.task({ label: label(), progress: progress(), cancel });
+        show();
+        const timer = setInterval(show, 1000);
         try {
-          const res = await loadFile(db, { fileName: file.name, file, existingTables: this.#state.tables.map((t) => t.name), signal: stop.signal });
+          const res = await loadFile(db, {
+            fileName: file.name,
+            file,
+            existingTables: this.#state.tables.map((t) => t.name),
+            signal: stop.signal,
+            onProgress: (share) => {
+              converted = share;
+            },
+          });
           if (aborted) {
             // The read finished before the cancel reached it: take the new table back out.
             await dropCleaningBackups(db, res.table.name);

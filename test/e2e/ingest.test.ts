@@ -1,12 +1,12 @@
 /**
  * Issue #4 (a CRM data model) end to end, in real headless Chromium against
  * the built dist/, every file through the UI's file input: a two-sheet XLSX
- * and its sheet picker, Parquet, GBK Chinese CSV, a CSV with malformed lines
+ * and its sheet picker, Parquet, large NDJSON and JSON (read in slices), GBK Chinese CSV, a CSV with malformed lines
  * and its rejected-rows download, and the role editor: a fixed role changes a
  * KPI, is saved as a template and is applied to the next file with the same
  * headers. Every input is generated here, in memory or in a temp dir that is
  * removed afterwards: @e965/xlsx for the workbook, native DuckDB
- * (@duckdb/node-api) for Parquet, iconv-lite for GBK; nothing binary is kept.
+ * (@duckdb/node-api) for Parquet and JSON, iconv-lite for GBK; nothing binary is kept.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -78,6 +78,31 @@ async function kpi(key: string): Promise<string> {
   return (await page.getByTestId(`kpi-${key}`).locator('.value').textContent())?.trim() ?? '';
 }
 
+/**
+ * Order lines with float ids, a Chinese header, returns as negative amounts, NULLs, and quotes and commas in
+ * text, as native DuckDB's SELECT (written to Parquet or JSON by the cases).
+ */
+function awkwardOrders(rows: number): string {
+  return `SELECT (i % 997) + 0.5 AS "客户编号", 'O' || (i / 3) AS order_id, DATE '2024-01-01' + CAST(i % 300 AS INTEGER) AS order_date,
+        CASE WHEN i % 13 = 0 THEN NULL WHEN i % 7 = 0 THEN -(i % 40) ELSE (i % 250) * 1.25 END AS amount,
+        CASE WHEN i % 11 = 0 THEN 'say "hi", then go' ELSE 'p' || (i % 31) END AS product
+      FROM range(${rows}) t(i)`;
+}
+
+/** Count, net sum and blank amounts of `from`, as one text. */
+function figures(from: string): string {
+  return `SELECT CAST(count(*) AS VARCHAR) || ' lines, ' || CAST(round(sum(amount), 2) AS VARCHAR) || ' net, ' || CAST(count(*) FILTER (WHERE amount IS NULL) AS VARCHAR) || ' blank' AS f FROM ${from}`;
+}
+
+/** The same figures from the loaded table, in the SQL console, as native DuckDB gives them from the file. */
+async function expectFigures(table: string, expected: string): Promise<void> {
+  await page.getByRole('navigation').getByRole('button', { name: 'SQL', exact: true }).click();
+  await page.getByTestId('sql-editor').fill(figures(`"${table}"`));
+  await page.getByTestId('sql-editor').press('Control+Enter');
+  await expect.poll(() => page.getByTestId('sql-table').locator('tbody').textContent(), { timeout: 60_000 }).toContain(expected);
+  await page.getByRole('navigation').getByRole('button', { name: 'Data', exact: true }).click();
+}
+
 describe('ingest (issue #4)', () => {
   it('loads a two-sheet XLSX, lists its sheets and switches sheet', async () => {
     await clear();
@@ -127,12 +152,8 @@ describe('ingest (issue #4)', () => {
   it('loads a large Parquet file a row group at a time (300,000 rows): every row, awkward values intact', async () => {
     await clear();
     const file = path.join(tmp, 'big orders.parquet');
-    // Float ids, a Chinese header, returns as negative amounts, NULLs, quotes and commas in text, six row groups.
-    const select = `SELECT (i % 997) + 0.5 AS "客户编号", 'O' || (i / 3) AS order_id, DATE '2024-01-01' + CAST(i % 300 AS INTEGER) AS order_date,
-        CASE WHEN i % 13 = 0 THEN NULL WHEN i % 7 = 0 THEN -(i % 40) ELSE (i % 250) * 1.25 END AS amount,
-        CASE WHEN i % 11 = 0 THEN 'say "hi", then go' ELSE 'p' || (i % 31) END AS product
-      FROM range(300000) t(i)`;
-    const figures = (from: string) => `SELECT CAST(count(*) AS VARCHAR) || ' lines, ' || CAST(round(sum(amount), 2) AS VARCHAR) || ' net, ' || CAST(count(*) FILTER (WHERE amount IS NULL) AS VARCHAR) || ' blank' AS f FROM ${from}`;
+    // Six row groups.
+    const select = awkwardOrders(300_000);
     const expected = await nativeSql([`COPY (${select}) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 50000)`, figures(`read_parquet('${file}')`)]);
     const notice = await load({ name: 'big orders.parquet', mimeType: 'application/octet-stream', buffer: readFileSync(file) });
     expect(notice).toContain('300,000 rows, 5 columns');
@@ -143,12 +164,47 @@ describe('ingest (issue #4)', () => {
     expect(body).toContain('say "hi", then go');
     expect(body).toContain('10.5');
     expect(expected).toMatch(/^300000 lines, -?[\d.]+ net, 23077 blank$/);
-    // The same figures from the loaded table, in the SQL console, as native DuckDB gives them from the file.
-    await page.getByRole('navigation').getByRole('button', { name: 'SQL', exact: true }).click();
-    await page.getByTestId('sql-editor').fill(figures(`"${c.Table}"`));
-    await page.getByTestId('sql-editor').press('Control+Enter');
-    await expect.poll(() => page.getByTestId('sql-table').locator('tbody').textContent(), { timeout: 60_000 }).toContain(expected);
-    await page.getByRole('navigation').getByRole('button', { name: 'Data', exact: true }).click();
+    await expectFigures(c.Table!, expected);
+  });
+
+  it('loads a large NDJSON file a slice at a time (over 16 MB): every record, lines that are not JSON rejected by their line', async () => {
+    await clear();
+    const file = path.join(tmp, 'big orders.ndjson');
+    const select = awkwardOrders(220_000);
+    const expected = await nativeSql([`COPY (${select}) TO '${file}' (FORMAT json)`, figures(`(${select})`)]);
+    // Two lines that are not JSON, one far into the file, and blank lines with CRLF endings.
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    lines.splice(150_000, 0, '{"order_id": "broken",', '');
+    lines.splice(10, 0, 'not json at all', '\r');
+    const bytes = Buffer.from(`${lines.join('\n')}\n`);
+    expect(bytes.length).toBeGreaterThan(16 * 1024 * 1024);
+    const notice = await load({ name: 'big orders.ndjson', mimeType: 'application/x-ndjson', buffer: bytes });
+    expect(notice).toContain('big orders.ndjson: 2 rows could not be read and were left out.');
+    const c = await cells('big orders.ndjson');
+    expect(c.Rows).toBe('220,000');
+    expect(c['Read as']).toMatch(/NDJSON/i);
+    // The rejected lines, by their line in the file.
+    const button = row('big orders.ndjson').getByTitle('Download rejected rows (CSV)');
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv).toMatch(/^11,invalid_json,.*not json at all/m);
+    expect(csv).toMatch(/^150003,invalid_json,.*broken/m);
+    expect(expected).toMatch(/^220000 lines, -?[\d.]+ net, 16924 blank$/);
+    await expectFigures(c.Table!, expected);
+  });
+
+  it('loads a large JSON array a slice at a time (over 16 MB): every record', async () => {
+    await clear();
+    const file = path.join(tmp, 'big orders.json');
+    const select = awkwardOrders(200_000);
+    const expected = await nativeSql([`COPY (${select}) TO '${file}' (FORMAT json, ARRAY true)`, figures(`(${select})`)]);
+    const bytes = readFileSync(file);
+    expect(bytes.length).toBeGreaterThan(16 * 1024 * 1024);
+    const notice = await load({ name: 'big orders.json', mimeType: 'application/json', buffer: bytes });
+    expect(notice).toContain('200,000 rows, 5 columns');
+    const c = await cells('big orders.json');
+    expect(c['Read as']).toMatch(/JSON/i);
+    await expectFigures(c.Table!, expected);
   });
 
   it('loads a GBK CSV with Chinese headers intact and shows the encoding', async () => {

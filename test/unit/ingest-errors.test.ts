@@ -15,7 +15,7 @@ import { IngestError } from '../../src/ingest/errors.ts';
 import { HANDLE_MIN_BYTES, loadFile } from '../../src/ingest/index.ts';
 import { MAX_JSON_DEPTH, readJson, readNdjson } from '../../src/ingest/json.ts';
 import { loadDelimited } from '../../src/ingest/load.ts';
-import { engineErrorDetail, errorMessage, MAX_DETAIL_CHARS } from '../../src/lib/errors.ts';
+import { engineErrorDetail, errorMessage, isStringTooLongError, MAX_DETAIL_CHARS } from '../../src/lib/errors.ts';
 import { ident } from '../../src/lib/sql.ts';
 import { describeIngestError, joinFailures } from '../../src/report/ingest-errors.ts';
 
@@ -88,6 +88,25 @@ describe('engineErrorDetail (real DuckDB-WASM errors)', () => {
   it('a message that is nothing but a query gives an empty detail, for the caller to replace', () => {
     expect(engineErrorDetail(new Error("LINE 1: CREATE TABLE t AS SELECT * FROM read_csv('x.csv')\n   ^")).detail).toBe('');
     expect(engineErrorDetail(new Error('')).detail).toBe('');
+  });
+});
+
+describe('text too long for one string', () => {
+  it('V8’s refusal is told apart from other errors, and its message says which formats are read in parts', () => {
+    let refused: unknown;
+    try {
+      'x'.repeat(2 ** 30);
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).toBeInstanceOf(RangeError);
+    expect(isStringTooLongError(refused)).toBe(true);
+    expect(isStringTooLongError(new Error('wrapped', { cause: refused }))).toBe(true);
+    expect(isStringTooLongError(new Error('Cannot create a string longer than 0x1fffffe8 characters'))).toBe(true);
+    expect(isStringTooLongError(new RangeError('Maximum call stack size exceeded'))).toBe(false);
+    const e = new IngestError({ code: 'text_too_long', file: 'export.json' });
+    expect(alert('export.json', e)).toMatch(/NDJSON.*Parquet/);
+    expect(alert('export.json', e, zh)).toMatch(/NDJSON.*Parquet/);
   });
 });
 

@@ -9,7 +9,7 @@ import type { Db } from '../../src/db/types.ts';
 import { loadFile } from '../../src/ingest/index.ts';
 import { orderLineChunks } from '../../src/demo/generate.ts';
 import {
-  checkFit, estimateLoadBytes, fileFit, fitFormat, memoryBudget, textShape, WASM_HEAP_LIMIT_BYTES,
+  checkFit, estimateLoadBytes, fileFit, fitFormat, memoryBudget, ndjsonShape, textShape, WASM_HEAP_LIMIT_BYTES, type Fit,
 } from '../../src/ingest/memory-fit.ts';
 
 const GiB = 1024 ** 3;
@@ -30,6 +30,19 @@ describe('textShape', () => {
   });
   it('measures line length in bytes, not characters (Chinese text is 3 bytes a character)', () => {
     expect(textShape('名称\n张三\n').lineBytes).toBe(7);
+  });
+});
+
+describe('ndjsonShape', () => {
+  it('counts keys (nested ones flattened) over the first lines, and the share of a line that is values', () => {
+    const lines = ['{"id": 1, "address": {"city": "上海"}}', '{"id": 2, "late": true}'];
+    const s = ndjsonShape(`${lines.join('\n')}\nnot json\n{"id": 3, "cut`);
+    expect(s.columns).toBe(3);
+    const bytes = (t: string) => new TextEncoder().encode(t).length + 1;
+    expect(s.lineBytes).toBe((bytes(lines[0]!) + bytes(lines[1]!)) / 2);
+    expect(s.valueShare).toBeGreaterThan(0.1);
+    expect(s.valueShare).toBeLessThan(0.5);
+    expect(ndjsonShape('{"id": 1')).toEqual({ columns: null, lineBytes: null, valueShare: null });
   });
 });
 
@@ -61,7 +74,9 @@ describe('budget and estimate', () => {
     expect(fitFormat('订单.PARQUET')).toBe('parquet');
     expect(fitFormat('a.xlsx')).toBe('xlsx');
     expect(fitFormat('a.csv.gz')).toBe('text');
-    expect(fitFormat('a.jsonl')).toBe('json');
+    expect(fitFormat('a.jsonl')).toBe('ndjson');
+    expect(fitFormat('a.NDJSON')).toBe('ndjson');
+    expect(fitFormat('a.json')).toBe('json');
     expect(fitFormat('no-extension')).toBe('text');
   });
 });
@@ -73,21 +88,38 @@ describe('against DuckDB-WASM', () => {
   });
   afterAll(async () => db.close());
 
+  /** The file's estimate, and what DuckDB holds once the app's loadFile has read its 40,000 rows. */
+  async function estimateAndHeld(file: File, bytes: Uint8Array): Promise<{ fit: Fit; held: number }> {
+    const fit = await fileFit(file);
+    expect(fit.rows).toBeGreaterThan(36_000);
+    expect(fit.rows).toBeLessThan(44_000);
+    const memory = async () => Number((await db.query('SELECT sum(memory_usage_bytes) AS b FROM duckdb_memory()')).rows[0]!.b);
+    const before = await memory();
+    const res = await loadFile(db, { fileName: file.name, bytes });
+    expect(res.table.rowCount).toBe(40_000);
+    const held = (await memory()) - before;
+    expect(held).toBeGreaterThan(0);
+    expect(fit.estimateBytes).toBeGreaterThan(held);
+    expect(fit.estimateBytes).toBeLessThan(held * 8);
+    return { fit, held };
+  }
+
   it('the estimate covers what the loaded table holds, within a sane factor', async () => {
     const text = [...orderLineChunks({ rows: 40_000, seed: 7 })].join('');
     const bytes = new TextEncoder().encode(text);
     const file = new File([bytes], 'orders 订单.csv');
-    const fit = await fileFit(file);
-    expect(fit.rows).toBeGreaterThan(36_000);
-    expect(fit.rows).toBeLessThan(44_000);
-    const before = Number((await db.query('SELECT sum(memory_usage_bytes) AS b FROM duckdb_memory()')).rows[0]!.b);
-    const res = await loadFile(db, { fileName: file.name, bytes });
-    expect(res.table.rowCount).toBe(40_000);
-    const held = Number((await db.query('SELECT sum(memory_usage_bytes) AS b FROM duckdb_memory()')).rows[0]!.b) - before;
-    expect(held).toBeGreaterThan(0);
-    expect(fit.estimateBytes).toBeGreaterThan(held);
-    expect(fit.estimateBytes).toBeLessThan(held * 8);
+    const { fit, held } = await estimateAndHeld(file, bytes);
     expect(fit.fits).toBe(true);
     expect((await fileFit(file, { budgetBytes: held })).fits).toBe(false);
+  }, 60_000);
+
+  it('an NDJSON file: rows from its line length, the estimate what its table holds, not its keys', async () => {
+    const csv = [...orderLineChunks({ rows: 40_000, seed: 8 })].join('').trimEnd().split('\n');
+    const names = csv[0]!.split(',');
+    const text = `${csv.slice(1).map((l) => JSON.stringify(Object.fromEntries(l.split(',').map((v, i) => [names[i], Number.isNaN(Number(v)) || v === '' ? v : Number(v)])))).join('\n')}\n`;
+    const bytes = new TextEncoder().encode(text);
+    const { fit } = await estimateAndHeld(new File([bytes], 'orders.ndjson'), bytes);
+    // Counted as a text file of the same bytes, its keys would be taken for values.
+    expect(fit.estimateBytes).toBeLessThan(estimateLoadBytes({ bytes: bytes.length, format: 'text', columns: names.length, lineBytes: bytes.length / 40_000 }));
   }, 60_000);
 });

@@ -60,12 +60,18 @@ describe('Parquet to CSV a row group at a time', () => {
     const bytes = await write('flat.parquet', FLAT, 4000);
     const whole = await readParquet(bytes, 'flat.parquet');
     const expected = recordsToCsv(whole.records, { text: 'varchar', types: whole.types });
-    const streamed = await parquetCsvParts(bytes, 'flat.parquet', 0);
+    const shares: number[] = [];
+    const streamed = await parquetCsvParts(bytes, 'flat.parquet', 0, (p) => shares.push(p));
     expect(streamed).not.toBeNull();
     expect(streamed!.rows).toBe(ROWS);
     expect(streamed!.types).toEqual(expected.types);
     const csv = await joined(streamed!.parts);
     expect(new TextDecoder().decode(csv)).toBe(new TextDecoder().decode(expected.utf8));
+    // A share after each row group: rising to the whole.
+    expect(shares.length).toBeGreaterThan(3);
+    expect(shares).toEqual([...shares].sort((a, b) => a - b));
+    expect(new Set(shares).size).toBe(shares.length);
+    expect(shares.at(-1)).toBe(1);
     const source = { format: 'parquet' as const };
     const a = await loadCsv(db, { fileName: 'a.parquet', utf8: csv, dialect: 'generated', types: streamed!.types, source });
     const b = await loadCsv(db, { fileName: 'b.parquet', utf8: expected.utf8, dialect: 'generated', types: expected.types, source });

@@ -1,0 +1,329 @@
+/**
+ * A large NDJSON file, or a large JSON array of records, as CSV parts, a slice
+ * of the file at a time, for `loadCsv`: the same CSV `readNdjson` / `readJson`
+ * + `recordsToCsv` write for the whole text, without the whole text or every
+ * record in memory at once. Reading it whole held the file as one string (V8
+ * refuses a string past 2^29 − 24 characters, so an 820 MB file failed with
+ * "Cannot create a string longer than 0x1fffffe8 characters") and every
+ * record as an object.
+ *
+ * Two passes over the bytes: the first parses each record to learn the
+ * columns (in order of first appearance, nested objects flattened) and their
+ * types from every value; the second parses again and writes each slice's rows.
+ */
+import { IngestError } from './errors.ts';
+import { jsonDepthOffset, jsonErrorOffset, lineAt, MAX_JSON_DEPTH, parseJson, tooDeep } from './json.ts';
+import type { ForcedType, Note } from './load.ts';
+import { ColumnPlanner, Flattener, csvHeader, flattenedNote, planColumns, typedRowsCsv, uniqueNames, type Value } from './records.ts';
+import type { RejectedRow } from './result.ts';
+
+/** Bytes of a file by range: a browser `File` read by slices, or bytes already in memory. */
+export interface ByteSource {
+  readonly size: number;
+  read(start: number, end: number): Promise<Uint8Array>;
+}
+
+export function blobSource(blob: Blob): ByteSource {
+  return { size: blob.size, read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()) };
+}
+
+export function bytesSource(bytes: Uint8Array): ByteSource {
+  return { size: bytes.length, read: async (start, end) => bytes.subarray(start, end) };
+}
+
+/** From this size a JSON or NDJSON file is read in slices rather than as one text. */
+export const JSON_PARTS_MIN_BYTES = 16 * 1024 * 1024;
+/** Bytes read and decoded at a time. */
+const SLICE_BYTES = 8 * 1024 * 1024;
+
+export interface JsonReadOptions {
+  /** NDJSON: as TextDecoder names it; not UTF-16, whose line feeds are two bytes. Default (and JSON arrays) UTF-8. */
+  encoding?: string;
+  signal?: AbortSignal | undefined;
+  /** Bytes read and decoded at a time (tests make it small). */
+  sliceBytes?: number;
+  /** The share of the work done (0 to 1): the first pass is the first half, writing the second. */
+  onProgress?: ((share: number) => void) | undefined;
+}
+
+export interface JsonCsvParts {
+  /** Column names as the header writes them. */
+  columns: string[];
+  types: Record<string, ForcedType>;
+  /** The records read. */
+  rows: number;
+  /** 1-based line in the file where each record starts, in order. */
+  lines: Int32Array;
+  /** NDJSON lines that are not JSON (a JSON array that does not parse fails instead). */
+  rejected: RejectedRow[];
+  /** `flattened`, then `blank_to_null` per column: the notes the whole-text path and `recordsToCsv` give. */
+  notes: Note[];
+  /** The CSV: the header and the first slice's rows, then a part per slice. */
+  parts: AsyncIterable<Uint8Array>;
+}
+
+/** A slice's records as text. */
+interface Batch {
+  texts: string[];
+  /** 1-based line where each text starts. */
+  lines: ArrayLike<number>;
+  /** A whole number of 16 digits or more somewhere in the slice (`parseJson`'s slower path may be needed). */
+  long: boolean;
+  /** The share of the file read once this slice is done. */
+  read: number;
+}
+
+const LONG_DIGITS = /\d{16,}/;
+
+const cancelled = () => new DOMException('Load cancelled', 'AbortError');
+/** A task boundary between slices: the page paints and answers clicks while a large file converts. */
+const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
+
+/**
+ * The file a slice at a time, each ending where `cut` says (an index into the
+ * bytes read; -1 when none fits, and the slice grows until one does): the
+ * decoded text, the share read, and whether it is the last.
+ */
+async function* textSlices(
+  source: ByteSource,
+  file: string,
+  format: 'json' | 'ndjson',
+  o: JsonReadOptions,
+  cut: (bytes: Uint8Array) => number,
+  firstLine: () => number,
+): AsyncIterable<{ text: string; read: number }> {
+  const { encoding = 'utf-8', signal, sliceBytes = SLICE_BYTES } = o;
+  const decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8', ignoreBOM: true });
+  for (let pos = 0; pos < source.size; ) {
+    if (signal?.aborted) throw cancelled();
+    let end = Math.min(source.size, pos + sliceBytes);
+    let bytes = await source.read(pos, end);
+    let at = end < source.size ? cut(bytes) : bytes.length;
+    while (at <= 0) {
+      end = Math.min(source.size, end + sliceBytes);
+      bytes = await source.read(pos, end);
+      at = end < source.size ? cut(bytes) : bytes.length;
+    }
+    const take = bytes.subarray(0, at);
+    let text: string;
+    try {
+      text = decoder.decode(take);
+    } catch (e) {
+      throw new IngestError({ code: 'corrupt_file', file, row: firstLine() + badLine(take, decoder), params: { format, detail: e instanceof Error ? e.message : String(e) } }, { cause: e });
+    }
+    if (pos === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    pos += at;
+    yield { text, read: pos / source.size };
+    if (pos < source.size) await yieldToPage();
+  }
+}
+
+/** Which line of `bytes` (0-based) the decoder refuses. */
+function badLine(bytes: Uint8Array, decoder: TextDecoder): number {
+  let line = 0;
+  for (let from = 0; from < bytes.length; line++) {
+    const to = bytes.indexOf(0x0a, from);
+    const stop = to < 0 ? bytes.length : to + 1;
+    try {
+      decoder.decode(bytes.subarray(from, stop));
+    } catch {
+      return line;
+    }
+    from = stop;
+  }
+  return 0;
+}
+
+/**
+ * NDJSON's lines, a slice at a time. Each slice ends at a line feed, a byte
+ * that is never part of another character in UTF-8 or GB18030, so every slice
+ * decodes on its own (TextDecoder's streaming mode is several times slower in
+ * Node); `\r` before `\n` is dropped. Invalid UTF-8 fails with its line.
+ */
+async function* ndjsonBatches(source: ByteSource, file: string, o: JsonReadOptions): AsyncIterable<Batch> {
+  let next = 1;
+  const slices = textSlices(source, file, 'ndjson', o, (bytes) => bytes.lastIndexOf(0x0a) + 1, () => next);
+  for await (const { text, read } of slices) {
+    const texts = text.split('\n');
+    if (text.endsWith('\n')) texts.pop();
+    const lines = new Int32Array(texts.length);
+    for (let i = 0; i < texts.length; i++) {
+      if (texts[i]!.endsWith('\r')) texts[i] = texts[i]!.slice(0, -1);
+      lines[i] = next + i;
+    }
+    yield { texts, lines, long: LONG_DIGITS.test(text), read };
+    next += texts.length;
+  }
+}
+
+/** Where a UTF-8 slice may end: before the last byte that starts a character. */
+function utf8Cut(bytes: Uint8Array): number {
+  let i = bytes.length - 1;
+  while (i > 0 && (bytes[i]! & 0xc0) === 0x80) i--;
+  return i;
+}
+
+const WHITESPACE = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * The elements of a top-level JSON array, a slice at a time, each with the
+ * line it starts on: a scanner keeps the nesting depth and whether it is
+ * inside a string across slices, and cuts an element at a comma or the
+ * closing bracket at depth one. Fails with the line on nesting too deep, an
+ * empty element (`[1,,2]`), text after the array, or an array never closed.
+ */
+async function* arrayBatches(source: ByteSource, file: string, o: JsonReadOptions): AsyncIterable<Batch> {
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let opened = false;
+  let closed = false;
+  /** The element under way: its text from earlier slices, and the line it starts on. */
+  let carry = '';
+  let startLine = 0;
+  let elements = 0;
+  const corrupt = (detail: string) => new IngestError({ code: 'corrupt_file', file, row: line, params: { format: 'json', detail } });
+  for await (const { text, read } of textSlices(source, file, 'json', o, utf8Cut, () => line)) {
+    const texts: string[] = [];
+    const lines: number[] = [];
+    // An element carried over from the last slice may hold a long number split across the cut.
+    const long = carry !== '' || LONG_DIGITS.test(text);
+    let start = carry !== '' ? 0 : -1;
+    const flush = (i: number) => {
+      const element = (carry + (start >= 0 ? text.slice(start, i) : '')).trim();
+      if (element === '') throw corrupt('an empty element');
+      texts.push(element);
+      lines.push(startLine);
+      elements++;
+      carry = '';
+      start = -1;
+    };
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x0a) line++;
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === 0x5c) escaped = true;
+        else if (c === 0x22) inString = false;
+        continue;
+      }
+      if (WHITESPACE(c)) continue;
+      if (closed) throw corrupt('text after the closing bracket');
+      if (!opened) {
+        if (c !== 0x5b) throw corrupt('not an array');
+        opened = true;
+        depth = 1;
+        continue;
+      }
+      if (depth === 1 && (c === 0x2c || c === 0x5d)) {
+        // `]` with no element under way closes `[]`; after a comma it is `[1,]`, which JSON does not allow.
+        if (c === 0x5d) {
+          closed = true;
+          depth = 0;
+          if (start < 0 && carry === '' && elements === 0) continue;
+        }
+        flush(i);
+        continue;
+      }
+      if (start < 0) {
+        start = i;
+        startLine = line;
+      }
+      if (c === 0x22) inString = true;
+      else if (c === 0x7b || c === 0x5b) {
+        if (++depth > MAX_JSON_DEPTH) throw new IngestError({ code: 'too_deep', file, row: line, params: { format: 'json', depth: MAX_JSON_DEPTH } });
+      } else if (c === 0x7d || c === 0x5d) depth--;
+    }
+    if (start >= 0) carry += text.slice(start);
+    yield { texts, lines, long, read };
+  }
+  if (!closed) throw corrupt(opened ? 'the array is not closed' : 'no array');
+}
+
+/** The records of a batch, parsed; a text that does not parse is rejected (NDJSON) or fails (a JSON array). */
+function* parsed(batch: Batch, format: 'json' | 'ndjson', file: string, rejected: RejectedRow[] | null): Iterable<[value: unknown, line: number]> {
+  const { texts, lines, long } = batch;
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i]!;
+    if (format === 'ndjson' && text.trim() === '') continue;
+    const line = lines[i]!;
+    if (format === 'ndjson') {
+      const deep = jsonDepthOffset(text);
+      if (deep >= 0) throw tooDeep(text, deep, file, 'ndjson', line - 1);
+    }
+    let value: unknown;
+    try {
+      value = parseJson(text, long);
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      if (format === 'json') {
+        const at = jsonErrorOffset(text);
+        throw new IngestError({ code: 'corrupt_file', file, row: line - 1 + (at >= 0 ? lineAt(text, at) : 1), params: { format, detail } }, { cause: e });
+      }
+      rejected?.push({ line, raw: text, reason: 'invalid_json', detail });
+      continue;
+    }
+    yield [value, line];
+  }
+}
+
+/**
+ * The CSV parts of a JSON file: NDJSON (`ndjson`) or one top-level array of
+ * records (`json`). Throws as the whole-text readers do: `too_deep`,
+ * `corrupt_file` (an NDJSON file of which no line parses; a JSON array that
+ * does not), `empty_file` when there are no records. Null for an array whose
+ * first element is itself an array (a grid with a header row, which the
+ * whole-text path reads).
+ */
+export async function jsonCsvParts(source: ByteSource, file: string, format: 'json' | 'ndjson', o: JsonReadOptions = {}): Promise<JsonCsvParts | null> {
+  const batches = () => (format === 'ndjson' ? ndjsonBatches(source, file, o) : arrayBatches(source, file, { ...o, encoding: 'utf-8' }));
+  const flattener = new Flattener();
+  const planners: ColumnPlanner[] = [];
+  const rejected: RejectedRow[] = [];
+  let lines = new Int32Array(1024);
+  let rows = 0;
+  for await (const batch of batches()) {
+    if (format === 'json' && rows === 0 && batch.texts[0]?.startsWith('[')) return null;
+    for (const [value, line] of parsed(batch, format, file, rejected)) {
+      const row = flattener.row(value);
+      for (let c = planners.length; c < flattener.index.size; c++) planners.push(new ColumnPlanner());
+      for (let c = 0; c < row.length; c++) planners[c]!.add(row[c]);
+      if (rows === lines.length) {
+        const grown = new Int32Array(lines.length * 2);
+        grown.set(lines);
+        lines = grown;
+      }
+      lines[rows++] = line;
+    }
+    o.onProgress?.(batch.read / 2);
+  }
+  if (rows === 0) {
+    if (rejected.length > 0) throw new IngestError({ code: 'corrupt_file', file, row: rejected[0]!.line, params: { format, detail: rejected[0]!.detail } });
+    throw new IngestError({ code: 'empty_file', file, params: { format } });
+  }
+
+  const names = flattener.columns;
+  const columns = uniqueNames(names);
+  const planned = planColumns(columns, planners, { text: 'sniff' });
+  const encoder = new TextEncoder();
+  async function* parts(): AsyncIterable<Uint8Array> {
+    let header = csvHeader(columns);
+    for await (const batch of batches()) {
+      const chunk: Value[][] = [];
+      for (const [value] of parsed(batch, format, file, null)) chunk.push(flattener.row(value));
+      o.onProgress?.(0.5 + batch.read / 2);
+      yield encoder.encode(header + typedRowsCsv(chunk, planned.order));
+      header = '';
+    }
+  }
+  return {
+    columns,
+    types: planned.types,
+    rows,
+    lines: lines.subarray(0, rows),
+    rejected,
+    notes: [...flattenedNote(names, flattener.nested), ...planned.notes],
+    parts: parts(),
+  };
+}
