@@ -20,7 +20,7 @@ import { IngestError } from './errors.ts';
 import { abortError, isOutOfMemoryError, isStringTooLongError } from '../lib/errors.ts';
 import { readJson, readNdjson, sniffJson } from './json.ts';
 import { decodedText, headText, loadCsv, loadDecodedDelimited, type CsvLoad, type ForcedType, type Note } from './load.ts';
-import { blobSource, bytesSource, jsonCsvParts, JSON_PARTS_MIN_BYTES, type ByteSource } from './json-parts.ts';
+import { blobSource, bytesSource, jsonCsvParts, JSON_PARTS_MIN_BYTES, startsArray, type ByteSource } from './json-parts.ts';
 import { parquetCsvParts, readParquet } from './parquet.ts';
 import { gridToRecords, recordsToCsv, type Records } from './records.ts';
 import type { FileFormat, LoadResult, SourceInfo } from './result.ts';
@@ -278,11 +278,6 @@ async function loadCsvParts(
     at += p.length;
   }
   return loadCsv(db, { ...base, ...load, utf8, dialect: 'generated' });
-}
-
-/** JSON text whose first value is an array (after a BOM and white space). */
-function startsArray(head: string): boolean {
-  return /^\uFEFF?\s*\[/.test(head);
 }
 
 /**

@@ -241,6 +241,27 @@ async function* arrayBatches(source: ByteSource, file: string, o: JsonReadOption
   if (!closed) throw corrupt(opened ? 'the array is not closed' : 'no array');
 }
 
+/** JSON text whose first value is an array (after a BOM and white space). */
+export function startsArray(head: string): boolean {
+  return /^\uFEFF?\s*\[/.test(head);
+}
+
+/**
+ * The complete elements in the head of a JSON array (its first bytes; the
+ * last element may be cut off, and is left out), for the memory estimate;
+ * null when the head does not start an array.
+ */
+export async function arrayHeadElements(head: string): Promise<string[] | null> {
+  if (!startsArray(head)) return null;
+  const bytes = new TextEncoder().encode(head);
+  try {
+    for await (const batch of arrayBatches(bytesSource(bytes), '', { sliceBytes: bytes.length + 1 })) return batch.texts;
+  } catch {
+    // Broken before the head's end: the estimate goes without it.
+  }
+  return null;
+}
+
 /** The records of a batch, parsed; a text that does not parse is rejected (NDJSON) or fails (a JSON array). */
 function* parsed(batch: Batch, format: 'json' | 'ndjson', file: string, rejected: RejectedRow[] | null): Iterable<[value: unknown, line: number]> {
   const { texts, lines, long } = batch;

@@ -13,6 +13,8 @@
  * duckdb_memory() and about 470 MB of heap at its peak; the estimate is 444 MB.
  */
 
+import { arrayHeadElements } from './json-parts.ts';
+
 /** wasm32 can address 4 GiB; DuckDB-WASM's heap cannot grow past it. */
 export const WASM_HEAP_LIMIT_BYTES = 4 * 1024 ** 3;
 /** DuckDB-WASM sets its `memory_limit` to about 80 % of that (3.1 GiB reported); the rest is the engine itself. */
@@ -26,7 +28,7 @@ export const PARQUET_EXPANSION = 5;
 /** XLSX is zipped XML: the parser holds the sheet as JS values, many times the file. */
 export const XLSX_EXPANSION = 10;
 
-/** `ndjson` is read in slices (ndjson-stream.ts), so it needs what its table holds; `json` is parsed whole into JS objects. */
+/** `ndjson` (and a JSON array of records) is read in slices (json-parts.ts), so it needs what its table holds; other `json` is parsed whole into JS objects. */
 export type FitFormat = 'text' | 'ndjson' | 'parquet' | 'xlsx' | 'json';
 
 export interface FitInput {
@@ -36,7 +38,7 @@ export interface FitInput {
   columns: number | null;
   /** Mean bytes per line in the file's first lines (text and NDJSON); null when unknown. */
   lineBytes: number | null;
-  /** NDJSON: the share of a line that is values (the keys are written once per line, not kept); null when unknown. */
+  /** NDJSON: the share of a record's bytes that is values (its keys are written in every record, not kept); null when unknown. */
   valueShare?: number | null;
 }
 
@@ -129,17 +131,14 @@ export function textShape(head: string): { columns: number | null; lineBytes: nu
   return { columns, lineBytes };
 }
 
+type RecordsShape = { columns: number | null; lineBytes: number | null; valueShare: number | null };
+
 /**
- * Columns (keys, nested ones flattened), mean line length and the share of a
- * line that is values, from the first lines of an NDJSON file; lines that do
- * not parse are skipped. Null fields when no complete line parses.
+ * Columns (keys, nested ones flattened), mean bytes per record (a separator
+ * included) and the share of them that is values, from the first records of
+ * a JSON file; records that do not parse are skipped. Null fields when none parses.
  */
-export function ndjsonShape(head: string): { columns: number | null; lineBytes: number | null; valueShare: number | null } {
-  const text = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
-  const end = text.lastIndexOf('\n');
-  const none = { columns: null, lineBytes: null, valueShare: null };
-  if (end < 0) return none;
-  const lines = text.slice(0, end).split('\n').filter((l) => l.trim() !== '');
+function recordsShape(records: readonly string[]): RecordsShape {
   const keys = new Set<string>();
   let lineBytes = 0;
   let valueBytes = 0;
@@ -153,19 +152,33 @@ export function ndjsonShape(head: string): { columns: number | null; lineBytes: 
     keys.add(prefix);
     valueBytes += encoder.encode(typeof v === 'string' ? v : JSON.stringify(v) ?? '').length + 1;
   };
-  for (const line of lines) {
+  for (const record of records) {
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      value = JSON.parse(record);
     } catch {
       continue;
     }
     parsed++;
-    lineBytes += encoder.encode(line).length + 1;
+    lineBytes += encoder.encode(record).length + 1;
     visit(value, '');
   }
-  if (parsed === 0) return none;
+  if (parsed === 0) return { columns: null, lineBytes: null, valueShare: null };
   return { columns: keys.size, lineBytes: lineBytes / parsed, valueShare: Math.min(1, valueBytes / lineBytes) };
+}
+
+/** `recordsShape` of an NDJSON file's first complete lines. */
+export function ndjsonShape(head: string): RecordsShape {
+  const text = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
+  const end = text.lastIndexOf('\n');
+  if (end < 0) return { columns: null, lineBytes: null, valueShare: null };
+  return recordsShape(text.slice(0, end).split('\n').filter((l) => l.trim() !== ''));
+}
+
+/** `recordsShape` of the complete elements in the head of a JSON array; null when the head is not one. */
+export async function jsonArrayShape(head: string): Promise<RecordsShape | null> {
+  const elements = await arrayHeadElements(head);
+  return elements === null ? null : recordsShape(elements);
 }
 
 /** Bytes of a file's head read for `textShape`. */
@@ -175,7 +188,12 @@ export const HEAD_BYTES = 256 * 1024;
 export async function fileFit(file: Blob & { name: string }, limits: FitLimits = {}): Promise<Fit> {
   const format = fitFormat(file.name);
   const plain = !/\.gz$/i.test(file.name);
-  const head = plain && (format === 'text' || format === 'ndjson') ? await file.slice(0, HEAD_BYTES).text() : null;
-  const shape = head === null ? { columns: null, lineBytes: null } : format === 'ndjson' ? ndjsonShape(head) : textShape(head);
+  const head = plain && format !== 'parquet' && format !== 'xlsx' ? await file.slice(0, HEAD_BYTES).text() : null;
+  if (head !== null && format === 'json') {
+    // An array of records is read in slices, as NDJSON is.
+    const array = await jsonArrayShape(head);
+    if (array && array.columns !== null) return checkFit({ bytes: file.size, format: 'ndjson', ...array }, limits);
+  }
+  const shape = head === null || format === 'json' ? { columns: null, lineBytes: null } : format === 'ndjson' ? ndjsonShape(head) : textShape(head);
   return checkFit({ bytes: file.size, format, ...shape }, limits);
 }

@@ -9,7 +9,7 @@ import type { Db } from '../../src/db/types.ts';
 import { loadFile } from '../../src/ingest/index.ts';
 import { orderLineChunks } from '../../src/demo/generate.ts';
 import {
-  checkFit, estimateLoadBytes, fileFit, fitFormat, memoryBudget, ndjsonShape, textShape, WASM_HEAP_LIMIT_BYTES, type Fit,
+  checkFit, estimateLoadBytes, fileFit, fitFormat, jsonArrayShape, memoryBudget, ndjsonShape, textShape, WASM_HEAP_LIMIT_BYTES, type Fit,
 } from '../../src/ingest/memory-fit.ts';
 
 const GiB = 1024 ** 3;
@@ -43,6 +43,15 @@ describe('ndjsonShape', () => {
     expect(s.valueShare).toBeGreaterThan(0.1);
     expect(s.valueShare).toBeLessThan(0.5);
     expect(ndjsonShape('{"id": 1')).toEqual({ columns: null, lineBytes: null, valueShare: null });
+  });
+  it('reads the complete elements of a JSON array’s head, pretty-printed or not, the cut-off last one left out', async () => {
+    const pretty = JSON.stringify([{ id: 1, address: { city: '上海' } }, { id: 2, late: true }], null, 2);
+    const cut = `${pretty.slice(0, -1)},\n  {"id": 3, "unfinis`;
+    const s = (await jsonArrayShape(cut))!;
+    expect(s.columns).toBe(3);
+    expect(s.lineBytes).toBeGreaterThan(20);
+    expect(await jsonArrayShape('{"data": [1, 2]}')).toBeNull();
+    expect(await jsonArrayShape('id,amount\n1,2\n')).toBeNull();
   });
 });
 
@@ -113,13 +122,28 @@ describe('against DuckDB-WASM', () => {
     expect((await fileFit(file, { budgetBytes: held })).fits).toBe(false);
   }, 60_000);
 
-  it('an NDJSON file: rows from its line length, the estimate what its table holds, not its keys', async () => {
-    const csv = [...orderLineChunks({ rows: 40_000, seed: 8 })].join('').trimEnd().split('\n');
+  /** 40,000 generated order lines as JSON records, and their column names. */
+  function orderRecords(seed: number): { records: string[]; names: string[] } {
+    const csv = [...orderLineChunks({ rows: 40_000, seed })].join('').trimEnd().split('\n');
     const names = csv[0]!.split(',');
-    const text = `${csv.slice(1).map((l) => JSON.stringify(Object.fromEntries(l.split(',').map((v, i) => [names[i], Number.isNaN(Number(v)) || v === '' ? v : Number(v)])))).join('\n')}\n`;
-    const bytes = new TextEncoder().encode(text);
+    const records = csv.slice(1).map((l) => JSON.stringify(Object.fromEntries(l.split(',').map((v, i) => [names[i], Number.isNaN(Number(v)) || v === '' ? v : Number(v)]))));
+    return { records, names };
+  }
+
+  it('an NDJSON file: rows from its line length, the estimate what its table holds, not its keys', async () => {
+    const { records, names } = orderRecords(8);
+    const bytes = new TextEncoder().encode(`${records.join('\n')}\n`);
     const { fit } = await estimateAndHeld(new File([bytes], 'orders.ndjson'), bytes);
     // Counted as a text file of the same bytes, its keys would be taken for values.
     expect(fit.estimateBytes).toBeLessThan(estimateLoadBytes({ bytes: bytes.length, format: 'text', columns: names.length, lineBytes: bytes.length / 40_000 }));
+  }, 60_000);
+
+  it('a JSON array of records is estimated as NDJSON is (it is read in slices too); another JSON file as objects', async () => {
+    const { records } = orderRecords(9);
+    const bytes = new TextEncoder().encode(`[\n${records.join(',\n')}\n]\n`);
+    const { fit } = await estimateAndHeld(new File([bytes], 'orders.json'), bytes);
+    const wrapped = await fileFit(new File([`{"data": ${new TextDecoder().decode(bytes)}}`], 'orders.json'));
+    expect(wrapped.rows).toBeNull();
+    expect(wrapped.estimateBytes).toBeGreaterThan(fit.estimateBytes * 2);
   }, 60_000);
 });
