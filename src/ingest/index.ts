@@ -60,10 +60,10 @@ export interface LoadFileInput {
   tableName?: string;
   /** Names to avoid besides the tables and views DuckDB already has. */
   existingTables?: readonly string[];
-  /** Stops the work done in the page (a large Parquet file's conversion) with an AbortError; DuckDB's read stops with `db.cancel`. */
+  /** Stops the work done in the page (a large Parquet or JSON file's conversion) with an AbortError; DuckDB's read stops with `db.cancel`. */
   signal?: AbortSignal;
   /**
-   * A large Parquet or NDJSON file is turned into CSV in the page, in parts, before DuckDB reads it: the share
+   * A large Parquet, NDJSON or JSON-array file is turned into CSV in the page, in parts, before DuckDB reads it: the share
    * of that conversion done (0 to 1), after each part. Other files do not call it.
    */
   onProgress?: (share: number) => void;

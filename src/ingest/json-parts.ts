@@ -11,6 +11,7 @@
  * columns (in order of first appearance, nested objects flattened) and their
  * types from every value; the second parses again and writes each slice's rows.
  */
+import { abortError } from '../lib/errors.ts';
 import { IngestError } from './errors.ts';
 import { jsonDepthOffset, jsonErrorOffset, lineAt, MAX_JSON_DEPTH, parseJson, tooDeep } from './json.ts';
 import type { ForcedType, Note } from './load.ts';
@@ -75,14 +76,13 @@ interface Batch {
 
 const LONG_DIGITS = /\d{16,}/;
 
-const cancelled = () => new DOMException('Load cancelled', 'AbortError');
 /** A task boundary between slices: the page paints and answers clicks while a large file converts. */
 const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
 
 /**
- * The file a slice at a time, each ending where `cut` says (an index into the
- * bytes read; -1 when none fits, and the slice grows until one does): the
- * decoded text, the share read, and whether it is the last.
+ * The file a slice at a time, decoded, with the share of the file read: each
+ * slice is the bytes read up to where `cut` says (an index into them; 0 when
+ * none fits, and the slice grows until one does), the last one whole.
  */
 async function* textSlices(
   source: ByteSource,
@@ -95,7 +95,7 @@ async function* textSlices(
   const { encoding = 'utf-8', signal, sliceBytes = SLICE_BYTES } = o;
   const decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8', ignoreBOM: true });
   for (let pos = 0; pos < source.size; ) {
-    if (signal?.aborted) throw cancelled();
+    if (signal?.aborted) throw abortError('Load cancelled');
     let end = Math.min(source.size, pos + sliceBytes);
     let bytes = await source.read(pos, end);
     let at = end < source.size ? cut(bytes) : bytes.length;

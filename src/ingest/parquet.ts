@@ -8,7 +8,7 @@
 import type { SchemaElement } from 'hyparquet';
 import { IngestError } from './errors.ts';
 import type { ForcedType, Note } from './load.ts';
-import { objectsToRecords, recordsToCsv, typedRowsCsv, type Records, type Value } from './records.ts';
+import { csvHeader, objectsToRecords, typedRowsCsv, type Records, type Value } from './records.ts';
 
 /** The DuckDB type for a top-level primitive Parquet column; `undefined` for nested ones (typed from their values). */
 export function parquetColumnType(el: SchemaElement): ForcedType | undefined {
@@ -126,7 +126,7 @@ export async function parquetCsvParts(
   const order = columns.map((c) => types[c]!);
   const encoder = new TextEncoder();
   // The header exactly as the whole-file path writes it.
-  const header = new TextDecoder().decode(recordsToCsv({ columns, rows: [] }, { text: 'varchar', types }).utf8);
+  const header = csvHeader(columns);
   async function* parts(): AsyncIterable<Uint8Array> {
     let rowStart = 0;
     let first = true;
