@@ -82,11 +82,11 @@ interface Batch {
 const LONG_DIGITS = /\d{16,}/;
 
 /**
- * A task boundary between slices: the page paints and answers clicks while a large file converts.
+ * A task boundary between slices (or Parquet row groups): the page paints and answers clicks while a large file converts.
  * `scheduler.yield` where the browser has it (Chromium 129+); a chain of `setTimeout(0)` is held
  * back 4 ms a time after five.
  */
-const yieldToPage = (): Promise<unknown> => {
+export const yieldToPage = (): Promise<unknown> => {
   const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
   return scheduler?.yield ? scheduler.yield() : new Promise((r) => setTimeout(r, 0));
 };

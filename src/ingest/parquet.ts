@@ -8,6 +8,7 @@
 import type { SchemaElement } from 'hyparquet';
 import { IngestError } from './errors.ts';
 import type { ForcedType, Note } from './load.ts';
+import { yieldToPage } from './json-parts.ts';
 import { csvHeader, objectsToRecords, typedRowsCsv, type Records, type Value } from './records.ts';
 
 /** The DuckDB type for a top-level primitive Parquet column; `undefined` for nested ones (typed from their values). */
@@ -145,7 +146,7 @@ export async function parquetCsvParts(
       first = false;
       rowStart = rowEnd;
       // A task boundary between row groups: the page paints and answers clicks while a large file converts.
-      await new Promise((r) => setTimeout(r, 0));
+      await yieldToPage();
     }
     if (first) yield encoder.encode(header);
   }
