@@ -14,6 +14,7 @@
  */
 
 import { arrayHeadElements } from './json-parts.ts';
+import { Flattener } from './records.ts';
 
 /** wasm32 can address 4 GiB; DuckDB-WASM's heap cannot grow past it. */
 export const WASM_HEAP_LIMIT_BYTES = 4 * 1024 ** 3;
@@ -139,19 +140,11 @@ type RecordsShape = { columns: number | null; lineBytes: number | null; valueSha
  * a JSON file; records that do not parse are skipped. Null fields when none parses.
  */
 function recordsShape(records: readonly string[]): RecordsShape {
-  const keys = new Set<string>();
+  const flattener = new Flattener();
   let lineBytes = 0;
   let valueBytes = 0;
   let parsed = 0;
   const encoder = new TextEncoder();
-  const visit = (v: unknown, prefix: string): void => {
-    if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0) {
-      for (const [k, x] of Object.entries(v)) visit(x, `${prefix}${k}.`);
-      return;
-    }
-    keys.add(prefix);
-    valueBytes += encoder.encode(typeof v === 'string' ? v : JSON.stringify(v) ?? '').length + 1;
-  };
   for (const record of records) {
     let value: unknown;
     try {
@@ -161,10 +154,12 @@ function recordsShape(records: readonly string[]): RecordsShape {
     }
     parsed++;
     lineBytes += encoder.encode(record).length + 1;
-    visit(value, '');
+    for (const v of flattener.row(value)) {
+      if (v !== undefined) valueBytes += encoder.encode(typeof v === 'string' ? v : JSON.stringify(v) ?? '').length + 1;
+    }
   }
   if (parsed === 0) return { columns: null, lineBytes: null, valueShare: null };
-  return { columns: keys.size, lineBytes: lineBytes / parsed, valueShare: Math.min(1, valueBytes / lineBytes) };
+  return { columns: flattener.index.size, lineBytes: lineBytes / parsed, valueShare: Math.min(1, valueBytes / lineBytes) };
 }
 
 /** `recordsShape` of an NDJSON file's first complete lines. */
