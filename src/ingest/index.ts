@@ -20,7 +20,7 @@ import { IngestError } from './errors.ts';
 import { abortError, isOutOfMemoryError, isStringTooLongError } from '../lib/errors.ts';
 import { readJson, readNdjson, sniffJson } from './json.ts';
 import { decodedText, headText, loadCsv, loadDecodedDelimited, type CsvLoad, type ForcedType, type Note } from './load.ts';
-import { blobSource, bytesSource, jsonCsvParts, JSON_PARTS_MIN_BYTES, startsArray, type ByteSource } from './json-parts.ts';
+import { blobSource, bytesSource, jsonCsvParts, JSON_PARTS_MIN_BYTES, startsArray, startsObject, type ByteSource } from './json-parts.ts';
 import { parquetCsvParts, readParquet } from './parquet.ts';
 import { gridToRecords, recordsToCsv, type Records } from './records.ts';
 import type { FileFormat, LoadResult, SourceInfo } from './result.ts';
@@ -180,8 +180,8 @@ async function loadAny(db: Db, input: LoadFileInput): Promise<LoadResult> {
   switch (format) {
     case 'json':
     case 'ndjson': {
-      // A large NDJSON file, or a large UTF-8 array of records, a slice at a time.
-      if (bytes.length >= JSON_PARTS_MIN_BYTES && (format === 'ndjson' ? !encoding.startsWith('utf-16') : encoding === 'utf-8' && startsArray(head))) {
+      // A large NDJSON file, or a large UTF-8 array of records (alone or wrapped in an object), a slice at a time.
+      if (bytes.length >= JSON_PARTS_MIN_BYTES && (format === 'ndjson' ? !encoding.startsWith('utf-16') : encoding === 'utf-8' && (startsArray(head) || startsObject(head)))) {
         const loaded = await loadJsonParts(db, base, bytesSource(bytes), format, encoding, { notes: [...notes, ...reencoded], source: source({ format, encoding }), input });
         if (loaded) return loaded;
       }
@@ -237,7 +237,7 @@ async function loadByHandle(db: Db, base: Base, input: LoadFileInput, file: File
   if (decoded.encoding !== 'utf-8' || decoded.text !== undefined) return undefined;
   const text = headText(head, decoded);
   const format = textFormat(text, base.fileName, forced);
-  if (format === 'ndjson' || (format === 'json' && startsArray(text))) {
+  if (format === 'ndjson' || (format === 'json' && (startsArray(text) || startsObject(text)))) {
     return loadJsonParts(db, base, blobSource(file), format, 'utf-8', { notes: [], source: { format, encoding: 'utf-8' }, input });
   }
   if (format !== 'delimited') return undefined;

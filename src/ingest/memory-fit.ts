@@ -185,7 +185,7 @@ export async function fileFit(file: Blob & { name: string }, limits: FitLimits =
   const plain = !/\.gz$/i.test(file.name);
   const head = plain && format !== 'parquet' && format !== 'xlsx' ? await file.slice(0, HEAD_BYTES).text() : null;
   if (head !== null && format === 'json') {
-    // An array of records is read in slices, as NDJSON is.
+    // An array of records, alone or wrapped in an object, is read in slices, as NDJSON is.
     const array = await jsonArrayShape(head);
     if (array && array.columns !== null) return checkFit({ bytes: file.size, format: 'ndjson', ...array }, limits);
   }

@@ -193,7 +193,7 @@ describe('ingest (issue #4)', () => {
     await expectFigures(c.Table!, expected);
   });
 
-  it('loads a large JSON array a slice at a time (over 16 MB): every record', async () => {
+  it('loads a large JSON array a slice at a time (over 16 MB), alone or wrapped in an object: every record', async () => {
     await clear();
     const file = path.join(tmp, 'big orders.json');
     const select = awkwardOrders(200_000);
@@ -205,6 +205,13 @@ describe('ingest (issue #4)', () => {
     const c = await cells('big orders.json');
     expect(c['Read as']).toMatch(/JSON/i);
     await expectFigures(c.Table!, expected);
+    // The same records wrapped in an object, as an API export has them: metadata before, a cursor after.
+    await clear();
+    const wrapped = Buffer.concat([Buffer.from('{"meta": {"source": "crm", "note": "[not] {these}"},\n"orders": '), bytes, Buffer.from(',\n"next": null}\n')]);
+    const again = await load({ name: 'wrapped orders.json', mimeType: 'application/json', buffer: wrapped });
+    expect(again).toContain('200,000 rows, 5 columns');
+    const w = await cells('wrapped orders.json');
+    await expectFigures(w.Table!, expected);
   });
 
   it('loads a GBK CSV with Chinese headers intact and shows the encoding', async () => {

@@ -56,6 +56,13 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 const ndjsonCsvParts = async (bytes: Parameters<typeof jsonCsvParts>[0], file: string, o?: JsonReadOptions) => (await jsonCsvParts(bytes, file, 'ndjson', o))!;
 const arrayCsvParts = (text: string, o?: JsonReadOptions) => jsonCsvParts(bytesSource(utf8(text)), 'array.json', 'json', o);
 
+/** A JSON document read in slices of 8 bytes fails with `code` (and at line `row`). */
+async function fails(text: string, code: string, row?: number): Promise<void> {
+  const err = await arrayCsvParts(text, { sliceBytes: 8 }).catch((e: unknown) => e);
+  expect(err, text).toBeInstanceOf(IngestError);
+  expect((err as IngestError).info, text).toMatchObject(row === undefined ? { code } : { code, row });
+}
+
 async function joined(parts: AsyncIterable<Uint8Array>): Promise<string> {
   let out = '';
   for await (const p of parts) out += new TextDecoder().decode(p);
@@ -172,22 +179,70 @@ describe('NDJSON to CSV a slice at a time', () => {
 
   it('leaves an array of arrays (a grid) to the whole-text path, and names the line of a broken array', async () => {
     expect(await arrayCsvParts('[["id", "amount"], [1, 2]]')).toBeNull();
-    const fails = async (text: string, code: string, row?: number) => {
-      const err = await arrayCsvParts(text, { sliceBytes: 8 }).catch((e: unknown) => e);
-      expect(err, text).toBeInstanceOf(IngestError);
-      expect((err as IngestError).info, text).toMatchObject(row === undefined ? { code } : { code, row });
-    };
     await fails('[\n{"a": 1},\n{"a": }\n]', 'corrupt_file', 3);
     await fails('[\n1,\n,2]', 'corrupt_file', 3);
     await fails('[1, 2,\n]', 'corrupt_file', 2);
     await fails('[1, 2\n', 'corrupt_file', 2);
     await fails('[1]\n[2]', 'corrupt_file', 2);
-    await fails('\n\n{"a": 1}', 'corrupt_file', 3);
+    await fails('\n\n"a"', 'corrupt_file', 3);
     await fails(`[\n1,\n${'['.repeat(70)}${']'.repeat(70)}]`, 'too_deep', 3);
     await fails(' [ ] ', 'empty_file');
   });
 
-  it('loads a JSON array of 16 MB or more, every record', async () => {
+  it('an array wrapped in an object: the array the whole-text path takes, the same CSV, types and notes, cut anywhere', async () => {
+    const records: string[] = [];
+    for (let i = 0; i < 1200; i++) {
+      const l = line(i);
+      if (l && l !== '42' && !l.endsWith(',')) records.push(l);
+    }
+    const other = records.slice(0, 7);
+    const few = records.slice(0, 60);
+    const docs: [string, string][] = [
+      // The usual API export: metadata, then the records.
+      [`{"meta": {"total": ${records.length}, "note": "a [bracket], a {brace}, a \\"quote\\""}, "data": [\n${records.join(',\n')}\n], "next": null}`, 'data'],
+      // Records under two levels of keys, one with an escaped quote and a dot; a shorter array of records before them, and a longer one of numbers.
+      [`{\n  "response": {"page": 1, "say \\"hi\\".x": {"a": [${other.join(', ')}], "rows": [\n${records.join(',\n')}\n]}},\n  "ids": [${records.map((_, i) => i).join(',')}]\n}`, 'response.say "hi".x.rows'],
+      // The least nested array of records wins over a longer one further down.
+      [`{"deep": {"items": [${records.join(',')}]}, "top": [${other.join(',')}]}`, 'top'],
+      // Small, to be read in slices of 41 bytes (cut inside keys, escapes and Chinese characters).
+      [`{"x": {"说明": "\\u5ba2\\"}", "list": [${few.join(',\n')}]}}`, 'x.list'],
+    ];
+    for (const [text, path] of docs) {
+      const whole = readJson(text, 'wrapped.json');
+      expect(whole.notes[0]).toMatchObject({ rule: 'json_path', params: { path } });
+      const expected = recordsToCsv(whole.records, { text: 'sniff' });
+      for (const sliceBytes of path === 'x.list' ? [41, 333] : [4093, 1 << 20]) {
+        const shares: number[] = [];
+        const streamed = (await arrayCsvParts(text, { sliceBytes, onProgress: (p) => shares.push(p) }))!;
+        expect(streamed, `${path}, slices of ${sliceBytes}`).not.toBeNull();
+        expect(streamed.columns).toEqual(whole.records.columns);
+        expect(streamed.types).toEqual(expected.types);
+        expect(streamed.notes).toEqual([...whole.notes, ...expected.notes]);
+        expect(streamed.rows).toBe(whole.records.rows.length);
+        expect(await joined(streamed.parts)).toBe(new TextDecoder().decode(expected.utf8));
+        // Three reads: where the records are, their columns, the CSV.
+        expect(shares.some((s) => s > 0.3 && s <= 1 / 3 + 1e-9)).toBe(true);
+        expect(shares.at(-1)).toBe(1);
+        expect(shares).toEqual([...shares].sort((a, b) => a - b));
+      }
+    }
+    // Each record's line: the first after `"data": [` is on line 2.
+    expect([...(await arrayCsvParts(docs[0]![0], { sliceBytes: 64 }))!.lines.subarray(0, 3)]).toEqual([2, 3, 4]);
+  });
+
+  it('leaves a wrapper without an array of records, or with a key named twice, to the whole-text path, and names the line of a broken one', async () => {
+    for (const text of ['{"a": 1, "b": [1, 2]}', '{"C1": {"name": "x"}, "C2": {"name": "y"}}', '{"data": []}', '{"data": [{"a": 1}], "data": 5}', '{"a": {"b": {"c": {"d": [{"x": 1}]}}}}']) {
+      expect(await arrayCsvParts(text, { sliceBytes: 5 }), text).toBeNull();
+    }
+    // Broken after the records, before them, in a record, or never closed.
+    await fails('{"data": [\n{"a": 1},\n{"a": 2}\n],\n"meta": {"n": 2,}\n}', 'corrupt_file', 5);
+    await fails('{"meta": tru,\n"data": [\n{"a": 1}\n]}', 'corrupt_file', 1);
+    await fails('{"data": [\n{"a": 1},\n{"a": }\n]}', 'corrupt_file', 3);
+    await fails('{"data": [\n{"a": 1}\n', 'corrupt_file', 3);
+    await fails('{"data": [{"a": 1}]}\n{}', 'corrupt_file', 2);
+  });
+
+  it('loads a JSON array of 16 MB or more, alone or wrapped, every record', async () => {
     const records: string[] = [];
     let bytes = 0;
     let amounts = 0;
@@ -199,11 +254,19 @@ describe('NDJSON to CSV a slice at a time', () => {
       const v = (JSON.parse(l) as Record<string, unknown>)['金额'];
       if (typeof v === 'number') amounts += v;
     }
-    const res = await loadFile(db, { fileName: 'big.json', bytes: utf8(`[\n${records.join(',\n')}\n]\n`) });
-    expect(res.source.format).toBe('json');
-    const row = (await db.query(`SELECT count(*) AS n, round(sum("金额"), 2) AS s FROM ${ident(res.table.name)}`)).rows[0]!;
-    expect(row.n).toBe(records.length);
-    expect(row.s).toBeCloseTo(amounts, 2);
+    // Alone, and wrapped in an object as API exports are (after their metadata, before a cursor).
+    for (const text of [`[\n${records.join(',\n')}\n]\n`, `{"meta": {"count": ${records.length}},\n"records": [\n${records.join(',\n')}\n],\n"next": "abc"}`]) {
+      const shares: number[] = [];
+      const res = await loadFile(db, { fileName: 'big.json', bytes: utf8(text), onProgress: (p) => shares.push(p) });
+      expect(res.source.format).toBe('json');
+      // Read in slices (the whole-text path tells no progress): a wrapped array in three reads, an array in two.
+      expect(shares.at(-1)).toBe(1);
+      expect(shares.some((p) => Math.abs(p - (text.startsWith('{') ? 1 / 3 : 1 / 2)) < 1e-9)).toBe(true);
+      const row = (await db.query(`SELECT count(*) AS n, round(sum("金额"), 2) AS s FROM ${ident(res.table.name)}`)).rows[0]!;
+      expect(row.n).toBe(records.length);
+      expect(row.s).toBeCloseTo(amounts, 2);
+      if (text.startsWith('{')) expect(res.log.find((n) => n.rule === 'json_path')?.params).toEqual({ path: 'records' });
+    }
   });
 
   it('stops when the load is cancelled', async () => {
