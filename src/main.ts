@@ -6,6 +6,11 @@ import '@fontsource/noto-sans-sc/400.css';
 import App from './ui/App.svelte';
 import './ui/app.css';
 import { zhCN } from './i18n/zh-CN.ts';
+import { readRowGroupsWith } from './ingest/parquet.ts';
+import { workerGroupReader } from './ingest/parquet-client.ts';
+
+// A large Parquet file's row groups are read by workers, off the page's thread.
+readRowGroupsWith(workerGroupReader);
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app element missing from index.html');

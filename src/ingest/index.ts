@@ -162,7 +162,7 @@ async function loadAny(db: Db, input: LoadFileInput): Promise<LoadResult> {
   if (container.kind === 'parquet' || forced === 'parquet') {
     if (container.kind !== 'parquet') throw new IngestError({ code: 'corrupt_file', file: fileName, params: { format: 'parquet', detail: 'no PAR1 magic number' } });
     // In the browser a large flat file becomes CSV a row group at a time, kept in a Blob that DuckDB reads by handle.
-    const streamed = db.registerFile && typeof Blob !== 'undefined' ? await parquetCsvParts(bytes, fileName, undefined, input.onProgress) : null;
+    const streamed = db.registerFile && typeof Blob !== 'undefined' ? await parquetCsvParts(bytes, fileName, undefined, input.onProgress, input.signal) : null;
     if (streamed) return loadCsvParts(db, base, streamed.parts, { types: streamed.types, source: source({ format: 'parquet' }), notes, signal: input.signal });
     const { records, types, notes: more } = await readParquet(bytes, fileName);
     return loadRecords(db, base, records, { text: 'varchar', types, notes: [...notes, ...more], source: source({ format: 'parquet' }) });

@@ -5,7 +5,8 @@
  * codecs beyond snappy (gzip, zstd, brotli, lz4). Both are imported when the
  * first Parquet file comes in.
  */
-import type { SchemaElement } from 'hyparquet';
+import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet';
+import { abortError, isAbortError } from '../lib/errors.ts';
 import { IngestError } from './errors.ts';
 import type { ForcedType, Note } from './load.ts';
 import { yieldToPage } from './json-parts.ts';
@@ -80,6 +81,14 @@ export async function readParquet(bytes: Uint8Array, file: string): Promise<Parq
   }
 }
 
+/** The CSV lines (`typedRowsCsv`, types in `order`) of rows `rowStart` … `rowEnd` − 1 of a Parquet file: one row group. */
+export async function rowGroupCsv(file: ArrayBuffer | AsyncBuffer, metadata: FileMetaData, rowStart: number, rowEnd: number, order: ForcedType[]): Promise<string> {
+  const [{ parquetRead }, { compressors }] = await Promise.all([import('hyparquet'), import('hyparquet-compressors')]);
+  let chunk: unknown[][] = [];
+  await parquetRead({ file, metadata, compressors, rowStart, rowEnd, rowFormat: 'array', onComplete: (r: unknown[][]) => (chunk = r) });
+  return typedRowsCsv(chunk as Value[][], order);
+}
+
 /** From this many rows a Parquet file of flat, typed columns is turned into CSV a row group at a time (`parquetCsvParts`). */
 export const PARQUET_PARTS_MIN_ROWS = 250_000;
 
@@ -93,20 +102,75 @@ export interface ParquetCsvParts {
 }
 
 /**
+ * Turns each of a Parquet file's `groups` row groups into CSV lines (`typedRowsCsv` of its rows, types in `order`)
+ * off the page's thread, giving them in order: the browser's workers (parquet-client.ts, set by the app's entry).
+ * Without one the row groups are read in the calling thread.
+ */
+export type GroupReader = (file: Blob, order: ForcedType[], groups: number, signal?: AbortSignal) => AsyncIterable<Uint8Array>;
+
+let groupReader: GroupReader | null = null;
+
+/** Sets (or, with null, clears) where `parquetCsvParts` reads row groups. */
+export function readRowGroupsWith(reader: GroupReader | null): void {
+  groupReader = reader;
+}
+
+/**
+ * Values numbered 0, 1, 2 … put in any order (by workers), taken in order; a failure (or cancel) ends the taking.
+ */
+export class InOrder<T> {
+  private readonly ready = new Map<number, T>();
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+
+  put(k: number, value: T): void {
+    this.ready.set(k, value);
+    this.notify();
+  }
+
+  fail(e: Error): void {
+    this.failure ??= e;
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  /** Values 0 … `count` − 1, each once it is put. */
+  async *take(count: number): AsyncGenerator<T> {
+    for (let k = 0; k < count; k++) {
+      for (;;) {
+        if (this.failure) throw this.failure;
+        if (this.ready.has(k)) break;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+      }
+      const value = this.ready.get(k)!;
+      this.ready.delete(k);
+      yield value;
+    }
+  }
+}
+
+/**
  * The same CSV `readParquet` + `recordsToCsv` write, a row group at a time, for a file of at least `minRows`
  * rows whose top-level columns are all primitive with a type from the schema; null otherwise (nested or
  * untyped columns are typed from all their values, which the whole-file path does). Reading every row as an
  * object first held 10M rows × 10 columns in the page's memory, and a 114 MB file crashed the tab.
+ * Where a `GroupReader` is set (the browser) the row groups are read by it, off the page's thread.
  */
 export async function parquetCsvParts(
   bytes: Uint8Array,
   file: string,
   minRows = PARQUET_PARTS_MIN_ROWS,
   onProgress?: (share: number) => void,
+  signal?: AbortSignal,
 ): Promise<ParquetCsvParts | null> {
-  const [{ parquetMetadata, parquetRead, parquetSchema }, { compressors }] = await Promise.all([import('hyparquet'), import('hyparquet-compressors')]);
+  const { parquetMetadata, parquetSchema } = await import('hyparquet');
   const buffer = exactBuffer(bytes);
-  let metadata: ReturnType<typeof parquetMetadata>;
+  let metadata: FileMetaData;
   try {
     metadata = parquetMetadata(buffer);
   } catch (e) {
@@ -128,19 +192,44 @@ export async function parquetCsvParts(
   const encoder = new TextEncoder();
   // The header exactly as the whole-file path writes it.
   const header = csvHeader(columns);
+  const reader = groupReader;
+  async function* fromReader(read: GroupReader): AsyncIterable<Uint8Array> {
+    const groups = metadata.row_groups;
+    let rowEnd = 0;
+    let k = 0;
+    try {
+      for await (const lines of read(new Blob([bytes as Uint8Array<ArrayBuffer>]), order, groups.length, signal)) {
+        rowEnd += Number(groups[k]!.num_rows);
+        onProgress?.(rowEnd / rows);
+        if (k++ > 0) yield lines;
+        else {
+          // The header before the first group's lines, in one part as the reads in this thread give it.
+          const head = encoder.encode(header);
+          const first = new Uint8Array(head.length + lines.length);
+          first.set(head);
+          first.set(lines, head.length);
+          yield first;
+        }
+      }
+    } catch (e) {
+      if (isAbortError(e)) throw e;
+      throw corrupt(file, e);
+    }
+    if (k === 0) yield encoder.encode(header);
+  }
   async function* parts(): AsyncIterable<Uint8Array> {
     let rowStart = 0;
     let first = true;
     for (const group of metadata.row_groups) {
+      if (signal?.aborted) throw abortError('Load cancelled');
       const rowEnd = rowStart + Number(group.num_rows);
       if (rowEnd === rowStart) continue;
-      let chunk: unknown[][] = [];
+      let lines: string;
       try {
-        await parquetRead({ file: buffer, metadata, compressors, rowStart, rowEnd, rowFormat: 'array', onComplete: (r: unknown[][]) => (chunk = r) });
+        lines = await rowGroupCsv(buffer, metadata, rowStart, rowEnd, order);
       } catch (e) {
         throw corrupt(file, e);
       }
-      const lines = typedRowsCsv(chunk as Value[][], order);
       onProgress?.(rowEnd / rows);
       yield encoder.encode(first ? header + lines : lines);
       first = false;
@@ -150,5 +239,5 @@ export async function parquetCsvParts(
     }
     if (first) yield encoder.encode(header);
   }
-  return { columns, types, rows, parts: parts() };
+  return { columns, types, rows, parts: reader && typeof Blob !== 'undefined' ? fromReader(reader) : parts() };
 }

@@ -149,14 +149,17 @@ describe('ingest (issue #4)', () => {
     expect(c.Kind).toBe('Orders');
   });
 
-  it('loads a large Parquet file a row group at a time (300,000 rows): every row, awkward values intact', async () => {
+  it('loads a large Parquet file a row group at a time, read by workers (300,000 rows): every row, awkward values intact', async () => {
     await clear();
     const file = path.join(tmp, 'big orders.parquet');
     // Six row groups.
     const select = awkwardOrders(300_000);
     const expected = await nativeSql([`COPY (${select}) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 50000)`, figures(`read_parquet('${file}')`)]);
+    const before = session.requests.length;
     const notice = await load({ name: 'big orders.parquet', mimeType: 'application/octet-stream', buffer: readFileSync(file) });
     expect(notice).toContain('300,000 rows, 5 columns');
+    // The row groups were read by workers, off the page's thread (src/ingest/parquet-client.ts), in order.
+    expect(session.requests.slice(before).some((u) => /\/parquet-worker[^/]*\.js$/.test(u))).toBe(true);
     const c = await cells('big orders.parquet');
     expect(c.Rows).toBe('300,000');
     expect(c['Read as']).toBe('Parquet');

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb, type NodeDb } from '../../src/db/node.ts';
 import { loadCsv } from '../../src/ingest/load.ts';
-import { parquetCsvParts, readParquet } from '../../src/ingest/parquet.ts';
+import { InOrder, parquetCsvParts, readParquet, readRowGroupsWith, rowGroupCsv, type GroupReader } from '../../src/ingest/parquet.ts';
 import { recordsToCsv } from '../../src/ingest/records.ts';
 import { ident } from '../../src/lib/sql.ts';
 
@@ -94,5 +94,54 @@ describe('Parquet to CSV a row group at a time', () => {
 
   it('says a file that is not Parquet is corrupt', async () => {
     await expect(parquetCsvParts(new TextEncoder().encode('PAR1 not really PAR1'), 'broken.parquet', 0)).rejects.toMatchObject({ code: 'corrupt_file' });
+  });
+
+  it('row groups read elsewhere (the browser\'s workers) and finished in any order give the same CSV, in order', async () => {
+    const bytes = await write('flat.parquet', FLAT, 3000);
+    const { parquetMetadataAsync } = await import('hyparquet');
+    const expected = new TextDecoder().decode(await joined((await parquetCsvParts(bytes, 'flat.parquet', 0))!.parts));
+    // As the workers do: the footer and each group's bytes read from the Blob, groups shared round-robin
+    // between two readers, each group finished after a delay of its own (the last ones first).
+    let asked = 0;
+    const reader: GroupReader = async function* (file, order, groups, signal) {
+      asked++;
+      const buffer = { byteLength: file.size, slice: (a: number, b?: number) => file.slice(a, b).arrayBuffer() };
+      const metadata = await parquetMetadataAsync(buffer);
+      const parts = new InOrder<Uint8Array>();
+      signal?.addEventListener('abort', () => parts.fail(Object.assign(new Error('Load cancelled'), { name: 'AbortError' })));
+      let start = 0;
+      metadata.row_groups.forEach((g, k) => {
+        const [a, b] = [start, (start += Number(g.num_rows))];
+        setTimeout(() => void rowGroupCsv(buffer, metadata, a, b, order).then((lines) => parts.put(k, new TextEncoder().encode(lines)), (e: Error) => parts.fail(e)), 5 * (groups - k) + (k % 2) * 7);
+      });
+      yield* parts.take(groups);
+    };
+    readRowGroupsWith(reader);
+    try {
+      const shares: number[] = [];
+      const streamed = (await parquetCsvParts(bytes, 'flat.parquet', 0, (p) => shares.push(p)))!;
+      expect(new TextDecoder().decode(await joined(streamed.parts))).toBe(expected);
+      expect(asked).toBe(1);
+      // A share per row group, in order.
+      const groups = (await parquetMetadataAsync({ byteLength: bytes.length, slice: async (a, b) => bytes.slice(a, b).buffer })).row_groups;
+      expect(groups.length).toBeGreaterThan(3);
+      let rows = 0;
+      expect(shares).toEqual(groups.map((g) => (rows += Number(g.num_rows)) / ROWS));
+      expect(shares).toEqual([...shares].sort((a, b) => a - b));
+      expect(shares.at(-1)).toBe(1);
+      // Cancelled while the groups are read: the load stops with an AbortError, not a corrupt file.
+      const stop = new AbortController();
+      const cancelled = (await parquetCsvParts(bytes, 'flat.parquet', 0, () => stop.abort(), stop.signal))!;
+      await expect(joined(cancelled.parts)).rejects.toMatchObject({ name: 'AbortError' });
+      // A group that cannot be read: a corrupt file, named.
+      readRowGroupsWith(async function* () {
+        yield new Uint8Array(0);
+        throw new Error('invalid page header');
+      });
+      const broken = (await parquetCsvParts(bytes, 'flat.parquet', 0))!;
+      await expect(joined(broken.parts)).rejects.toMatchObject({ info: { code: 'corrupt_file', file: 'flat.parquet', params: { detail: 'invalid page header' } } });
+    } finally {
+      readRowGroupsWith(null);
+    }
   });
 });
