@@ -13,7 +13,7 @@
  * duckdb_memory() and about 470 MB of heap at its peak; the estimate is 444 MB.
  */
 
-import { arrayHeadElements } from './json-parts.ts';
+import { arrayHeadElements } from './json-scan.ts';
 import { Flattener } from './records.ts';
 
 /** wasm32 can address 4 GiB; DuckDB-WASM's heap cannot grow past it. */

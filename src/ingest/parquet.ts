@@ -9,7 +9,7 @@ import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet';
 import { abortError, isAbortError } from '../lib/errors.ts';
 import { IngestError } from './errors.ts';
 import type { ForcedType, Note } from './load.ts';
-import { yieldToPage } from './json-parts.ts';
+import { yieldToPage } from './json-slices.ts';
 import { csvHeader, objectsToRecords, typedRowsCsv, type Records, type Value } from './records.ts';
 
 /** The DuckDB type for a top-level primitive Parquet column; `undefined` for nested ones (typed from their values). */

@@ -14,7 +14,8 @@ import { openNodeDb, type NodeDb } from '../../src/db/node.ts';
 import { IngestError } from '../../src/ingest/errors.ts';
 import { loadFile } from '../../src/ingest/index.ts';
 import { readJson, readNdjson } from '../../src/ingest/json.ts';
-import { bytesSource, jsonCsvParts, JSON_PARTS_MIN_BYTES, type JsonReadOptions } from '../../src/ingest/json-parts.ts';
+import { jsonCsvParts, JSON_PARTS_MIN_BYTES } from '../../src/ingest/json-parts.ts';
+import { bytesSource, type JsonReadOptions } from '../../src/ingest/json-slices.ts';
 import { recordsToCsv } from '../../src/ingest/records.ts';
 import { ident } from '../../src/lib/sql.ts';
 
