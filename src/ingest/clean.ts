@@ -29,6 +29,7 @@ import { chooseDateReading, DATE_NAME, dateLikeSql, dateProfileSql, dateValueSql
 import type { Choice, CleaningRule, LogEntry } from './log.ts';
 import { blankSql, changeExample, isMissingSql, trimSql } from './markers.ts';
 import { isIdHeader } from './roles.ts';
+import { perValueCountsSql } from './survey.ts';
 import { chooseNumberReading, numberCountsSql, numberLikeSql, numberProfileSql, numberValueSql, plainNumberSql, type DecimalMark, type NumberReading } from './numbers.ts';
 import { backupName, backupsOfSql, dropBackupsSql, inTransaction, rewriteSql, rewriteUndo, undoCleaning, type ColumnRewrite } from './undo.ts';
 
@@ -62,18 +63,16 @@ export interface DateFormats {
  * regex checks that pick the columns worth a closer look).
  */
 export function textSurveySql(table: string, columns: readonly string[], o: CleanOptions = {}): string {
-  const parts = columns.flatMap((name, i) => {
-    const c = ident(name);
-    const trimmed = trimSql(c);
+  return perValueCountsSql(table, columns, (v, i) => {
+    const trimmed = trimSql(v);
     return [
-      `count(${c}) AS ${ident(`f${i}`)}`,
-      `count(*) FILTER (WHERE NOT ${blankSql(c)} AND ${c} <> ${trimmed}) AS ${ident(`t${i}`)}`,
-      `count(*) FILTER (WHERE ${isMissingSql(c)}) AS ${ident(`m${i}`)}`,
-      `count(*) FILTER (WHERE ${dateLikeSql(trimmed, compactDates(name, o))}) AS ${ident(`d${i}`)}`,
-      `count(*) FILTER (WHERE ${numberLikeSql(trimmed)}) AS ${ident(`n${i}`)}`,
+      [`f${i}`, `${v} IS NOT NULL`],
+      [`t${i}`, `NOT ${blankSql(v)} AND ${v} <> ${trimmed}`],
+      [`m${i}`, isMissingSql(v)],
+      [`d${i}`, dateLikeSql(trimmed, compactDates(columns[i]!, o))],
+      [`n${i}`, numberLikeSql(trimmed)],
     ];
   });
-  return `SELECT ${parts.join(', ')} FROM ${ident(table)}`;
 }
 
 /** `20240305` reads as a date only in a column whose name says so, and only when there are names. */

@@ -17,6 +17,7 @@ import type { LogEntry } from './log.ts';
 import { isMissingSql } from './markers.ts';
 import type { Role, TableInfo, TableKind } from './model.ts';
 import { isNumericType } from './roles.ts';
+import { perValueCountsSql } from './survey.ts';
 import { backupName, rewriteSql, rewriteUndo, UNDO_SCHEMA } from './undo.ts';
 
 const MAX_EXAMPLES = 5;
@@ -121,7 +122,7 @@ export function outlierExamplesSql(table: string, column: string, low: number, h
 }
 
 export function markerCountsSql(table: string, columns: readonly string[]): string {
-  return `SELECT ${columns.map((c, i) => `count(*) FILTER (WHERE ${isMissingSql(ident(c))}) AS ${ident(`m${i}`)}`).join(', ')} FROM ${ident(table)}`;
+  return perValueCountsSql(table, columns, (v, i) => [[`m${i}`, isMissingSql(v)]]);
 }
 
 export function markerExamplesSql(table: string, column: string, limit = MAX_EXAMPLES): string {
