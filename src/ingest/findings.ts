@@ -40,14 +40,25 @@ function rowAlias(columns: readonly ColumnInfo[]): string {
 
 // ---------------------------------------------------------------- SQL
 
+/**
+ * The table's rows that may have a copy: those whose hash another row shares, found by grouping the hashes, so that
+ * the grouping by whole rows (which compares every column) runs on them only. DuckDB-WASM in Node, 10M order lines
+ * with 1,000 copies: 4.9 s against 9.6 s; 1M: 0.48 s against 0.57 s. Equal rows hash alike, so none is missed.
+ */
+function maybeCopiesSql(table: string, alias: string): string {
+  const a = ident(alias);
+  const t = ident(table);
+  return `${t} AS ${a} WHERE hash(${a}) IN (SELECT hash(${a}) FROM ${t} AS ${a} GROUP BY 1 HAVING count(*) > 1)`;
+}
+
 /** Rows that have exact copies (`groups`) and the copies beyond the first (`extra`). */
 export function duplicateRowsSql(table: string, alias: string): string {
-  return `SELECT count(*) AS groups, coalesce(sum(n - 1), 0) AS extra FROM (SELECT count(*) AS n FROM ${ident(table)} AS ${ident(alias)} GROUP BY ${ident(alias)} HAVING count(*) > 1)`;
+  return `SELECT count(*) AS groups, coalesce(sum(n - 1), 0) AS extra FROM (SELECT count(*) AS n FROM ${maybeCopiesSql(table, alias)} GROUP BY ${ident(alias)} HAVING count(*) > 1)`;
 }
 
 export function duplicateExamplesSql(table: string, alias: string, limit = MAX_EXAMPLES): string {
   const a = ident(alias);
-  return `SELECT CAST(${a} AS VARCHAR) AS v, count(*) AS n FROM ${ident(table)} AS ${a} GROUP BY ${a} HAVING count(*) > 1 ORDER BY n DESC, v LIMIT ${Math.trunc(limit)}`;
+  return `SELECT CAST(${a} AS VARCHAR) AS v, count(*) AS n FROM ${maybeCopiesSql(table, alias)} GROUP BY ${a} HAVING count(*) > 1 ORDER BY n DESC, v LIMIT ${Math.trunc(limit)}`;
 }
 
 /** The same rows as `duplicateExamplesSql`, one text column per table column (`v0`, `v1`…) and `n`. */
@@ -55,7 +66,7 @@ export function duplicateSampleSql(table: string, alias: string, columns: readon
   const a = ident(alias);
   const fields = columns.map((c, i) => `CAST(struct_extract(g, ${lit(c)}) AS VARCHAR) AS ${ident(`v${i}`)}`);
   return (
-    `SELECT ${[...fields, 'n'].join(', ')} FROM (SELECT ${a} AS g, count(*) AS n FROM ${ident(table)} AS ${a} GROUP BY ${a} HAVING count(*) > 1) ` +
+    `SELECT ${[...fields, 'n'].join(', ')} FROM (SELECT ${a} AS g, count(*) AS n FROM ${maybeCopiesSql(table, alias)} GROUP BY ${a} HAVING count(*) > 1) ` +
     `ORDER BY n DESC, CAST(g AS VARCHAR) LIMIT ${Math.trunc(limit)}`
   );
 }

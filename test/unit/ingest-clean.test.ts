@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb } from '../../src/db/node.ts';
 import type { Db, Row } from '../../src/db/types.ts';
 import { cleanTable, chooseReading } from '../../src/ingest/clean.ts';
-import { findIssues } from '../../src/ingest/findings.ts';
+import { duplicateExamplesSql, duplicateRowsSql, findIssues, markerCountsSql } from '../../src/ingest/findings.ts';
 import { loadFile } from '../../src/ingest/index.ts';
 import type { LogEntry } from '../../src/ingest/log.ts';
 import type { TableInfo } from '../../src/ingest/model.ts';
@@ -310,6 +310,26 @@ describe('findings', () => {
     expect(f[3]!.examples).toEqual(['1000.0 ×1']);
     expect((await db.query(f[3]!.sql!)).rows.map((r) => r.id)).toEqual(['C10']);
     expect(await snapshot('cust')).toEqual(before);
+  });
+
+  it('counts copies and markers as a plain scan of the rows does, on awkward values', async () => {
+    // Copies that differ only in NULLs, −0 and 0, NaN, case or space; three of one row; Chinese text; a list.
+    await db.exec(`CREATE OR REPLACE TABLE awkward AS SELECT * FROM (VALUES
+      (1, 'a', 0.0::DOUBLE, NULL, [1, 2]), (1, 'a', -0.0::DOUBLE, NULL, [1, 2]), (1, 'a', 0.0::DOUBLE, NULL, [1, 2]),
+      (2, 'NA', 'NaN'::DOUBLE, '客户', NULL), (2, 'NA', 'NaN'::DOUBLE, '客户', NULL), (2, 'na', 'NaN'::DOUBLE, '客户', NULL),
+      (3, ' - ', 1.5, NULL, []), (3, '-', 1.5, NULL, []), (3, ' - ', 1.5, NULL, []), (4, NULL, NULL, NULL, NULL), (4, NULL, NULL, NULL, NULL)
+    ) t(id, name, x, zh, xs)`);
+    const plain = (await db.query(`SELECT count(*) AS groups, coalesce(sum(n - 1), 0) AS extra FROM (SELECT count(*) AS n FROM awkward AS r GROUP BY r HAVING count(*) > 1)`)).rows[0];
+    expect((await db.query(duplicateRowsSql('awkward', 'r'))).rows[0]).toEqual(plain);
+    expect(Number(plain!.extra)).toBeGreaterThanOrEqual(4);
+    const examples = async (sql: string) => (await db.query(sql)).rows.map((r) => `${String(r.v)} ×${String(r.n)}`).sort();
+    expect(await examples(duplicateExamplesSql('awkward', 'r', 100))).toEqual(
+      await examples(`SELECT CAST(r AS VARCHAR) AS v, count(*) AS n FROM awkward AS r GROUP BY r HAVING count(*) > 1`),
+    );
+    // Missing markers counted per distinct value: as many as over the rows.
+    const byRows = (await db.query(`SELECT count(*) FILTER (WHERE lower(trim(name)) IN ('na', '-')) AS m0, count(*) FILTER (WHERE zh IS NULL) AS z FROM awkward`)).rows[0]!;
+    expect((await db.query(markerCountsSql('awkward', ['name', 'zh']))).rows[0]).toEqual({ m0: byRows.m0, m1: 0 });
+    expect(byRows.m0).toBe(6);
   });
 
   it('removes duplicate rows on request and puts them back on undo', async () => {
