@@ -48,6 +48,11 @@ export interface CleanOptions {
    * for the whole file, day first when no value decides it; such a guess is logged as ambiguous.
    */
   formats?: DateFormats;
+  /**
+   * Filled in: each text column's missing markers as the survey counted them (the findings' count, which a
+   * column that stays text still has after the cleaning: its only change is the trim, which the count ignores).
+   */
+  markerCounts?: Map<string, number>;
 }
 
 export interface DateFormats {
@@ -409,6 +414,7 @@ async function cleanText(db: Db, table: string, text: readonly string[], o: Clea
   const s = await one(db, textSurveySql(table, text, o));
   for (const [i, column] of text.entries()) {
     const n = (k: string) => Number(s[`${k}${i}`] ?? 0);
+    o.markerCounts?.set(column, n('m'));
     if (n('t') > 0) {
       const rw = trimRewrite(table, column);
       const c = ident(column);

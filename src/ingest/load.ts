@@ -245,7 +245,8 @@ async function finish(db: Db, name: string, load: CsvLoad, read: Read, headerles
     log.push(...typeLog);
     columns = await tableColumns(db, name);
   }
-  const cleaned = await cleanTable(db, name, columns, { headerless, ...(formats ? { formats } : {}) });
+  const markerCounts = new Map<string, number>();
+  const cleaned = await cleanTable(db, name, columns, { headerless, ...(formats ? { formats } : {}), markerCounts });
   if (cleaned.length > 0) {
     log.push(...cleaned);
     columns = await tableColumns(db, name);
@@ -267,7 +268,8 @@ async function finish(db: Db, name: string, load: CsvLoad, read: Read, headerles
     rejected,
     rejectedTotal,
     source: load.source,
-    findings: await findIssues(db, table),
+    // The markers the cleaning counted, for the columns still text (a converted one has none left).
+    findings: await findIssues(db, table, { markerCounts: new Map([...markerCounts].filter(([c]) => columns.some((col) => col.name === c && col.type === 'VARCHAR'))) }),
   };
 }
 

@@ -383,6 +383,25 @@ describe('through loadFile', () => {
     expect(await values(t, 'seen_at')).toEqual(['2024-03-05 10:00:00', '2024-04-06 11:30:00', '2024-07-07 09:00:00']);
   });
 
+  it('the load\'s findings reuse the cleaning\'s marker counts, and equal findings counted afresh', async () => {
+    // Markers in a column that stays text (padded, Chinese), in one that becomes numbers (NULL then), and in the
+    // `__raw` column a conversion leaves (a value that did not read), with a copied row.
+    const rows = ['id,city,amount,note'];
+    for (let i = 0; i < 120; i++) {
+      const city = i % 9 === 0 ? '  NA ' : i % 13 === 0 ? '无' : i % 17 === 0 ? '-' : `City ${i % 5}`;
+      const amount = i % 11 === 0 ? 'n/a' : i === 7 ? 'twelve' : `${i}.5`;
+      rows.push(`${i % 100},${city},${amount},${i % 7 === 0 ? 'None' : 'ok'}`);
+    }
+    rows.push(rows[5]!);
+    const r = await loadFile(db, { fileName: 'markers.csv', bytes: new TextEncoder().encode(`${rows.join('\n')}\n`) });
+    const fresh = await findIssues(db, r.table);
+    expect(r.findings).toEqual(fresh);
+    // City: 14 padded NA, 8 无 and 7 - (none of them on a multiple of an earlier rule); note: 18 None. The amounts'
+    // n/a became NULL with the conversion; "twelve" is kept in amount__raw, which has no marker.
+    expect((r.findings ?? []).filter((e) => e.rule === 'missing_markers').map((e) => [e.column, e.rows])).toEqual([['city', 29], ['note', 18]]);
+    expect(r.table.columns.map((c) => c.name)).toContain('amount__raw');
+  });
+
   it('says nothing when a value decides the order, here in another column read with the same format', async () => {
     const csv = 'id,signup,last_seen\n1,5/3/2024,13/3/2024\n2,6/4/2024,14/4/2024\n';
     const r = await loadFile(db, { fileName: 'decided.csv', bytes: new TextEncoder().encode(csv) });
