@@ -260,12 +260,12 @@ async function outliers(db: Db, table: TableInfo): Promise<LogEntry[]> {
   return out;
 }
 
-/** What the table's values suggest checking; changes nothing. */
 /** What the load counted already: `markerCounts`, the missing markers of text columns (the cleaning's survey). */
 export interface KnownCounts {
   markerCounts?: ReadonlyMap<string, number>;
 }
 
+/** What the table's values suggest checking; changes nothing. `known`: counts not to take again. */
 export async function findIssues(db: Db, table: TableInfo, known: KnownCounts = {}): Promise<LogEntry[]> {
   const out: LogEntry[] = [];
   const dup = await duplicateRows(db, table);
