@@ -126,7 +126,8 @@ describe('reports that travel (issue 12)', () => {
     await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 120_000 }).toContain('Loaded');
     await nav('Data');
     await expect.poll(async () => (await page.locator('main').textContent()) ?? '', { timeout: 30_000 }).toContain(FILE);
-    expect(await page.locator('main').textContent()).toContain(COLUMN);
+    // The column's name shows with the table's preview, which is read after the tables list shows the file.
+    await expect.poll(async () => (await page.locator('main').textContent()) ?? '', { timeout: 30_000 }).toContain(COLUMN);
     // An item from the new file brings it into the report's data sources, beside the demo tables.
     await nav('Overview');
     const card = page.locator('[data-testid="kpis"] > div:has([data-testid="add-to-report"])').first();
