@@ -17,14 +17,25 @@ export interface ParquetRequest {
   order: ForcedType[];
 }
 
-export type ParquetResponse = { type: 'part'; group: number; bytes: Uint8Array } | { type: 'error'; error: SerializedError };
+/** `unavailable`: the worker cannot read Parquet at all (its reader's code did not load); the page reads the groups itself. */
+export type ParquetResponse =
+  | { type: 'part'; group: number; bytes: Uint8Array }
+  | { type: 'error'; error: SerializedError }
+  | { type: 'unavailable'; error: SerializedError };
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 scope.onmessage = async (event: MessageEvent<ParquetRequest>) => {
   const { file, groups, order } = event.data;
+  let hyparquet: typeof import('hyparquet');
   try {
-    const { parquetMetadataAsync } = await import('hyparquet');
+    hyparquet = await import('hyparquet');
+  } catch (e) {
+    scope.postMessage({ type: 'unavailable', error: serializeError(e) } satisfies ParquetResponse);
+    return;
+  }
+  try {
+    const { parquetMetadataAsync } = hyparquet;
     // Only the footer and the given row groups' bytes are read.
     const buffer = { byteLength: file.size, slice: (start: number, end?: number) => file.slice(start, end).arrayBuffer() };
     const metadata = await parquetMetadataAsync(buffer);

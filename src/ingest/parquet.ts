@@ -108,6 +108,15 @@ export interface ParquetCsvParts {
  */
 export type GroupReader = (file: Blob, order: ForcedType[], groups: number, signal?: AbortSignal) => AsyncIterable<Uint8Array>;
 
+/**
+ * What a `GroupReader` throws when it cannot run at all (a worker that would not start, or stopped without
+ * saying why): the calling thread then reads the row groups it has not given yet, instead of calling a
+ * readable file corrupt. A row group that cannot be read is a plain error (a corrupt file).
+ */
+export class ReaderUnavailable extends Error {
+  override name = 'ReaderUnavailable';
+}
+
 let groupReader: GroupReader | null = null;
 
 /** Sets (or, with null, clears) where `parquetCsvParts` reads row groups. */
@@ -213,14 +222,17 @@ export async function parquetCsvParts(
       }
     } catch (e) {
       if (isAbortError(e)) throw e;
-      throw corrupt(file, e);
+      if (!(e instanceof ReaderUnavailable)) throw corrupt(file, e);
+      // The reader could not run: this thread goes on from the first row group it did not give.
+      yield* parts(k, rowEnd);
+      return;
     }
     if (k === 0) yield encoder.encode(header);
   }
-  async function* parts(): AsyncIterable<Uint8Array> {
-    let rowStart = 0;
-    let first = true;
-    for (const group of metadata.row_groups) {
+  async function* parts(from = 0, rowsBefore = 0): AsyncIterable<Uint8Array> {
+    let rowStart = rowsBefore;
+    let first = from === 0;
+    for (const group of metadata.row_groups.slice(from)) {
       if (signal?.aborted) throw abortError('Load cancelled');
       const rowEnd = rowStart + Number(group.num_rows);
       if (rowEnd === rowStart) continue;

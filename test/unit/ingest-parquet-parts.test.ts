@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb, type NodeDb } from '../../src/db/node.ts';
 import { loadCsv } from '../../src/ingest/load.ts';
-import { InOrder, parquetCsvParts, readParquet, readRowGroupsWith, rowGroupCsv, type GroupReader } from '../../src/ingest/parquet.ts';
+import { InOrder, parquetCsvParts, readParquet, ReaderUnavailable, readRowGroupsWith, rowGroupCsv, type GroupReader } from '../../src/ingest/parquet.ts';
 import { recordsToCsv } from '../../src/ingest/records.ts';
 import { ident } from '../../src/lib/sql.ts';
 
@@ -140,6 +140,35 @@ describe('Parquet to CSV a row group at a time', () => {
       });
       const broken = (await parquetCsvParts(bytes, 'flat.parquet', 0))!;
       await expect(joined(broken.parts)).rejects.toMatchObject({ info: { code: 'corrupt_file', file: 'flat.parquet', params: { detail: 'invalid page header' } } });
+    } finally {
+      readRowGroupsWith(null);
+    }
+  });
+  it('a reader that cannot run (a worker that would not start, or stopped) leaves the row groups to this thread, from the first it did not give', async () => {
+    const bytes = await write('fallback.parquet', FLAT, 3000);
+    const { parquetMetadataAsync } = await import('hyparquet');
+    const expected = new TextDecoder().decode(await joined((await parquetCsvParts(bytes, 'fallback.parquet', 0))!.parts));
+    // Gives the first `given` groups as the workers do, then cannot go on.
+    const readerGiving = (given: number): GroupReader =>
+      async function* (file, order) {
+        const buffer = { byteLength: file.size, slice: (a: number, b?: number) => file.slice(a, b).arrayBuffer() };
+        const metadata = await parquetMetadataAsync(buffer);
+        let start = 0;
+        for (const g of metadata.row_groups.slice(0, given)) {
+          const [a, b] = [start, (start += Number(g.num_rows))];
+          yield new TextEncoder().encode(await rowGroupCsv(buffer, metadata, a, b, order));
+        }
+        throw new ReaderUnavailable('A Parquet worker stopped: test');
+      };
+    try {
+      for (const given of [0, 1, 3]) {
+        readRowGroupsWith(readerGiving(given));
+        const shares: number[] = [];
+        const parts = (await parquetCsvParts(bytes, 'fallback.parquet', 0, (p) => shares.push(p)))!;
+        expect(new TextDecoder().decode(await joined(parts.parts))).toBe(expected);
+        expect(shares).toEqual([...shares].sort((a, b) => a - b));
+        expect(shares.at(-1)).toBe(1);
+      }
     } finally {
       readRowGroupsWith(null);
     }
