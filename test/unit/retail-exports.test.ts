@@ -14,6 +14,7 @@ import { loadDelimited } from '../../src/ingest/load.ts';
 import type { LogEntry } from '../../src/ingest/log.ts';
 import type { TableInfo } from '../../src/ingest/model.ts';
 import { suggestRoles } from '../../src/ingest/roles.ts';
+import { cancelPrefixSql, detectCancelPrefix, digitFirstSql } from '../../src/ingest/returns.ts';
 import { undoCleaning } from '../../src/ingest/undo.ts';
 import { sqlOf } from '../../src/metrics/common.ts';
 import { drilldownSql, scopeTotalsSql } from '../../src/metrics/drilldown.ts';
@@ -251,5 +252,31 @@ describe('item 3: returns and cancellations, net or gross', () => {
       [17850, 1, 33.09],
       [99999, 0, 0],
     ]);
+  });
+  it('the prefix counts, one expression per id, equal an expression per shape; ids without a leading digit stop before them', async () => {
+    // Padded ids, lower case, a second letter, ids that are neither, NULLs, repeats: l, d, n and the most frequent letter.
+    const ids = ["'C1'", "'C1'", "' c2 '", "'c2'", "'C3'", "'x9'", "'X9'", "'x9'", "'100'", "' 100'", "'100'", "'101'", "'A1B'", "''", 'NULL', 'NULL', "'7 '"];
+    await db.query(`CREATE OR REPLACE TABLE prefix_counts AS SELECT * FROM (VALUES ${ids.map((v) => `(${v})`).join(', ')}) AS t(id)`);
+    const v = 'trim(CAST(id AS VARCHAR))';
+    const plain = (
+      await db.query(
+        `SELECT count(*) FILTER (WHERE regexp_full_match(${v}, '[A-Za-z][0-9]+')) AS l, count(*) FILTER (WHERE regexp_full_match(${v}, '[0-9]+')) AS d, ` +
+          `count(${v}) AS n, mode(upper(left(${v}, 1))) FILTER (WHERE regexp_full_match(${v}, '[A-Za-z][0-9]+')) AS p FROM prefix_counts`,
+      )
+    ).rows[0]!;
+    const grouped = (await db.query(cancelPrefixSql('prefix_counts', 'id'))).rows[0]!;
+    expect([Number(grouped.l), Number(grouped.d), Number(grouped.n), grouped.p]).toEqual([Number(plain.l), Number(plain.d), Number(plain.n), plain.p]);
+    // C1 C1 c2 c2 C3 (5 C) and x9 X9 x9 (3 X): 8 lettered; 100 100 100 101 7: 5 digits; 15 not NULL.
+    expect([Number(grouped.l), Number(grouped.d), Number(grouped.n), grouped.p]).toEqual([8, 5, 15, 'C']);
+    expect((await db.query(digitFirstSql('prefix_counts', 'id'))).rows.length).toBe(1);
+    // Lettered ids only (O1, O2 … and a padded one): no id starts with a digit, so no prefix.
+    await db.query(`CREATE OR REPLACE TABLE prefix_none AS SELECT CASE WHEN i = 3 THEN ' O3' ELSE 'O' || i END AS id FROM range(10) t(i)`);
+    expect((await db.query(digitFirstSql('prefix_none', 'id'))).rows.length).toBe(0);
+    const info = (name: string, type: string): TableInfo => ({ name, source: name, kind: 'orders', rowCount: 0, columns: [{ name: 'id', type }], roles: { order_id: 'id' } });
+    expect(await detectCancelPrefix(db, info('prefix_none', 'VARCHAR'))).toBeUndefined();
+    // 100 digit ids and 2 C-prefixed ones: C, found; the same column typed as a number is not asked.
+    await db.query(`CREATE OR REPLACE TABLE prefix_c AS SELECT CASE WHEN i < 2 THEN 'C' || (900 + i) ELSE CAST(500 + i AS VARCHAR) END AS id FROM range(102) t(i)`);
+    expect(await detectCancelPrefix(db, info('prefix_c', 'VARCHAR'))).toBe('C');
+    expect(await detectCancelPrefix(db, info('prefix_c', 'BIGINT'))).toBeUndefined();
   });
 });
