@@ -316,6 +316,26 @@ export async function indexedMeasures(db: Db, tables: readonly TableInfo[], filt
   return out as Partial<MeasureRows>;
 }
 
+/**
+ * One measure from the lines index, when it is built for these tables and answers `ask` under these filters: its
+ * base-table SQL shown as the definition, route `memory`. Null otherwise (the caller runs the SQL): on the base
+ * route, before the index is built, or where the index cannot answer exactly.
+ */
+export async function measureFromIndex<R>(db: Db, tables: readonly TableInfo[], filters: Filters, route: RouteOptions | undefined, ask: IndexAnswer, shape: RowShape<R>, what: string): Promise<Measure<R> | null> {
+  if (!route || route.forceBase) return null;
+  const ready = readyIndex(db, cubeKey(tables, route.key));
+  const orders = tableOfKind(tables, 'orders');
+  if (!ready || !orders) return null;
+  const customers = tableOfKind(tables, 'customers');
+  const asOf = filters.to ?? ready.lastDay;
+  const q = indexedQuery(ask, { orders, ...(customers ? { customers } : {}) }, filters, asOf);
+  if (!q.ok) return null;
+  const t0 = performance.now();
+  const [rows] = await answerFromIndex(ready, [ask], filters, asOf);
+  if (!rows) return null;
+  return { sql: q.sql, rows: readRows(rows as Row[], shape, what), ignored: q.ignoredFilters, route: MEMORY_ROUTE, ms: performance.now() - t0 };
+}
+
 /** A drill-down to open: what to list, and what was clicked, in words (the dialog's heading and the CSV's file name). */
 export interface DrillRequest {
   selection: DrillSelection;

@@ -13,7 +13,8 @@ import { satisfactionSql, ticketVolumeSql, type SatisfactionRow, type TicketVolu
 import { creditExposureSql, receivablesSql, type CreditExposureRow, type ReceivablesRow } from '../metrics/risk.ts';
 import type { MetricQuery } from '../metrics/common.ts';
 import type { Filters } from '../metrics/filters.ts';
-import { lastOrderDate, leadTables, runMeasure, type Measure } from './analytics.ts';
+import { lastOrderDate, leadTables, measureFromIndex, runMeasure, type Measure } from './analytics.ts';
+import type { RouteOptions } from './cube.ts';
 import * as shape from './measure-rows.ts';
 
 export type MoreKey = 'status' | 'sales' | 'big' | 'cycle' | 'volume' | 'satisfaction' | 'receivables' | 'credit';
@@ -39,7 +40,11 @@ export interface MoreMeasures {
 const EMPTY = { sql: null, rows: [], ignored: [] } as const satisfies Measure<never>;
 const none = (kind: 'orders' | 'tickets' | 'leads'): MetricQuery => ({ ok: false, unavailable: { reason: 'no_table', kind } });
 
-export async function loadMoreMeasures(db: Db, tables: readonly TableInfo[], filters: Filters, choice: DimChoice | undefined): Promise<MoreMeasures> {
+/**
+ * `route`: as the Analytics page's (`loadAnalytics`): sales by a dimension the lines index splits is read from the
+ * index once it is built (at 1M lines in Node the SQL took 57–166 ms a filter change, about 40 % of these breakdowns).
+ */
+export async function loadMoreMeasures(db: Db, tables: readonly TableInfo[], filters: Filters, choice: DimChoice | undefined, route?: RouteOptions): Promise<MoreMeasures> {
   const by = choice?.dim;
   const orders = tableOfKind(tables, 'orders');
   const customers = tableOfKind(tables, 'customers');
@@ -52,7 +57,10 @@ export async function loadMoreMeasures(db: Db, tables: readonly TableInfo[], fil
   const statusHasDim = statusBy !== undefined && (customers ?? orders)?.roles[statusBy] !== undefined;
   const measures: MoreMeasureRows = {
     status: orders && asOf && statusBy && statusHasDim ? await runMeasure(db, customerStatusSql({ orders, ...c, asOf, by: statusBy, filters }), shape.CUSTOMER_STATUS, 'status by') : EMPTY,
-    sales: orders && by ? await runMeasure(db, salesSql({ orders, ...c, by, filters }), shape.SALES, 'sales by') : orders ? EMPTY : await runMeasure(db, none('orders'), shape.SALES, 'sales by'),
+    sales: orders && by
+      ? ((by !== 'product' ? await measureFromIndex(db, tables, filters, route, { kind: 'sales', by }, shape.SALES, 'sales by') : null) ??
+        (await runMeasure(db, salesSql({ orders, ...c, by, filters }), shape.SALES, 'sales by')))
+      : orders ? EMPTY : await runMeasure(db, none('orders'), shape.SALES, 'sales by'),
     big: await runMeasure(db, orders ? bigCustomersSql({ orders, ...c, filters }) : none('orders'), shape.BIG_CUSTOMERS, 'big customers'),
     cycle: await runMeasure(db, leads ? salesCycleSql({ leads, ...(deals ? { deals } : {}), ...c, filters }) : none('leads'), shape.SALES_CYCLE, 'sales cycle'),
     volume: await runMeasure(db, tickets ? ticketVolumeSql({ tickets, ...c, grain: 'month', byCategory: true, filters }) : none('tickets'), shape.TICKET_VOLUME, 'ticket volume'),

@@ -24,6 +24,7 @@ import {
   COHORT, COMPARE, CUSTOMER_STATUS, LIFECYCLE_STAGE, LORENZ, LOYALTY as LOYALTY_ROW, NEW_RETURNING, PARETO, RETENTION, SALES, SCOPE, SPARKLINE, TIER_SUMMARY,
 } from '../../src/report/measure-rows.ts';
 import { indexedQuery, loadAnalytics } from '../../src/report/analytics.ts';
+import { loadMoreMeasures } from '../../src/report/more-measures.ts';
 import { buildLinesIndex as indexOfLines } from '../../src/report/memory/build.ts';
 import { selectionOf } from '../../src/report/memory/lines.ts';
 import { inlineHost, type IndexAnswer } from '../../src/report/memory/host.ts';
@@ -195,6 +196,9 @@ describe('in-memory lines index (report/memory)', () => {
     { id: 'sales', ask: { kind: 'sales' }, shape: SALES as RowShape<unknown> },
     { id: 'sales by month', ask: { kind: 'sales', grain: 'month' }, shape: SALES as RowShape<unknown> },
     { id: 'sales by category and month', ask: { kind: 'sales', by: 'category', grain: 'month' }, shape: SALES as RowShape<unknown> },
+    // As the Analytics page's breakdowns ask it (more-measures.ts): by another dimension, a read per value.
+    { id: 'sales by channel', ask: { kind: 'sales', by: 'channel' }, shape: SALES as RowShape<unknown> },
+    { id: 'sales by segment', ask: { kind: 'sales', by: 'segment' }, shape: SALES as RowShape<unknown> },
     ...(['revenue', 'orders', 'aov', 'buyers'] as const).flatMap((kpi) => [
       { id: `compare ${kpi}`, ask: { kind: 'compare' as const, kpi }, shape: COMPARE as RowShape<unknown> },
       { id: `spark ${kpi}`, ask: { kind: 'spark' as const, kpi }, shape: SPARKLINE as RowShape<unknown> },
@@ -234,7 +238,8 @@ describe('in-memory lines index (report/memory)', () => {
       const ws = withCustomers ? full : { ...full, tables: [full.orders] };
       const tables = withCustomers ? { orders: ws.orders, customers: ws.customers } : { orders: ws.orders };
       const ready = await indexed(ws, `mem-${seed}`);
-      const measures = asked.filter((a) => !withCustomers || a.ask.kind !== 'status');
+      // Without the customers table the orders have no segment to group by.
+      const measures = asked.filter((a) => (withCustomers ? a.ask.kind !== 'status' : !(a.ask.kind === 'sales' && a.ask.by === 'segment')));
       const r = new Random(seed + 1);
       let answered = 0;
       let refused = 0;
@@ -269,6 +274,26 @@ describe('in-memory lines index (report/memory)', () => {
       // Every measure answered, under most of the filters.
       for (const { id } of measures) expect(answeredById.get(id) ?? 0, id).toBeGreaterThan(15);
     }
+  });
+
+  it('the breakdowns read sales by a dimension from the index once it is built, with the SQL’s rows', async () => {
+    const ws = await workspace(27, true, true);
+    await indexed(ws, 'mem-27');
+    const r = new Random(28);
+    let fromIndex = 0;
+    for (const filters of [{}, { channel: [CHANNELS[1]!] }, ...Array.from({ length: 6 }, () => randomFilters(r))]) {
+      for (const choice of [{ dim: 'channel', table: ws.orders.name, column: 'channel', viaCustomers: false }, { dim: 'segment', table: ws.customers.name, column: 'segment', viaCustomers: true }] as const) {
+        const routed = (await loadMoreMeasures(db, ws.tables, filters, choice, { key: 'mem-27' })).measures.sales;
+        const base = (await loadMoreMeasures(db, ws.tables, filters, choice)).measures.sales;
+        const what = `sales by ${choice.dim} ${JSON.stringify(filters)}`;
+        expect(base.route, what).toBeUndefined();
+        if (routed.route?.kind === 'memory') fromIndex++;
+        expect(routed.sql, what).toBe(base.sql);
+        expectSame(routed.rows as unknown as Row[], base.rows as unknown as Row[], what);
+      }
+    }
+    // Region filters are refused (a customer whose rows disagree); the rest came from the index.
+    expect(fromIndex).toBeGreaterThan(10);
   });
 
   it('gives the SQL’s tiers, Pareto and Lorenz with enough customers for the counting sort, on arrays reused from filter to filter', async () => {

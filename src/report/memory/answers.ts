@@ -116,8 +116,38 @@ function salesPass(ix: LinesIndex, sel: Selection, from: number | null, to: numb
 }
 
 export interface SalesAsk {
-  by?: 'category';
+  /** A dimension the index splits; by one other than the category, not by month too (null: the SQL answers). */
+  by?: DimensionFilter;
   grain?: 'month';
+}
+
+/** At most this many values of a dimension other than the category are grouped by (a read of the window each). */
+const MAX_GROUPS = 64;
+
+/**
+ * `salesSql` by a dimension other than the category (the lines are in category order): one read of the window
+ * per value, under the selection with that value kept alone (within the filter's own values on that dimension),
+ * so that each group's distinct orders and customers are counted as the SQL groups them. Null when the index does
+ * not split the dimension or it has more than `MAX_GROUPS` values.
+ */
+function byDimensionRows(ix: LinesIndex, sel: Selection, from: number | null, to: number | null, dim: DimensionFilter): SalesRow[] | null {
+  const col = ix.dims[dim];
+  if (!col || col.values.length > MAX_GROUPS) return null;
+  const ranges = windowRanges(ix, from, to);
+  const j = sel.dims.indexOf(dim);
+  const out: SalesRow[] = [];
+  for (let code = 0; code < col.values.length; code++) {
+    if (j >= 0 && sel.keep[j]![code] === 0) continue;
+    const keep = new Uint8Array(col.values.length);
+    keep[code] = 1;
+    const one: Selection = j >= 0
+      ? { ...sel, keep: sel.keep.map((k, i) => (i === j ? keep : k)), memo: new Map(), passes: new Map() }
+      : { ...sel, codes: [...sel.codes, col.codes], keep: [...sel.keep, keep], dims: [...sel.dims, dim], memo: new Map(), passes: new Map() };
+    const a = aggregate(ix, one, ranges, 'all');
+    // A group with no kept line has no row (the SQL groups the kept lines).
+    if (a.lines > 0) out.push(salesRow(ix, a, null, col.values[code] ?? null));
+  }
+  return out.sort(bySales);
 }
 
 /**
@@ -139,6 +169,7 @@ export function salesRows(ix: LinesIndex, sel: Selection, filters: Filters | und
     for (let m = monthStart(first); m <= last; m = monthStart(m, 1)) out.push(salesRow(ix, pass.months.get(m) ?? null, isoOf(m), null));
     return out;
   }
+  if (ask.by !== 'category') return ask.grain ? null : byDimensionRows(ix, sel, from, to, ask.by);
   const col = ix.dims.category;
   if (!col) return null;
   const segs = col.values.map((label, seg) => ({ label, range: segmentRange(ix, seg, from, to) }));
