@@ -8,7 +8,7 @@ import { tableOfKind, type TableInfo } from '../ingest/model.ts';
 import { isTemporalType } from '../ingest/roles.ts';
 import type { MetricQuery, Unavailable } from '../metrics/common.ts';
 import type { FilterKey, Filters } from '../metrics/filters.ts';
-import { customerStatusSql, newReturningSql } from '../metrics/customers.ts';
+import { bigCustomersSql, customerStatusSql, newReturningSql } from '../metrics/customers.ts';
 import { salesSql } from '../metrics/sales.ts';
 import { loyaltySql, retentionSql } from '../metrics/loyalty.ts';
 import { satisfactionChurnSql, serviceTimesSql } from '../metrics/service.ts';
@@ -282,6 +282,8 @@ export function indexedQuery(ask: IndexAnswer, tables: { orders: TableInfo; cust
       return asOf ? lifecycleStagesSql({ ...base, asOf }) : NONE;
     case 'scope':
       return scopeTotalsSql(tables, filters);
+    case 'big':
+      return bigCustomersSql({ ...base, topShare: ask.topShare });
   }
 }
 

@@ -21,7 +21,7 @@ import type { CompareRow } from '../../src/metrics/compare.ts';
 import { inlineIndexBuilder } from '../../src/report/memory/arrow.ts';
 import { answerFromIndex, buildLinesIndex, dropLinesIndex, indexRowLimit, MAX_INDEX_ROWS, readyIndex } from '../../src/report/memory/route.ts';
 import {
-  COHORT, COMPARE, CUSTOMER_STATUS, LIFECYCLE_STAGE, LORENZ, LOYALTY as LOYALTY_ROW, NEW_RETURNING, PARETO, RETENTION, SALES, SCOPE, SPARKLINE, TIER_SUMMARY,
+  BIG_CUSTOMERS, COHORT, COMPARE, CUSTOMER_STATUS, LIFECYCLE_STAGE, LORENZ, LOYALTY as LOYALTY_ROW, NEW_RETURNING, PARETO, RETENTION, SALES, SCOPE, SPARKLINE, TIER_SUMMARY,
 } from '../../src/report/measure-rows.ts';
 import { indexedQuery, loadAnalytics } from '../../src/report/analytics.ts';
 import { loadMoreMeasures } from '../../src/report/more-measures.ts';
@@ -210,6 +210,9 @@ describe('in-memory lines index (report/memory)', () => {
     { id: 'pareto 15%', ask: { kind: 'pareto', topShare: 0.15 }, shape: PARETO as RowShape<unknown> },
     { id: 'lorenz 40', ask: { kind: 'lorenz', points: 40 }, shape: LORENZ as RowShape<unknown> },
     { id: 'lorenz 7', ask: { kind: 'lorenz', points: 7 }, shape: LORENZ as RowShape<unknown> },
+    // The breakdowns' big vs small customers (bigCustomersSql), and another share.
+    { id: 'big 20%', ask: { kind: 'big', topShare: 0.2 }, shape: BIG_CUSTOMERS as RowShape<unknown> },
+    { id: 'big 7%', ask: { kind: 'big', topShare: 0.07 }, shape: BIG_CUSTOMERS as RowShape<unknown> },
     // Over time (activity.ts). Customer status only without a customers table (the page asks it then only).
     { id: 'status', ask: { kind: 'status' }, shape: CUSTOMER_STATUS as RowShape<unknown> },
     { id: 'new and returning', ask: { kind: 'newReturning' }, shape: NEW_RETURNING as RowShape<unknown> },
@@ -272,28 +275,56 @@ describe('in-memory lines index (report/memory)', () => {
       expect(answered).toBeGreaterThan(250);
       if (withCustomers) expect(refused).toBeGreaterThan(0);
       // Every measure answered, under most of the filters.
-      for (const { id } of measures) expect(answeredById.get(id) ?? 0, id).toBeGreaterThan(15);
+      // Big vs small customers also when no tie straddles its cut, and with dates when some lines are undated.
+      for (const { id } of measures) expect(answeredById.get(id) ?? 0, id).toBeGreaterThan(id.startsWith('big') ? 8 : 15);
     }
   });
 
-  it('the breakdowns read sales by a dimension from the index once it is built, with the SQL’s rows', async () => {
-    const ws = await workspace(27, true, true);
+  it('the breakdowns read sales by a dimension, and big vs small customers, from the index once it is built, with the SQL’s rows', async () => {
+    // Some lines undated: big customers without a date bound is then the SQL's.
+    const ws = await workspace(27, false, true);
     await indexed(ws, 'mem-27');
     const r = new Random(28);
-    let fromIndex = 0;
-    for (const filters of [{}, { channel: [CHANNELS[1]!] }, ...Array.from({ length: 6 }, () => randomFilters(r))]) {
+    const fromIndex = { sales: 0, big: 0 };
+    const dated = (f: Filters, k: number): Filters => (k % 2 === 0 ? { ...f, from: '2024-03-01' } : { ...f, to: '2025-06-30' });
+    for (const filters of [{}, { channel: [CHANNELS[1]!] }, { from: '2024-02-01', to: '2024-12-31' }, ...Array.from({ length: 6 }, (_, k) => dated(randomFilters(r), k))]) {
       for (const choice of [{ dim: 'channel', table: ws.orders.name, column: 'channel', viaCustomers: false }, { dim: 'segment', table: ws.customers.name, column: 'segment', viaCustomers: true }] as const) {
-        const routed = (await loadMoreMeasures(db, ws.tables, filters, choice, { key: 'mem-27' })).measures.sales;
-        const base = (await loadMoreMeasures(db, ws.tables, filters, choice)).measures.sales;
-        const what = `sales by ${choice.dim} ${JSON.stringify(filters)}`;
-        expect(base.route, what).toBeUndefined();
-        if (routed.route?.kind === 'memory') fromIndex++;
-        expect(routed.sql, what).toBe(base.sql);
-        expectSame(routed.rows as unknown as Row[], base.rows as unknown as Row[], what);
+        const routed = (await loadMoreMeasures(db, ws.tables, filters, choice, { key: 'mem-27' })).measures;
+        const base = (await loadMoreMeasures(db, ws.tables, filters, choice)).measures;
+        for (const id of ['sales', 'big'] as const) {
+          const what = `${id} by ${choice.dim} ${JSON.stringify(filters)}`;
+          expect(base[id].route, what).toBeUndefined();
+          if (routed[id].route?.kind === 'memory') fromIndex[id]++;
+          expect(routed[id].sql, what).toBe(base[id].sql);
+          expectSame(routed[id].rows as unknown as Row[], base[id].rows as unknown as Row[], what);
+        }
       }
     }
-    // Region filters are refused (a customer whose rows disagree); the rest came from the index.
-    expect(fromIndex).toBeGreaterThan(10);
+    // Region filters are refused (a customer whose rows disagree), and big customers where a tie straddles the cut.
+    expect(fromIndex.sales).toBeGreaterThan(8);
+    expect(fromIndex.big).toBeGreaterThan(3);
+  });
+
+  it('big vs small customers: a tie across the cut is the SQL’s when the tied customers’ orders agree, and left to it when they differ', async () => {
+    // Five customers, the top fifth (one) big. A and B both spend 100; the SQL takes A (ties by customer id).
+    const orders = async (name: string, bLines: string[]) => {
+      // B's lines first: the index meets B before A.
+      const csv = ['order_id,customer_id,order_date,channel,amount', ...bLines, 'o1,A,2024-01-05,web,100', 'o4,C,2024-01-07,web,60', 'o5,D,2024-01-08,app,40', 'o6,E,2024-01-09,app,20'];
+      const { table } = await loadDelimited(db, { fileName: `${name}.csv`, bytes: new TextEncoder().encode(csv.join('\n')), tableName: name });
+      const t: TableInfo = { ...table, kind: 'orders', roles: { order_id: 'order_id', customer_id: 'customer_id', order_date: 'order_date', channel: 'channel', amount: 'amount' } };
+      await indexed({ orders: t, customers: t, tables: [t] }, name);
+      const choice = { dim: 'channel', table: name, column: 'channel', viaCustomers: false } as const;
+      const routed = (await loadMoreMeasures(db, [t], {}, choice, { key: name })).measures.big;
+      const base = (await loadMoreMeasures(db, [t], {}, choice)).measures.big;
+      expectSame(routed.rows as unknown as Row[], base.rows as unknown as Row[], name);
+      return { route: routed.route?.kind ?? 'base', big: base.rows[0]! };
+    };
+    // B in one order, as A: either is big with the same figures, and the index answers.
+    const same = await orders('big_tie_same', ['o2,B,2024-01-06,web,100']);
+    expect(same).toEqual({ route: 'memory', big: expect.objectContaining({ tier: 'big', customers: 1, revenue: 100, orders: 1 }) });
+    // B in two orders of 50: which of A and B is big changes the big tier's orders, so the SQL answers.
+    const differ = await orders('big_tie_differ', ['o2,B,2024-01-06,web,50', 'o3,B,2024-01-06,web,50']);
+    expect(differ).toEqual({ route: 'base', big: expect.objectContaining({ tier: 'big', customers: 1, revenue: 100, orders: 1 }) });
   });
 
   it('gives the SQL’s tiers, Pareto and Lorenz with enough customers for the counting sort, on arrays reused from filter to filter', async () => {

@@ -12,6 +12,7 @@
  * customer, the index's order marks once), and, for loyalty, a sales line of
  * a customer without an order key (the SQL groups those lines as one order).
  */
+import type { BigCustomersRow } from '../../metrics/customers.ts';
 import type { LoyaltyRow } from '../../metrics/loyalty.ts';
 import { TIERS, tierOf, type LorenzRow, type ParetoRow, type TierSummaryRow } from '../../metrics/tiers.ts';
 import { RETURN, type LinesIndex, type Selection } from './lines.ts';
@@ -342,4 +343,80 @@ export function lorenzRows(ix: LinesIndex, sel: Selection, from: number | null, 
     out.push({ x: i / points, y: lorenzAt(cum, whole, pos - whole) });
   }
   return out;
+}
+
+// ---------------------------------------------------------------- bigCustomersSql
+
+/** Spends this close (relative) may sum to either side of each other in the SQL, which adds a customer's lines in another order. */
+const SPEND_TIE = 1e-11;
+
+/**
+ * `bigCustomersSql` with `topShare`: each customer's spend and orders over the window's kept lines (the read of
+ * pass.ts), the top ⌈share × n⌉ by spend `big`. The SQL breaks ties by customer id, which the index does not
+ * order by: where customers whose spends tie (within `SPEND_TIE`) straddle the cut and differ in orders, which of
+ * them is big changes the tiers' orders, and the index refuses (null), as it does for an order naming two customers,
+ * and without date bounds when some lines are undated.
+ */
+export function bigRows(ix: LinesIndex, sel: Selection, from: number | null, to: number | null, topShare: number): BigCustomersRow[] | null {
+  if (!checks(ix).oneCustomerPerOrder) return null;
+  const p = customerPass(ix, sel, from, to);
+  // Without date bounds the SQL adds undated lines too, which the read leaves out.
+  if (p.scope.undated && from === null && to === null) return null;
+  let n = 0;
+  for (let c = 0; c < ix.customers; c++) if (p.last[c] !== NOT_SEEN) n++;
+  if (n === 0) return [];
+  const spends = borrow(ix, 'big.spend', Float64Array, n, null);
+  let k = 0;
+  for (let c = 0; c < ix.customers; c++) if (p.last[c] !== NOT_SEEN) spends[k++] = p.spend[c]!;
+  spends.sort();
+  // The SQL rounds share × n to 9 decimals before its ceiling: the same in integers scaled by the share's digits.
+  const scale = 10 ** decimalDigits(topShare);
+  const big = Math.min(n, Math.max(1, Math.ceil((Math.round(topShare * scale) * n) / scale)));
+  const cut = spends[n - big]!;
+  giveBack(ix, 'big.spend', spends);
+  const tol = SPEND_TIE * Math.max(1, Math.abs(cut));
+  // Above the tie band: big whatever the order; in it, as many as the cut leaves room for.
+  let above = 0;
+  let tied = 0;
+  let tiedOrders = -1;
+  let same = true;
+  for (let c = 0; c < ix.customers; c++) {
+    if (p.last[c] === NOT_SEEN) continue;
+    const s = p.spend[c]!;
+    if (s > cut + tol) above++;
+    else if (s >= cut - tol) {
+      tied++;
+      if (tiedOrders < 0) tiedOrders = p.orders[c]!;
+      else if (p.orders[c] !== tiedOrders) same = false;
+    }
+  }
+  let room = big - above;
+  if (tied > room && !same) return null;
+  const tiers = [
+    { tier: 'big' as const, customers: 0, revenue: 0, orders: 0, min: Infinity, max: -Infinity },
+    { tier: 'small' as const, customers: 0, revenue: 0, orders: 0, min: Infinity, max: -Infinity },
+  ];
+  let total = 0;
+  for (let c = 0; c < ix.customers; c++) {
+    if (p.last[c] === NOT_SEEN) continue;
+    const s = p.spend[c]!;
+    let isBig = s > cut + tol;
+    if (!isBig && s >= cut - tol && room > 0) {
+      isBig = true;
+      room--;
+    }
+    const t = tiers[isBig ? 0 : 1]!;
+    t.customers++;
+    t.revenue += s;
+    t.orders += p.orders[c]!;
+    if (s < t.min) t.min = s;
+    if (s > t.max) t.max = s;
+    total += s;
+  }
+  return tiers
+    .filter((t) => t.customers > 0)
+    .map((t) => ({
+      tier: t.tier, customers: t.customers, customer_share: t.customers / n, revenue: t.revenue, revenue_share: total !== 0 ? t.revenue / total : null,
+      orders: t.orders, avg_spend: t.revenue / t.customers, min_spend: t.min, max_spend: t.max,
+    }));
 }

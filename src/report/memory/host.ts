@@ -9,7 +9,7 @@
 import type { DimensionFilter, Filters } from '../../metrics/filters.ts';
 import { selectionOf, type LinesIndex, type Selection } from './lines.ts';
 import { compareRow, kpiAvailable, salesRows, sparkRows, warmUp, type IndexPart } from './answers.ts';
-import { loyaltyRow, lorenzRows, paretoRow, tierRows } from './customers.ts';
+import { bigRows, loyaltyRow, lorenzRows, paretoRow, tierRows } from './customers.ts';
 import { cohortRows, lifecycleRows, newReturningRows, retentionRows, scopeRow, statusRows } from './activity.ts';
 import { dayOf } from './lines.ts';
 import { dropPasses } from './pass.ts';
@@ -76,6 +76,8 @@ function answerOne(ix: LinesIndex, sel: Selection, ask: IndexAnswer, filters: Fi
       return asOf && ix.has.customer ? lifecycleRows(ix, sel, from, dayOf(asOf)) : null;
     case 'scope':
       return [scopeRow(ix, sel, from, to)];
+    case 'big':
+      return ix.has.customer && ix.has.amount ? bigRows(ix, sel, from, to, ask.topShare) : null;
   }
 }
 

@@ -11,7 +11,7 @@ import type { LinesIndex } from './lines.ts';
 /**
  * One measure the index answers: `salesSql` (optionally by category and/or
  * month), `compareSql` to date at grain month, `sparklineSql` of 12 months;
- * per customer (customers.ts) `loyaltySql`, and as of the question's day
+ * per customer (customers.ts) `loyaltySql` and `bigCustomersSql`, and as of the question's day
  * `tierSummarySql`, `paretoSql` and `lorenzSql`; over time (activity.ts)
  * `customerStatusSql` (asked only without a customers table),
  * `newReturningSql` and `retentionSql` by month, `cohortRetentionSql`,
@@ -29,6 +29,7 @@ export type IndexAnswer =
   | { kind: 'lifecycle' }
   | { kind: 'scope' }
   | { kind: 'pareto'; topShare: number }
+  | { kind: 'big'; topShare: number }
   | { kind: 'lorenz'; points: number };
 
 export interface IndexQuestion {
@@ -44,7 +45,7 @@ export interface IndexQuestion {
 export type IndexAnswers = (unknown[] | null)[];
 
 /** The measures the customer part answers (each reads the customer-ordered lines); the others need the category-ordered ones. */
-const CUSTOMER_KINDS: ReadonlySet<IndexAnswer['kind']> = new Set(['loyalty', 'tiers', 'status', 'newReturning', 'retention', 'cohorts', 'lifecycle', 'scope', 'pareto', 'lorenz']);
+const CUSTOMER_KINDS: ReadonlySet<IndexAnswer['kind']> = new Set(['loyalty', 'tiers', 'status', 'newReturning', 'retention', 'cohorts', 'lifecycle', 'scope', 'pareto', 'lorenz', 'big']);
 
 export const readsCustomers = (ask: IndexAnswer): boolean => CUSTOMER_KINDS.has(ask.kind);
 
