@@ -22,7 +22,7 @@ import { distinctValuesSql, orderDateBoundsSql } from '../metrics/bounds.ts';
 import { orderCategories } from '../lib/natural-order.ts';
 import { loadActivityComparisons, type ActivityComparison } from './compare-activity.ts';
 import { BASE_ROUTE, cubeKey, ensureCube, INDEX_FIRST_ROWS, routeCompare, type Route, type RouteOptions } from './cube.ts';
-import { answerFromIndex, buildLinesIndex, readyIndex } from './memory/route.ts';
+import { answerFromIndex, buildLinesIndex, readyIndex, type ReadyIndex } from './memory/route.ts';
 import type { IndexAnswer } from './memory/host.ts';
 import { readRows, type RowShape } from './typed-rows.ts';
 import { errorMessage, isAbortError, isOutOfMemoryError } from '../lib/errors.ts';
@@ -296,18 +296,14 @@ export function indexedQuery(ask: IndexAnswer, tables: { orders: TableInfo; cust
  * measures are still being read.
  */
 export async function indexedMeasures(db: Db, tables: readonly TableInfo[], filters: Filters, route: RouteOptions): Promise<Partial<MeasureRows> | null> {
-  if (route.forceBase) return null;
-  const ready = readyIndex(db, cubeKey(tables, route.key));
-  const orders = tableOfKind(tables, 'orders');
-  if (!ready || !orders) return null;
-  const customers = tableOfKind(tables, 'customers');
-  const asOf = filters.to ?? ready.lastDay;
+  const at = indexFor(db, tables, filters, route);
+  if (!at) return null;
   const asked = INDEXED.flatMap(([id, ask]) => {
-    const q = indexedQuery(ask, { orders, ...(customers ? { customers } : {}) }, filters, asOf);
+    const q = indexedQuery(ask, at.tables, filters, at.asOf);
     return q.ok ? [{ id, ask, q }] : [];
   });
   const t0 = performance.now();
-  const answers = await answerFromIndex(ready, asked.map((a) => a.ask), filters, asOf);
+  const answers = await answerFromIndex(at.ready, asked.map((a) => a.ask), filters, at.asOf);
   // One batch: each measure's time is the batch's.
   const ms = performance.now() - t0;
   const out: Partial<Record<MeasureId, Measure<unknown>>> = {};
@@ -324,18 +320,24 @@ export async function indexedMeasures(db: Db, tables: readonly TableInfo[], filt
  * route, before the index is built, or where the index cannot answer exactly.
  */
 export async function measureFromIndex<R>(db: Db, tables: readonly TableInfo[], filters: Filters, route: RouteOptions | undefined, ask: IndexAnswer, shape: RowShape<R>, what: string): Promise<Measure<R> | null> {
-  if (!route || route.forceBase) return null;
+  const at = route ? indexFor(db, tables, filters, route) : null;
+  if (!at) return null;
+  const q = indexedQuery(ask, at.tables, filters, at.asOf);
+  if (!q.ok) return null;
+  const t0 = performance.now();
+  const [rows] = await answerFromIndex(at.ready, [ask], filters, at.asOf);
+  if (!rows) return null;
+  return { sql: q.sql, rows: readRows(rows as Row[], shape, what), ignored: q.ignoredFilters, route: MEMORY_ROUTE, ms: performance.now() - t0 };
+}
+
+/** The built lines index for these tables on this route, the tables its answers stand for, and the as-of day; null on the base route or before the build. */
+function indexFor(db: Db, tables: readonly TableInfo[], filters: Filters, route: RouteOptions): { ready: ReadyIndex; tables: { orders: TableInfo; customers?: TableInfo }; asOf: string | null } | null {
+  if (route.forceBase) return null;
   const ready = readyIndex(db, cubeKey(tables, route.key));
   const orders = tableOfKind(tables, 'orders');
   if (!ready || !orders) return null;
   const customers = tableOfKind(tables, 'customers');
-  const asOf = filters.to ?? ready.lastDay;
-  const q = indexedQuery(ask, { orders, ...(customers ? { customers } : {}) }, filters, asOf);
-  if (!q.ok) return null;
-  const t0 = performance.now();
-  const [rows] = await answerFromIndex(ready, [ask], filters, asOf);
-  if (!rows) return null;
-  return { sql: q.sql, rows: readRows(rows as Row[], shape, what), ignored: q.ignoredFilters, route: MEMORY_ROUTE, ms: performance.now() - t0 };
+  return { ready, tables: { orders, ...(customers ? { customers } : {}) }, asOf: filters.to ?? ready.lastDay };
 }
 
 /** A drill-down to open: what to list, and what was clicked, in words (the dialog's heading and the CSV's file name). */

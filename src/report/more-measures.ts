@@ -65,7 +65,7 @@ export async function loadMoreMeasures(db: Db, tables: readonly TableInfo[], fil
       ? ((by !== 'product' ? await measureFromIndex(db, tables, filters, route, { kind: 'sales', by }, shape.SALES, 'sales by') : null) ??
         (await runMeasure(db, salesSql({ orders, ...c, by, filters }), shape.SALES, 'sales by')))
       : orders ? EMPTY : await runMeasure(db, none('orders'), shape.SALES, 'sales by'),
-    big: (orders ? await measureFromIndex(db, tables, filters, route, { kind: 'big', topShare: BIG_SHARE }, shape.BIG_CUSTOMERS, 'big customers') : null) ??
+    big: (await measureFromIndex(db, tables, filters, route, { kind: 'big', topShare: BIG_SHARE }, shape.BIG_CUSTOMERS, 'big customers')) ??
       (await runMeasure(db, orders ? bigCustomersSql({ orders, ...c, filters, topShare: BIG_SHARE }) : none('orders'), shape.BIG_CUSTOMERS, 'big customers')),
     cycle: await runMeasure(db, leads ? salesCycleSql({ leads, ...(deals ? { deals } : {}), ...c, filters }) : none('leads'), shape.SALES_CYCLE, 'sales cycle'),
     volume: await runMeasure(db, tickets ? ticketVolumeSql({ tickets, ...c, grain: 'month', byCategory: true, filters }) : none('tickets'), shape.TICKET_VOLUME, 'ticket volume'),

@@ -10,7 +10,7 @@
  * sees the page say why that run waits without a 2M-line file.
  */
 import type { Analytics, MeasureId } from '../report/analytics.ts';
-import type { Route } from '../report/cube.ts';
+import type { Route, RouteOptions } from '../report/cube.ts';
 import { lastBuildMs } from '../report/cube.ts';
 import { lastIndexBuildMs } from '../report/memory/route.ts';
 import { app } from './state.svelte.ts';
@@ -44,6 +44,9 @@ class RouteSetting {
 }
 
 export const routeSetting = new RouteSetting();
+
+/** The route the Analytics page's measures and its breakdowns take: the cubes and lines index of this orders and customers version, unless forced to the base tables. */
+export const routeOptions = (): RouteOptions => ({ key: app.versionOfKinds(['orders', 'customers']), forceBase: routeSetting.forceBase });
 
 if (typeof window !== 'undefined') {
   routeSetting.forceBase = new URLSearchParams(window.location.search).get('route') === 'base';
